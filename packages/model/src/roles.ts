@@ -1,0 +1,43 @@
+import * as v from 'valibot';
+import type { DocRef } from './doc-names.ts';
+import { IdSchema, VocabularyIdSchema } from './schemas.ts';
+
+export const ROLES = ['facilitator', 'participant', 'scribe', 'observer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What a signed token says about its holder. Validated again wherever a token is read. */
+export const TokenClaimsSchema = v.object({
+  eventId: IdSchema,
+  role: v.picklist(ROLES),
+  tableId: v.optional(IdSchema),
+  group: v.optional(VocabularyIdSchema),
+  /** Anonymous per-join id; never a name. */
+  participantId: IdSchema,
+});
+export type TokenClaims = v.InferOutput<typeof TokenClaimsSchema>;
+
+export type Access = 'none' | 'read' | 'write';
+
+/**
+ * The role rules, as data: for each role, the access to each doc kind.
+ * `ownTable` applies to the table named in the token; `otherTable` to the rest.
+ */
+export const ROLE_RULES: Record<Role, { event: Access; ownTable: Access; otherTable: Access; roster: Access }> = {
+  facilitator: { event: 'write', ownTable: 'write', otherTable: 'write', roster: 'write' },
+  participant: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none' },
+  scribe: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none' },
+  observer: { event: 'read', ownTable: 'read', otherTable: 'read', roster: 'none' },
+};
+
+export function docAccess(claims: TokenClaims, ref: DocRef): Access {
+  if (claims.eventId !== ref.eventId) return 'none';
+  const rules = ROLE_RULES[claims.role];
+  if (ref.kind === 'event') return rules.event;
+  if (ref.kind === 'roster') return rules.roster;
+  return ref.tableId === claims.tableId ? rules.ownTable : rules.otherTable;
+}
+
+/** Presence is relayed only for connections that may write: observers and read-only viewers stay invisible. */
+export function mayShareAwareness(access: Access): boolean {
+  return access === 'write';
+}

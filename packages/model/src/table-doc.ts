@@ -1,0 +1,347 @@
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
+import { newId } from './ids.ts';
+import {
+  LinkInputSchema,
+  LinkPatchSchema,
+  LinkSchema,
+  NoteInputSchema,
+  NotePatchSchema,
+  NoteSchema,
+  OrganisationInputSchema,
+  OrganisationPatchSchema,
+  OrganisationSchema,
+  PositionSchema,
+  VocabularyIdSchema,
+  IdSchema,
+  type Link,
+  type LinkInput,
+  type LinkPatch,
+  type Note,
+  type NoteInput,
+  type NotePatch,
+  type Organisation,
+  type OrganisationInput,
+  type OrganisationPatch,
+  type Position,
+} from './schemas.ts';
+import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
+import { isMutualByDefault } from './vocabulary.ts';
+import { schemaVersionOf } from './versions.ts';
+
+/** Who is making a change: a stakeholder group and an anonymous per-join id, never a name. */
+export interface Actor {
+  group: string;
+  participantId: string;
+  /** Facilitators may edit or delete anyone's notes (moderation). */
+  isFacilitator?: boolean;
+}
+
+const ActorSchema = v.object({
+  group: VocabularyIdSchema,
+  participantId: IdSchema,
+  isFacilitator: v.optional(v.boolean()),
+});
+
+type Entry = Y.Map<unknown>;
+
+const organisations = (doc: Y.Doc) => doc.getMap<Entry>('organisations');
+const links = (doc: Y.Doc) => doc.getMap<Entry>('links');
+const notes = (doc: Y.Doc) => doc.getMap<Entry>('notes');
+const votes = (doc: Y.Doc) => doc.getMap<number>('votes');
+const positions = (doc: Y.Doc) => doc.getMap<Position>('positions');
+const consent = (doc: Y.Doc) => doc.getMap<string>('consent');
+
+/** Names compare equal at a table when they differ only in case and spacing. */
+export function sameNameKey(name: string): string {
+  return name.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+function entryFrom(record: Record<string, unknown>): Entry {
+  const entry = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(record)) {
+    if (value !== undefined) entry.set(key, value);
+  }
+  return entry;
+}
+
+function applyPatch(entry: Entry, patch: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined) entry.set(key, value);
+  }
+}
+
+function requireEntry(map: Y.Map<Entry>, id: string, what: string): Entry {
+  const entry = map.get(id);
+  if (!(entry instanceof Y.Map)) throw new ModelError('not_found', `${what} ${id} does not exist at this table`);
+  return entry;
+}
+
+function checkActor(actor: Actor): Actor {
+  return parseInput(ActorSchema, actor, 'actor');
+}
+
+/** Finds an organisation at this table whose name matches, ignoring case and spacing. */
+export function findOrganisationByName(doc: Y.Doc, name: string): string | null {
+  const key = sameNameKey(name);
+  for (const [id, entry] of organisations(doc)) {
+    const existing = entry instanceof Y.Map ? entry.get('name') : undefined;
+    if (typeof existing === 'string' && sameNameKey(existing) === key) return id;
+  }
+  return null;
+}
+
+/**
+ * Adds an organisation. A name already on this table is refused with code `duplicate`
+ * and `existingId`, so the UI can offer the existing one instead.
+ */
+export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Actor): string {
+  const valid = parseInput(OrganisationInputSchema, input, 'organisation');
+  const by = checkActor(actor);
+  const existingId = findOrganisationByName(doc, valid.name);
+  if (existingId) {
+    throw new ModelError('duplicate', `"${valid.name}" is already on this table's map`, [existingId]);
+  }
+  const id = newId();
+  doc.transact(() => {
+    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, createdAt: Date.now() }));
+  });
+  return id;
+}
+
+export function updateOrganisation(doc: Y.Doc, id: string, patch: OrganisationPatch): void {
+  const valid = parseInput(OrganisationPatchSchema, patch, 'organisation change');
+  const entry = requireEntry(organisations(doc), id, 'Organisation');
+  if (valid.name !== undefined) {
+    const clash = findOrganisationByName(doc, valid.name);
+    if (clash && clash !== id) throw new ModelError('duplicate', `"${valid.name}" is already on this table's map`, [clash]);
+  }
+  doc.transact(() => applyPatch(entry, valid));
+}
+
+/** Removes an organisation together with its links and position, in one transaction. */
+export function removeOrganisation(doc: Y.Doc, id: string): void {
+  requireEntry(organisations(doc), id, 'Organisation');
+  doc.transact(() => {
+    for (const [linkId, link] of links(doc)) {
+      if (link instanceof Y.Map && (link.get('source') === id || link.get('target') === id)) links(doc).delete(linkId);
+    }
+    positions(doc).delete(id);
+    organisations(doc).delete(id);
+  });
+}
+
+export function linkOrganisations(doc: Y.Doc, input: LinkInput, actor: Actor): string {
+  const valid = parseInput(LinkInputSchema, input, 'link');
+  const by = checkActor(actor);
+  if (valid.source === valid.target) throw new ModelError('invalid_input', 'An organisation cannot be linked to itself');
+  requireEntry(organisations(doc), valid.source, 'Organisation');
+  requireEntry(organisations(doc), valid.target, 'Organisation');
+  const id = newId();
+  const mutual = valid.mutual ?? isMutualByDefault(valid.kind);
+  doc.transact(() => {
+    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, createdAt: Date.now() }));
+  });
+  return id;
+}
+
+export function updateLink(doc: Y.Doc, id: string, patch: LinkPatch): void {
+  const valid = parseInput(LinkPatchSchema, patch, 'link change');
+  const entry = requireEntry(links(doc), id, 'Link');
+  doc.transact(() => applyPatch(entry, valid));
+}
+
+export function removeLink(doc: Y.Doc, id: string): void {
+  requireEntry(links(doc), id, 'Link');
+  doc.transact(() => links(doc).delete(id));
+}
+
+export function addNote(doc: Y.Doc, input: NoteInput, actor: Actor): string {
+  const valid = parseInput(NoteInputSchema, input, 'note');
+  const by = checkActor(actor);
+  const id = newId();
+  doc.transact(() => {
+    notes(doc).set(
+      id,
+      entryFrom({ ...valid, id, group: by.group, authorId: by.participantId, createdAt: Date.now() }),
+    );
+  });
+  return id;
+}
+
+function requireOwnNote(doc: Y.Doc, id: string, actor: Actor): Entry {
+  const entry = requireEntry(notes(doc), id, 'Note');
+  if (!actor.isFacilitator && entry.get('authorId') !== actor.participantId) {
+    throw new ModelError('not_allowed', 'You can only change notes you wrote');
+  }
+  return entry;
+}
+
+export function updateNote(doc: Y.Doc, id: string, patch: NotePatch, actor: Actor): void {
+  const valid = parseInput(NotePatchSchema, patch, 'note change');
+  const entry = requireOwnNote(doc, id, checkActor(actor));
+  doc.transact(() => applyPatch(entry, valid));
+}
+
+export function removeNote(doc: Y.Doc, id: string, actor: Actor): void {
+  requireOwnNote(doc, id, checkActor(actor));
+  doc.transact(() => {
+    notes(doc).delete(id);
+    for (const key of [...votes(doc).keys()]) if (parseVoteKey(key)?.noteId === id) votes(doc).delete(key);
+  });
+}
+
+export interface VotingRules {
+  votesPerParticipant: number;
+  /** Whether one participant may put more than one vote on the same note. */
+  allowStackedVotes: boolean;
+}
+
+/** Votes are keyed `group|voterId|noteId`, so the by-group breakdown needs no identity lookup. */
+function voteKey(actor: Actor, noteId: string): string {
+  return `${actor.group}|${actor.participantId}|${noteId}`;
+}
+
+function parseVoteKey(key: string): { group: string; voterId: string; noteId: string } | null {
+  const [group, voterId, noteId, ...rest] = key.split('|');
+  if (!group || !voterId || !noteId || rest.length > 0) return null;
+  return { group, voterId, noteId };
+}
+
+export function votesUsedBy(doc: Y.Doc, voterId: string): number {
+  let used = 0;
+  for (const [key, count] of votes(doc)) {
+    if (parseVoteKey(key)?.voterId === voterId && typeof count === 'number') used += count;
+  }
+  return used;
+}
+
+/** Places one vote. The limit is enforced here, so every app gets the same rule. */
+export function castVote(doc: Y.Doc, noteId: string, actor: Actor, rules: VotingRules): void {
+  const voter = checkActor(actor);
+  requireEntry(notes(doc), noteId, 'Note');
+  const used = votesUsedBy(doc, voter.participantId);
+  if (used >= rules.votesPerParticipant) {
+    throw new ModelError(
+      'vote_limit',
+      `You have used all ${rules.votesPerParticipant} of your votes. Take one back to vote again.`,
+    );
+  }
+  const key = voteKey(voter, noteId);
+  const current = votes(doc).get(key) ?? 0;
+  if (current > 0 && !rules.allowStackedVotes) {
+    throw new ModelError('vote_limit', 'You have already voted for this note.');
+  }
+  doc.transact(() => votes(doc).set(key, current + 1));
+}
+
+export function retractVote(doc: Y.Doc, noteId: string, actor: Actor): void {
+  const key = voteKey(checkActor(actor), noteId);
+  const current = votes(doc).get(key) ?? 0;
+  if (current <= 0) throw new ModelError('not_found', 'There is no vote of yours on this note to take back');
+  doc.transact(() => {
+    if (current === 1) votes(doc).delete(key);
+    else votes(doc).set(key, current - 1);
+  });
+}
+
+/** Stores a node position dragged by a user, shared so the whole table sees one picture. */
+export function setPosition(doc: Y.Doc, organisationId: string, position: Position): void {
+  const valid = parseInput(PositionSchema, position, 'position');
+  requireEntry(organisations(doc), organisationId, 'Organisation');
+  doc.transact(() => positions(doc).set(organisationId, { x: Math.round(valid.x), y: Math.round(valid.y) }));
+}
+
+/**
+ * Records one consent at join, as an anonymous entry holding only the stakeholder group.
+ * Keyed by a fresh random id so concurrent joins never overwrite each other's count.
+ */
+export function recordConsent(doc: Y.Doc, group: string): void {
+  const validGroup = parseInput(VocabularyIdSchema, group, 'stakeholder group');
+  doc.transact(() => consent(doc).set(newId(), validGroup));
+}
+
+export interface VoteTally {
+  noteId: string;
+  total: number;
+  byGroup: Record<string, number>;
+}
+
+export interface TableSnapshot {
+  schemaVersion: number;
+  organisations: Organisation[];
+  links: Link[];
+  notes: Note[];
+  positions: Record<string, Position>;
+  /** Votes per note, with the breakdown by the voters' stakeholder groups. */
+  votes: Record<string, VoteTally>;
+  /** Each voter's used votes, keyed by anonymous voter id. */
+  votesByVoter: Record<string, number>;
+  consentByGroup: Record<string, number>;
+  problems: ReadProblem[];
+}
+
+function readVotes(doc: Y.Doc, noteIds: Set<string>, problems: ReadProblem[]) {
+  const byNote: Record<string, VoteTally> = {};
+  const byVoter: Record<string, number> = {};
+  for (const [key, count] of votes(doc)) {
+    const parsed = parseVoteKey(key);
+    if (!parsed || typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+      problems.push({ collection: 'votes', key: key.slice(0, 80), reason: 'malformed vote' });
+      continue;
+    }
+    if (!noteIds.has(parsed.noteId)) continue;
+    const tally = (byNote[parsed.noteId] ??= { noteId: parsed.noteId, total: 0, byGroup: {} });
+    tally.total += count;
+    tally.byGroup[parsed.group] = (tally.byGroup[parsed.group] ?? 0) + count;
+    byVoter[parsed.voterId] = (byVoter[parsed.voterId] ?? 0) + count;
+  }
+  return { byNote, byVoter };
+}
+
+/** Reads the table as plain, validated data. Malformed entries are skipped and listed in `problems`. */
+export function readTable(doc: Y.Doc): TableSnapshot {
+  const problems: ReadProblem[] = [];
+  const orgs = readValidEntries(organisations(doc).entries(), OrganisationSchema, 'organisations', problems);
+  const orgIds = new Set(orgs.map((org) => org.id));
+  const allLinks = readValidEntries(links(doc).entries(), LinkSchema, 'links', problems);
+  const liveLinks = allLinks.filter((link) => {
+    const dangling = !orgIds.has(link.source) || !orgIds.has(link.target);
+    if (dangling) problems.push({ collection: 'links', key: link.id, reason: 'links to an organisation that was removed' });
+    return !dangling;
+  });
+  const allNotes = readValidEntries(notes(doc).entries(), NoteSchema, 'notes', problems);
+  const noteIds = new Set(allNotes.map((note) => note.id));
+  const positionMap: Record<string, Position> = {};
+  for (const [id, raw] of positions(doc)) {
+    const parsed = v.safeParse(PositionSchema, raw);
+    if (parsed.success && orgIds.has(id)) positionMap[id] = parsed.output;
+  }
+  const consentByGroup: Record<string, number> = {};
+  for (const group of consent(doc).values()) {
+    if (typeof group === 'string') consentByGroup[group] = (consentByGroup[group] ?? 0) + 1;
+  }
+  const tally = readVotes(doc, noteIds, problems);
+  const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) =>
+    a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+  return {
+    schemaVersion: schemaVersionOf(doc),
+    organisations: orgs.sort(byCreation),
+    links: liveLinks.sort(byCreation),
+    notes: allNotes.sort(byCreation),
+    positions: positionMap,
+    votes: tally.byNote,
+    votesByVoter: tally.byVoter,
+    consentByGroup,
+    problems,
+  };
+}
+
+/** Calls back with a fresh snapshot now and after every change; returns an unsubscribe function. */
+export function observeTable(doc: Y.Doc, callback: (snapshot: TableSnapshot) => void): () => void {
+  const handler = () => callback(readTable(doc));
+  doc.on('update', handler);
+  handler();
+  return () => doc.off('update', handler);
+}

@@ -1,0 +1,73 @@
+import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
+import type { DocKind } from './doc-names.ts';
+
+/** The schema version this build of the model writes. */
+export const CURRENT_SCHEMA_VERSION = 1;
+
+export interface Migration {
+  /** The version a doc has after this migration. */
+  version: number;
+  name: string;
+  up(doc: Y.Doc, kind: DocKind): void;
+}
+
+/** Root types each doc kind holds; creating them is idempotent in Yjs. */
+export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
+  event: ['meta', 'prompts', 'tables'],
+  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'positions', 'consent'],
+  roster: ['meta', 'attendees', 'seating'],
+};
+export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
+  event: ['groups', 'sectors'],
+  table: [],
+  roster: [],
+};
+
+/** Named, ordered migrations. Each is applied once, in order, inside one transaction. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'v1-initial-layout',
+    up(doc, kind) {
+      for (const name of ROOT_MAPS[kind]) doc.getMap(name);
+      for (const name of ROOT_ARRAYS[kind]) doc.getArray(name);
+      doc.getMap('meta').set('kind', kind);
+    },
+  },
+];
+
+export function schemaVersionOf(doc: Y.Doc): number {
+  const version = doc.getMap('meta').get('schemaVersion');
+  return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : 0;
+}
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+  applied: string[];
+}
+
+/**
+ * Brings a doc up to CURRENT_SCHEMA_VERSION. A doc written by a newer build is refused
+ * rather than silently downgraded.
+ */
+export function migrate(doc: Y.Doc, kind: DocKind, migrations: readonly Migration[] = MIGRATIONS): MigrationResult {
+  const from = schemaVersionOf(doc);
+  const target = migrations.at(-1)?.version ?? 0;
+  if (from > target) {
+    throw new ModelError(
+      'wrong_doc',
+      `This ${kind} document has schema version ${from}, newer than this app understands (${target}). Please update Tablemap.`,
+    );
+  }
+  const pending = migrations.filter((migration) => migration.version > from);
+  if (pending.length === 0) return { from, to: from, applied: [] };
+  doc.transact(() => {
+    for (const migration of pending) {
+      migration.up(doc, kind);
+      doc.getMap('meta').set('schemaVersion', migration.version);
+    }
+  });
+  return { from, to: target, applied: pending.map((migration) => migration.name) };
+}
