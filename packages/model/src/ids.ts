@@ -18,3 +18,14 @@ export const ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 export function isValidId(value: string): boolean {
   return ID_PATTERN.test(value);
 }
+
+let lastTimestamp = 0;
+
+/**
+ * Date.now() that never repeats or goes backwards within this client, so items added in the
+ * same millisecond (a fast scribe, a test) keep the order they were added in.
+ */
+export function monotonicNow(): number {
+  lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
+  return lastTimestamp;
+}

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
-import { newId } from './ids.ts';
+import { monotonicNow, newId } from './ids.ts';
 import {
   LinkInputSchema,
   LinkPatchSchema,
@@ -105,7 +105,7 @@ export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Act
   }
   const id = newId();
   doc.transact(() => {
-    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, createdAt: Date.now() }));
+    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -141,7 +141,7 @@ export function linkOrganisations(doc: Y.Doc, input: LinkInput, actor: Actor): s
   const id = newId();
   const mutual = valid.mutual ?? isMutualByDefault(valid.kind);
   doc.transact(() => {
-    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, createdAt: Date.now() }));
+    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -164,7 +164,7 @@ export function addNote(doc: Y.Doc, input: NoteInput, actor: Actor): string {
   doc.transact(() => {
     notes(doc).set(
       id,
-      entryFrom({ ...valid, id, group: by.group, authorId: by.participantId, createdAt: Date.now() }),
+      entryFrom({ ...valid, id, group: by.group, authorId: by.participantId, createdAt: monotonicNow() }),
     );
   });
   return id;

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
+import {
+  addPrompt,
+  addTable,
+  initEventDoc,
+  readEvent,
+  removePrompt,
+  renameTable,
+  setCurrentPrompt,
+  setEventDetails,
+  setPhase,
+  setSpotlight,
+  setTableLocked,
+  setVocabulary,
+  startTimer,
+  tableEditBlockedReason,
+  timerRemainingMs,
+  updatePrompt,
+} from './event-doc.ts';
+
+function freshEvent(tableCount = 3): Y.Doc {
+  const doc = new Y.Doc();
+  initEventDoc(doc, { eventId: 'ev1', title: 'Riverside learning exchange', tableCount });
+  return doc;
+}
+
+function codeOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ModelError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('event doc', () => {
+  it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {
+    const event = readEvent(freshEvent(3));
+    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: 1 });
+    expect(event.tables.map((table) => table.name)).toEqual(['Table 1', 'Table 2', 'Table 3']);
+    expect(event.groups.map((group) => group.id)).toContain('lived_experience');
+    expect(event.sectors.map((sector) => sector.id)).not.toContain('carer');
+    expect(event.sectors.map((sector) => sector.id)).toContain('peer_led');
+    expect(event.prompts.map((prompt) => prompt.text)).toEqual([
+      'Communities and connections',
+      'Physical and mental health',
+      'Use of local services',
+    ]);
+  });
+
+  it.each([
+    ['zero tables', { tableCount: 0 }],
+    ['61 tables', { tableCount: 61 }],
+    ['a fractional count', { tableCount: 2.5 }],
+    ['an empty title', { title: '  ' }],
+  ])('refuses to create an event with %s', (_label, patch) => {
+    const doc = new Y.Doc();
+    expect(codeOf(() => initEventDoc(doc, { eventId: 'ev1', title: 'T', tableCount: 2, ...patch }))).toBe('invalid_input');
+    expect(doc.getMap('tables').size).toBe(0);
+  });
+
+  it('edits details, phase, prompt and spotlight, validating each', () => {
+    const doc = freshEvent();
+    setEventDetails(doc, { venue: 'Town hall', date: '2026-12-01', votesPerParticipant: 5 });
+    setPhase(doc, 'voting');
+    const promptId = readEvent(doc).prompts[1]!.id;
+    setCurrentPrompt(doc, promptId);
+    setSpotlight(doc, 't2');
+    expect(readEvent(doc)).toMatchObject({ venue: 'Town hall', votesPerParticipant: 5, phase: 'voting', currentPromptId: promptId, spotlightTableId: 't2' });
+    expect(codeOf(() => setPhase(doc, 'dancing' as never))).toBe('invalid_input');
+    expect(codeOf(() => setEventDetails(doc, { votesPerParticipant: 0 }))).toBe('invalid_input');
+    expect(codeOf(() => setCurrentPrompt(doc, 'nope'))).toBe('not_found');
+    expect(codeOf(() => setSpotlight(doc, 'nope'))).toBe('not_found');
+    expect(readEvent(doc).phase).toBe('voting');
+  });
+
+  it('adds, edits and removes prompts, clearing the current prompt if it goes', () => {
+    const doc = freshEvent();
+    const id = addPrompt(doc, 'Digital exclusion', 15);
+    updatePrompt(doc, id, { durationMinutes: 25 });
+    setCurrentPrompt(doc, id);
+    expect(readEvent(doc).prompts.at(-1)).toMatchObject({ text: 'Digital exclusion', durationMinutes: 25 });
+    removePrompt(doc, id);
+    expect(readEvent(doc).currentPromptId).toBeNull();
+    expect(codeOf(() => addPrompt(doc, ''))).toBe('invalid_input');
+  });
+
+  it('adds and renames tables, refusing duplicate names', () => {
+    const doc = freshEvent(2);
+    const added = addTable(doc, 'Garden room');
+    expect(codeOf(() => addTable(doc, 'garden ROOM'))).toBe('duplicate');
+    expect(codeOf(() => renameTable(doc, 't1', 'Table 2'))).toBe('duplicate');
+    renameTable(doc, 't1', 'Window table');
+    expect(readEvent(doc).tables.map((table) => table.name)).toEqual(['Window table', 'Table 2', 'Garden room']);
+    expect(added.id).toBe('t3');
+  });
+
+  it('locks one or all tables and explains why editing is blocked', () => {
+    const doc = freshEvent(2);
+    expect(tableEditBlockedReason(readEvent(doc), 't1')).toBeNull();
+    setTableLocked(doc, 't1', true);
+    expect(tableEditBlockedReason(readEvent(doc), 't1')).toMatch(/locked/);
+    expect(tableEditBlockedReason(readEvent(doc), 't2')).toBeNull();
+    setTableLocked(doc, 'all', true);
+    expect(readEvent(doc).tables.every((table) => table.locked)).toBe(true);
+    setTableLocked(doc, 'all', false);
+    setPhase(doc, 'closed');
+    expect(tableEditBlockedReason(readEvent(doc), 't2')).toMatch(/closed/);
+    expect(codeOf(() => setTableLocked(doc, 'zz', true))).toBe('not_found');
+  });
+
+  it('replaces vocabularies, refusing duplicate ids and empty lists', () => {
+    const doc = freshEvent();
+    setVocabulary(doc, 'groups', [{ id: 'carer', label: 'Carers' }, { id: 'peer', label: 'Peer workers' }]);
+    expect(readEvent(doc).groups).toEqual([{ id: 'carer', label: 'Carers' }, { id: 'peer', label: 'Peer workers' }]);
+    expect(codeOf(() => setVocabulary(doc, 'groups', [{ id: 'a', label: 'A' }, { id: 'a', label: 'B' }]))).toBe('duplicate');
+    expect(codeOf(() => setVocabulary(doc, 'sectors', []))).toBe('invalid_input');
+  });
+
+  it('computes the timer from server time, so a device with a wrong clock still agrees', () => {
+    const doc = freshEvent();
+    const serverNow = 1_800_000_000_000;
+    startTimer(doc, 10 * 60_000, serverNow);
+    const timer = readEvent(doc).timer;
+    expect(timerRemainingMs(timer, serverNow + 60_000)).toBe(9 * 60_000);
+    expect(timerRemainingMs(timer, serverNow + 11 * 60_000)).toBe(0);
+    expect(timerRemainingMs(null, serverNow)).toBeNull();
+  });
+});

@@ -1,0 +1,261 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
+import {
+  addNote,
+  addOrganisation,
+  castVote,
+  linkOrganisations,
+  observeTable,
+  readTable,
+  recordConsent,
+  removeLink,
+  removeNote,
+  removeOrganisation,
+  retractVote,
+  setPosition,
+  updateLink,
+  updateNote,
+  updateOrganisation,
+  type Actor,
+} from './table-doc.ts';
+import { migrate } from './versions.ts';
+
+const carer: Actor = { group: 'carer', participantId: 'p1' };
+const housing: Actor = { group: 'housing', participantId: 'p2' };
+
+function freshTable(): Y.Doc {
+  const doc = new Y.Doc();
+  migrate(doc, 'table');
+  return doc;
+}
+
+function expectModelError(action: () => unknown, code: string): ModelError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelError);
+    expect((error as ModelError).code).toBe(code);
+    return error as ModelError;
+  }
+  throw new Error(`expected a ModelError with code ${code}`);
+}
+
+function twoOrganisations(doc: Y.Doc) {
+  const mind = addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse', size: 'local' }, carer);
+  const housingOrg = addOrganisation(doc, { name: 'Riverside Housing', sector: 'housing' }, housing);
+  return { mind, housingOrg };
+}
+
+describe('organisations', () => {
+  it('adds an organisation attributed to a stakeholder group, never a name', () => {
+    const doc = freshTable();
+    const id = addOrganisation(doc, { name: '  Riverside   Mind ', sector: 'vcse', size: 'local', remit: 'Peer support' }, carer);
+    const [org] = readTable(doc).organisations;
+    expect(org).toMatchObject({ id, name: 'Riverside   Mind', sector: 'vcse', size: 'local', remit: 'Peer support', addedByGroup: 'carer' });
+    expect(JSON.stringify(doc.toJSON())).not.toContain('p1');
+  });
+
+  it.each([
+    ['an empty name', { name: '   ', sector: 'vcse' }],
+    ['a 10 kB name', { name: 'x'.repeat(10_000), sector: 'vcse' }],
+    ['an unknown size', { name: 'A', sector: 'vcse', size: 'huge' }],
+    ['a sector that is not an id', { name: 'A', sector: 'Not An Id!' }],
+    ['a missing name', { sector: 'vcse' }],
+  ])('refuses %s and changes nothing', (_label, input) => {
+    const doc = freshTable();
+    const before = Y.encodeStateAsUpdate(doc);
+    const error = expectModelError(() => addOrganisation(doc, input as never, carer), 'invalid_input');
+    expect(error.details.length).toBeGreaterThan(0);
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+
+  it('refuses a duplicate name at the same table and points at the existing one', () => {
+    const doc = freshTable();
+    const id = addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse' }, carer);
+    const error = expectModelError(() => addOrganisation(doc, { name: 'riverside  MIND', sector: 'vcse' }, housing), 'duplicate');
+    expect(error.details[0]).toBe(id);
+    expect(readTable(doc).organisations).toHaveLength(1);
+  });
+
+  it('updates fields and refuses renaming onto another organisation', () => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    updateOrganisation(doc, mind, { remit: 'Crisis café', size: 'regional' });
+    expect(readTable(doc).organisations.find((org) => org.id === mind)).toMatchObject({ remit: 'Crisis café', size: 'regional' });
+    expectModelError(() => updateOrganisation(doc, mind, { name: 'Riverside Housing' }), 'duplicate');
+    expectModelError(() => updateOrganisation(doc, 'nosuchorg', { remit: 'x' }), 'not_found');
+    updateOrganisation(doc, housingOrg, { name: 'Riverside Housing Association' });
+    expect(readTable(doc).organisations.map((org) => org.name)).toContain('Riverside Housing Association');
+  });
+
+  it('removing an organisation removes its links and position in one step', () => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    linkOrganisations(doc, { source: mind, target: housingOrg, kind: 'refers_to' }, carer);
+    setPosition(doc, mind, { x: 10, y: 20 });
+    let transactions = 0;
+    doc.on('afterTransaction', () => transactions++);
+    removeOrganisation(doc, mind);
+    expect(transactions).toBe(1);
+    const table = readTable(doc);
+    expect(table.organisations.map((org) => org.id)).toEqual([housingOrg]);
+    expect(table.links).toEqual([]);
+    expect(table.positions).toEqual({});
+  });
+});
+
+describe('links', () => {
+  it('links two organisations, defaulting direction from the kind', () => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    linkOrganisations(doc, { source: mind, target: housingOrg, kind: 'refers_to', status: 'wanted', strength: 3 }, carer);
+    linkOrganisations(doc, { source: housingOrg, target: mind, kind: 'collaborates' }, housing);
+    const [refers, collaborates] = readTable(doc).links;
+    expect(refers).toMatchObject({ kind: 'refers_to', mutual: false, status: 'wanted', strength: 3, addedByGroup: 'carer' });
+    expect(collaborates).toMatchObject({ kind: 'collaborates', mutual: true, status: 'existing', strength: 2 });
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'befriends' }],
+    ['strength 4', { kind: 'funds', strength: 4 }],
+    ['an unknown status', { kind: 'funds', status: 'maybe' }],
+  ])('refuses %s', (_label, extra) => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    expectModelError(() => linkOrganisations(doc, { source: mind, target: housingOrg, ...extra } as never, carer), 'invalid_input');
+    expect(readTable(doc).links).toEqual([]);
+  });
+
+  it('refuses a link to a deleted organisation and a link to itself', () => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    removeOrganisation(doc, housingOrg);
+    expectModelError(() => linkOrganisations(doc, { source: mind, target: housingOrg, kind: 'funds' }, carer), 'not_found');
+    expectModelError(() => linkOrganisations(doc, { source: mind, target: mind, kind: 'funds' }, carer), 'invalid_input');
+  });
+
+  it('updates and removes links', () => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    const id = linkOrganisations(doc, { source: mind, target: housingOrg, kind: 'funds' }, carer);
+    updateLink(doc, id, { status: 'broken', note: 'Funding cut in 2024' });
+    expect(readTable(doc).links[0]).toMatchObject({ status: 'broken', note: 'Funding cut in 2024' });
+    expectModelError(() => updateLink(doc, id, { strength: 0 }), 'invalid_input');
+    removeLink(doc, id);
+    expect(readTable(doc).links).toEqual([]);
+    expectModelError(() => removeLink(doc, id), 'not_found');
+  });
+
+  it('hides a link left dangling by a concurrent delete instead of crashing a view', () => {
+    const alice = freshTable();
+    const { mind, housingOrg } = twoOrganisations(alice);
+    const bob = new Y.Doc();
+    Y.applyUpdate(bob, Y.encodeStateAsUpdate(alice));
+    linkOrganisations(bob, { source: mind, target: housingOrg, kind: 'hosts' }, housing);
+    removeOrganisation(alice, housingOrg);
+    Y.applyUpdate(alice, Y.encodeStateAsUpdate(bob));
+    const table = readTable(alice);
+    expect(table.links).toEqual([]);
+    expect(table.problems.some((problem) => problem.reason.includes('removed'))).toBe(true);
+  });
+});
+
+describe('notes and votes', () => {
+  it('adds a note in each kind, attributed to the group only', () => {
+    const doc = freshTable();
+    for (const kind of ['observation', 'quote', 'gap', 'idea', 'question'] as const) {
+      addNote(doc, { text: `A ${kind}`, kind }, carer);
+    }
+    const notes = readTable(doc).notes;
+    expect(notes.map((note) => note.kind)).toEqual(['observation', 'quote', 'gap', 'idea', 'question']);
+    expect(notes.every((note) => note.group === 'carer')).toBe(true);
+    expectModelError(() => addNote(doc, { text: '', kind: 'idea' }, carer), 'invalid_input');
+    expectModelError(() => addNote(doc, { text: 'x', kind: 'rant' } as never, carer), 'invalid_input');
+  });
+
+  it('lets only the author (or a facilitator) edit or delete a note', () => {
+    const doc = freshTable();
+    const id = addNote(doc, { text: 'Waiting lists are long', kind: 'gap' }, carer);
+    expectModelError(() => updateNote(doc, id, { text: 'changed' }, housing), 'not_allowed');
+    expectModelError(() => removeNote(doc, id, housing), 'not_allowed');
+    updateNote(doc, id, { text: 'Waiting lists are very long' }, carer);
+    updateNote(doc, id, { kind: 'observation' }, { group: 'other', participantId: 'f1', isFacilitator: true });
+    expect(readTable(doc).notes[0]).toMatchObject({ text: 'Waiting lists are very long', kind: 'observation' });
+    removeNote(doc, id, carer);
+    expect(readTable(doc).notes).toEqual([]);
+  });
+
+  it('enforces the vote limit, allows taking a vote back, and tallies by group', () => {
+    const doc = freshTable();
+    const first = addNote(doc, { text: 'one', kind: 'idea' }, carer);
+    const second = addNote(doc, { text: 'two', kind: 'idea' }, carer);
+    const rules = { votesPerParticipant: 2, allowStackedVotes: false };
+    castVote(doc, first, carer, rules);
+    expectModelError(() => castVote(doc, first, carer, rules), 'vote_limit');
+    castVote(doc, second, carer, rules);
+    expectModelError(() => castVote(doc, second, carer, rules), 'vote_limit');
+    castVote(doc, first, housing, rules);
+    const table = readTable(doc);
+    expect(table.votes[first]).toEqual({ noteId: first, total: 2, byGroup: { carer: 1, housing: 1 } });
+    expect(table.votesByVoter).toEqual({ p1: 2, p2: 1 });
+    retractVote(doc, second, carer);
+    castVote(doc, first, carer, { votesPerParticipant: 2, allowStackedVotes: true });
+    expect(readTable(doc).votes[first]?.total).toBe(3);
+    expectModelError(() => retractVote(doc, second, carer), 'not_found');
+  });
+
+  it('drops a note’s votes when the note is deleted', () => {
+    const doc = freshTable();
+    const id = addNote(doc, { text: 'one', kind: 'idea' }, carer);
+    castVote(doc, id, housing, { votesPerParticipant: 3, allowStackedVotes: false });
+    removeNote(doc, id, carer);
+    expect(readTable(doc).votesByVoter).toEqual({});
+  });
+});
+
+describe('consent, positions and read-back', () => {
+  it('counts consents by group without identities', () => {
+    const doc = freshTable();
+    recordConsent(doc, 'carer');
+    recordConsent(doc, 'carer');
+    recordConsent(doc, 'vcse');
+    expect(readTable(doc).consentByGroup).toEqual({ carer: 2, vcse: 1 });
+    expectModelError(() => recordConsent(doc, 'Not a group'), 'invalid_input');
+  });
+
+  it('stores rounded positions and refuses non-finite ones', () => {
+    const doc = freshTable();
+    const { mind } = twoOrganisations(doc);
+    setPosition(doc, mind, { x: 10.4, y: -3.6 });
+    expect(readTable(doc).positions[mind]).toEqual({ x: 10, y: -4 });
+    expectModelError(() => setPosition(doc, mind, { x: Number.NaN, y: 0 }), 'invalid_input');
+  });
+
+  it('skips and reports junk written by an old or broken client', () => {
+    const doc = freshTable();
+    const { mind } = twoOrganisations(doc);
+    doc.transact(() => {
+      doc.getMap('organisations').set('junk1', 'not an object' as never);
+      const bad = new Y.Map<unknown>();
+      bad.set('name', 42);
+      doc.getMap('organisations').set('junk2', bad as never);
+      doc.getMap('notes').set('junk3', new Y.Map() as never);
+      doc.getMap('votes').set('garbage', 'x' as never);
+    });
+    const table = readTable(doc);
+    expect(table.organisations.map((org) => org.id)).toContain(mind);
+    expect(table.organisations).toHaveLength(2);
+    expect(table.problems.map((problem) => problem.key).sort()).toEqual(['garbage', 'junk1', 'junk2', 'junk3']);
+  });
+
+  it('observeTable reports the current state and every change until unsubscribed', () => {
+    const doc = freshTable();
+    const counts: number[] = [];
+    const stop = observeTable(doc, (snapshot) => counts.push(snapshot.organisations.length));
+    twoOrganisations(doc);
+    stop();
+    addOrganisation(doc, { name: 'Third', sector: 'vcse' }, carer);
+    expect(counts).toEqual([0, 1, 2]);
+  });
+});
