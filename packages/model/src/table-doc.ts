@@ -334,7 +334,7 @@ export function readTable(doc: Y.Doc): TableSnapshot {
     votes: tally.byNote,
     votesByVoter: tally.byVoter,
     consentByGroup,
-    problems,
+    problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };
 }
 

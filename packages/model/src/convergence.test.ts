@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
+import {
+  addNote,
+  addOrganisation,
+  castVote,
+  linkOrganisations,
+  readTable,
+  removeLink,
+  removeNote,
+  removeOrganisation,
+  retractVote,
+  setPosition,
+  updateLink,
+  updateNote,
+  updateOrganisation,
+  type Actor,
+} from './table-doc.ts';
+import { migrate } from './versions.ts';
+import { LINK_STATUSES, NOTE_KINDS, RELATIONSHIP_KIND_IDS } from './vocabulary.ts';
+
+/** A small seeded PRNG so a failing run can be replayed from its seed. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Replica {
+  doc: Y.Doc;
+  actor: Actor;
+  outbox: Uint8Array[];
+}
+
+const GROUPS = ['carer', 'vcse', 'housing', 'lived_experience', 'commissioner'];
+const rules = { votesPerParticipant: 3, allowStackedVotes: true };
+
+function pick<T>(random: () => number, items: readonly T[]): T | undefined {
+  return items.length === 0 ? undefined : items[Math.floor(random() * items.length)];
+}
+
+function randomMutation(replica: Replica, random: () => number): void {
+  const { doc, actor } = replica;
+  const table = readTable(doc);
+  const orgId = pick(random, table.organisations)?.id;
+  const otherOrgId = pick(random, table.organisations)?.id;
+  const link = pick(random, table.links);
+  const note = pick(random, table.notes);
+  const choice = Math.floor(random() * 12);
+  switch (choice) {
+    case 0:
+    case 1:
+      addOrganisation(doc, { name: `Org ${Math.floor(random() * 30)}`, sector: pick(random, GROUPS)! }, actor);
+      return;
+    case 2:
+      if (orgId) updateOrganisation(doc, orgId, { remit: `remit ${random().toFixed(3)}` });
+      return;
+    case 3:
+      if (orgId) removeOrganisation(doc, orgId);
+      return;
+    case 4:
+    case 5:
+      if (orgId && otherOrgId && orgId !== otherOrgId) {
+        linkOrganisations(doc, { source: orgId, target: otherOrgId, kind: pick(random, RELATIONSHIP_KIND_IDS)! }, actor);
+      }
+      return;
+    case 6:
+      if (link) updateLink(doc, link.id, { status: pick(random, LINK_STATUSES)!, strength: 1 + Math.floor(random() * 3) });
+      return;
+    case 7:
+      if (link) removeLink(doc, link.id);
+      return;
+    case 8:
+      addNote(doc, { text: `note ${random().toFixed(4)}`, kind: pick(random, NOTE_KINDS)!, organisationIds: orgId ? [orgId] : [] }, actor);
+      return;
+    case 9:
+      if (note) {
+        if (random() < 0.5) updateNote(doc, note.id, { text: `edited ${random().toFixed(3)}` }, { ...actor, isFacilitator: true });
+        else removeNote(doc, note.id, { ...actor, isFacilitator: true });
+      }
+      return;
+    case 10:
+      if (note) {
+        if (random() < 0.7) castVote(doc, note.id, actor, rules);
+        else retractVote(doc, note.id, actor);
+      }
+      return;
+    default:
+      if (orgId) setPosition(doc, orgId, { x: random() * 800, y: random() * 600 });
+  }
+}
+
+/** Delivers a random batch of pending updates, in random order, sometimes merged into one update. */
+function deliverSome(replicas: Replica[], random: () => number, everything = false): void {
+  for (const sender of replicas) {
+    const take = everything ? sender.outbox.length : Math.floor(random() * (sender.outbox.length + 1));
+    const batch = sender.outbox.splice(0, take);
+    if (batch.length === 0) continue;
+    for (const receiver of replicas) {
+      if (receiver === sender) continue;
+      const shuffled = [...batch].sort(() => random() - 0.5);
+      if (random() < 0.3) Y.applyUpdate(receiver.doc, Y.mergeUpdates(shuffled), 'remote');
+      else for (const update of shuffled) Y.applyUpdate(receiver.doc, update, 'remote');
+    }
+  }
+}
+
+function runScenario(seed: number, replicaCount: number, steps: number): Replica[] {
+  const random = seededRandom(seed);
+  const replicas: Replica[] = Array.from({ length: replicaCount }, (_, index) => {
+    const doc = new Y.Doc();
+    const replica: Replica = { doc, actor: { group: GROUPS[index % GROUPS.length]!, participantId: `p${index}` }, outbox: [] };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'remote') replica.outbox.push(update);
+    });
+    migrate(doc, 'table');
+    return replica;
+  });
+  for (let step = 0; step < steps; step++) {
+    const replica = pick(random, replicas)!;
+    try {
+      randomMutation(replica, random);
+    } catch (error) {
+      // Refusals (duplicate names, vote limits, concurrently deleted items) are part of normal use.
+      if (!(error instanceof ModelError)) throw error;
+    }
+    if (random() < 0.3) deliverSome(replicas, random);
+  }
+  deliverSome(replicas, random, true);
+  return replicas;
+}
+
+describe('randomized convergence', () => {
+  it('3–5 replicas applying random mutations and exchanging updates in random order end identical', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 3, max: 5 }), (seed, replicaCount) => {
+        const replicas = runScenario(seed, replicaCount, 120);
+        const [first, ...rest] = replicas.map((replica) => readTable(replica.doc));
+        for (const other of rest) {
+          // On failure fast-check prints the seed and replica count to replay it.
+          expect(other).toEqual(first);
+        }
+        expect(first!.organisations.length + first!.notes.length).toBeGreaterThan(0);
+      }),
+      { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) },
+    );
+  });
+});
