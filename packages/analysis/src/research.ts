@@ -1,0 +1,115 @@
+/**
+ * GEXF 1.3 and GraphML of the merged map, for Gephi and other network tools. Every link is exported,
+ * whatever its status, so researchers can filter on the `status` attribute themselves.
+ */
+import type { EcosystemAnalysis } from './metrics.ts';
+import { escapeXml, xmlAttributes } from './xml.ts';
+
+interface AttributeSpec {
+  id: string;
+  type: 'string' | 'integer' | 'double' | 'boolean';
+}
+
+const NODE_ATTRIBUTES: readonly AttributeSpec[] = [
+  { id: 'sector', type: 'string' },
+  { id: 'size', type: 'string' },
+  { id: 'locality', type: 'string' },
+  { id: 'remit', type: 'string' },
+  { id: 'tables', type: 'string' },
+  { id: 'degree', type: 'integer' },
+  { id: 'betweenness', type: 'double' },
+];
+
+const EDGE_ATTRIBUTES: readonly AttributeSpec[] = [
+  { id: 'kind', type: 'string' },
+  { id: 'status', type: 'string' },
+  { id: 'strength', type: 'double' },
+  { id: 'tables', type: 'string' },
+  { id: 'conflict', type: 'boolean' },
+];
+
+function nodeValues(analysis: EcosystemAnalysis) {
+  const tableName = new Map(analysis.tables.map((table) => [table.id, table.name]));
+  return analysis.organisations.map((org) => ({
+    id: org.id,
+    label: org.name,
+    values: {
+      sector: org.sector,
+      size: org.size ?? '',
+      locality: org.locality,
+      remit: org.remit,
+      tables: org.tableIds.map((id) => tableName.get(id) ?? id).join('; '),
+      degree: org.degree,
+      betweenness: org.betweenness,
+    } as Record<string, unknown>,
+  }));
+}
+
+function edgeValues(analysis: EcosystemAnalysis) {
+  const tableName = new Map(analysis.tables.map((table) => [table.id, table.name]));
+  return analysis.links.map((link) => ({
+    link,
+    values: {
+      kind: link.kind,
+      status: link.status,
+      strength: link.strength,
+      tables: link.tableIds.map((id) => tableName.get(id) ?? id).join('; '),
+      conflict: link.conflict,
+    } as Record<string, unknown>,
+  }));
+}
+
+export function toGexf(analysis: EcosystemAnalysis, title = 'Tablemap merged ecosystem map'): string {
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">',
+    `  <meta><creator>Tablemap</creator><description>${escapeXml(title)}</description></meta>`,
+    '  <graph mode="static" defaultedgetype="directed">',
+    '    <attributes class="node">',
+    ...NODE_ATTRIBUTES.map((spec) => `      <attribute${xmlAttributes({ id: spec.id, title: spec.id, type: spec.type })}/>`),
+    '    </attributes>',
+    '    <attributes class="edge">',
+    ...EDGE_ATTRIBUTES.map((spec) => `      <attribute${xmlAttributes({ id: spec.id, title: spec.id, type: spec.type })}/>`),
+    '    </attributes>',
+    '    <nodes>',
+  ];
+  for (const node of nodeValues(analysis)) {
+    lines.push(`      <node${xmlAttributes({ id: node.id, label: node.label })}><attvalues>`);
+    for (const spec of NODE_ATTRIBUTES) lines.push(`        <attvalue${xmlAttributes({ for: spec.id, value: node.values[spec.id] })}/>`);
+    lines.push('      </attvalues></node>');
+  }
+  lines.push('    </nodes>', '    <edges>');
+  for (const { link, values } of edgeValues(analysis)) {
+    const type = link.mutual ? 'undirected' : 'directed';
+    lines.push(`      <edge${xmlAttributes({ id: link.id, source: link.source, target: link.target, type, weight: link.strength })}><attvalues>`);
+    for (const spec of EDGE_ATTRIBUTES) lines.push(`        <attvalue${xmlAttributes({ for: spec.id, value: values[spec.id] })}/>`);
+    lines.push('      </attvalues></edge>');
+  }
+  lines.push('    </edges>', '  </graph>', '</gexf>', '');
+  return lines.join('\n');
+}
+
+export function toGraphML(analysis: EcosystemAnalysis): string {
+  const key = (domain: 'node' | 'edge', spec: AttributeSpec) =>
+    `  <key${xmlAttributes({ id: `${domain[0]}_${spec.id}`, for: domain, 'attr.name': spec.id, 'attr.type': spec.type === 'integer' ? 'int' : spec.type })}/>`;
+  const data = (domain: 'node' | 'edge', id: string, value: unknown) =>
+    `<data${xmlAttributes({ key: `${domain[0]}_${id}` })}>${escapeXml(value)}</data>`;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',
+    `  <key${xmlAttributes({ id: 'n_label', for: 'node', 'attr.name': 'label', 'attr.type': 'string' })}/>`,
+    ...NODE_ATTRIBUTES.map((spec) => key('node', spec)),
+    ...EDGE_ATTRIBUTES.map((spec) => key('edge', spec)),
+    '  <graph id="merged-map" edgedefault="directed">',
+  ];
+  for (const node of nodeValues(analysis)) {
+    const cells = [data('node', 'label', node.label), ...NODE_ATTRIBUTES.map((spec) => data('node', spec.id, node.values[spec.id]))];
+    lines.push(`    <node${xmlAttributes({ id: node.id })}>${cells.join('')}</node>`);
+  }
+  for (const { link, values } of edgeValues(analysis)) {
+    const cells = EDGE_ATTRIBUTES.map((spec) => data('edge', spec.id, values[spec.id]));
+    lines.push(`    <edge${xmlAttributes({ id: link.id, source: link.source, target: link.target, directed: String(!link.mutual) })}>${cells.join('')}</edge>`);
+  }
+  lines.push('  </graph>', '</graphml>', '');
+  return lines.join('\n');
+}
