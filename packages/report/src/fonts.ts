@@ -1,0 +1,65 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as fontkit from 'fontkit';
+
+const require = createRequire(import.meta.url);
+
+/** The pdfmake package directory: its bundled Roboto is the only font the report uses. */
+export const PDFMAKE_DIR = path.dirname(require.resolve('pdfmake/package.json'));
+const ROBOTO_DIR = path.join(PDFMAKE_DIR, 'fonts', 'Roboto');
+
+export const REPORT_FONTS = {
+  Roboto: {
+    normal: path.join(ROBOTO_DIR, 'Roboto-Regular.ttf'),
+    bold: path.join(ROBOTO_DIR, 'Roboto-Medium.ttf'),
+    italics: path.join(ROBOTO_DIR, 'Roboto-Italic.ttf'),
+    bolditalics: path.join(ROBOTO_DIR, 'Roboto-MediumItalic.ttf'),
+  },
+};
+
+/**
+ * Shown in place of characters Roboto cannot draw (Arabic/Urdu, Gujarati, emoji, CJK…).
+ * pdfmake has no font fallback, so without this the text would print as empty boxes.
+ */
+export const UNSUPPORTED_MARKER = '[?]';
+
+let roboto: fontkit.Font | undefined;
+const coverage = new Map<number, boolean>();
+
+function robotoHasGlyph(codePoint: number): boolean {
+  let known = coverage.get(codePoint);
+  if (known === undefined) {
+    roboto ??= fontkit.openSync(REPORT_FONTS.Roboto.normal);
+    known = roboto.hasGlyphForCodePoint(codePoint);
+    coverage.set(codePoint, known);
+  }
+  return known;
+}
+
+// Joiners and variation selectors belong to the unsupported run around them (e.g. inside an emoji).
+const INVISIBLE = /[\u200c\u200d\ufe0e\ufe0f\u{1f3fb}-\u{1f3ff}]/u;
+// Control characters other than tab and newline would otherwise render as garbage.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/u;
+
+/**
+ * Makes text safe for the report's font: every run of characters Roboto lacks becomes one
+ * UNSUPPORTED_MARKER, and control characters are dropped. Plain ASCII takes a fast path.
+ */
+export function printable(text: string): string {
+  if (/^[\u0020-\u007e\n\t]*$/.test(text)) return text;
+  let out = '';
+  let inUnsupportedRun = false;
+  for (const char of text) {
+    if (CONTROL.test(char)) continue;
+    const codePoint = char.codePointAt(0) ?? 0;
+    const drawable = char === '\n' || char === '\t' || (!INVISIBLE.test(char) && robotoHasGlyph(codePoint));
+    if (drawable) {
+      out += char;
+      inUnsupportedRun = false;
+    } else if (!inUnsupportedRun) {
+      out += UNSUPPORTED_MARKER;
+      inUnsupportedRun = true;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+export { buildReportDefinition, renderReport } from './report.ts';
+export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';
+export { renderMapSvg, layoutOrganisations, escapeXml, sectorColour } from './map-svg.ts';
+export type { MapInput, MapLink, MapOrganisation, MapSector, MapSvgOptions } from './map-svg.ts';
+export { validateLogo, MAX_LOGO_BYTES } from './logo.ts';
+export type { ValidLogo } from './logo.ts';
+export { ReportInputError } from './errors.ts';
+export { UNSUPPORTED_MARKER, printable } from './fonts.ts';
+export { SECTION_TITLES } from './sections.ts';
+export {
+  SECTION_IDS,
+  ReportAnalysisSchema,
+  ReportOptionsSchema,
+  ReportSnapshotSchema,
+  TablePacksInputSchema,
+  TablePacksOptionsSchema,
+} from './types.ts';
+export type {
+  DirectoryRow,
+  ReportAnalysis,
+  ReportEvent,
+  ReportLink,
+  ReportNote,
+  ReportOptions,
+  ReportOrganisation,
+  ReportSnapshot,
+  ReportTable,
+  ReportTheme,
+  SectionId,
+  TablePacksInput,
+  TablePacksOptions,
+} from './types.ts';

@@ -1,0 +1,257 @@
+/** Draws an ecosystem map as a standalone SVG string: no browser, no DOM, deterministic output. */
+
+export interface MapOrganisation {
+  id: string;
+  name: string;
+  sector: string;
+}
+export interface MapLink {
+  source: string;
+  target: string;
+  mutual?: boolean;
+  strength?: number;
+  status?: 'existing' | 'wanted' | 'broken';
+}
+export interface MapSector {
+  id: string;
+  label: string;
+}
+export interface MapInput {
+  organisations: readonly MapOrganisation[];
+  links: readonly MapLink[];
+  /** Stored positions, in any coordinate space; organisations without one are laid out here. */
+  positions?: Readonly<Record<string, { x: number; y: number }>>;
+  sectors: readonly MapSector[];
+}
+export interface MapSvgOptions {
+  width: number;
+  height: number;
+  /** Only the best-connected organisations get a name label, so big maps stay readable. */
+  maxLabels?: number;
+  /** Applied to every visible string before escaping (the report swaps glyphs its font lacks). */
+  textFilter?: (text: string) => string;
+}
+
+/** Colour-blind-aware qualitative palette (Okabe-Ito, then Tableau 10 extras). */
+const PALETTE = [
+  '#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000',
+  '#4E79A7', '#F28E2B', '#59A14F', '#B07AA1', '#76B7B2', '#EDC948', '#FF9DA7', '#9C755F',
+  '#BAB0AC', '#7F3C8D', '#11A579', '#3969AC',
+];
+const UNKNOWN_SECTOR_COLOUR = '#888888';
+const LINK_STYLES = {
+  existing: { colour: '#555555', dash: '' },
+  wanted: { colour: '#1f5fbf', dash: '5 3' },
+  broken: { colour: '#c62828', dash: '2 2' },
+} as const;
+
+export function sectorColour(sectors: readonly MapSector[], sectorId: string): string {
+  const index = sectors.findIndex((sector) => sector.id === sectorId);
+  return index < 0 ? UNKNOWN_SECTOR_COLOUR : (PALETTE[index % PALETTE.length] ?? UNKNOWN_SECTOR_COLOUR);
+}
+
+/** Escapes text for XML and drops characters XML 1.0 forbids (they would make the SVG unparsable). */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+type Point = { x: number; y: number };
+
+/**
+ * Fruchterman–Reingold from a deterministic start (sectors grouped around a circle), so the
+ * same map always gives the same picture. Stored positions are kept fixed.
+ */
+export function layoutOrganisations(input: MapInput): Map<string, Point> {
+  const ids = input.organisations.map((organisation) => organisation.id);
+  const fixed = new Set(ids.filter((id) => input.positions?.[id]));
+  const points = new Map<string, Point>();
+  const ordered = [...input.organisations].sort(
+    (a, b) => a.sector.localeCompare(b.sector) || a.id.localeCompare(b.id),
+  );
+  ordered.forEach((organisation, index) => {
+    const stored = input.positions?.[organisation.id];
+    const angle = (2 * Math.PI * index) / Math.max(1, ordered.length);
+    points.set(organisation.id, stored ? { ...stored } : { x: 100 * Math.cos(angle), y: 100 * Math.sin(angle) });
+  });
+  if (fixed.size === ids.length || ids.length < 2) return points;
+
+  const movable = ids.filter((id) => !fixed.has(id));
+  const edges = input.links.filter((link) => points.has(link.source) && points.has(link.target));
+  const area = 200 * 200;
+  const k = Math.sqrt(area / ids.length);
+  const iterations = ids.length > 300 ? 40 : 80;
+  const all = ids.map((id) => points.get(id) as Point);
+  for (let step = 0; step < iterations; step++) {
+    const temperature = 20 * (1 - step / iterations) + 0.5;
+    const shift = new Map<string, Point>(movable.map((id) => [id, { x: 0, y: 0 }]));
+    for (const id of movable) {
+      const p = points.get(id) as Point;
+      const d = shift.get(id) as Point;
+      for (const q of all) {
+        if (q === p) continue;
+        const dx = p.x - q.x;
+        const dy = p.y - q.y;
+        const distSq = dx * dx + dy * dy || 0.01;
+        const force = (k * k) / distSq;
+        d.x += dx * force;
+        d.y += dy * force;
+      }
+    }
+    for (const edge of edges) {
+      const p = points.get(edge.source) as Point;
+      const q = points.get(edge.target) as Point;
+      const dx = p.x - q.x;
+      const dy = p.y - q.y;
+      const dist = Math.sqrt(dx * dx + dy * dy) || 0.01;
+      const force = dist / k;
+      // Fixed (stored) endpoints have no entry in `shift`, so only movable ends are pulled.
+      const sourceShift = shift.get(edge.source);
+      const targetShift = shift.get(edge.target);
+      if (sourceShift) pull(sourceShift, -dx * force, -dy * force);
+      if (targetShift) pull(targetShift, dx * force, dy * force);
+    }
+    for (const id of movable) {
+      const p = points.get(id) as Point;
+      const d = shift.get(id) as Point;
+      const length = Math.sqrt(d.x * d.x + d.y * d.y) || 1;
+      p.x += (d.x / length) * Math.min(length, temperature);
+      p.y += (d.y / length) * Math.min(length, temperature);
+    }
+  }
+  return points;
+}
+
+function pull(target: Point, dx: number, dy: number): void {
+  target.x += dx;
+  target.y += dy;
+}
+
+const fmt = (value: number) => (Math.round(value * 10) / 10).toString();
+
+export function renderMapSvg(input: MapInput, options: MapSvgOptions): string {
+  const { width, height } = options;
+  const filter = options.textFilter ?? ((text: string) => text);
+  const label = (text: string) => escapeXml(filter(text));
+  const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(width)}" height="${fmt(height)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" role="img" aria-label="Ecosystem map" font-family="Roboto, sans-serif">`;
+  if (input.organisations.length === 0) {
+    return `${head}<rect x="0.5" y="0.5" width="${fmt(width - 1)}" height="${fmt(height - 1)}" fill="none" stroke="#cccccc"/><text x="${fmt(width / 2)}" y="${fmt(height / 2)}" font-size="10" text-anchor="middle" fill="#555555">No organisations were mapped.</text></svg>`;
+  }
+
+  const usedSectors = input.sectors.filter((sector) => input.organisations.some((o) => o.sector === sector.id));
+  const unknownSectors = [...new Set(input.organisations.map((o) => o.sector))].filter(
+    (id) => !input.sectors.some((sector) => sector.id === id),
+  );
+  const legendEntries = [
+    ...usedSectors.map((sector) => ({ text: sector.label, colour: sectorColour(input.sectors, sector.id) })),
+    ...unknownSectors.map((id) => ({ text: id, colour: UNKNOWN_SECTOR_COLOUR })),
+  ];
+  const legendColumns = Math.max(1, Math.floor(width / 150));
+  const legendRows = Math.ceil(legendEntries.length / legendColumns) + 1;
+  const legendHeight = legendRows * 12 + 8;
+  const mapHeight = Math.max(40, height - legendHeight);
+
+  const points = layoutOrganisations(input);
+  const fit = fitToBox([...points.values()], { x: 14, y: 10, width: width - 28, height: mapHeight - 20 });
+  const placed = new Map([...points].map(([id, point]) => [id, fit(point)]));
+  const radius = input.organisations.length > 150 ? 2.5 : input.organisations.length > 40 ? 3.5 : 5;
+
+  const parts: string[] = [head, `<rect x="0.5" y="0.5" width="${fmt(width - 1)}" height="${fmt(height - 1)}" fill="#ffffff" stroke="#cccccc"/>`];
+  for (const link of input.links) {
+    const from = placed.get(link.source);
+    const to = placed.get(link.target);
+    if (!from || !to || link.source === link.target) continue;
+    parts.push(drawLink(from, to, link, radius));
+  }
+  const degree = new Map<string, number>();
+  for (const link of input.links) {
+    degree.set(link.source, (degree.get(link.source) ?? 0) + 1);
+    degree.set(link.target, (degree.get(link.target) ?? 0) + 1);
+  }
+  for (const organisation of input.organisations) {
+    const p = placed.get(organisation.id) as Point;
+    parts.push(
+      `<circle cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="${radius}" fill="${sectorColour(input.sectors, organisation.sector)}" stroke="#ffffff" stroke-width="0.6"/>`,
+    );
+  }
+  const labelled = [...input.organisations]
+    .sort((a, b) => (degree.get(b.id) ?? 0) - (degree.get(a.id) ?? 0) || a.name.localeCompare(b.name))
+    .slice(0, options.maxLabels ?? 60);
+  for (const organisation of labelled) {
+    const p = placed.get(organisation.id) as Point;
+    const name = organisation.name.length > 32 ? `${organisation.name.slice(0, 31)}…` : organisation.name;
+    parts.push(`<text x="${fmt(p.x + radius + 1.5)}" y="${fmt(p.y + 2.5)}" font-size="6.5" fill="#222222">${label(name)}</text>`);
+  }
+  parts.push(drawLegend(legendEntries, { top: mapHeight, width, columns: legendColumns }, label));
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+function fitToBox(points: Point[], box: { x: number; y: number; width: number; height: number }) {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const minX = Math.min(...xs);
+  const minY = Math.min(...ys);
+  const spanX = Math.max(...xs) - minX || 1;
+  const spanY = Math.max(...ys) - minY || 1;
+  const scale = Math.min(box.width / spanX, box.height / spanY);
+  const offsetX = box.x + (box.width - spanX * scale) / 2;
+  const offsetY = box.y + (box.height - spanY * scale) / 2;
+  return (p: Point): Point => ({ x: offsetX + (p.x - minX) * scale, y: offsetY + (p.y - minY) * scale });
+}
+
+function drawLink(from: Point, to: Point, link: MapLink, radius: number): string {
+  const style = LINK_STYLES[link.status ?? 'existing'];
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const length = Math.sqrt(dx * dx + dy * dy) || 1;
+  const ux = dx / length;
+  const uy = dy / length;
+  // Stop the line at the node's edge so the arrowhead stays visible.
+  const end = { x: to.x - ux * (radius + 0.8), y: to.y - uy * (radius + 0.8) };
+  const width = 0.3 + 0.25 * (link.strength ?? 2);
+  const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
+  let svg = `<line x1="${fmt(from.x)}" y1="${fmt(from.y)}" x2="${fmt(end.x)}" y2="${fmt(end.y)}" stroke="${style.colour}" stroke-width="${fmt(width)}" stroke-opacity="0.75"${dash}/>`;
+  if (!link.mutual) {
+    const size = 3.2;
+    const left = { x: end.x - ux * size - uy * size * 0.5, y: end.y - uy * size + ux * size * 0.5 };
+    const right = { x: end.x - ux * size + uy * size * 0.5, y: end.y - uy * size - ux * size * 0.5 };
+    svg += `<polygon points="${fmt(end.x)},${fmt(end.y)} ${fmt(left.x)},${fmt(left.y)} ${fmt(right.x)},${fmt(right.y)}" fill="${style.colour}"/>`;
+  }
+  return svg;
+}
+
+function drawLegend(
+  entries: { text: string; colour: string }[],
+  area: { top: number; width: number; columns: number },
+  label: (text: string) => string,
+): string {
+  const columnWidth = (area.width - 16) / area.columns;
+  const parts = [`<line x1="8" y1="${fmt(area.top)}" x2="${fmt(area.width - 8)}" y2="${fmt(area.top)}" stroke="#dddddd" stroke-width="0.5"/>`];
+  entries.forEach((entry, index) => {
+    const x = 8 + (index % area.columns) * columnWidth;
+    const y = area.top + 10 + Math.floor(index / area.columns) * 12;
+    const text = entry.text.length > 30 ? `${entry.text.slice(0, 29)}…` : entry.text;
+    parts.push(`<circle cx="${fmt(x + 4)}" cy="${fmt(y - 2.5)}" r="3.5" fill="${entry.colour}"/>`);
+    parts.push(`<text x="${fmt(x + 11)}" y="${fmt(y)}" font-size="7" fill="#222222">${label(text)}</text>`);
+  });
+  const y = area.top + 10 + Math.ceil(entries.length / area.columns) * 12;
+  const lineKinds: [keyof typeof LINK_STYLES, string][] = [
+    ['existing', 'Existing link'],
+    ['wanted', 'Wanted link'],
+    ['broken', 'Broken link'],
+  ];
+  lineKinds.forEach(([status, text], index) => {
+    const x = 8 + index * 110;
+    const style = LINK_STYLES[status];
+    const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
+    parts.push(`<line x1="${fmt(x)}" y1="${fmt(y - 2.5)}" x2="${fmt(x + 22)}" y2="${fmt(y - 2.5)}" stroke="${style.colour}" stroke-width="1.2"${dash}/>`);
+    parts.push(`<text x="${fmt(x + 27)}" y="${fmt(y)}" font-size="7" fill="#222222">${text}</text>`);
+  });
+  return parts.join('');
+}

@@ -1,0 +1,439 @@
+import type { Content, TableCell } from 'pdfmake/interfaces.js';
+import { RELATIONSHIP_KINDS } from '@tablemap/model';
+import { participantsByGroup, seatingMatrix, votesOnVisibleNotes, type ReportContext } from './context.ts';
+import { renderMapSvg } from './map-svg.ts';
+import type { SectionId } from './types.ts';
+import type { ValidLogo } from './logo.ts';
+
+/** The visible H1 heading of each section, in the words a reader sees in the contents. */
+export const SECTION_TITLES: Record<SectionId, string> = {
+  cover: 'Cover',
+  'at-a-glance': 'At a glance',
+  'who-was-in-the-room': 'Who was in the room',
+  themes: 'Themes',
+  'gaps-and-next-steps': 'Gaps, key messages and next steps',
+  ecosystem: 'The service ecosystem',
+  'table-appendix': 'Appendix: table by table',
+  directory: 'Appendix: directory of services',
+};
+
+export const CONTENT_WIDTH = 515; // A4 width minus 40pt margins each side
+
+const h2 = (text: string): Content => ({ text, style: 'h2', headlineLevel: 2 });
+const h3 = (text: string): Content => ({ text, style: 'h3', headlineLevel: 3 });
+const para = (text: string): Content => ({ text, style: 'body' });
+const emptyNote = (text: string): Content => ({ text, style: 'empty' });
+const header = (text: string): TableCell => ({ text, style: 'tableHeader' });
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function dataTable(headers: string[], rows: TableCell[][], widths: (string | number)[], fontSize = 9): Content {
+  return {
+    table: { headerRows: 1, widths, body: [headers.map(header), ...rows], dontBreakRows: true },
+    layout: 'lightHorizontalLines',
+    fontSize,
+    margin: [0, 4, 0, 10],
+  };
+}
+
+const bulletList = (items: string[]): Content => ({ ul: items, style: 'body', margin: [0, 2, 0, 8] });
+
+const relationshipLabel = (kind: string) => RELATIONSHIP_KINDS.find((entry) => entry.id === kind)?.label ?? kind;
+
+export function coverSection(ctx: ReportContext, logo: ValidLogo | undefined): Content[] {
+  const { event } = ctx.snapshot;
+  const details = [event.date, event.venue].filter((part) => part.trim() !== '').map(ctx.t);
+  const content: Content[] = [];
+  if (logo) content.push({ image: logo.dataUrl, fit: [180, 90], margin: [0, 0, 0, 30] });
+  content.push({ text: ctx.t(event.title), style: 'title', margin: [0, logo ? 40 : 140, 0, 12] });
+  content.push({ text: 'Learning exchange report', style: 'subtitle' });
+  if (details.length > 0) content.push({ text: details.join(' · '), style: 'subtitle', margin: [0, 6, 0, 0] });
+  if (event.description.trim()) content.push({ text: ctx.t(event.description), style: 'body', margin: [0, 30, 0, 0] });
+  if (ctx.options.author.trim()) {
+    content.push({ text: `Prepared by ${ctx.t(ctx.options.author)}`, style: 'small', margin: [0, 30, 0, 0] });
+  }
+  return content;
+}
+
+export interface GlanceCounts {
+  tables: number;
+  organisations: number;
+  links: number;
+  notes: number;
+  votes: number;
+  themes: number;
+}
+
+export function glanceCounts(ctx: ReportContext): GlanceCounts {
+  return {
+    tables: ctx.tables.length,
+    organisations: ctx.tables.reduce((sum, table) => sum + table.organisations.length, 0),
+    links: ctx.tables.reduce((sum, table) => sum + table.links.length, 0),
+    notes: ctx.visibleNotes.length,
+    votes: votesOnVisibleNotes(ctx),
+    themes: ctx.snapshot.synthesis.themes.length,
+  };
+}
+
+export function atAGlanceSection(ctx: ReportContext): Content[] {
+  const counts = glanceCounts(ctx);
+  const participants = participantsByGroup(ctx);
+  const totalParticipants = [...participants.counts.values()].reduce((a, b) => a + b, 0);
+  const rows: [string, number][] = [
+    ['Participants', totalParticipants],
+    ['Tables', counts.tables],
+    ['Organisations mapped', counts.organisations],
+    ['Links', counts.links],
+    ['Notes', counts.notes],
+    ['Votes', counts.votes],
+    ['Themes', counts.themes],
+  ];
+  const content: Content[] = [
+    dataTable(['Measure', 'Count'], rows.map(([label, n]) => [label, { text: String(n), alignment: 'right' }]), [200, 60], 10.5),
+  ];
+  const distinct = ctx.snapshot.analysis?.organisations.length;
+  if (distinct !== undefined) {
+    content.push(para(`After merging the same organisation named at several tables, ${plural(distinct, 'distinct organisation')} remain.`));
+  }
+  const empty = [
+    counts.tables === 0 && 'no tables',
+    counts.notes === 0 && 'no notes',
+    counts.themes === 0 && 'no themes',
+    counts.organisations === 0 && 'no mapped organisations',
+  ].filter((item): item is string => typeof item === 'string');
+  if (empty.length > 0) content.push(emptyNote(`This event has ${empty.join(', ')} yet.`));
+
+  content.push(h2('Participants by stakeholder group'));
+  if (totalParticipants === 0) {
+    content.push(emptyNote('No participants were recorded.'));
+  } else {
+    content.push(para(participants.source === 'attendees' ? 'From the attendee list.' : 'From the consent given as people joined their table.'));
+    const groupRows = orderedGroups(ctx, participants.counts).map((group): TableCell[] => [
+      ctx.t(ctx.groupLabel(group)),
+      { text: String(participants.counts.get(group) ?? 0), alignment: 'right' },
+    ]);
+    content.push(dataTable(['Stakeholder group', 'Participants'], groupRows, ['*', 70]));
+  }
+  return content;
+}
+
+/** The event's groups in vocabulary order, then any unknown group ids that have data. */
+function orderedGroups(ctx: ReportContext, counts: Map<string, number>): string[] {
+  const known = ctx.snapshot.event.groups.map((group) => group.id).filter((id) => (counts.get(id) ?? 0) > 0);
+  const unknown = [...counts.keys()].filter((id) => !ctx.snapshot.event.groups.some((g) => g.id === id) && (counts.get(id) ?? 0) > 0);
+  return [...known, ...unknown];
+}
+
+export function whoWasInTheRoomSection(ctx: ReportContext): Content[] {
+  const content: Content[] = [];
+  const matrix = seatingMatrix(ctx);
+  const totals = new Map<string, number>();
+  for (const row of matrix.values()) for (const [group, n] of row) totals.set(group, (totals.get(group) ?? 0) + n);
+  const groups = orderedGroups(ctx, totals);
+
+  content.push(h2('Stakeholder groups at each table'));
+  if (ctx.tables.length === 0 || groups.length === 0) {
+    content.push(emptyNote(ctx.tables.length === 0 ? 'There were no tables.' : 'No one was recorded at any table.'));
+  } else {
+    content.push(para(ctx.snapshot.attendees.length > 0 ? 'Seated attendees per table. Column numbers refer to the key below.' : 'People who joined each table and gave consent. Column numbers refer to the key below.'));
+    const rows = ctx.tables.map((table): TableCell[] => {
+      const row = matrix.get(table.id) ?? new Map<string, number>();
+      const cells: TableCell[] = groups.map((group) => {
+        const n = row.get(group) ?? 0;
+        return { text: n === 0 ? '–' : String(n), alignment: 'center', color: n === 0 ? '#b00020' : '#000000' };
+      });
+      const total = [...row.values()].reduce((a, b) => a + b, 0);
+      return [ctx.t(table.name), ...cells, { text: String(total), alignment: 'right', bold: true }];
+    });
+    content.push(
+      dataTable(['Table', ...groups.map((_, index) => String(index + 1)), 'Total'], rows, [90, ...groups.map(() => '*'), 30], 8),
+    );
+    content.push({
+      ol: groups.map((group) => ctx.t(ctx.groupLabel(group))),
+      style: 'small',
+      margin: [0, 0, 0, 10],
+    });
+
+    content.push(h2('Rainbow check'));
+    const lacking = ctx.tables
+      .map((table) => ({ table, missing: groups.filter((group) => !(matrix.get(table.id)?.get(group))) }))
+      .filter((entry) => entry.missing.length > 0);
+    if (lacking.length === 0) {
+      content.push(para(`Every table had someone from each of the ${plural(groups.length, 'stakeholder group')} present at the event.`));
+    } else {
+      content.push(para(`${plural(lacking.length, 'table')} lacked at least one of the ${plural(groups.length, 'stakeholder group')} present at the event:`));
+      content.push(
+        bulletList(lacking.map(({ table, missing }) => `${ctx.t(table.name)} lacked: ${missing.map((g) => ctx.t(ctx.groupLabel(g))).join(', ')}`)),
+      );
+    }
+  }
+
+  content.push(h2('Consent'));
+  const consent = new Map<string, number>();
+  for (const table of ctx.tables) for (const [group, n] of Object.entries(table.consentByGroup)) consent.set(group, (consent.get(group) ?? 0) + n);
+  const consentTotal = [...consent.values()].reduce((a, b) => a + b, 0);
+  if (consentTotal === 0) {
+    content.push(emptyNote('No consent was recorded.'));
+  } else {
+    content.push(para(`${plural(consentTotal, 'person', 'people')} gave consent for their contributions to be used.`));
+    content.push(
+      dataTable(
+        ['Stakeholder group', 'Consents'],
+        orderedGroups(ctx, consent).map((group): TableCell[] => [ctx.t(ctx.groupLabel(group)), { text: String(consent.get(group)), alignment: 'right' }]),
+        ['*', 70],
+      ),
+    );
+  }
+
+  content.push(h2('Attendee list'));
+  if (!ctx.options.includeAttendeeList) {
+    content.push(para('Attendee names are left out of this report to protect participants’ anonymity.'));
+  } else if (ctx.snapshot.attendees.length === 0) {
+    content.push(emptyNote('No attendee list was supplied.'));
+  } else {
+    const tableOrder = new Map(ctx.tables.map((table, index) => [table.id, index]));
+    const attendees = [...ctx.snapshot.attendees].sort(
+      (a, b) =>
+        (tableOrder.get(a.tableId ?? '') ?? 1e9) - (tableOrder.get(b.tableId ?? '') ?? 1e9) || a.name.localeCompare(b.name),
+    );
+    content.push(
+      dataTable(
+        ['Name', 'Stakeholder group', 'Table'],
+        attendees.map((a) => [ctx.t(a.name), ctx.t(ctx.groupLabel(a.group)), a.tableId ? ctx.t(ctx.tableName(a.tableId)) : 'Not seated']),
+        ['*', '*', 110],
+      ),
+    );
+  }
+  return content;
+}
+
+function votesText(ctx: ReportContext, votes: { total: number; byGroup: Record<string, number> }): string {
+  const breakdown = Object.entries(votes.byGroup)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([group, n]) => `${ctx.t(ctx.groupLabel(group))} ${n}`);
+  return `${plural(votes.total, 'vote')}${breakdown.length > 0 ? ` (${breakdown.join(', ')})` : ''}`;
+}
+
+export function themesSection(ctx: ReportContext): Content[] {
+  const { themes } = ctx.snapshot.synthesis;
+  if (themes.length === 0) return [emptyNote('No themes were recorded.')];
+  const content: Content[] = [
+    para(`${plural(themes.length, 'theme')} emerged from the ${plural(ctx.visibleNotes.length, 'note')} written at the tables.`),
+  ];
+  for (const theme of themes) {
+    const notes = theme.noteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
+    const tableCount = new Set(notes.map((note) => note.tableId)).size;
+    content.push(h2(ctx.t(theme.title)));
+    if (theme.description.trim()) content.push(para(ctx.t(theme.description)));
+    content.push({ text: `Drew on ${plural(notes.length, 'note')} from ${plural(tableCount, 'table')}. ${votesText(ctx, theme.votes)}.`, style: 'meta' });
+    const quotes = theme.quoteNoteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
+    for (const quote of quotes) {
+      content.push({
+        stack: [
+          { text: `“${ctx.t(quote.text)}”`, italics: true },
+          { text: `— ${ctx.t(ctx.groupLabel(quote.group))}`, style: 'attribution' },
+        ],
+        margin: [18, 4, 18, 6],
+      });
+    }
+  }
+  return content;
+}
+
+export function gapsSection(ctx: ReportContext): Content[] {
+  const { themes, gaps, keyMessages } = ctx.snapshot.synthesis;
+  const content: Content[] = [h2('Gaps')];
+  const gapItems = [...gaps.map(ctx.t), ...themes.filter((theme) => theme.isGap).map((theme) => themeLine(ctx, theme))];
+  content.push(gapItems.length > 0 ? bulletList(gapItems) : emptyNote('No gaps were recorded.'));
+  content.push(h2('Key messages'));
+  const messageItems = [...keyMessages.map(ctx.t), ...themes.filter((theme) => theme.isKeyMessage).map((theme) => themeLine(ctx, theme))];
+  content.push(messageItems.length > 0 ? bulletList(messageItems) : emptyNote('No key messages were recorded.'));
+  content.push(h2('Next steps'));
+  const steps = themes.flatMap((theme) => theme.nextSteps.map((step) => ({ theme, step })));
+  if (steps.length === 0) {
+    content.push(emptyNote('No next steps were recorded.'));
+  } else {
+    content.push(
+      dataTable(
+        ['Action', 'Owner', 'Timescale', 'Theme'],
+        steps.map(({ theme, step }) => [
+          ctx.t(step.action),
+          step.ownerSector ? ctx.t(ctx.sectorLabel(step.ownerSector)) : '—',
+          step.timescale ? ctx.t(step.timescale) : '—',
+          ctx.t(theme.title),
+        ]),
+        ['*', 110, 70, 100],
+      ),
+    );
+  }
+  return content;
+}
+
+const themeLine = (ctx: ReportContext, theme: { title: string; description: string }) =>
+  theme.description.trim() ? `${ctx.t(theme.title)}: ${ctx.t(theme.description)}` : ctx.t(theme.title);
+
+export function ecosystemSection(ctx: ReportContext): Content[] {
+  const analysis = ctx.snapshot.analysis;
+  if (!analysis) return [emptyNote('No network analysis was available for this report.')];
+  const names = new Map(analysis.organisations.map((o) => [o.id, o.name]));
+  const name = (id: string) => ctx.t(names.get(id) ?? id);
+  const content: Content[] = [h2('The merged map')];
+  content.push(para(`${plural(analysis.organisations.length, 'organisation')} and ${plural(analysis.links.length, 'link')}, merged across every table. Colours show sectors; arrows show direction; dashed blue lines are wanted links and dotted red lines are broken ones.`));
+  content.push({
+    svg: renderMapSvg(
+      { organisations: analysis.organisations, links: analysis.links, sectors: ctx.snapshot.event.sectors },
+      { width: CONTENT_WIDTH, height: 470, maxLabels: 40, textFilter: ctx.t },
+    ),
+    width: CONTENT_WIDTH,
+    margin: [0, 4, 0, 8],
+  });
+
+  content.push(h2('Network metrics'));
+  content.push(
+    dataTable(
+      ['Measure', 'Value'],
+      [
+        ['Density (share of possible ties present)', (analysis.density ?? 0).toFixed(3)],
+        ['Separate clusters (components)', String(analysis.components)],
+        ['Isolated organisations', String(analysis.isolated.length)],
+      ],
+      ['*', 80],
+    ),
+  );
+  if (analysis.isolated.length > 0) {
+    content.push(para(`Isolated: ${analysis.isolated.map(name).join(', ')}.`));
+  }
+  content.push(h3('Top brokers'));
+  if (analysis.topBrokers.length === 0) {
+    content.push(emptyNote('No organisation acts as a broker between others.'));
+  } else {
+    content.push(para('Organisations that sit on the most paths between others (betweenness centrality).'));
+    content.push(
+      dataTable(
+        ['Organisation', 'Sector', 'Betweenness', 'Sectors bridged'],
+        analysis.topBrokers.map((b) => [ctx.t(b.name), ctx.t(ctx.sectorLabel(b.sector)), { text: b.betweenness.toFixed(3), alignment: 'right' }, { text: String(b.sectorsBridged), alignment: 'right' }]),
+        ['*', 130, 60, 60],
+      ),
+    );
+  }
+
+  content.push(h2('Ties between sectors'));
+  const { sectors, counts } = analysis.tieMatrix;
+  if (sectors.length === 0) {
+    content.push(emptyNote('There are no ties between organisations.'));
+  } else {
+    content.push(para('Links between organisations of each pair of sectors. Column numbers follow the row numbers. E-I index: −1 means all ties stay within the sector, +1 all reach other sectors.'));
+    const rows = sectors.map((sector, i): TableCell[] => [
+      `${i + 1}. ${ctx.t(ctx.sectorLabel(sector))}`,
+      ...sectors.map((_, j) => ({ text: String(counts[i]?.[j] ?? 0), alignment: 'center' as const })),
+      { text: formatEi(analysis.eiIndex[sector]), alignment: 'right' },
+    ]);
+    content.push(dataTable(['Sector', ...sectors.map((_, j) => String(j + 1)), 'E-I'], rows, [110, ...sectors.map(() => '*'), 26], sectors.length > 12 ? 6.5 : 8));
+  }
+
+  content.push(h2('Missing sectors'));
+  content.push(
+    analysis.missingSectors.length > 0
+      ? bulletList(analysis.missingSectors.map((sector) => ctx.t(ctx.sectorLabel(sector))))
+      : para('Every sector in the event’s list appears on the map.'),
+  );
+  if (analysis.sectorsWithoutCrossTies.length > 0) {
+    content.push(para(`Sectors with no ties to other sectors: ${analysis.sectorsWithoutCrossTies.map((s) => ctx.t(ctx.sectorLabel(s))).join(', ')}.`));
+  }
+
+  const wanted = analysis.wantedLinks ?? analysis.links.filter((l) => l.status === 'wanted');
+  const broken = analysis.brokenLinks ?? analysis.links.filter((l) => l.status === 'broken');
+  content.push(h2('Wanted and broken links'));
+  for (const [title, list] of [['Wanted links', wanted], ['Broken links', broken]] as const) {
+    content.push(h3(title));
+    content.push(
+      list.length === 0
+        ? emptyNote(`No ${title.toLowerCase()} were mapped.`)
+        : dataTable(['From', 'Relationship', 'To'], list.map((l) => [name(l.source), relationshipLabel(String(l.kind ?? '')), name(l.target)]), ['*', 110, '*']),
+    );
+  }
+  return content;
+}
+
+const formatEi = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value.toFixed(2));
+
+export function tableAppendixSection(ctx: ReportContext): Content[] {
+  if (ctx.tables.length === 0) return [emptyNote('There were no tables.')];
+  const content: Content[] = [];
+  ctx.tables.forEach((table, index) => {
+    const notes = ctx.visibleNotes.filter((note) => note.tableId === table.id);
+    content.push({ ...(h2(ctx.t(table.name)) as object), pageBreak: index === 0 ? undefined : 'before' } as Content);
+    content.push({
+      text: `${plural(table.organisations.length, 'organisation')}, ${plural(table.links.length, 'link')}, ${plural(notes.length, 'note')}.`,
+      style: 'meta',
+    });
+    if (table.organisations.length > 0) {
+      content.push({
+        svg: renderMapSvg(
+          { organisations: table.organisations, links: table.links, positions: table.positions, sectors: ctx.snapshot.event.sectors },
+          { width: CONTENT_WIDTH, height: 300, maxLabels: 30, textFilter: ctx.t },
+        ),
+        width: CONTENT_WIDTH,
+        margin: [0, 4, 0, 8],
+      });
+    } else {
+      content.push(emptyNote('This table mapped no organisations.'));
+    }
+    if (notes.length === 0) {
+      content.push(emptyNote('This table wrote no notes.'));
+      return;
+    }
+    const buckets: { title: string; promptId: string | null }[] = [
+      ...ctx.prompts.map((prompt) => ({ title: prompt.text, promptId: prompt.id as string | null })),
+      { title: 'Other notes', promptId: null },
+    ];
+    const knownPrompts = new Set(ctx.prompts.map((prompt) => prompt.id));
+    for (const bucket of buckets) {
+      const inBucket = notes.filter((note) =>
+        bucket.promptId === null ? !note.promptId || !knownPrompts.has(note.promptId) : note.promptId === bucket.promptId,
+      );
+      if (inBucket.length === 0) continue;
+      content.push(h3(ctx.t(bucket.title)));
+      for (const note of inBucket) {
+        const votes = table.votes[note.id]?.total ?? 0;
+        content.push({
+          text: [
+            { text: ctx.t(note.text) },
+            { text: `  ${note.kind} · ${ctx.t(ctx.groupLabel(note.group))}${votes > 0 ? ` · ${plural(votes, 'vote')}` : ''}`, style: 'meta' },
+          ],
+          style: 'note',
+        });
+      }
+    }
+  });
+  return content;
+}
+
+export function directorySection(ctx: ReportContext): Content[] {
+  const rows = directoryRows(ctx);
+  if (rows.length === 0) return [emptyNote('No organisations were mapped, so the directory is empty.')];
+  return [
+    para(`${plural(rows.length, 'organisation')} named during the event, for an informal directory of local services.`),
+    dataTable(
+      ['Organisation', 'Sector', 'Size', 'Locality', 'Remit'],
+      rows.map((row) => [
+        { text: ctx.t(row.name), bold: true },
+        ctx.t(ctx.sectorLabel(row.sector)),
+        row.size ?? '',
+        ctx.t(row.locality ?? ''),
+        ctx.t(row.remit ?? ''),
+      ]),
+      [110, 80, 50, 70, '*'],
+      8,
+    ),
+  ];
+}
+
+function directoryRows(ctx: ReportContext) {
+  const source =
+    ctx.snapshot.directory ??
+    ctx.snapshot.analysis?.organisations ??
+    // Without analysis, merge by name so an organisation named at five tables is listed once.
+    [...new Map(ctx.tables.flatMap((table) => table.organisations).map((o) => [o.name.trim().toLowerCase(), o])).values()];
+  return [...source].sort((a, b) => a.name.localeCompare(b.name));
+}
