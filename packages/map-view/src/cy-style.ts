@@ -1,0 +1,51 @@
+import type { StylesheetJson } from 'cytoscape';
+import { linkStatusStyle } from './styles.ts';
+
+export const CY_STYLE: StylesheetJson = [
+  {
+    selector: 'node',
+    style: {
+      'background-color': 'data(colour)',
+      shape: 'data(shape)' as never,
+      label: 'data(label)',
+      width: 30,
+      height: 30,
+      'font-size': 12,
+      'font-family': 'system-ui, sans-serif',
+      color: '#111827',
+      'text-valign': 'bottom',
+      'text-margin-y': 4,
+      'text-wrap': 'wrap',
+      'text-max-width': '120px',
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 0.85,
+      'text-background-padding': '2px',
+      'border-width': 2,
+      'border-color': '#ffffff',
+    },
+  },
+  {
+    selector: 'node.highlight',
+    style: { 'border-width': 4, 'border-color': '#7c3aed', 'border-style': 'dashed' },
+  },
+  {
+    selector: 'node.chosen',
+    style: { 'border-width': 5, 'border-color': '#f59e0b', 'border-style': 'solid', 'font-weight': 'bold' },
+  },
+  {
+    selector: 'edge',
+    style: {
+      width: 'data(width)',
+      'line-color': 'data(colour)',
+      'target-arrow-color': 'data(colour)',
+      'curve-style': 'bezier',
+      'arrow-scale': 1.2,
+    },
+  },
+  { selector: 'edge.directed', style: { 'target-arrow-shape': 'triangle' } },
+  { selector: 'edge.wanted', style: { 'line-style': 'dashed', 'line-dash-pattern': [8, 5] } },
+  {
+    selector: 'edge.broken',
+    style: { 'line-style': 'dotted', 'line-color': linkStatusStyle('broken').colour },
+  },
+];

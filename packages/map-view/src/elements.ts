@@ -1,0 +1,65 @@
+import type { Link, Organisation, Position } from '@tablemap/model';
+import { relationshipLabel } from './describe.ts';
+import { linkStatusStyle, linkWidth, sectorStyle } from './styles.ts';
+
+/** Link ids get a prefix so they can never collide with organisation ids inside cytoscape. */
+export const LINK_PREFIX = 'link:';
+
+export interface NodeData {
+  id: string;
+  /** Plain text; cytoscape draws it on canvas, so markup is never interpreted. */
+  label: string;
+  colour: string;
+  shape: string;
+}
+
+export interface EdgeData {
+  id: string;
+  source: string;
+  target: string;
+  colour: string;
+  width: number;
+  kindLabel: string;
+}
+
+const MAX_LABEL = 40;
+
+export function shortLabel(name: string): string {
+  return name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name;
+}
+
+export function nodeData(org: Organisation): NodeData {
+  const style = sectorStyle(org.sector);
+  return { id: org.id, label: shortLabel(org.name), colour: style.colour, shape: style.shape };
+}
+
+export function edgeData(link: Link): EdgeData {
+  return {
+    id: LINK_PREFIX + link.id,
+    source: link.source,
+    target: link.target,
+    colour: linkStatusStyle(link.status).colour,
+    width: linkWidth(link),
+    kindLabel: relationshipLabel(link.kind),
+  };
+}
+
+export function edgeClasses(link: Link): string[] {
+  return [link.mutual ? 'mutual' : 'directed', link.status];
+}
+
+/**
+ * Where to drop a node that has no stored position before the layout refines it:
+ * the middle of its already-placed neighbours, or near the centre, nudged so nodes never stack.
+ */
+export function seedPosition(neighbourPositions: Position[], centre: Position, salt: number): Position {
+  const angle = salt * 2.399963; // golden angle spreads successive nodes evenly
+  const radius = 40 + (salt % 5) * 12;
+  const base = neighbourPositions.length
+    ? {
+        x: neighbourPositions.reduce((sum, p) => sum + p.x, 0) / neighbourPositions.length,
+        y: neighbourPositions.reduce((sum, p) => sum + p.y, 0) / neighbourPositions.length,
+      }
+    : centre;
+  return { x: base.x + Math.cos(angle) * radius, y: base.y + Math.sin(angle) * radius };
+}
