@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SignJWT, jwtVerify } from 'jose';
+import * as v from 'valibot';
+import { TokenClaimsSchema, type Role, type TokenClaims } from '@tablemap/model';
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** How long each role's token lives (protocol.md). */
+export const TOKEN_LIFETIME_SECONDS: Record<Role, number> = {
+  facilitator: 30 * DAY_SECONDS,
+  observer: 30 * DAY_SECONDS,
+  participant: 2 * DAY_SECONDS,
+  scribe: 2 * DAY_SECONDS,
+};
+
+export interface VerifiedToken {
+  claims: TokenClaims;
+  /** Expiry, epoch seconds. */
+  exp: number;
+}
+
+export class TokenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TokenError';
+  }
+}
+
+/** Reads `DATA_DIR/secret.key`, creating it (owner-only) on first start. */
+export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
+  const path = join(dataDir, 'secret.key');
+  try {
+    const hex = (await readFile(path, 'utf8')).trim();
+    if (!/^[0-9a-f]{64,}$/.test(hex)) throw new Error(`${path} is not a hex key; delete it to generate a new one (this signs everyone out)`);
+    return Buffer.from(hex, 'hex');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    const key = randomBytes(32);
+    await writeFile(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    return key;
+  }
+}
+
+export class TokenSigner {
+  private readonly key: Uint8Array;
+
+  constructor(key: Uint8Array) {
+    this.key = key;
+  }
+
+  async sign(claims: TokenClaims, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[claims.role]): Promise<string> {
+    const valid = v.parse(TokenClaimsSchema, claims);
+    return new SignJWT({ ...valid })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+      .sign(this.key);
+  }
+
+  /** Verifies signature, expiry and the claims' shape; any failure is a TokenError without details of the token. */
+  async verify(token: string | null | undefined): Promise<VerifiedToken> {
+    if (!token) throw new TokenError('A token is required');
+    if (token.length > 4096) throw new TokenError('The token is malformed');
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'] }));
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new TokenError(code === 'ERR_JWT_EXPIRED' ? 'The token has expired' : 'The token is not valid');
+    }
+    const claims = v.safeParse(TokenClaimsSchema, payload);
+    if (!claims.success || typeof payload.exp !== 'number') throw new TokenError('The token is not valid');
+    return { claims: claims.output, exp: payload.exp };
+  }
+}
+
+/** Reads `Authorization: Bearer <token>`. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1] ?? null;
+}

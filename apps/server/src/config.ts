@@ -1,0 +1,94 @@
+/** Every limit the server enforces, with its default. Documented in README.md and overridable per server. */
+export interface Limits {
+  /** Largest single WebSocket frame; bigger frames close the socket with 1009. */
+  maxFrameBytes: number;
+  /** Largest stored size of one document; updates beyond it close the socket with 4413. */
+  maxDocBytes: number;
+  /** Largest HTTP request body; bigger bodies get 413. */
+  maxBodyBytes: number;
+  /** Open sync sockets across the whole server. */
+  maxConnections: number;
+  /** Open sync sockets per token holder (participantId), never per IP: a venue shares one IP. */
+  maxConnectionsPerToken: number;
+  /** Upgrades still authenticating or loading their doc. */
+  maxPendingHandshakes: number;
+  /** A handshake that has not finished by then is dropped. */
+  handshakeTimeoutMs: number;
+  /** Sync messages per second per connection (burst = 2x); beyond it the socket is paused (back-pressure). */
+  messagesPerSecond: number;
+  /** Presence updates per second per connection (burst = 2x); beyond it they are dropped. */
+  awarenessPerSecond: number;
+  /** Largest presence payload; bigger ones are dropped. */
+  maxAwarenessBytes: number;
+  /** Presence client ids one connection may announce. */
+  maxAwarenessClientsPerConnection: number;
+  /** Join attempts (POST /api/join and GET /api/join/<code>) per join code: burst and refill per second. */
+  joinBurstPerCode: number;
+  joinRefillPerSecond: number;
+  /** Lookups of unknown join codes across the server (brute force guard): burst and refill per second. */
+  unknownCodeBurst: number;
+  unknownCodeRefillPerSecond: number;
+  /** Log entries per doc before they are compacted into a snapshot. */
+  compactAfterUpdates: number;
+  /** A doc with no connections for this long is unloaded from memory. */
+  idleUnloadMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxFrameBytes: 1024 * 1024,
+  maxDocBytes: 8 * 1024 * 1024,
+  maxBodyBytes: 16 * 1024,
+  maxConnections: 2000,
+  maxConnectionsPerToken: 80,
+  maxPendingHandshakes: 256,
+  handshakeTimeoutMs: 10_000,
+  messagesPerSecond: 200,
+  awarenessPerSecond: 10,
+  maxAwarenessBytes: 32 * 1024,
+  maxAwarenessClientsPerConnection: 4,
+  joinBurstPerCode: 60,
+  joinRefillPerSecond: 2,
+  unknownCodeBurst: 30,
+  unknownCodeRefillPerSecond: 5,
+  compactAfterUpdates: 500,
+  idleUnloadMs: 30_000,
+};
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return value;
+}
+
+export interface EnvConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  organiserKey: string | undefined;
+  logLevel: string;
+  participantAppDir: string | undefined;
+  facilitatorAppDir: string | undefined;
+  limits: Partial<Limits>;
+}
+
+/** Reads the documented environment variables; a malformed value stops the start with a clear message. */
+export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0-65535, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: env.DATA_DIR || './data',
+    organiserKey: env.ORGANISER_KEY || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    participantAppDir: env.PARTICIPANT_APP_DIR || undefined,
+    facilitatorAppDir: env.FACILITATOR_APP_DIR || undefined,
+    limits: {
+      maxFrameBytes: positiveInt('MAX_FRAME_BYTES', env.MAX_FRAME_BYTES, DEFAULT_LIMITS.maxFrameBytes),
+      maxDocBytes: positiveInt('MAX_DOC_BYTES', env.MAX_DOC_BYTES, DEFAULT_LIMITS.maxDocBytes),
+      idleUnloadMs: positiveInt('IDLE_UNLOAD_MS', env.IDLE_UNLOAD_MS, DEFAULT_LIMITS.idleUnloadMs),
+      compactAfterUpdates: positiveInt('COMPACT_AFTER_UPDATES', env.COMPACT_AFTER_UPDATES, DEFAULT_LIMITS.compactAfterUpdates),
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { DEFAULT_APP_DIRS, loadApp, sendAppMissing, type AppHandler, type MountedApp } from './apps.ts';
+import { TokenSigner, loadOrCreateSecret } from './auth.ts';
+import { DEFAULT_LIMITS, type Limits } from './config.ts';
+import { HttpApi, toHttpError } from './http-api.ts';
+import { HttpError, sendError, sendJson } from './http-util.ts';
+import { createLogger, safeUrl, type Logger } from './logger.ts';
+import { applySecurityHeaders } from './security-headers.ts';
+import { SqliteStore } from './storage/sqlite-store.ts';
+import { DocRegistry } from './sync/doc-registry.ts';
+import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
+
+export { DEFAULT_LIMITS, readEnv } from './config.ts';
+export type { EnvConfig, Limits } from './config.ts';
+export { CLOSE } from './sync/messages.ts';
+export { SqliteStore } from './storage/sqlite-store.ts';
+export type { DocStore, EventIndex, EventRecord, StoredDoc } from './storage/doc-store.ts';
+export type { AppHandler } from './apps.ts';
+export { createLogger } from './logger.ts';
+
+export interface ServerOptions {
+  dataDir: string;
+  /** 0 picks a free port (tests). Default 3000. */
+  port?: number;
+  host?: string;
+  organiserKey?: string | undefined;
+  limits?: Partial<Limits>;
+  /** Injected app handlers (null = not built); by default the built apps are imported from their dirs. */
+  appHandlers?: { participant?: AppHandler | null; facilitator?: AppHandler | null };
+  participantAppDir?: string | undefined;
+  facilitatorAppDir?: string | undefined;
+  logger?: Logger;
+  logLevel?: string;
+  logDestination?: DestinationStream;
+}
+
+export interface TablemapServer {
+  url: string;
+  port: number;
+  host: string;
+  logger: Logger;
+  store: SqliteStore;
+  registry: DocRegistry;
+  sync: SyncServer;
+  /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createServer(options: ServerOptions): Promise<TablemapServer> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  await mkdir(options.dataDir, { recursive: true });
+  const signer = new TokenSigner(await loadOrCreateSecret(options.dataDir));
+  const store = new SqliteStore(join(options.dataDir, 'tablemap.sqlite'));
+  const registry = new DocRegistry({ store, logger, compactAfterUpdates: limits.compactAfterUpdates, idleUnloadMs: limits.idleUnloadMs });
+  const sync = new SyncServer({ signer, registry, limits, logger });
+  const api = new HttpApi({ signer, registry, events: store, limits, logger, organiserKey: options.organiserKey });
+  const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
+  const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    applySecurityHeaders(req, res);
+    const pathname = pathOf(req.url);
+    if (api.handles(pathname)) {
+      api.handle(req, res, pathname).catch((error: unknown) => answerError(req, res, error, logger));
+    } else if (pathname.startsWith(SYNC_PREFIX)) {
+      sendJson(res, 426, { error: 'upgrade_required', message: 'This address is a WebSocket endpoint' }, { Upgrade: 'websocket' });
+    } else if (pathname === '/facilitate' || pathname.startsWith('/facilitate/')) {
+      serveApp(facilitator, req, res);
+    } else {
+      serveApp(participant, req, res);
+    }
+  };
+
+  const http = createHttpServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, onRequest);
+  http.on('upgrade', (req, socket, head) => {
+    if (pathOf(req.url).startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  http.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  const host = options.host ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? 3000, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      sync.closeAll();
+      http.closeIdleConnections();
+      await registry.closeAll();
+      await store.close();
+      http.closeAllConnections();
+      await stopped;
+      logger.info('server stopped; all documents flushed');
+    })());
+
+  return { url: `http://${urlHost}:${port}`, port, host, logger, store, registry, sync, close };
+}
+
+async function mountApp(
+  name: MountedApp['name'],
+  injected: AppHandler | null | undefined,
+  dir: string | undefined,
+  logger: Logger,
+): Promise<MountedApp> {
+  if (injected !== undefined) return { name, dir: '(injected)', handler: injected };
+  return loadApp(name, dir ?? DEFAULT_APP_DIRS[name], logger);
+}
+
+function serveApp(app: MountedApp, req: IncomingMessage, res: ServerResponse): void {
+  if (!app.handler) return sendAppMissing(res, app);
+  app.handler(req, res, () => sendJson(res, 404, { error: 'not_found', message: 'Page not found' }));
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = (url ?? '/').split('?')[0] ?? '/';
+  return raw.startsWith('/') ? raw : '/';
+}
+
+/** Known errors become their JSON; anything else is logged with its stack and answered with a plain 500. */
+function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
+  const known = toHttpError(error);
+  if (known) {
+    if (known.status >= 500) logger.error({ url: safeUrl(req.url), err: error }, 'request failed');
+    sendError(res, known);
+    if (known.status === 413) req.resume();
+    return;
+  }
+  logger.error({ method: req.method, url: safeUrl(req.url), err: error }, 'request failed');
+  sendError(res, new HttpError(500, 'internal_error', 'Something went wrong on the server; please try again'));
+}

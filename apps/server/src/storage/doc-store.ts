@@ -1,0 +1,46 @@
+/**
+ * Persistence behind the sync server. Async so that a PostgreSQL (or other) store can implement it
+ * later; the SQLite store is the reference implementation.
+ */
+export interface StoredDoc {
+  /** The snapshot (if any) followed by the log entries after it, in order. Empty for a new doc. */
+  updates: Uint8Array[];
+  /** Log entries since the last snapshot: drives compaction. */
+  logLength: number;
+  /** Stored bytes (snapshot + log): drives the per-doc size limit. */
+  bytes: number;
+  /** The sequence number of the last log entry, or 0. */
+  lastSeq: number;
+}
+
+export interface DocStore {
+  load(name: string): Promise<StoredDoc>;
+  /** Resolves once the update is durable; returns its sequence number. */
+  append(name: string, update: Uint8Array): Promise<number>;
+  /** Replaces every log entry up to `throughSeq` with one snapshot (which already contains them). */
+  compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
+  /** Writes anything still buffered. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EventRecord {
+  eventId: string;
+  joinCode: string;
+  title: string;
+  createdAt: number;
+}
+
+/** The join code → event index; the event's content itself lives in its Yjs doc. */
+export interface EventIndex {
+  createEvent(record: EventRecord): Promise<void>;
+  findByJoinCode(joinCode: string): Promise<EventRecord | null>;
+  findById(eventId: string): Promise<EventRecord | null>;
+}
+
+export class StorageError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageError';
+  }
+}

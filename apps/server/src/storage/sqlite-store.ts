@@ -1,0 +1,188 @@
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { StorageError, type DocStore, type EventIndex, type EventRecord, type StoredDoc } from './doc-store.ts';
+
+interface PendingAppend {
+  name: string;
+  update: Uint8Array;
+  resolve: (seq: number) => void;
+  reject: (error: unknown) => void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS doc_snapshots (
+  name TEXT PRIMARY KEY,
+  snapshot BLOB NOT NULL,
+  through_seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS doc_updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  data BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doc_updates_by_name ON doc_updates (name, seq);
+CREATE TABLE IF NOT EXISTS events (
+  event_id TEXT PRIMARY KEY,
+  join_code TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * SQLite (node:sqlite, WAL, synchronous=FULL) store. Appends made within one tick are committed
+ * together (group commit); each append's promise resolves only after its COMMIT returned.
+ */
+export class SqliteStore implements DocStore, EventIndex {
+  private readonly db: DatabaseSync;
+  private readonly statements: Record<string, StatementSync>;
+  private queue: PendingAppend[] = [];
+  private flushScheduled: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(path: string) {
+    this.db = new DatabaseSync(path);
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 2000; PRAGMA foreign_keys = ON;');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
+      updatesAfter: this.db.prepare('SELECT seq, data FROM doc_updates WHERE name = ? AND seq > ? ORDER BY seq'),
+      insertUpdate: this.db.prepare('INSERT INTO doc_updates (name, data, created_at) VALUES (?, ?, ?)'),
+      upsertSnapshot: this.db.prepare(
+        `INSERT INTO doc_snapshots (name, snapshot, through_seq, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET snapshot = excluded.snapshot, through_seq = excluded.through_seq, updated_at = excluded.updated_at`,
+      ),
+      deleteThrough: this.db.prepare('DELETE FROM doc_updates WHERE name = ? AND seq <= ?'),
+      insertEvent: this.db.prepare('INSERT INTO events (event_id, join_code, title, created_at) VALUES (?, ?, ?, ?)'),
+      eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
+      eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
+    };
+  }
+
+  private statement(key: string): StatementSync {
+    const statement = this.statements[key];
+    if (!statement) throw new Error(`unknown statement ${key}`);
+    return statement;
+  }
+
+  async load(name: string): Promise<StoredDoc> {
+    this.assertOpen();
+    try {
+      const updates: Uint8Array[] = [];
+      let bytes = 0;
+      const snapshot = this.statement('snapshot').get(name) as { snapshot: Uint8Array; through_seq: number } | undefined;
+      let lastSeq = 0;
+      if (snapshot) {
+        updates.push(snapshot.snapshot);
+        bytes += snapshot.snapshot.byteLength;
+        lastSeq = snapshot.through_seq;
+      }
+      const rows = this.statement('updatesAfter').all(name, lastSeq) as { seq: number; data: Uint8Array }[];
+      for (const row of rows) {
+        updates.push(row.data);
+        bytes += row.data.byteLength;
+        lastSeq = row.seq;
+      }
+      return { updates, logLength: rows.length, bytes, lastSeq };
+    } catch (error) {
+      throw new StorageError(`Could not load ${name}`, { cause: error });
+    }
+  }
+
+  append(name: string, update: Uint8Array): Promise<number> {
+    if (this.closed) return Promise.reject(new StorageError('The store is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ name, update, resolve, reject });
+      this.flushScheduled ??= new Promise((done) => setImmediate(() => {
+        this.flushScheduled = null;
+        this.writeQueue();
+        done();
+      }));
+    });
+  }
+
+  /** Commits every queued append in one transaction; on failure every one of them is rejected. */
+  private writeQueue(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const seqs: number[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      const now = Date.now();
+      for (const item of batch) {
+        const result = this.statement('insertUpdate').run(item.name, item.update, now);
+        seqs.push(Number(result.lastInsertRowid));
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      try {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // The rollback failing leaves nothing more to undo; the original error is what matters.
+      }
+      const failure = new StorageError('Could not write to the database', { cause: error });
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    batch.forEach((item, index) => item.resolve(seqs[index] ?? 0));
+  }
+
+  async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+    this.assertOpen();
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.statement('upsertSnapshot').run(name, snapshot, throughSeq, Date.now());
+      this.statement('deleteThrough').run(name, throughSeq);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      throw new StorageError(`Could not compact ${name}`, { cause: error });
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.flushScheduled) await this.flushScheduled;
+    this.writeQueue();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flush();
+    this.closed = true;
+    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    this.db.close();
+  }
+
+  async createEvent(record: EventRecord): Promise<void> {
+    this.assertOpen();
+    this.statement('insertEvent').run(record.eventId, record.joinCode, record.title, record.createdAt);
+  }
+
+  async findByJoinCode(joinCode: string): Promise<EventRecord | null> {
+    this.assertOpen();
+    return toEventRecord(this.statement('eventByCode').get(joinCode));
+  }
+
+  async findById(eventId: string): Promise<EventRecord | null> {
+    this.assertOpen();
+    return toEventRecord(this.statement('eventById').get(eventId));
+  }
+
+  /** For tests and operators: SQLite's own consistency check. */
+  integrityCheck(): string {
+    const row = this.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
+    return row.integrity_check;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageError('The store is closed');
+  }
+}
+
+function toEventRecord(row: unknown): EventRecord | null {
+  if (!row || typeof row !== 'object') return null;
+  const value = row as { event_id: string; join_code: string; title: string; created_at: number };
+  return { eventId: value.event_id, joinCode: value.join_code, title: value.title, createdAt: Number(value.created_at) };
+}

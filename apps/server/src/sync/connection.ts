@@ -1,0 +1,221 @@
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { WebSocket, type RawData } from 'ws';
+import { mayShareAwareness, tableEditBlockedReason, type Access, type TokenClaims } from '@tablemap/model';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { TokenBucket } from '../rate-limit.ts';
+import type { DocEntry, DocPeer } from './doc-registry.ts';
+import {
+  CLOSE,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+  awarenessMessage,
+  syncStep1Message,
+  syncStep2Message,
+  updateChangesDoc,
+} from './messages.ts';
+
+/** A slow reader holding more than this in its send buffer is dropped with 1013 rather than eating memory. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface ConnectionContext {
+  ws: WebSocket;
+  entry: DocEntry;
+  /** The event doc, for lock and phase checks on a participant's or scribe's table doc. */
+  eventEntry: DocEntry | null;
+  claims: TokenClaims;
+  access: Exclude<Access, 'none'>;
+  exp: number;
+  limits: Limits;
+  logger: Logger;
+  onClose: (connection: SyncConnection) => void;
+}
+
+/** One WebSocket on one doc: enforces role, lock, size and rate rules on every frame it receives. */
+export class SyncConnection implements DocPeer {
+  readonly ws: WebSocket;
+  readonly entry: DocEntry;
+  readonly eventEntry: DocEntry | null;
+  readonly claims: TokenClaims;
+  readonly access: Exclude<Access, 'none'>;
+  readonly exp: number;
+  private readonly limits: Limits;
+  private readonly logger: Logger;
+  private readonly onClosed: (connection: SyncConnection) => void;
+  private readonly awarenessIds = new Set<number>();
+  private readonly messageBucket: TokenBucket;
+  private readonly awarenessBucket: TokenBucket;
+  private resumeTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(context: ConnectionContext) {
+    this.ws = context.ws;
+    this.entry = context.entry;
+    this.eventEntry = context.eventEntry;
+    this.claims = context.claims;
+    this.access = context.access;
+    this.exp = context.exp;
+    this.limits = context.limits;
+    this.logger = context.logger.child({ doc: context.entry.name, role: context.claims.role });
+    this.onClosed = context.onClose;
+    this.messageBucket = new TokenBucket(context.limits.messagesPerSecond * 2, context.limits.messagesPerSecond);
+    this.awarenessBucket = new TokenBucket(context.limits.awarenessPerSecond * 2, context.limits.awarenessPerSecond);
+  }
+
+  start(): void {
+    this.entry.peers.add(this);
+    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('close', () => this.cleanup());
+    this.ws.on('error', (error) => {
+      // ws closes with 1009 itself on an oversized frame; this only records why.
+      this.logger.info({ reason: error.message }, 'socket error');
+    });
+    this.send(syncStep1Message(this.entry.doc));
+    const states = [...this.entry.awareness.getStates().keys()];
+    if (states.length > 0) this.send(awarenessMessage(this.entry.awareness, states));
+  }
+
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE.tryAgainLater, 'too slow to keep up');
+      return;
+    }
+    this.ws.send(message);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.logger.info({ code, reason }, 'closing socket');
+    this.closed = true;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    if (this.ws.isPaused) this.ws.resume();
+    this.ws.close(code, reason);
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+    this.cleanup();
+  }
+
+  noteAwareness(added: number[], removed: number[]): void {
+    for (const id of added) this.awarenessIds.add(id);
+    for (const id of removed) this.awarenessIds.delete(id);
+  }
+
+  private cleanup(): void {
+    this.closed = true;
+    if (!this.entry.peers.delete(this)) return;
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    if (this.awarenessIds.size > 0 && !this.entry.unloaded) {
+      awarenessProtocol.removeAwarenessStates(this.entry.awareness, [...this.awarenessIds], null);
+    }
+    this.onClosed(this);
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed) return;
+    if (!isBinary) return this.close(CLOSE.malformed, 'binary frames only');
+    this.throttle();
+    const bytes = toBytes(data);
+    try {
+      const decoder = decoding.createDecoder(bytes);
+      const type = decoding.readVarUint(decoder);
+      if (type === MESSAGE_SYNC) this.onSync(decoder);
+      else if (type === MESSAGE_AWARENESS) this.onAwareness(decoding.readVarUint8Array(decoder));
+      else if (type === MESSAGE_QUERY_AWARENESS) {
+        this.send(awarenessMessage(this.entry.awareness, [...this.entry.awareness.getStates().keys()]));
+      } else this.close(CLOSE.malformed, 'unknown message type');
+    } catch (error) {
+      this.logger.info({ reason: (error as Error).message }, 'malformed frame');
+      this.close(CLOSE.malformed, 'malformed message');
+    }
+  }
+
+  /** Over its message rate the socket stops being read for a moment (back-pressure, not a disconnect). */
+  private throttle(): void {
+    if (this.messageBucket.tryTake() || this.ws.isPaused) return;
+    this.ws.pause();
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      if (!this.closed) this.ws.resume();
+    }, Math.max(10, this.messageBucket.msUntilNext()));
+  }
+
+  private onSync(decoder: decoding.Decoder): void {
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype === SYNC_STEP1) {
+      const stateVector = decoding.readVarUint8Array(decoder);
+      Y.decodeStateVector(stateVector); // throws on garbage
+      // Reply only once everything the doc holds is durable, so nothing unsaved is ever served.
+      this.entry.settled().then(
+        () => this.send(syncStep2Message(this.entry.doc, stateVector)),
+        () => this.close(CLOSE.tryAgainLater, 'storage unavailable, retry'),
+      );
+    } else if (subtype === SYNC_STEP2 || subtype === SYNC_UPDATE) {
+      this.onUpdate(decoding.readVarUint8Array(decoder));
+    } else {
+      this.close(CLOSE.malformed, 'unknown sync message');
+    }
+  }
+
+  private onUpdate(update: Uint8Array): void {
+    Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
+    if (this.access !== 'write') {
+      if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.readOnly, 'read-only');
+      return;
+    }
+    const blocked = this.editBlockedReason();
+    if (blocked) {
+      if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.tableLocked, 'table locked');
+      return;
+    }
+    if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
+    if (this.entry.bytes + update.byteLength > this.limits.maxDocBytes && updateChangesDoc(this.entry.doc, update)) {
+      this.logger.warn({ bytes: this.entry.bytes, limit: this.limits.maxDocBytes }, 'doc size limit reached');
+      return this.close(CLOSE.docTooLarge, 'document too large');
+    }
+    Y.applyUpdate(this.entry.doc, update, this);
+  }
+
+  /** Participants and scribes may not edit a locked table or a closed event; facilitators always may. */
+  private editBlockedReason(): string | null {
+    if (this.entry.ref.kind !== 'table' || !this.eventEntry) return null;
+    if (this.claims.role !== 'participant' && this.claims.role !== 'scribe') return null;
+    return tableEditBlockedReason(this.eventEntry.readEventCached(), this.entry.ref.tableId);
+  }
+
+  private onAwareness(update: Uint8Array): void {
+    // Read-only viewers stay invisible (y-sweet's lesson): their presence is dropped, not relayed.
+    if (!mayShareAwareness(this.access)) return;
+    if (update.byteLength > this.limits.maxAwarenessBytes || !this.awarenessBucket.tryTake()) return;
+    const ids = awarenessClientIds(update);
+    const newIds = ids.filter((id) => !this.awarenessIds.has(id));
+    if (ids.length > this.limits.maxAwarenessClientsPerConnection) return;
+    if (this.awarenessIds.size + newIds.length > this.limits.maxAwarenessClientsPerConnection) return;
+    awarenessProtocol.applyAwarenessUpdate(this.entry.awareness, update, this);
+  }
+}
+
+/** Reads (and so validates) an awareness update's client ids and JSON states; throws on garbage. */
+function awarenessClientIds(update: Uint8Array): number[] {
+  const decoder = decoding.createDecoder(update);
+  const count = decoding.readVarUint(decoder);
+  const ids: number[] = [];
+  for (let index = 0; index < count; index++) {
+    ids.push(decoding.readVarUint(decoder));
+    decoding.readVarUint(decoder);
+    JSON.parse(decoding.readVarString(decoder));
+  }
+  return ids;
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

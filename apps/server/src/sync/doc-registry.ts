@@ -1,0 +1,236 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { migrate, readEvent, schemaVersionOf, CURRENT_SCHEMA_VERSION, type DocRef, type EventSnapshot } from '@tablemap/model';
+import type { Logger } from '../logger.ts';
+import { StorageError, type DocStore } from '../storage/doc-store.ts';
+import { CLOSE, awarenessMessage, syncUpdateMessage } from './messages.ts';
+
+/** What a doc needs from a live connection: somewhere to send, a way to close, presence bookkeeping. */
+export interface DocPeer {
+  send(message: Uint8Array): void;
+  close(code: number, reason: string): void;
+  noteAwareness(added: number[], removed: number[]): void;
+}
+
+/** One loaded doc: the Yjs doc, its presence, its live peers and its persistence bookkeeping. */
+export class DocEntry {
+  readonly name: string;
+  readonly ref: DocRef;
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<DocPeer>();
+  users = 0;
+  /** Stored bytes (snapshot + log) for the size limit. */
+  bytes = 0;
+  logLength = 0;
+  lastSeq = 0;
+  failed = false;
+  unloaded = false;
+  idleTimer: NodeJS.Timeout | null = null;
+  /** Resolves when every update applied so far is durable and broadcast, in order. */
+  writes: Promise<void> = Promise.resolve();
+  private eventSnapshot: EventSnapshot | null = null;
+
+  constructor(name: string, ref: DocRef) {
+    this.name = name;
+    this.ref = ref;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null);
+  }
+
+  /** Waits for pending writes; throws if storage failed for this doc. */
+  async settled(): Promise<void> {
+    await this.writes;
+    if (this.failed) throw new StorageError(`Storage failed for ${this.name}`);
+  }
+
+  /** The event doc read as plain data, cached until the next change (lock checks run per update). */
+  readEventCached(): EventSnapshot {
+    this.eventSnapshot ??= readEvent(this.doc);
+    return this.eventSnapshot;
+  }
+
+  invalidateCache(): void {
+    this.eventSnapshot = null;
+  }
+
+  broadcast(message: Uint8Array, except: unknown): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(message);
+  }
+}
+
+export interface DocRegistryOptions {
+  store: DocStore;
+  logger: Logger;
+  compactAfterUpdates: number;
+  idleUnloadMs: number;
+}
+
+/**
+ * Loads each doc once (load-before-serve), persists every change before broadcasting it,
+ * compacts long logs, and unloads docs nobody has used for a while.
+ */
+export class DocRegistry {
+  private readonly entries = new Map<string, Promise<DocEntry>>();
+  private readonly options: DocRegistryOptions;
+  private closing = false;
+
+  constructor(options: DocRegistryOptions) {
+    this.options = options;
+  }
+
+  get loadedCount(): number {
+    return this.entries.size;
+  }
+
+  isLoaded(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  /** Loads (or reuses) a doc and counts one user; pair with `release`. */
+  async acquire(name: string, ref: DocRef): Promise<DocEntry> {
+    if (this.closing) throw new StorageError('The server is shutting down');
+    let loading = this.entries.get(name);
+    if (!loading) {
+      loading = this.load(name, ref);
+      this.entries.set(name, loading);
+      loading.catch(() => this.entries.delete(name));
+    }
+    const entry = await loading;
+    if (entry.unloaded) return this.acquire(name, ref);
+    entry.users++;
+    if (entry.idleTimer) {
+      clearTimeout(entry.idleTimer);
+      entry.idleTimer = null;
+    }
+    return entry;
+  }
+
+  release(entry: DocEntry): void {
+    entry.users = Math.max(0, entry.users - 1);
+    if (entry.users > 0 || entry.unloaded) return;
+    entry.idleTimer = setTimeout(() => void this.unload(entry), this.options.idleUnloadMs);
+    entry.idleTimer.unref();
+  }
+
+  /** Runs `work` on a loaded doc and waits until whatever it changed is durable. */
+  async withDoc<T>(name: string, ref: DocRef, work: (entry: DocEntry) => T): Promise<T> {
+    const entry = await this.acquire(name, ref);
+    try {
+      const result = work(entry);
+      await entry.settled();
+      return result;
+    } finally {
+      this.release(entry);
+    }
+  }
+
+  private async load(name: string, ref: DocRef): Promise<DocEntry> {
+    const stored = await this.options.store.load(name);
+    const entry = new DocEntry(name, ref);
+    entry.doc.transact(() => {
+      for (const update of stored.updates) Y.applyUpdate(entry.doc, update);
+    }, 'storage');
+    entry.bytes = stored.bytes;
+    entry.logLength = stored.logLength;
+    entry.lastSeq = stored.lastSeq;
+    entry.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(entry, update, origin));
+    entry.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
+      this.onAwarenessUpdate(entry, changes, origin),
+    );
+    // Docs written by an older build are brought up to date; empty docs stay empty (nothing created).
+    if (stored.updates.length > 0 && schemaVersionOf(entry.doc) < CURRENT_SCHEMA_VERSION) {
+      migrate(entry.doc, ref.kind);
+      await entry.settled();
+    }
+    this.options.logger.debug({ doc: name, bytes: stored.bytes, log: stored.logLength }, 'doc loaded');
+    return entry;
+  }
+
+  /** Append first, broadcast after: nothing is relayed that is not on disk. */
+  private onDocUpdate(entry: DocEntry, update: Uint8Array, origin: unknown): void {
+    entry.invalidateCache();
+    entry.bytes += update.byteLength;
+    const appended = this.options.store.append(entry.name, update);
+    appended.catch(() => {}); // handled in the chain below, in order
+    entry.writes = entry.writes
+      .then(async () => {
+        if (entry.failed) return;
+        entry.lastSeq = await appended;
+        entry.logLength++;
+        entry.broadcast(syncUpdateMessage(update), origin);
+        if (entry.logLength >= this.options.compactAfterUpdates) await this.compact(entry);
+      })
+      .catch((error: unknown) => this.fail(entry, error));
+  }
+
+  private onAwarenessUpdate(
+    entry: DocEntry,
+    changes: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void {
+    const changed = [...changes.added, ...changes.updated, ...changes.removed];
+    if (origin && typeof origin === 'object' && 'noteAwareness' in origin) {
+      (origin as DocPeer).noteAwareness([...changes.added, ...changes.updated], changes.removed);
+    }
+    if (changed.length === 0 || entry.peers.size === 0) return;
+    entry.broadcast(awarenessMessage(entry.awareness, changed), null);
+  }
+
+  private async compact(entry: DocEntry): Promise<void> {
+    const snapshot = Y.encodeStateAsUpdate(entry.doc);
+    await this.options.store.compact(entry.name, snapshot, entry.lastSeq);
+    this.options.logger.debug({ doc: entry.name, entries: entry.logLength, bytes: snapshot.byteLength }, 'doc compacted');
+    entry.logLength = 0;
+    entry.bytes = snapshot.byteLength;
+  }
+
+  /**
+   * Storage failed: the doc is dropped from memory (so the next load reads what is really on disk),
+   * its peers are told to retry (1013) and keep their local state to resend.
+   */
+  private fail(entry: DocEntry, error: unknown): void {
+    if (entry.failed) return;
+    entry.failed = true;
+    this.options.logger.error({ doc: entry.name, err: error }, 'storage failed; closing the doc so clients retry');
+    for (const peer of [...entry.peers]) peer.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
+    this.drop(entry);
+  }
+
+  private drop(entry: DocEntry): void {
+    if (entry.idleTimer) clearTimeout(entry.idleTimer);
+    entry.idleTimer = null;
+    entry.unloaded = true;
+    this.entries.delete(entry.name);
+    entry.awareness.destroy();
+    entry.doc.destroy();
+  }
+
+  /** Unloads an idle doc after its writes are durable, compacting its log on the way out. */
+  async unload(entry: DocEntry): Promise<void> {
+    entry.idleTimer = null;
+    if (entry.unloaded) return;
+    try {
+      await entry.settled();
+      if (entry.users > 0 || entry.unloaded) return;
+      if (entry.logLength > 0) await this.compact(entry);
+    } catch (error) {
+      this.options.logger.warn({ doc: entry.name, err: error }, 'could not compact on unload; the log is kept');
+    }
+    if (entry.users > 0 || entry.unloaded) return;
+    this.drop(entry);
+    this.options.logger.debug({ doc: entry.name }, 'doc unloaded');
+  }
+
+  /** Shutdown: refuse new loads, wait for every write, compact, unload. */
+  async closeAll(): Promise<void> {
+    this.closing = true;
+    const loaded = await Promise.allSettled([...this.entries.values()]);
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled') continue;
+      const entry = result.value;
+      entry.users = 0;
+      await this.unload(entry);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
+import { TokenError, type TokenSigner } from '../auth.ts';
+import type { Limits } from '../config.ts';
+import { safeUrl, type Logger } from '../logger.ts';
+import type { DocEntry, DocRegistry } from './doc-registry.ts';
+import { SyncConnection } from './connection.ts';
+import { CLOSE } from './messages.ts';
+
+export const SYNC_PREFIX = '/sync/';
+
+export interface SyncServerOptions {
+  signer: TokenSigner;
+  registry: DocRegistry;
+  limits: Limits;
+  logger: Logger;
+}
+
+class UpgradeRefusal extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  408: 'Request Timeout',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/**
+ * The `/sync/<docName>?token=…` endpoint: authenticates and authorises at upgrade, loads the doc
+ * before accepting, then hands the socket to a SyncConnection.
+ */
+export class SyncServer {
+  private readonly wss: WebSocketServer;
+  private readonly options: SyncServerOptions;
+  private readonly connections = new Set<SyncConnection>();
+  private readonly perHolder = new Map<string, number>();
+  private pending = 0;
+  private accepting = true;
+  private readonly expiryTimer: NodeJS.Timeout;
+
+  constructor(options: SyncServerOptions) {
+    this.options = options;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.limits.maxFrameBytes, perMessageDeflate: false });
+    // Tokens expire while sockets stay open; sweep them out (4401) rather than keep a timer per socket.
+    this.expiryTimer = setInterval(() => this.closeExpired(), 30_000);
+    this.expiryTimer.unref();
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get pendingCount(): number {
+    return this.pending;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {});
+    if (!this.accepting) return refuse(socket, new UpgradeRefusal(503, 'shutting_down', 'The server is shutting down'));
+    if (this.pending >= this.options.limits.maxPendingHandshakes) {
+      return refuse(socket, new UpgradeRefusal(503, 'busy', 'Too many connections are being set up; retry shortly'));
+    }
+    this.pending++;
+    let finished = false;
+    const timer = setTimeout(() => {
+      if (finished) return;
+      finished = true;
+      this.pending--;
+      refuse(socket, new UpgradeRefusal(408, 'timeout', 'The connection took too long to set up'));
+    }, this.options.limits.handshakeTimeoutMs);
+    this.prepare(req).then(
+      (prepared) => {
+        if (finished) return prepared.release();
+        finished = true;
+        clearTimeout(timer);
+        this.pending--;
+        if (socket.destroyed) return prepared.release();
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, prepared));
+      },
+      (error: unknown) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        this.pending--;
+        if (error instanceof UpgradeRefusal) {
+          this.options.logger.info({ url: safeUrl(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
+          return refuse(socket, error);
+        }
+        this.options.logger.error({ url: safeUrl(req.url), err: error }, 'sync upgrade failed');
+        refuse(socket, new UpgradeRefusal(503, 'unavailable', 'The document could not be opened; retry shortly'));
+      },
+    );
+  }
+
+  private async prepare(req: IncomingMessage) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let docName: string;
+    try {
+      docName = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length));
+    } catch {
+      throw new UpgradeRefusal(400, 'invalid_doc', 'The document name is not valid');
+    }
+    const ref = parseDocName(docName);
+    if (!ref) throw new UpgradeRefusal(400, 'invalid_doc', 'The document name is not valid');
+    let verified;
+    try {
+      verified = await this.options.signer.verify(url.searchParams.get('token'));
+    } catch (error) {
+      if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
+      throw error;
+    }
+    const access = docAccess(verified.claims, ref);
+    if (access === 'none') throw new UpgradeRefusal(403, 'forbidden', 'This token does not give access to that document');
+    const holder = `${verified.claims.eventId}:${verified.claims.participantId}`;
+    if (this.connections.size >= this.options.limits.maxConnections) {
+      throw new UpgradeRefusal(503, 'busy', 'The server has too many connections');
+    }
+    if ((this.perHolder.get(holder) ?? 0) >= this.options.limits.maxConnectionsPerToken) {
+      throw new UpgradeRefusal(429, 'too_many_connections', 'Too many connections for this token');
+    }
+    const { registry } = this.options;
+    const entry = await registry.acquire(docName, ref);
+    let eventEntry: DocEntry | null = null;
+    try {
+      if (ref.kind === 'table' && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) {
+        const eventRef: DocRef = { kind: 'event', eventId: ref.eventId };
+        eventEntry = await registry.acquire(eventDocName(ref.eventId), eventRef);
+      }
+    } catch (error) {
+      registry.release(entry);
+      throw error;
+    }
+    const release = () => {
+      registry.release(entry);
+      if (eventEntry) registry.release(eventEntry);
+    };
+    return { entry, eventEntry, verified, access, holder, release };
+  }
+
+  private accept(ws: WebSocket, prepared: Awaited<ReturnType<SyncServer['prepare']>>): void {
+    const { entry, eventEntry, verified, access, holder, release } = prepared;
+    if (!this.accepting || entry.unloaded || (eventEntry?.unloaded ?? false)) {
+      release();
+      ws.close(entry.unloaded ? CLOSE.tryAgainLater : CLOSE.goingAway, 'retry');
+      return;
+    }
+    const connection = new SyncConnection({
+      ws,
+      entry,
+      eventEntry,
+      claims: verified.claims,
+      access,
+      exp: verified.exp,
+      limits: this.options.limits,
+      logger: this.options.logger,
+      onClose: (closed) => {
+        this.connections.delete(closed);
+        const count = (this.perHolder.get(holder) ?? 1) - 1;
+        if (count <= 0) this.perHolder.delete(holder);
+        else this.perHolder.set(holder, count);
+        release();
+      },
+    });
+    this.connections.add(connection);
+    this.perHolder.set(holder, (this.perHolder.get(holder) ?? 0) + 1);
+    connection.start();
+  }
+
+  closeExpired(nowSeconds = Date.now() / 1000): void {
+    for (const connection of this.connections) {
+      if (connection.exp <= nowSeconds) connection.close(CLOSE.tokenExpired, 'token expired');
+    }
+  }
+
+  /** Shutdown: no new sockets; every open one is closed with 1001 (going away). */
+  closeAll(): void {
+    this.accepting = false;
+    clearInterval(this.expiryTimer);
+    for (const connection of [...this.connections]) connection.close(CLOSE.goingAway, 'server shutting down');
+    this.wss.close();
+  }
+}
+
+/** Answers a refused upgrade with a plain HTTP response and a JSON body, then drops the socket. */
+function refuse(socket: Duplex, refusal: UpgradeRefusal): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify({ error: refusal.code, message: refusal.message });
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\n` +
+      'Connection: close\r\nContent-Type: application/json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
