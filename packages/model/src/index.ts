@@ -22,7 +22,7 @@ export type {
 export { ModelError } from './errors.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
-export { eventDocName, formatDocName, parseDocName, rosterDocName, tableDocName } from './doc-names.ts';
+export { eventDocName, formatDocName, parseDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
 export type { DocKind, DocRef } from './doc-names.ts';
 export {
   EventDetailsSchema,
@@ -61,6 +61,7 @@ export { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersionOf } from './
 export type { Migration, MigrationResult } from './versions.ts';
 export {
   addOrganisation,
+  castThemeVote,
   castVote,
   findOrganisationByName,
   linkOrganisations,
@@ -70,6 +71,7 @@ export {
   removeLink,
   removeNote,
   removeOrganisation,
+  retractThemeVote,
   retractVote,
   sameNameKey,
   setPosition,
@@ -105,3 +107,24 @@ export {
 export type { EventSnapshot, NewEventInput } from './event-doc.ts';
 export { ROLES, ROLE_RULES, TokenClaimsSchema, docAccess, mayShareAwareness } from './roles.ts';
 export type { Access, Role, TokenClaims } from './roles.ts';
+export {
+  MAX_QUOTES_PER_THEME,
+  assignNoteToTheme,
+  confirmOrganisationMerge,
+  createTheme,
+  flagNote,
+  isMergeRejected,
+  mergeThemes,
+  noteRef,
+  observeSynthesis,
+  readSynthesis,
+  rejectOrganisationMerge,
+  removeTheme,
+  setNoteHidden,
+  setThemeNextSteps,
+  setThemeQuotes,
+  splitOrganisationMerge,
+  splitTheme,
+  updateTheme,
+} from './synthesis-doc.ts';
+export type { NextStep, NoteFlags, SynthesisSnapshot, Theme, ThemeInput } from './synthesis-doc.ts';

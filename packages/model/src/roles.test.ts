@@ -29,6 +29,9 @@ describe('role rules', () => {
     ['observer', undefined, 'event/ev1', 'read'],
     ['observer', undefined, 'table/ev1/t3', 'read'],
     ['observer', undefined, 'roster/ev1', 'none'],
+    ['facilitator', undefined, 'synthesis/ev1', 'write'],
+    ['participant', 't1', 'synthesis/ev1', 'read'],
+    ['observer', undefined, 'synthesis/ev1', 'read'],
   ] as const)('%s (table %s) has %s access… to %s', (role, tableId, name, expected) => {
     expect(access(claims(role, tableId), name)).toBe(expected);
   });

@@ -22,11 +22,15 @@ export type Access = 'none' | 'read' | 'write';
  * The role rules, as data: for each role, the access to each doc kind.
  * `ownTable` applies to the table named in the token; `otherTable` to the rest.
  */
-export const ROLE_RULES: Record<Role, { event: Access; ownTable: Access; otherTable: Access; roster: Access }> = {
-  facilitator: { event: 'write', ownTable: 'write', otherTable: 'write', roster: 'write' },
-  participant: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none' },
-  scribe: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none' },
-  observer: { event: 'read', ownTable: 'read', otherTable: 'read', roster: 'none' },
+export const ROLE_RULES: Record<
+  Role,
+  { event: Access; ownTable: Access; otherTable: Access; roster: Access; synthesis: Access }
+> = {
+  facilitator: { event: 'write', ownTable: 'write', otherTable: 'write', roster: 'write', synthesis: 'write' },
+  // Participants see the theme board read-only; their votes on themes live in their own table doc.
+  participant: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none', synthesis: 'read' },
+  scribe: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none', synthesis: 'read' },
+  observer: { event: 'read', ownTable: 'read', otherTable: 'read', roster: 'none', synthesis: 'read' },
 };
 
 export function docAccess(claims: TokenClaims, ref: DocRef): Access {
@@ -34,6 +38,7 @@ export function docAccess(claims: TokenClaims, ref: DocRef): Access {
   const rules = ROLE_RULES[claims.role];
   if (ref.kind === 'event') return rules.event;
   if (ref.kind === 'roster') return rules.roster;
+  if (ref.kind === 'synthesis') return rules.synthesis;
   return ref.tableId === claims.tableId ? rules.ownTable : rules.otherTable;
 }
 

@@ -50,6 +50,8 @@ const organisations = (doc: Y.Doc) => doc.getMap<Entry>('organisations');
 const links = (doc: Y.Doc) => doc.getMap<Entry>('links');
 const notes = (doc: Y.Doc) => doc.getMap<Entry>('notes');
 const votes = (doc: Y.Doc) => doc.getMap<number>('votes');
+/** Dot-votes on synthesis themes; kept here because participants may write only their own table doc. */
+const themeVotes = (doc: Y.Doc) => doc.getMap<number>('themeVotes');
 const positions = (doc: Y.Doc) => doc.getMap<Position>('positions');
 const consent = (doc: Y.Doc) => doc.getMap<string>('consent');
 
@@ -198,7 +200,7 @@ export interface VotingRules {
   allowStackedVotes: boolean;
 }
 
-/** Votes are keyed `group|voterId|noteId`, so the by-group breakdown needs no identity lookup. */
+/** Votes are keyed `group|voterId|targetId`, so the by-group breakdown needs no identity lookup. */
 function voteKey(actor: Actor, noteId: string): string {
   return `${actor.group}|${actor.participantId}|${noteId}`;
 }
@@ -209,18 +211,19 @@ function parseVoteKey(key: string): { group: string; voterId: string; noteId: st
   return { group, voterId, noteId };
 }
 
+/** Votes used by one participant, on notes and themes together: one budget per person. */
 export function votesUsedBy(doc: Y.Doc, voterId: string): number {
   let used = 0;
-  for (const [key, count] of votes(doc)) {
-    if (parseVoteKey(key)?.voterId === voterId && typeof count === 'number') used += count;
+  for (const map of [votes(doc), themeVotes(doc)]) {
+    for (const [key, count] of map) {
+      if (parseVoteKey(key)?.voterId === voterId && typeof count === 'number') used += count;
+    }
   }
   return used;
 }
 
-/** Places one vote. The limit is enforced here, so every app gets the same rule. */
-export function castVote(doc: Y.Doc, noteId: string, actor: Actor, rules: VotingRules): void {
+function placeVote(doc: Y.Doc, map: Y.Map<number>, targetId: string, actor: Actor, rules: VotingRules, what: string): void {
   const voter = checkActor(actor);
-  requireEntry(notes(doc), noteId, 'Note');
   const used = votesUsedBy(doc, voter.participantId);
   if (used >= rules.votesPerParticipant) {
     throw new ModelError(
@@ -228,22 +231,40 @@ export function castVote(doc: Y.Doc, noteId: string, actor: Actor, rules: Voting
       `You have used all ${rules.votesPerParticipant} of your votes. Take one back to vote again.`,
     );
   }
-  const key = voteKey(voter, noteId);
-  const current = votes(doc).get(key) ?? 0;
-  if (current > 0 && !rules.allowStackedVotes) {
-    throw new ModelError('vote_limit', 'You have already voted for this note.');
-  }
-  doc.transact(() => votes(doc).set(key, current + 1));
+  const key = voteKey(voter, targetId);
+  const current = map.get(key) ?? 0;
+  if (current > 0 && !rules.allowStackedVotes) throw new ModelError('vote_limit', `You have already voted for this ${what}.`);
+  doc.transact(() => map.set(key, current + 1));
+}
+
+function takeBackVote(doc: Y.Doc, map: Y.Map<number>, targetId: string, actor: Actor, what: string): void {
+  const key = voteKey(checkActor(actor), targetId);
+  const current = map.get(key) ?? 0;
+  if (current <= 0) throw new ModelError('not_found', `There is no vote of yours on this ${what} to take back`);
+  doc.transact(() => {
+    if (current === 1) map.delete(key);
+    else map.set(key, current - 1);
+  });
+}
+
+/** Places one vote on a note. The limit is enforced here, so every app gets the same rule. */
+export function castVote(doc: Y.Doc, noteId: string, actor: Actor, rules: VotingRules): void {
+  requireEntry(notes(doc), noteId, 'Note');
+  placeVote(doc, votes(doc), noteId, actor, rules, 'note');
 }
 
 export function retractVote(doc: Y.Doc, noteId: string, actor: Actor): void {
-  const key = voteKey(checkActor(actor), noteId);
-  const current = votes(doc).get(key) ?? 0;
-  if (current <= 0) throw new ModelError('not_found', 'There is no vote of yours on this note to take back');
-  doc.transact(() => {
-    if (current === 1) votes(doc).delete(key);
-    else votes(doc).set(key, current - 1);
-  });
+  takeBackVote(doc, votes(doc), noteId, actor, 'note');
+}
+
+/** Places one vote on a synthesis theme, from the same per-person budget as note votes. */
+export function castThemeVote(doc: Y.Doc, themeId: string, actor: Actor, rules: VotingRules): void {
+  parseInput(IdSchema, themeId, 'theme id');
+  placeVote(doc, themeVotes(doc), themeId, actor, rules, 'theme');
+}
+
+export function retractThemeVote(doc: Y.Doc, themeId: string, actor: Actor): void {
+  takeBackVote(doc, themeVotes(doc), themeId, actor, 'theme');
 }
 
 /** Stores a node position dragged by a user, shared so the whole table sees one picture. */
@@ -276,28 +297,35 @@ export interface TableSnapshot {
   positions: Record<string, Position>;
   /** Votes per note, with the breakdown by the voters' stakeholder groups. */
   votes: Record<string, VoteTally>;
-  /** Each voter's used votes, keyed by anonymous voter id. */
+  /** Votes per synthesis theme (keyed by theme id; `noteId` holds the theme id). */
+  themeVotes: Record<string, VoteTally>;
+  /** Each voter's used votes on notes and themes, keyed by anonymous voter id. */
   votesByVoter: Record<string, number>;
   consentByGroup: Record<string, number>;
   problems: ReadProblem[];
 }
 
-function readVotes(doc: Y.Doc, noteIds: Set<string>, problems: ReadProblem[]) {
-  const byNote: Record<string, VoteTally> = {};
-  const byVoter: Record<string, number> = {};
-  for (const [key, count] of votes(doc)) {
+function tallyVoteMap(
+  map: Y.Map<number>,
+  collection: string,
+  isLiveTarget: (id: string) => boolean,
+  byVoter: Record<string, number>,
+  problems: ReadProblem[],
+): Record<string, VoteTally> {
+  const byTarget: Record<string, VoteTally> = {};
+  for (const [key, count] of map) {
     const parsed = parseVoteKey(key);
     if (!parsed || typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
-      problems.push({ collection: 'votes', key: key.slice(0, 80), reason: 'malformed vote' });
+      problems.push({ collection, key: key.slice(0, 80), reason: 'malformed vote' });
       continue;
     }
-    if (!noteIds.has(parsed.noteId)) continue;
-    const tally = (byNote[parsed.noteId] ??= { noteId: parsed.noteId, total: 0, byGroup: {} });
+    if (!isLiveTarget(parsed.noteId)) continue;
+    const tally = (byTarget[parsed.noteId] ??= { noteId: parsed.noteId, total: 0, byGroup: {} });
     tally.total += count;
     tally.byGroup[parsed.group] = (tally.byGroup[parsed.group] ?? 0) + count;
     byVoter[parsed.voterId] = (byVoter[parsed.voterId] ?? 0) + count;
   }
-  return { byNote, byVoter };
+  return byTarget;
 }
 
 /** Reads the table as plain, validated data. Malformed entries are skipped and listed in `problems`. */
@@ -322,7 +350,9 @@ export function readTable(doc: Y.Doc): TableSnapshot {
   for (const group of consent(doc).values()) {
     if (typeof group === 'string') consentByGroup[group] = (consentByGroup[group] ?? 0) + 1;
   }
-  const tally = readVotes(doc, noteIds, problems);
+  const votesByVoter: Record<string, number> = {};
+  const noteVotes = tallyVoteMap(votes(doc), 'votes', (id) => noteIds.has(id), votesByVoter, problems);
+  const themeVoteTallies = tallyVoteMap(themeVotes(doc), 'themeVotes', () => true, votesByVoter, problems);
   const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) =>
     a.createdAt - b.createdAt || a.id.localeCompare(b.id);
   return {
@@ -331,8 +361,9 @@ export function readTable(doc: Y.Doc): TableSnapshot {
     links: liveLinks.sort(byCreation),
     notes: allNotes.sort(byCreation),
     positions: positionMap,
-    votes: tally.byNote,
-    votesByVoter: tally.byVoter,
+    votes: noteVotes,
+    themeVotes: themeVoteTallies,
+    votesByVoter,
     consentByGroup,
     problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };

@@ -15,13 +15,15 @@ export interface Migration {
 /** Root types each doc kind holds; creating them is idempotent in Yjs. */
 export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   event: ['meta', 'prompts', 'tables'],
-  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'positions', 'consent'],
+  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
   roster: ['meta', 'attendees', 'seating'],
+  synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   event: ['groups', 'sectors'],
   table: [],
   roster: [],
+  synthesis: [],
 };
 
 /** Named, ordered migrations. Each is applied once, in order, inside one transaction. */
