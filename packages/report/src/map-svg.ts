@@ -40,7 +40,7 @@ const PALETTE = [
 ];
 const UNKNOWN_SECTOR_COLOUR = '#888888';
 const LINK_STYLES = {
-  existing: { colour: '#555555', dash: '' },
+  existing: { colour: '#8a8a8a', dash: '' },
   wanted: { colour: '#1f5fbf', dash: '5 3' },
   broken: { colour: '#c62828', dash: '2 2' },
 } as const;
@@ -81,55 +81,62 @@ export function layoutOrganisations(input: MapInput): Map<string, Point> {
   });
   if (fixed.size === ids.length || ids.length < 2) return points;
 
-  const movable = ids.filter((id) => !fixed.has(id));
-  const edges = input.links.filter((link) => points.has(link.source) && points.has(link.target));
-  const area = 200 * 200;
-  const k = Math.sqrt(area / ids.length);
-  const iterations = ids.length > 300 ? 40 : 80;
-  const all = ids.map((id) => points.get(id) as Point);
+  // Typed arrays keep the O(n²) repulsion loop fast enough for a 500-organisation merged map.
+  const n = ids.length;
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const isFixed = new Uint8Array(n);
+  ids.forEach((id, i) => {
+    const p = points.get(id) as Point;
+    xs[i] = p.x;
+    ys[i] = p.y;
+    isFixed[i] = fixed.has(id) ? 1 : 0;
+  });
+  const edges = input.links
+    .map((link) => [index.get(link.source), index.get(link.target)] as const)
+    .filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined && pair[0] !== pair[1]);
+  const k = Math.sqrt((200 * 200) / n);
+  const kSq = k * k;
+  const iterations = n > 300 ? 50 : 80;
+  const shiftX = new Float64Array(n);
+  const shiftY = new Float64Array(n);
   for (let step = 0; step < iterations; step++) {
     const temperature = 20 * (1 - step / iterations) + 0.5;
-    const shift = new Map<string, Point>(movable.map((id) => [id, { x: 0, y: 0 }]));
-    for (const id of movable) {
-      const p = points.get(id) as Point;
-      const d = shift.get(id) as Point;
-      for (const q of all) {
-        if (q === p) continue;
-        const dx = p.x - q.x;
-        const dy = p.y - q.y;
-        const distSq = dx * dx + dy * dy || 0.01;
-        const force = (k * k) / distSq;
-        d.x += dx * force;
-        d.y += dy * force;
+    shiftX.fill(0);
+    shiftY.fill(0);
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const dx = (xs[i] as number) - (xs[j] as number);
+        const dy = (ys[i] as number) - (ys[j] as number);
+        const force = kSq / (dx * dx + dy * dy || 0.01);
+        shiftX[i] = (shiftX[i] as number) + dx * force;
+        shiftY[i] = (shiftY[i] as number) + dy * force;
+        shiftX[j] = (shiftX[j] as number) - dx * force;
+        shiftY[j] = (shiftY[j] as number) - dy * force;
       }
     }
-    for (const edge of edges) {
-      const p = points.get(edge.source) as Point;
-      const q = points.get(edge.target) as Point;
-      const dx = p.x - q.x;
-      const dy = p.y - q.y;
-      const dist = Math.sqrt(dx * dx + dy * dy) || 0.01;
-      const force = dist / k;
-      // Fixed (stored) endpoints have no entry in `shift`, so only movable ends are pulled.
-      const sourceShift = shift.get(edge.source);
-      const targetShift = shift.get(edge.target);
-      if (sourceShift) pull(sourceShift, -dx * force, -dy * force);
-      if (targetShift) pull(targetShift, dx * force, dy * force);
+    for (const [a, b] of edges) {
+      const dx = (xs[a] as number) - (xs[b] as number);
+      const dy = (ys[a] as number) - (ys[b] as number);
+      const force = Math.sqrt(dx * dx + dy * dy) / k;
+      shiftX[a] = (shiftX[a] as number) - dx * force;
+      shiftY[a] = (shiftY[a] as number) - dy * force;
+      shiftX[b] = (shiftX[b] as number) + dx * force;
+      shiftY[b] = (shiftY[b] as number) + dy * force;
     }
-    for (const id of movable) {
-      const p = points.get(id) as Point;
-      const d = shift.get(id) as Point;
-      const length = Math.sqrt(d.x * d.x + d.y * d.y) || 1;
-      p.x += (d.x / length) * Math.min(length, temperature);
-      p.y += (d.y / length) * Math.min(length, temperature);
+    for (let i = 0; i < n; i++) {
+      if (isFixed[i]) continue;
+      const sx = shiftX[i] as number;
+      const sy = shiftY[i] as number;
+      const length = Math.sqrt(sx * sx + sy * sy) || 1;
+      const move = Math.min(length, temperature) / length;
+      xs[i] = (xs[i] as number) + sx * move;
+      ys[i] = (ys[i] as number) + sy * move;
     }
   }
+  ids.forEach((id, i) => points.set(id, { x: xs[i] as number, y: ys[i] as number }));
   return points;
-}
-
-function pull(target: Point, dx: number, dy: number): void {
-  target.x += dx;
-  target.y += dy;
 }
 
 const fmt = (value: number) => (Math.round(value * 10) / 10).toString();
@@ -162,22 +169,21 @@ export function renderMapSvg(input: MapInput, options: MapSvgOptions): string {
   const radius = input.organisations.length > 150 ? 2.5 : input.organisations.length > 40 ? 3.5 : 5;
 
   const parts: string[] = [head, `<rect x="0.5" y="0.5" width="${fmt(width - 1)}" height="${fmt(height - 1)}" fill="#ffffff" stroke="#cccccc"/>`];
-  for (const link of input.links) {
-    const from = placed.get(link.source);
-    const to = placed.get(link.target);
-    if (!from || !to || link.source === link.target) continue;
-    parts.push(drawLink(from, to, link, radius));
-  }
+  parts.push(drawLinks(input.links, placed, radius));
   const degree = new Map<string, number>();
   for (const link of input.links) {
     degree.set(link.source, (degree.get(link.source) ?? 0) + 1);
     degree.set(link.target, (degree.get(link.target) ?? 0) + 1);
   }
+  // One path per sector colour: a few dozen SVG elements instead of hundreds keeps PDF rendering fast.
+  const circlesByColour = new Map<string, string>();
   for (const organisation of input.organisations) {
     const p = placed.get(organisation.id) as Point;
-    parts.push(
-      `<circle cx="${fmt(p.x)}" cy="${fmt(p.y)}" r="${radius}" fill="${sectorColour(input.sectors, organisation.sector)}" stroke="#ffffff" stroke-width="0.6"/>`,
-    );
+    const colour = sectorColour(input.sectors, organisation.sector);
+    circlesByColour.set(colour, (circlesByColour.get(colour) ?? '') + circlePath(p, radius));
+  }
+  for (const [colour, d] of circlesByColour) {
+    parts.push(`<path d="${d}" fill="${colour}" stroke="#ffffff" stroke-width="0.6"/>`);
   }
   const labelled = [...input.organisations]
     .sort((a, b) => (degree.get(b.id) ?? 0) - (degree.get(a.id) ?? 0) || a.name.localeCompare(b.name))
@@ -205,25 +211,45 @@ function fitToBox(points: Point[], box: { x: number; y: number; width: number; h
   return (p: Point): Point => ({ x: offsetX + (p.x - minX) * scale, y: offsetY + (p.y - minY) * scale });
 }
 
-function drawLink(from: Point, to: Point, link: MapLink, radius: number): string {
-  const style = LINK_STYLES[link.status ?? 'existing'];
-  const dx = to.x - from.x;
-  const dy = to.y - from.y;
-  const length = Math.sqrt(dx * dx + dy * dy) || 1;
-  const ux = dx / length;
-  const uy = dy / length;
-  // Stop the line at the node's edge so the arrowhead stays visible.
-  const end = { x: to.x - ux * (radius + 0.8), y: to.y - uy * (radius + 0.8) };
-  const width = 0.3 + 0.25 * (link.strength ?? 2);
-  const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
-  let svg = `<line x1="${fmt(from.x)}" y1="${fmt(from.y)}" x2="${fmt(end.x)}" y2="${fmt(end.y)}" stroke="${style.colour}" stroke-width="${fmt(width)}" stroke-opacity="0.75"${dash}/>`;
-  if (!link.mutual) {
-    const size = 3.2;
-    const left = { x: end.x - ux * size - uy * size * 0.5, y: end.y - uy * size + ux * size * 0.5 };
-    const right = { x: end.x - ux * size + uy * size * 0.5, y: end.y - uy * size - ux * size * 0.5 };
-    svg += `<polygon points="${fmt(end.x)},${fmt(end.y)} ${fmt(left.x)},${fmt(left.y)} ${fmt(right.x)},${fmt(right.y)}" fill="${style.colour}"/>`;
+const circlePath = (p: Point, r: number) =>
+  `M${fmt(p.x - r)} ${fmt(p.y)}a${r} ${r} 0 1 0 ${2 * r} 0a${r} ${r} 0 1 0 ${-2 * r} 0Z`;
+
+/** Links grouped by status and strength into one stroked path each, plus one arrowhead path per status. */
+function drawLinks(links: readonly MapLink[], placed: Map<string, Point>, radius: number): string {
+  const lines = new Map<string, string>();
+  const arrows = new Map<string, string>();
+  for (const link of links) {
+    const from = placed.get(link.source);
+    const to = placed.get(link.target);
+    if (!from || !to || link.source === link.target) continue;
+    const status = link.status ?? 'existing';
+    const dx = to.x - from.x;
+    const dy = to.y - from.y;
+    const length = Math.sqrt(dx * dx + dy * dy) || 1;
+    const ux = dx / length;
+    const uy = dy / length;
+    // Stop the line at the node's edge so the arrowhead stays visible.
+    const end = { x: to.x - ux * (radius + 0.8), y: to.y - uy * (radius + 0.8) };
+    const key = `${status}|${link.strength ?? 2}`;
+    lines.set(key, `${lines.get(key) ?? ''}M${fmt(from.x)} ${fmt(from.y)}L${fmt(end.x)} ${fmt(end.y)}`);
+    if (!link.mutual) {
+      const size = 3.2;
+      const left = { x: end.x - ux * size - uy * size * 0.5, y: end.y - uy * size + ux * size * 0.5 };
+      const right = { x: end.x - ux * size + uy * size * 0.5, y: end.y - uy * size - ux * size * 0.5 };
+      arrows.set(status, `${arrows.get(status) ?? ''}M${fmt(end.x)} ${fmt(end.y)}L${fmt(left.x)} ${fmt(left.y)}L${fmt(right.x)} ${fmt(right.y)}Z`);
+    }
   }
-  return svg;
+  const parts: string[] = [];
+  for (const [key, d] of lines) {
+    const [status, strength] = key.split('|') as [keyof typeof LINK_STYLES, string];
+    const style = LINK_STYLES[status];
+    const dash = style.dash ? ` stroke-dasharray="${style.dash}"` : '';
+    parts.push(`<path d="${d}" fill="none" stroke="${style.colour}" stroke-width="${fmt(0.3 + 0.25 * Number(strength))}"${dash}/>`);
+  }
+  for (const [status, d] of arrows) {
+    parts.push(`<path d="${d}" fill="${LINK_STYLES[status as keyof typeof LINK_STYLES].colour}"/>`);
+  }
+  return parts.join('');
 }
 
 function drawLegend(
