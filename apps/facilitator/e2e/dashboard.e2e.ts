@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test';
+import { addOrganisation, linkOrganisations } from '@tablemap/model';
+import { createEventViaUi, joinAsParticipant, openTableAs } from './helpers.ts';
+
+test('creating an event shows its join code, a QR code per table, and every table live', async ({ page }) => {
+  const { joinCode } = await createEventViaUi(page, 'Northshore learning exchange', 3);
+
+  for (const name of ['Table 1', 'Table 2', 'Table 3']) {
+    await expect(page.getByRole('img', { name: `QR code to join ${name}` })).toBeVisible();
+  }
+  await expect(page.getByRole('link', { name: new RegExp(`/join/${joinCode}/t2$`) })).toBeVisible();
+
+  const housing = await joinAsParticipant(joinCode, 't1', 'housing');
+  const carer = await joinAsParticipant(joinCode, 't2', 'carer');
+  const housingTable = await openTableAs(housing);
+  const carerTable = await openTableAs(carer);
+
+  const tableOne = page.getByRole('article', { name: 'Table 1' });
+  const tableTwo = page.getByRole('article', { name: 'Table 2' });
+  await expect(tableOne.getByLabel('Present at Table 1')).toContainText('Housing');
+  await expect(tableTwo.getByLabel('Present at Table 2')).toContainText('Carers and family');
+
+  const actor = { group: 'housing', participantId: housing.participantId };
+  const mind = addOrganisation(housingTable.doc, { name: 'Northshore Mind', sector: 'vcse' }, actor);
+  const council = addOrganisation(housingTable.doc, { name: 'Mersey Council', sector: 'local_authority' }, actor);
+  linkOrganisations(housingTable.doc, { source: mind, target: council, kind: 'funds' }, actor);
+  addOrganisation(carerTable.doc, { name: 'Carers Hub', sector: 'vcse' }, { group: 'carer', participantId: carer.participantId });
+
+  await expect(tableOne.getByTestId('org-count')).toHaveText('2', { timeout: 2000 });
+  await expect(tableOne.getByTestId('link-count')).toHaveText('1', { timeout: 2000 });
+  await expect(tableTwo.getByTestId('org-count')).toHaveText('1', { timeout: 2000 });
+  await tableOne.getByText('Organisations and links').click();
+  await expect(tableOne.getByText('Northshore Mind → Mersey Council')).toBeVisible();
+
+  housingTable.destroy();
+  carerTable.destroy();
+  await expect(tableOne.getByLabel('Present at Table 1')).toHaveText('Nobody connected');
+});

@@ -1,0 +1,72 @@
+import { expect, type Page } from '@playwright/test';
+import { openDoc, type SyncedDoc } from '@tablemap/sync-client';
+import WebSocket from 'ws';
+
+export const PORT = Number(process.env.FACILITATOR_E2E_PORT ?? 3310);
+export const BASE = `http://localhost:${PORT}`;
+
+export interface CreatedViaUi {
+  eventId: string;
+  joinCode: string;
+}
+
+/** Creates an event through the facilitator's own form and waits for its dashboard to be live. */
+export async function createEventViaUi(page: Page, title: string, tableCount: number): Promise<CreatedViaUi> {
+  await page.goto('/facilitate/');
+  await page.getByLabel('Event title').fill(title);
+  await page.getByLabel('Number of tables').fill(String(tableCount));
+  await page.getByRole('button', { name: 'Create event' }).click();
+  await expect(page.getByRole('status')).toHaveText('Live');
+  const eventId = new URL(page.url()).pathname.split('/')[2] ?? '';
+  const joinCode = (await page.getByTestId('join-code').textContent())?.trim() ?? '';
+  expect(eventId).not.toBe('');
+  expect(joinCode).toMatch(/^[A-Z0-9]{6,}$/);
+  return { eventId, joinCode };
+}
+
+export interface Participant {
+  token: string;
+  participantId: string;
+  group: string;
+  tableId: string;
+  eventId: string;
+  open(docName: string): SyncedDoc;
+}
+
+/** A phone simulated by a Node Yjs client: joins over HTTP like the participant app does. */
+export async function joinAsParticipant(joinCode: string, tableId: string, group: string): Promise<Participant> {
+  const response = await fetch(`${BASE}/api/join`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ joinCode, tableId, group, consent: true }),
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  const body = (await response.json()) as { token: string; participantId: string; eventId: string };
+  return {
+    ...body,
+    group,
+    tableId,
+    open: (docName: string) =>
+      openDoc({ serverUrl: BASE, docName, token: body.token, WebSocketPolyfill: WebSocket, disableBroadcastChannel: true }),
+  };
+}
+
+/** Opens the table doc as that participant, with presence set like the phone app sets it. */
+export async function openTableAs(participant: Participant): Promise<SyncedDoc> {
+  const synced = participant.open(`table/${participant.eventId}/${participant.tableId}`);
+  synced.awareness.setLocalState({ group: participant.group, role: 'participant' });
+  await synced.ready;
+  return synced;
+}
+
+/** Resolves with the close code when the server closes this doc's socket for good. */
+export function permanentClose(synced: SyncedDoc): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = synced.onState((state) => {
+      if (state.status === 'refused' && state.closeCode !== null) {
+        stop();
+        resolve(state.closeCode);
+      }
+    });
+  });
+}

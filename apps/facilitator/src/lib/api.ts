@@ -1,0 +1,101 @@
+import * as v from 'valibot';
+
+const CreatedEventSchema = v.object({
+  eventId: v.string(),
+  joinCode: v.string(),
+  facilitatorToken: v.string(),
+  observerToken: v.optional(v.string()),
+  tables: v.array(v.object({ id: v.string(), name: v.string() })),
+});
+export type CreatedEvent = v.InferOutput<typeof CreatedEventSchema>;
+
+const ScribeTokenSchema = v.object({ token: v.string(), tableId: v.string() });
+
+const ErrorBodySchema = v.object({ error: v.string(), message: v.string() });
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function requestJson<T>(
+  url: string,
+  init: RequestInit,
+  schema: v.GenericSchema<unknown, T>,
+  fetchImpl: typeof fetch,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, init);
+  } catch {
+    throw new ApiError(0, 'network', 'The server could not be reached. Check that it is running and try again.');
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = v.safeParse(ErrorBodySchema, body);
+    if (error.success) throw new ApiError(response.status, error.output.error, error.output.message);
+    throw new ApiError(response.status, 'http', `The server answered with HTTP ${response.status}.`);
+  }
+  const parsed = v.safeParse(schema, body);
+  if (!parsed.success) throw new ApiError(response.status, 'bad_response', 'The server sent an answer this app does not understand.');
+  return parsed.output;
+}
+
+export interface CreateEventInput {
+  title: string;
+  tableCount: number;
+  /** Needed only when the server sets ORGANISER_KEY. */
+  organiserKey?: string;
+}
+
+export function createEvent(origin: string, input: CreateEventInput, fetchImpl: typeof fetch = fetch): Promise<CreatedEvent> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (input.organiserKey) headers.authorization = `Bearer ${input.organiserKey}`;
+  return requestJson(
+    new URL('/api/events', origin).toString(),
+    { method: 'POST', headers, body: JSON.stringify({ title: input.title, tableCount: input.tableCount }) },
+    CreatedEventSchema,
+    fetchImpl,
+  );
+}
+
+export function issueScribeToken(
+  origin: string,
+  eventId: string,
+  facilitatorToken: string,
+  tableId: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ token: string; tableId: string }> {
+  return requestJson(
+    new URL(`/api/events/${encodeURIComponent(eventId)}/scribe`, origin).toString(),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorToken}` },
+      body: JSON.stringify({ tableId }),
+    },
+    ScribeTokenSchema,
+    fetchImpl,
+  );
+}
+
+/** Reads the claims of our own token (not verified here: the server verifies; we only need our anonymous id). */
+export function tokenClaims(token: string): { participantId?: string; role?: string; eventId?: string } {
+  const payload = token.split('.')[1];
+  if (!payload) return {};
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const claims: unknown = JSON.parse(json);
+    if (!claims || typeof claims !== 'object') return {};
+    const record = claims as Record<string, unknown>;
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    return { participantId: text(record.participantId), role: text(record.role), eventId: text(record.eventId) };
+  } catch {
+    return {};
+  }
+}

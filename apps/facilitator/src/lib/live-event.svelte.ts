@@ -1,0 +1,149 @@
+import {
+  eventDocName,
+  observeEvent,
+  observeTable,
+  readTable,
+  tableDocName,
+  type EventSnapshot,
+  type TableSnapshot,
+} from '@tablemap/model';
+import { groupsPresent, measureServerClockOffset, openDoc, type ConnectionState, type SyncedDoc } from '@tablemap/sync-client';
+import { latestCreation } from './table-activity.ts';
+
+export interface LiveTable {
+  snapshot: TableSnapshot;
+  /** People present now, by stakeholder group. */
+  present: Map<string, number>;
+  lastActivity: number | null;
+  connection: ConnectionState;
+}
+
+export interface LiveEventOptions {
+  eventId: string;
+  token: string;
+  serverUrl: string;
+  /** Which table docs to keep open: all of them (dashboard), some (projector), or none. */
+  watchTables: (event: EventSnapshot) => string[];
+}
+
+/**
+ * One event doc plus the table docs a screen needs, kept as plain reactive snapshots.
+ * Watching never sets awareness on a table doc, so the facilitator never appears as a table member.
+ */
+export class LiveEvent {
+  event = $state.raw<EventSnapshot | null>(null);
+  connection = $state.raw<ConnectionState>({ status: 'connecting', pendingChanges: 0, closeCode: null, closeReason: '' });
+  tables = $state.raw<Record<string, LiveTable>>({});
+  /** Add to Date.now() to get the server's time. */
+  clockOffset = $state(0);
+  clockKnown = $state(false);
+
+  readonly eventId: string;
+  readonly eventDoc: SyncedDoc;
+  private readonly options: LiveEventOptions;
+  private readonly tableDocs = new Map<string, { synced: SyncedDoc; stop: () => void }>();
+  private readonly stops: (() => void)[] = [];
+  private clockTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(options: LiveEventOptions) {
+    this.options = options;
+    this.eventId = options.eventId;
+    this.eventDoc = openDoc({ serverUrl: options.serverUrl, docName: eventDocName(options.eventId), token: options.token });
+    this.eventDoc.awareness.setLocalState(null);
+    this.stops.push(this.eventDoc.onState((state) => (this.connection = state)));
+    this.stops.push(
+      observeEvent(this.eventDoc.doc, (snapshot) => {
+        // An empty doc before the first sync reads as "Untitled"; wait for the real thing.
+        if (!snapshot.eventId && this.event === null) return;
+        this.event = snapshot;
+        this.syncTableDocs(snapshot);
+      }),
+    );
+    void this.measureClock();
+    this.clockTimer = setInterval(() => void this.measureClock(), 60_000);
+  }
+
+  serverNow(): number {
+    return Date.now() + this.clockOffset;
+  }
+
+  tableDoc(tableId: string): SyncedDoc | null {
+    return this.tableDocs.get(tableId)?.synced ?? null;
+  }
+
+  /** Opens a table doc on demand (e.g. the projector's spotlight), even if `watchTables` did not ask for it. */
+  private openTable(tableId: string): void {
+    if (this.tableDocs.has(tableId)) return;
+    const synced = openDoc({
+      serverUrl: this.options.serverUrl,
+      docName: tableDocName(this.eventId, tableId),
+      token: this.options.token,
+    });
+    synced.awareness.setLocalState(null);
+    let initialised = false;
+    let current: LiveTable = {
+      snapshot: readTable(synced.doc),
+      present: new Map(),
+      lastActivity: null,
+      connection: synced.state(),
+    };
+    const publish = (patch: Partial<LiveTable>) => {
+      current = { ...current, ...patch };
+      this.tables = { ...this.tables, [tableId]: current };
+    };
+    const stopSnapshot = observeTable(synced.doc, (snapshot) => {
+      const lastActivity = initialised && synced.state().status === 'live' ? Date.now() : (latestCreation(snapshot) ?? current.lastActivity);
+      publish({ snapshot, lastActivity });
+    });
+    void synced.ready.then(() => {
+      initialised = true;
+      publish({ lastActivity: latestCreation(current.snapshot) ?? current.lastActivity });
+    });
+    const onAwareness = () => {
+      const others = [...synced.awareness.getStates().entries()]
+        .filter(([clientId]) => clientId !== synced.awareness.clientID)
+        .map(([, state]) => state);
+      publish({ present: groupsPresent(others) });
+    };
+    synced.awareness.on('change', onAwareness);
+    const stopState = synced.onState((connection) => publish({ connection }));
+    this.tableDocs.set(tableId, {
+      synced,
+      stop: () => {
+        stopSnapshot();
+        stopState();
+        synced.awareness.off('change', onAwareness);
+        synced.destroy();
+      },
+    });
+  }
+
+  private syncTableDocs(event: EventSnapshot): void {
+    const wanted = new Set(this.options.watchTables(event));
+    for (const tableId of wanted) this.openTable(tableId);
+    for (const [tableId, entry] of this.tableDocs) {
+      if (wanted.has(tableId)) continue;
+      entry.stop();
+      this.tableDocs.delete(tableId);
+      const { [tableId]: _removed, ...rest } = this.tables;
+      this.tables = rest;
+    }
+  }
+
+  private async measureClock(): Promise<void> {
+    try {
+      this.clockOffset = await measureServerClockOffset(this.options.serverUrl);
+      this.clockKnown = true;
+    } catch {
+      // Keep the last offset; the next attempt may succeed once the network is back.
+    }
+  }
+
+  destroy(): void {
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    for (const stop of this.stops) stop();
+    for (const entry of this.tableDocs.values()) entry.stop();
+    this.tableDocs.clear();
+    this.eventDoc.destroy();
+  }
+}

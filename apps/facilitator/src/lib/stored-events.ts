@@ -1,0 +1,106 @@
+import * as v from 'valibot';
+
+/** What this browser remembers about an event it facilitates. Tokens stay on this device only. */
+const KnownEventSchema = v.object({
+  eventId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/)),
+  title: v.string(),
+  facilitatorToken: v.pipe(v.string(), v.minLength(10)),
+  joinCode: v.optional(v.string()),
+  observerToken: v.optional(v.string()),
+  savedAt: v.number(),
+});
+export type KnownEvent = v.InferOutput<typeof KnownEventSchema>;
+
+const EVENTS_KEY = 'tablemap:facilitator:events';
+const PROJECTOR_KEY_PREFIX = 'tablemap:projector:';
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function parseJson(text: string | null): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Events known to this browser, newest first. Malformed entries (an old version, a hand edit) are dropped. */
+export function listKnownEvents(store: KeyValueStore): KnownEvent[] {
+  const raw = parseJson(store.getItem(EVENTS_KEY));
+  if (!Array.isArray(raw)) return [];
+  const events: KnownEvent[] = [];
+  for (const item of raw) {
+    const parsed = v.safeParse(KnownEventSchema, item);
+    if (parsed.success) events.push(parsed.output);
+  }
+  return events.sort((a, b) => b.savedAt - a.savedAt);
+}
+
+export function findKnownEvent(store: KeyValueStore, eventId: string): KnownEvent | null {
+  return listKnownEvents(store).find((event) => event.eventId === eventId) ?? null;
+}
+
+/** Adds or updates an event; fields not given keep their stored values. */
+export function rememberEvent(
+  store: KeyValueStore,
+  entry: Omit<KnownEvent, 'savedAt' | 'title'> & { title?: string },
+): KnownEvent {
+  const others = listKnownEvents(store).filter((event) => event.eventId !== entry.eventId);
+  const previous = findKnownEvent(store, entry.eventId);
+  const merged: KnownEvent = v.parse(KnownEventSchema, {
+    ...previous,
+    ...Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)),
+    title: entry.title ?? previous?.title ?? 'Untitled event',
+    savedAt: Date.now(),
+  });
+  store.setItem(EVENTS_KEY, JSON.stringify([merged, ...others]));
+  return merged;
+}
+
+export function forgetEvent(store: KeyValueStore, eventId: string): void {
+  const rest = listKnownEvents(store).filter((event) => event.eventId !== eventId);
+  store.setItem(EVENTS_KEY, JSON.stringify(rest));
+}
+
+export function projectorToken(store: KeyValueStore, eventId: string): string | null {
+  return store.getItem(PROJECTOR_KEY_PREFIX + eventId);
+}
+
+export function rememberProjectorToken(store: KeyValueStore, eventId: string, token: string): void {
+  store.setItem(PROJECTOR_KEY_PREFIX + eventId, token);
+}
+
+/** Secrets arrive in the URL fragment (never sent to the server); read them so the caller can strip the hash. */
+export function readHashSecrets(hash: string): { token?: string; joinCode?: string; observerToken?: string } {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const pick = (key: string) => {
+    const value = params.get(key)?.trim();
+    return value ? value : undefined;
+  };
+  return { token: pick('token'), joinCode: pick('code'), observerToken: pick('observer') };
+}
+
+/** The link a second facilitator opens; it carries the join code and observer token so their dashboard is complete. */
+export function facilitatorLink(origin: string, event: KnownEvent): string {
+  const params = new URLSearchParams({ token: event.facilitatorToken });
+  if (event.joinCode) params.set('code', event.joinCode);
+  if (event.observerToken) params.set('observer', event.observerToken);
+  return `${origin}/facilitate/${encodeURIComponent(event.eventId)}#${params.toString()}`;
+}
+
+export function projectorLink(origin: string, eventId: string, observerToken: string): string {
+  return `${origin}/facilitate/${encodeURIComponent(eventId)}/projector#token=${encodeURIComponent(observerToken)}`;
+}
+
+export function tableJoinLink(origin: string, joinCode: string, tableId: string): string {
+  return `${origin}/join/${encodeURIComponent(joinCode)}/${encodeURIComponent(tableId)}`;
+}
+
+export function scribeLink(origin: string, scribeToken: string): string {
+  return `${origin}/scribe#token=${encodeURIComponent(scribeToken)}`;
+}
