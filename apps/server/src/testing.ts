@@ -1,0 +1,195 @@
+/** Helpers shared by the server's tests: real servers on temp dirs, real WebSocket clients. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { WebsocketProvider } from 'y-websocket';
+import { createLogger, createServer, type Limits, type ServerOptions, type TablemapServer } from './index.ts';
+
+export async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'tablemap-server-'));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** Captures every log line so tests can assert what (not) gets logged. */
+export function logCapture() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'debug', destination }) };
+}
+
+export async function startServer(
+  dataDir: string,
+  overrides: Partial<Omit<ServerOptions, 'limits'>> & { limits?: Partial<Limits> } = {},
+): Promise<TablemapServer & { wsBase: string }> {
+  const server = await createServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    appHandlers: { participant: null, facilitator: null },
+    logger: overrides.logger ?? createLogger({ level: 'silent' }),
+    ...overrides,
+  });
+  return { ...server, close: server.close, wsBase: server.url.replace(/^http/, 'ws') };
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    // left empty: the test asserts on status
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}
+
+export interface CreatedEvent {
+  eventId: string;
+  joinCode: string;
+  facilitatorToken: string;
+  observerToken: string;
+  tables: { id: string; name: string }[];
+}
+
+export async function createEvent(baseUrl: string, tableCount = 2, headers: Record<string, string> = {}): Promise<CreatedEvent> {
+  const result = await postJson(`${baseUrl}/api/events`, { title: 'Learning exchange', tableCount }, headers);
+  if (result.status !== 201) throw new Error(`create event failed: ${result.status} ${result.text}`);
+  return result.json as unknown as CreatedEvent;
+}
+
+export async function joinTable(baseUrl: string, joinCode: string, tableId: string, group = 'carer'): Promise<string> {
+  const result = await postJson(`${baseUrl}/api/join`, { joinCode, tableId, group, consent: true });
+  if (result.status !== 200) throw new Error(`join failed: ${result.status} ${result.text}`);
+  return result.json.token as string;
+}
+
+/** A y-websocket 3 client, as the apps use it, but without BroadcastChannel so it really goes through the server. */
+export function connectProvider(wsBase: string, docName: string, token: string, doc = new Y.Doc()) {
+  const provider = new WebsocketProvider(`${wsBase}/sync`, docName, doc, {
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    params: { token },
+  });
+  return { doc, provider };
+}
+
+export function waitForSync(provider: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('provider did not sync')), timeoutMs);
+    provider.on('sync', (synced: boolean) => {
+      if (synced) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A raw WebSocket client that records every frame it receives and how it was closed. */
+export interface RawClient {
+  ws: WebSocket;
+  received: Uint8Array[];
+  closed: Promise<{ code: number; reason: string }>;
+  isClosed: () => boolean;
+}
+
+export function openRaw(wsBase: string, docName: string, token: string): Promise<RawClient> {
+  const ws = new WebSocket(`${wsBase}/sync/${docName}?token=${encodeURIComponent(token)}`);
+  const received: Uint8Array[] = [];
+  let done = false;
+  ws.on('message', (data: Buffer) => received.push(new Uint8Array(data)));
+  ws.on('error', () => {});
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => {
+      done = true;
+      resolve({ code, reason: reason.toString() });
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, received, closed, isClosed: () => done }));
+    ws.once('unexpected-response', (_req, res) => reject(new UpgradeRefused(res.statusCode ?? 0)));
+  });
+}
+
+export class UpgradeRefused extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`upgrade refused with ${status}`);
+    this.status = status;
+  }
+}
+
+/** The HTTP status a refused upgrade got, or 101 if it was accepted. */
+export async function upgradeStatus(wsBase: string, docPath: string): Promise<number> {
+  try {
+    const client = await openRaw(wsBase, docPath.split('?')[0]!, new URLSearchParams(docPath.split('?')[1] ?? '').get('token') ?? '');
+    client.ws.close();
+    return 101;
+  } catch (error) {
+    if (error instanceof UpgradeRefused) return error.status;
+    throw error;
+  }
+}
+
+/** `[messageSync, messageYjsUpdate, update]`, the frame a client sends for a local change. */
+export function updateFrame(update: Uint8Array, subtype = 2): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, subtype);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** An update that sets `key` on the root map `map` of a fresh doc. */
+export function mapUpdate(map: string, key: string, value: unknown): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap(map).set(key, value);
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/** Sends messageQueryAwareness and waits for the server's answer: proof the previous frame was processed. */
+export async function roundTrip(client: RawClient, timeoutMs = 3000): Promise<'answered' | 'closed'> {
+  if (client.isClosed()) return 'closed';
+  const before = client.received.length;
+  client.ws.send(new Uint8Array([3]));
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (client.isClosed()) return 'closed';
+    if (client.received.slice(before).some((frame) => frame[0] === 1)) return 'answered';
+    await sleep(5);
+  }
+  throw new Error('no answer to a query-awareness round trip');
+}
+
+/** Reads a doc as the server stored it, straight from SQLite. */
+export async function storedDoc(server: TablemapServer, name: string): Promise<Y.Doc> {
+  const stored = await server.store.load(name);
+  const doc = new Y.Doc();
+  for (const update of stored.updates) Y.applyUpdate(doc, update);
+  return doc;
+}
