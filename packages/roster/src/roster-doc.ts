@@ -32,7 +32,8 @@ export function importAttendees(doc: Y.Doc, attendees: readonly Attendee[]): voi
   const valid = parseInput(AttendeeListSchema, attendees, 'attendee list');
   const ids = new Set<string>();
   for (const attendee of valid) {
-    if (ids.has(attendee.id) || attendeesMap(doc).has(attendee.id)) {
+    if (ids.has(attendee.id)) throw new ModelError('duplicate', `Attendee id ${attendee.id} appears twice in the list`, [attendee.id]);
+    if (attendeesMap(doc).has(attendee.id)) {
       throw new ModelError('duplicate', `Attendee id ${attendee.id} is already in the roster`, [attendee.id]);
     }
     ids.add(attendee.id);

@@ -213,6 +213,8 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     if (organisation[person]! >= 0) organisationAt[table * organisationCount + organisation[person]!]!++;
     size[table]!++;
   }
+  const organisationTotal = new Int32Array(Math.max(1, organisationCount));
+  for (const o of organisation) if (o >= 0) organisationTotal[o]!++;
   const smallSize = Math.floor(people / tables);
   const unevenSizes = people % tables !== 0;
 
@@ -310,6 +312,60 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
         relocate(bestPartner, home);
       }
     }
-    if (!improved) break;
+    if (!improved) {
+      // Swaps are stuck: try rotating three people for whoever is still badly placed, then descend again.
+      if (!improveByRotations()) break;
+    }
+  }
+
+  /** People worth moving: unmet needs, or more colleagues at a table than their numbers force. */
+  function stuckPeople(): number[] {
+    const stuck: number[] = [];
+    for (let person = 0; person < people; person++) {
+      const table = tableOf[person]!;
+      const o = organisation[person]!;
+      const crowded = o >= 0 && organisationAt[table * organisationCount + o]! > Math.ceil(organisationTotal[o]! / tables);
+      if (crowded || needMiss(person, table) > 0) stuck.push(person);
+    }
+    return stuck;
+  }
+
+  /**
+   * Looks for a 3-cycle p: A→B, q: B→C, r: C→A that improves the tiers (sizes stay put). Each step's
+   * change is measured on the state after the earlier steps, so the sum is exact. Takes the first found.
+   */
+  function improveByRotations(): boolean {
+    const members: number[][] = Array.from({ length: tables }, () => []);
+    for (let person = 0; person < people; person++) members[tableOf[person]!]!.push(person);
+    const first = new Int32Array(4);
+    const second = new Int32Array(4);
+    for (const p of stuckPeople()) {
+      const tableA = tableOf[p]!;
+      for (let tableB = 0; tableB < tables; tableB++) {
+        if (tableB === tableA) continue;
+        first.fill(0);
+        tiersOfMove(p, tableA, tableB, first);
+        relocate(p, tableB);
+        for (const q of members[tableB]!) {
+          for (let tableC = 0; tableC < tables; tableC++) {
+            if (tableC === tableA || tableC === tableB) continue;
+            second.set(first);
+            tiersOfMove(q, tableB, tableC, second);
+            relocate(q, tableC);
+            for (const r of members[tableC]!) {
+              tiers.set(second);
+              tiersOfMove(r, tableC, tableA, tiers);
+              if (pack() < 0) {
+                relocate(r, tableA);
+                return true;
+              }
+            }
+            relocate(q, tableB);
+          }
+        }
+        relocate(p, tableA);
+      }
+    }
+    return false;
   }
 }
