@@ -110,7 +110,8 @@ export function analyseEcosystem(
   options: AnalyseOptions = {},
 ): EcosystemAnalysis {
   const { ties, directed } = buildGraphs(map);
-  const betweenness = betweennessCentrality(ties, { normalized: false, getEdgeWeight: null });
+  // graphology-metrics throws on a graph with no nodes (an event before anyone has mapped).
+  const betweenness = ties.order === 0 ? {} : betweennessCentrality(ties, { normalized: false, getEdgeWeight: null });
   const sectorOf = new Map(map.organisations.map((org) => [org.id, org.sector]));
   const present = new Set(sectorOf.values());
   const sectorIds = [...sectors.map((sector) => sector.id)];

@@ -1,0 +1,61 @@
+/**
+ * Benchmark: `node src/bench.ts --size ci|full`. Prints figures; goals (full size) from issue 5:
+ * merge + analyse 50 tables / 500 organisations / 1,500 mentions / 2,000 links under 300 ms, and
+ * merge suggestions for 1,500 names under 500 ms.
+ */
+import { parseArgs } from 'node:util';
+import { suggestMerges } from './dedupe.ts';
+import { mergeTableMaps } from './merge.ts';
+import { analyseEcosystem } from './metrics.ts';
+import { syntheticEvent, syntheticNames } from './synthetic.ts';
+
+const { values } = parseArgs({ options: { size: { type: 'string', default: 'full' } }, allowPositionals: true });
+const SIZES = {
+  ci: { tables: 10, organisations: 100, links: 400, names: 300 },
+  full: { tables: 50, organisations: 500, links: 2000, names: 1500 },
+} as const;
+const size = SIZES[values.size as keyof typeof SIZES];
+if (!size) {
+  console.error(`Unknown --size ${values.size}; use ci or full`);
+  process.exit(2);
+}
+
+function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function time(runs: number, work: () => void): { first: number; median: number } {
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    work();
+    samples.push(performance.now() - start);
+  }
+  return { first: samples[0]!, median: median(samples) };
+}
+
+const event = syntheticEvent({ tables: size.tables, organisations: size.organisations, mentionsPerOrganisation: 3, links: size.links });
+const mentions = event.tables.reduce((sum, table) => sum + table.organisations.length, 0);
+let merged = 0;
+let analysedLinks = 0;
+const mergeTiming = time(7, () => {
+  const map = mergeTableMaps(event.tables);
+  const analysis = analyseEcosystem(map, event.sectors);
+  merged = analysis.organisations.length;
+  analysedLinks = analysis.links.length;
+});
+console.log(
+  `merge+analyse: ${size.tables} tables, ${mentions} mentions -> ${merged} organisations, ${size.links} links -> ${analysedLinks} merged links: ` +
+    `first ${mergeTiming.first.toFixed(1)} ms, median ${mergeTiming.median.toFixed(1)} ms (goal < 300 ms at full size)`,
+);
+
+const names = syntheticNames(size.names);
+let suggestions = 0;
+const suggestTiming = time(5, () => {
+  suggestions = suggestMerges(names).length;
+});
+console.log(
+  `suggestMerges: ${names.length} names -> ${suggestions} suggestions: ` +
+    `first ${suggestTiming.first.toFixed(1)} ms, median ${suggestTiming.median.toFixed(1)} ms (goal < 500 ms at full size)`,
+);
