@@ -116,6 +116,14 @@ export function layoutOrganisations(input: MapInput): Map<string, Point> {
         shiftY[j] = (shiftY[j] as number) - dy * force;
       }
     }
+    // Gravity towards the centre keeps unconnected organisations from drifting off and squashing the rest.
+    for (let i = 0; i < n; i++) {
+      const x = xs[i] as number;
+      const y = ys[i] as number;
+      const pull = Math.sqrt(x * x + y * y) / k;
+      shiftX[i] = (shiftX[i] as number) - x * pull;
+      shiftY[i] = (shiftY[i] as number) - y * pull;
+    }
     for (const [a, b] of edges) {
       const dx = (xs[a] as number) - (xs[b] as number);
       const dy = (ys[a] as number) - (ys[b] as number);
@@ -191,7 +199,10 @@ export function renderMapSvg(input: MapInput, options: MapSvgOptions): string {
   for (const organisation of labelled) {
     const p = placed.get(organisation.id) as Point;
     const name = organisation.name.length > 32 ? `${organisation.name.slice(0, 31)}…` : organisation.name;
-    parts.push(`<text x="${fmt(p.x + radius + 1.5)}" y="${fmt(p.y + 2.5)}" font-size="6.5" fill="#222222">${label(name)}</text>`);
+    // Labels near the right edge go on the node's left so they are not cut off.
+    const onLeft = p.x > width * 0.7;
+    const x = onLeft ? p.x - radius - 1.5 : p.x + radius + 1.5;
+    parts.push(`<text x="${fmt(x)}" y="${fmt(p.y + 2.5)}" font-size="6.5" fill="#222222"${onLeft ? ' text-anchor="end"' : ''}>${label(name)}</text>`);
   }
   parts.push(drawLegend(legendEntries, { top: mapHeight, width, columns: legendColumns }, label));
   parts.push('</svg>');

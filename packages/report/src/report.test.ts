@@ -1,0 +1,353 @@
+import { deflateSync, crc32 } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS } from '@tablemap/model';
+import {
+  ReportInputError,
+  SECTION_IDS,
+  SECTION_TITLES,
+  UNSUPPORTED_MARKER,
+  buildReportDefinition,
+  renderReport,
+  validateLogo,
+  type ReportAnalysis,
+  type ReportSnapshot,
+} from './index.ts';
+import { inkShare, pdfInfo, pdfPages, pdfText, rasterisePage } from './pdf-tools.test-helper.ts';
+
+const HIDDEN_TEXT = 'Zebracrossing confidential remark about a named nurse';
+const ATTENDEE_NAMES = ['Aurelia Fenwick', 'Bartholomew Quist', 'Cosima Wrenfield', 'Dmitri Haverstock'];
+
+/** A small but complete event: three tables, five organisations, notes on every prompt, two themes. */
+function fixtureEvent(): ReportSnapshot {
+  const groups = DEFAULT_STAKEHOLDER_GROUPS.filter((g) => ['lived_experience', 'carer', 'vcse', 'housing'].includes(g.id));
+  const organisations = [
+    { id: 'orgmind', name: 'Riverside Mind', sector: 'vcse', locality: 'Leeds', remit: 'Peer support and drop-in' },
+    { id: 'orgcmht', name: 'North CMHT', sector: 'nhs_secondary', locality: 'Leeds', remit: 'Community mental health team' },
+    { id: 'orghouse', name: 'Safe Homes Trust', sector: 'housing', size: 'regional' as const, locality: 'Bradford', remit: '' },
+    { id: 'orggp', name: 'Elm Street Surgery', sector: 'primary_care', locality: 'Leeds', remit: 'GP practice' },
+    { id: 'orgfaith', name: 'St Anne Food Bank', sector: 'faith_community', locality: 'Leeds', remit: 'Food and advice' },
+  ];
+  const link = (id: string, source: string, target: string, kind: string, status: 'existing' | 'wanted' | 'broken' = 'existing') =>
+    ({ id, source, target, kind, mutual: kind === 'collaborates', strength: 2, status });
+  return {
+    event: {
+      title: 'Leeds Learning Exchange',
+      date: '12 March 2026',
+      venue: 'Civic Hall',
+      description: 'Mapping local mental-health support.',
+      groups,
+      sectors: DEFAULT_SECTORS.map((s) => ({ ...s })),
+      prompts: [
+        { id: 'promptcomm', text: 'Communities and connections', order: 0 },
+        { id: 'prompthealth', text: 'Physical and mental health', order: 1 },
+      ],
+      tables: [
+        { id: 'tablea', name: 'Table Amber', order: 0 },
+        { id: 'tableb', name: 'Table Blue', order: 1 },
+        { id: 'tablec', name: 'Table Cedar', order: 2 },
+      ],
+    },
+    tables: [
+      {
+        id: 'tablea',
+        name: 'Table Amber',
+        organisations: organisations.slice(0, 3),
+        links: [link('la1', 'orgmind', 'orgcmht', 'refers_to'), link('la2', 'orgcmht', 'orghouse', 'collaborates', 'wanted')],
+        notes: [
+          { id: 'notea1', text: 'Waiting lists push people into crisis before anyone sees them.', kind: 'quote', promptId: 'prompthealth', group: 'carer' },
+          { id: 'notea2', text: 'The drop-in is the only place that feels safe.', kind: 'quote', promptId: 'promptcomm', group: 'lived_experience' },
+          { id: 'notehidden', text: HIDDEN_TEXT, kind: 'observation', promptId: 'promptcomm', group: 'vcse' },
+        ],
+        positions: { orgmind: { x: 0, y: 0 }, orgcmht: { x: 100, y: 30 }, orghouse: { x: 50, y: 90 } },
+        consentByGroup: { carer: 1, lived_experience: 2, vcse: 1 },
+        votes: { notea1: { total: 3, byGroup: { carer: 2, vcse: 1 } }, notehidden: { total: 4, byGroup: { vcse: 4 } } },
+      },
+      {
+        id: 'tableb',
+        name: 'Table Blue',
+        organisations: [organisations[0]!, organisations[3]!],
+        links: [link('lb1', 'orggp', 'orgmind', 'refers_to', 'broken')],
+        notes: [
+          { id: 'noteb1', text: 'GPs do not know the peer groups exist.', kind: 'gap', promptId: 'prompthealth', group: 'housing' },
+          { id: 'noteb2', text: 'Could the surgery host a weekly peer session?', kind: 'idea', promptId: null, group: 'vcse' },
+        ],
+        consentByGroup: { housing: 1, vcse: 2 },
+        votes: { noteb1: { total: 5, byGroup: { housing: 3, carer: 2 } } },
+      },
+      { id: 'tablec', name: 'Table Cedar', organisations: [organisations[4]!], links: [], notes: [], consentByGroup: { carer: 1 } },
+    ],
+    synthesis: {
+      themes: [
+        {
+          id: 'themeaccess',
+          title: 'Access and waiting times',
+          description: 'Long waits and unclear routes in.',
+          noteIds: ['notea1', 'noteb1', 'notehidden'],
+          quoteNoteIds: ['notea1', 'notehidden'],
+          isGap: true,
+          nextSteps: [{ action: 'Publish a shared map of routes into support', ownerSector: 'commissioner', timescale: '3 months' }],
+          votes: { total: 8, byGroup: { carer: 4, housing: 3, vcse: 1 } },
+        },
+        {
+          id: 'themesafe',
+          title: 'Safe community spaces',
+          description: 'Drop-ins and peer groups matter.',
+          noteIds: ['notea2', 'noteb2'],
+          quoteNoteIds: ['notea2'],
+          isKeyMessage: true,
+          votes: { total: 2, byGroup: { lived_experience: 2 } },
+        },
+      ],
+      hiddenNoteIds: ['notehidden'],
+      gaps: ['People not known to services'],
+      keyMessages: ['Build on what already works locally'],
+    },
+    analysis: fixtureAnalysis(organisations),
+    attendees: ATTENDEE_NAMES.map((name, i) => ({ name, group: groups[i]!.id, tableId: i < 2 ? 'tablea' : 'tableb' })),
+  };
+}
+
+function fixtureAnalysis(organisations: { id: string; name: string; sector: string }[]): ReportAnalysis {
+  return {
+    organisations: organisations.map((o) => ({ ...o, tableIds: ['tablea'], degree: 1, betweenness: 0.5 })),
+    links: [
+      { id: 'm1', source: 'orgmind', target: 'orgcmht', kind: 'refers_to', mutual: false, status: 'existing', strength: 2, tableIds: ['tablea'], conflict: false },
+      { id: 'm2', source: 'orgcmht', target: 'orghouse', kind: 'collaborates', mutual: true, status: 'wanted', strength: 2, tableIds: ['tablea'], conflict: false },
+      { id: 'm3', source: 'orggp', target: 'orgmind', kind: 'refers_to', mutual: false, status: 'broken', strength: 1, tableIds: ['tableb'], conflict: false },
+    ],
+    density: 0.15,
+    components: 2,
+    isolated: ['orgfaith'],
+    topBrokers: [{ id: 'orgmind', name: 'Riverside Mind', sector: 'vcse', betweenness: 0.5, sectorsBridged: 2 }],
+    tieMatrix: { sectors: ['vcse', 'nhs_secondary'], counts: [[0, 1], [1, 0]] },
+    eiIndex: { vcse: 1, nhs_secondary: 1 },
+    missingSectors: ['police_justice'],
+    sectorsWithoutCrossTies: [],
+    wantedLinks: [{ source: 'orgcmht', target: 'orghouse', kind: 'collaborates' }],
+    brokenLinks: [{ source: 'orggp', target: 'orgmind', kind: 'refers_to' }],
+  };
+}
+
+/** A minimal valid PNG (solid colour), built by hand so the test needs no image files. */
+function tinyPng(size = 4): Uint8Array {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = Buffer.concat(Array.from({ length: size }, () => Buffer.from([0, ...Array.from({ length: size }, () => [200, 30, 60]).flat()])));
+  return new Uint8Array(
+    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))]),
+  );
+}
+
+/** The first line, after the contents page, whose whole text is `heading`. Returns its page and line. */
+function findHeading(pages: string[], heading: string): number {
+  const contentsPage = pages.findIndex((page) => page.split('\n').some((line) => line.trim() === 'Contents'));
+  for (let p = contentsPage + 1; p < pages.length; p++) {
+    const lines = pages[p]!.split('\n');
+    const at = lines.findIndex((line) => line.trim() === heading);
+    if (at >= 0) return p * 10_000 + at;
+  }
+  return -1;
+}
+
+describe('the fixture event report', () => {
+  const snapshot = fixtureEvent();
+  let pages: string[];
+  let text: string;
+  let pdf: Uint8Array;
+
+  beforeAll(async () => {
+    pdf = await renderReport(snapshot, { author: 'Leeds Mind Alliance' });
+    pages = pdfPages(pdf);
+    text = pages.join('\n');
+  });
+
+  it('has every section heading, in the chosen order, after a contents page', () => {
+    const headings = SECTION_IDS.filter((id) => id !== 'cover').map((id) => SECTION_TITLES[id]);
+    const positions = headings.map((heading) => findHeading(pages, heading));
+    expect(positions.every((p) => p >= 0), `missing: ${headings.filter((_, i) => positions[i]! < 0)}`).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    // The contents page lists each heading with its page number.
+    for (const heading of headings) expect(text).toMatch(new RegExp(`${heading}\\s+\\d+`));
+  });
+
+  it('follows a custom section order', async () => {
+    const order = ['themes', 'at-a-glance', 'directory'] as const;
+    const custom = pdfPages(await renderReport(snapshot, { sections: [...order] }));
+    const positions = order.map((id) => findHeading(custom, SECTION_TITLES[id]));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(findHeading(custom, SECTION_TITLES.ecosystem)).toBe(-1);
+  });
+
+  it('shows at-a-glance counts equal to the event’s real counts', () => {
+    const hidden = new Set(snapshot.synthesis!.hiddenNoteIds);
+    const visibleNotes = snapshot.tables.flatMap((t) => t.notes).filter((n) => !hidden.has(n.id));
+    const expected = {
+      Participants: snapshot.attendees!.length,
+      Tables: snapshot.event.tables.length,
+      'Organisations mapped': snapshot.tables.reduce((n, t) => n + t.organisations.length, 0),
+      Links: snapshot.tables.reduce((n, t) => n + t.links.length, 0),
+      Notes: visibleNotes.length,
+      Votes: snapshot.tables.reduce((n, t) => n + Object.entries(t.votes ?? {}).filter(([id]) => !hidden.has(id)).reduce((m, [, v]) => m + v.total, 0), 0),
+      Themes: snapshot.synthesis!.themes.length,
+    };
+    const glance = pages[findHeading(pages, 'At a glance') / 10_000 | 0]!;
+    for (const [label, count] of Object.entries(expected)) {
+      const match = glance.match(new RegExp(`^\\s*${label}\\s+(\\d+)\\s*$`, 'm'));
+      expect(match?.[1], label).toBe(String(count));
+    }
+    expect(expected.Notes).toBe(4);
+    expect(expected.Votes).toBe(8);
+  });
+
+  it('prints each theme’s title and quotes, attributed only by stakeholder group', () => {
+    const flat = pdfText(pdf, false).replace(/\s+/g, ' ');
+    expect(flat).toContain('Access and waiting times');
+    expect(flat).toContain('Safe community spaces');
+    expect(flat).toContain('“Waiting lists push people into crisis before anyone sees them.” — Carers and family');
+    expect(flat).toContain('“The drop-in is the only place that feels safe.” — People with lived experience / service users');
+    expect(flat).toMatch(/Drew on 2 notes from 2 tables\. 8 votes \(Carers and family 4, Housing 3/);
+  });
+
+  it('lists gaps, key messages and next steps', () => {
+    const flat = pdfText(pdf, false).replace(/\s+/g, ' ');
+    for (const expected of ['People not known to services', 'Build on what already works locally', 'Publish a shared map of routes into support', 'Commissioners (integrated care boards)', '3 months']) {
+      expect(flat).toContain(expected);
+    }
+  });
+
+  it('never prints a hidden note, its votes, or an attendee name by default', () => {
+    expect(text).not.toContain('Zebracrossing');
+    for (const name of ATTENDEE_NAMES) expect(text).not.toContain(name.split(' ')[1]);
+  });
+
+  it('prints attendee names only when the organiser opts in, and still hides hidden notes', async () => {
+    const withNames = pdfText(await renderReport(snapshot, { includeAttendeeList: true }));
+    for (const name of ATTENDEE_NAMES) expect(withNames).toContain(name);
+    expect(withNames).not.toContain('Zebracrossing');
+  });
+
+  it('sets PDF metadata and language', () => {
+    const info = pdfInfo(pdf);
+    expect(info.Title).toBe('Leeds Learning Exchange');
+    expect(info.Author).toBe('Leeds Mind Alliance');
+    expect(info.Subject).toContain('Post-event report');
+    const raw = Buffer.from(pdf).toString('latin1');
+    expect(raw).toMatch(/\/Lang \(en-GB\)/);
+    expect(pages.at(-1)).toMatch(new RegExp(`Page ${pages.length} of ${pages.length}`));
+  });
+
+  it('draws a cover and a map that are not blank', () => {
+    const cover = rasterisePage(pdf, 1);
+    expect(inkShare(cover)).toBeGreaterThan(0.005);
+    const mapPage = findHeading(pages, 'The merged map');
+    expect(mapPage).toBeGreaterThan(0);
+    const pageNumber = ((mapPage / 10_000) | 0) + 1;
+    // The map's drawing area (above its legend): sector-coloured nodes and coloured links must show.
+    const map = rasterisePage(pdf, pageNumber, 60);
+    const drawingArea = { top: 0.2, left: 0.07, bottom: 0.65, right: 0.93 };
+    expect(inkShare(map, drawingArea, true)).toBeGreaterThan(0.0015);
+    // The same area on a text-only page has no colour at all, so the threshold means something.
+    const glancePage = ((findHeading(pages, 'At a glance') / 10_000) | 0) + 1;
+    expect(inkShare(rasterisePage(pdf, glancePage, 60), drawingArea, true)).toBe(0);
+  });
+});
+
+describe('bad and unusual input', () => {
+  it('gives a short, valid report for an empty event and says what is empty', async () => {
+    const empty: ReportSnapshot = {
+      event: { title: 'Empty event', groups: [], sectors: [], prompts: [], tables: [] },
+      tables: [],
+    };
+    const pdf = await renderReport(empty);
+    const pages = pdfPages(pdf);
+    expect(pages.length).toBeLessThanOrEqual(10);
+    const flat = pages.join(' ').replace(/\s+/g, ' ');
+    expect(flat).toContain('This event has no tables, no notes, no themes, no mapped organisations yet.');
+    expect(flat).toContain('No themes were recorded.');
+    expect(flat).toContain('No network analysis was available for this report.');
+    expect(flat).toContain('the directory is empty');
+  });
+
+  it('wraps 5,000-character notes instead of cutting them off', async () => {
+    const snapshot = fixtureEvent();
+    const words = Array.from({ length: 2000 }, (_, i) => `w${i}`).join(' ');
+    const long = `${words} ENDOFLONGNOTE`.slice(-5000);
+    const unbroken = `${'x'.repeat(4985)}ENDOFUNBROKEN`;
+    snapshot.tables[2]!.notes = [
+      { id: 'notelong', text: long, kind: 'observation', promptId: null, group: 'carer' },
+      { id: 'noteunbroken', text: unbroken, kind: 'observation', promptId: null, group: 'carer' },
+    ];
+    const pdf = await renderReport(snapshot, { sections: ['table-appendix'] });
+    const pages = pdfPages(pdf, false);
+    const all = pages.join('\n');
+    expect(all).toContain('ENDOFLONGNOTE');
+    expect(all.replace(/\s+/g, '')).toContain('ENDOFUNBROKEN');
+    // Wrapped: every line fits the page (pdftotext without layout keeps the PDF's own line breaks).
+    const longest = Math.max(...all.split('\n').map((line) => line.length));
+    expect(longest).toBeLessThan(200);
+  });
+
+  it('keeps Polish text and marks Urdu, Gujarati and emoji it cannot draw', async () => {
+    const snapshot = fixtureEvent();
+    snapshot.attendees = [
+      { name: 'Zażółć Gęślą', group: 'carer', tableId: 'tablea' },
+      { name: 'عائشہ خان', group: 'vcse', tableId: 'tablea' },
+      { name: 'પ્રિયા પટેલ', group: 'housing', tableId: 'tableb' },
+    ];
+    snapshot.tables[0]!.notes.push({ id: 'noteemoji', text: 'Great peer group 😀👍🏽 Łódź', kind: 'idea', promptId: null, group: 'carer' });
+    const pdf = await renderReport(snapshot, { includeAttendeeList: true });
+    const text = pdfText(pdf);
+    expect(text).toContain('Zażółć Gęślą');
+    expect(text).toContain(`${UNSUPPORTED_MARKER} ${UNSUPPORTED_MARKER}`); // two-word Urdu and Gujarati names
+    expect(text).toContain(`Great peer group ${UNSUPPORTED_MARKER} Łódź`);
+  });
+
+  it('refuses a corrupt logo and leaves the report unrendered', async () => {
+    const png = tinyPng();
+    const truncated = png.slice(0, png.length - 20);
+    await expect(renderReport(fixtureEvent(), { logo: truncated })).rejects.toThrow(/PNG but is damaged/);
+    expect(() => validateLogo(new Uint8Array([1, 2, 3, 4, 5]))).toThrow(ReportInputError);
+    expect(() => validateLogo(new Uint8Array([1, 2, 3, 4, 5]))).toThrow('Logo must be a PNG or JPEG image.');
+    expect(() => validateLogo(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0]))).toThrow(/JPEG but is damaged/);
+    expect(() => validateLogo(new Uint8Array(0))).toThrow(/empty/);
+    const tooBig = new Uint8Array(2 * 1024 * 1024 + 1);
+    tooBig.set(png.subarray(0, 8));
+    expect(() => validateLogo(tooBig)).toThrow(/limit is 2 MB/);
+  });
+
+  it('puts a valid logo on the cover', async () => {
+    expect(validateLogo(tinyPng()).mimeType).toBe('image/png');
+    const pdf = await renderReport(fixtureEvent(), { logo: tinyPng(40), sections: ['cover'] });
+    const cover = rasterisePage(pdf, 1, 40);
+    // The logo is drawn in red near the top-left corner.
+    let red = 0;
+    for (let i = 0; i < cover.pixels.length; i += 3) if (cover.pixels[i]! > 150 && cover.pixels[i + 1]! < 80) red++;
+    expect(red).toBeGreaterThan(50);
+  });
+
+  it('rejects a malformed snapshot or options with a message naming the problem', () => {
+    const snapshot = fixtureEvent();
+    expect(() => buildReportDefinition({ ...snapshot, event: { ...snapshot.event, title: '' } })).toThrow(/event\.title: event title is required/);
+    expect(() => buildReportDefinition(snapshot, { sections: ['cover', 'appendix-z' as never] })).toThrow(/section must be one of/);
+    expect(() => buildReportDefinition(snapshot, { sections: [] })).toThrow(/at least one section/);
+    expect(() => buildReportDefinition(snapshot, { sections: ['themes', 'themes'] })).toThrow(/only once/);
+  });
+
+  it('prints markup in names as text, in the map too', async () => {
+    const snapshot = fixtureEvent();
+    snapshot.analysis!.organisations[0]!.name = '<script>alert("x")</script> & Co';
+    const pdf = await renderReport(snapshot, { sections: ['ecosystem'] });
+    expect(pdfText(pdf)).toContain('<script>alert("x")</script> & Co');
+  });
+});
