@@ -34,7 +34,7 @@ export type SeatingAttendee = SeatableAttendee & { name?: string };
 /** Phrases that read naturally in "Table 4 has no one …". */
 const GROUP_PHRASES: Record<string, string> = {
   lived_experience: 'with lived experience',
-  carer: 'who is a carer or family member',
+  carer: 'from carers and family',
 };
 
 export function groupPhrase(groupId: string, groups: readonly VocabularyEntry[] | undefined): string {
