@@ -201,6 +201,7 @@ export class DocRegistry {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
     entry.unloaded = true;
+    entry.peers.clear();
     this.entries.delete(entry.name);
     entry.awareness.destroy();
     entry.doc.destroy();

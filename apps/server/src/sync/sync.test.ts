@@ -216,7 +216,7 @@ describe('sync server', () => {
     addOrganisation(participantTable.doc, { name: 'Before lock', sector: 'vcse' }, actor);
 
     setTableLocked(facilitatorEvent.doc, 't1', true);
-    await waitFor(() => participantEvent.doc.getMap('tables').get('t1')?.locked === true, 'the lock to reach the participant');
+    await waitFor(() => participantEvent.doc.getMap<{ locked: boolean }>('tables').get('t1')?.locked === true, 'the lock to reach the participant');
     // A reconnecting participant with nothing new is not kicked for its sync reply ...
     const reader = provider(tableDoc('t1'), token);
     await waitForSync(reader.provider);
@@ -235,7 +235,7 @@ describe('sync server', () => {
 
     // Unlocked, then the event closed: participant writes are refused again.
     setTableLocked(facilitatorEvent.doc, 't1', false);
-    await waitFor(() => participantEvent.doc.getMap('tables').get('t1')?.locked === false, 'unlock');
+    await waitFor(() => participantEvent.doc.getMap<{ locked: boolean }>('tables').get('t1')?.locked === false, 'unlock');
     const writer = await openRaw(server.wsBase, tableDoc('t1'), token);
     writer.ws.send(updateFrame(mapUpdate('organisations', 'allowed', 'x')));
     expect(await roundTrip(writer)).toBe('answered');

@@ -1,0 +1,129 @@
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createLogger } from '../logger.ts';
+import { DocRegistry, type DocPeer } from '../sync/doc-registry.ts';
+import { tempDir, mapUpdate } from '../testing.ts';
+import { StorageError, type DocStore } from './doc-store.ts';
+import { SqliteStore } from './sqlite-store.ts';
+
+const rebuild = (updates: Uint8Array[]) => {
+  const doc = new Y.Doc();
+  for (const update of updates) Y.applyUpdate(doc, update);
+  return doc;
+};
+
+describe('SqliteStore', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let path: string;
+  beforeEach(async () => {
+    dir = await tempDir();
+    path = join(dir.path, 'tablemap.sqlite');
+  });
+  afterEach(() => dir.remove());
+
+  it('commits appends from one tick together, in order, and a reopened store loads them back', async () => {
+    const store = new SqliteStore(path);
+    const seqs = await Promise.all([1, 2, 3].map((n) => store.append('event/a1', mapUpdate('meta', `k${n}`, n))));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    await store.close();
+    const reopened = new SqliteStore(path);
+    const loaded = await reopened.load('event/a1');
+    expect(loaded.logLength).toBe(3);
+    expect(loaded.lastSeq).toBe(seqs[2]);
+    expect(rebuild(loaded.updates).getMap('meta').toJSON()).toEqual({ k1: 1, k2: 2, k3: 3 });
+    expect((await reopened.load('event/other')).updates).toEqual([]);
+    expect(reopened.integrityCheck()).toBe('ok');
+    await reopened.close();
+  });
+
+  it('compacts the log into a snapshot and keeps later entries', async () => {
+    const store = new SqliteStore(path);
+    const doc = new Y.Doc();
+    let seq = 0;
+    doc.on('update', (update: Uint8Array) => void store.append('table/a1/t1', update).then((value) => (seq = value)));
+    for (let n = 0; n < 5; n++) doc.getMap('organisations').set(`o${n}`, n);
+    await store.flush();
+    await store.compact('table/a1/t1', Y.encodeStateAsUpdate(doc), seq);
+    doc.getMap('organisations').set('late', 99);
+    await store.flush();
+    const loaded = await store.load('table/a1/t1');
+    expect(loaded.logLength).toBe(1);
+    expect(loaded.updates).toHaveLength(2);
+    expect(rebuild(loaded.updates).getMap('organisations').toJSON()).toEqual({ o0: 0, o1: 1, o2: 2, o3: 3, o4: 4, late: 99 });
+    await store.close();
+  });
+
+  it('keeps events by join code and refuses a duplicate code', async () => {
+    const store = new SqliteStore(path);
+    await store.createEvent({ eventId: 'e1', joinCode: 'ABCDEF', title: 'One', createdAt: 1 });
+    expect(await store.findByJoinCode('ABCDEF')).toEqual({ eventId: 'e1', joinCode: 'ABCDEF', title: 'One', createdAt: 1 });
+    expect(await store.findById('e1')).not.toBeNull();
+    await expect(store.createEvent({ eventId: 'e2', joinCode: 'ABCDEF', title: 'Two', createdAt: 2 })).rejects.toThrow();
+    expect(await store.findById('e2')).toBeNull();
+    await store.close();
+  });
+});
+
+/** A real SQLite store that can be told to fail, like a full disk or a locked database. */
+class FlakyStore implements DocStore {
+  failing = false;
+  readonly inner: SqliteStore;
+  constructor(inner: SqliteStore) {
+    this.inner = inner;
+  }
+  load(name: string) {
+    return this.failing ? Promise.reject(new StorageError('disk unavailable')) : this.inner.load(name);
+  }
+  append(name: string, update: Uint8Array) {
+    return this.failing ? Promise.reject(new StorageError('disk full')) : this.inner.append(name, update);
+  }
+  compact(name: string, snapshot: Uint8Array, throughSeq: number) {
+    return this.failing ? Promise.reject(new StorageError('disk full')) : this.inner.compact(name, snapshot, throughSeq);
+  }
+  flush() {
+    return this.inner.flush();
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+describe('DocRegistry on a failing store', () => {
+  it('tells peers to retry (1013), relays nothing unsaved, drops the doc, and recovers when storage does', async () => {
+    const dir = await tempDir();
+    const store = new FlakyStore(new SqliteStore(join(dir.path, 'tablemap.sqlite')));
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'error', destination: { write: (line: string) => void lines.push(line) } });
+    const registry = new DocRegistry({ store, logger, compactAfterUpdates: 100, idleUnloadMs: 50 });
+    const ref = { kind: 'table' as const, eventId: 'e1', tableId: 't1' };
+    const name = 'table/e1/t1';
+    const received: Uint8Array[] = [];
+    const closes: number[] = [];
+    const peer: DocPeer = { send: (m) => void received.push(m), close: (code) => void closes.push(code), noteAwareness: () => {} };
+
+    const entry = await registry.acquire(name, ref);
+    entry.peers.add(peer);
+    Y.applyUpdate(entry.doc, mapUpdate('organisations', 'saved', 1), 'someone-else');
+    await entry.settled();
+    expect(received.filter((m) => m[0] === 0)).toHaveLength(1);
+
+    store.failing = true;
+    Y.applyUpdate(entry.doc, mapUpdate('organisations', 'lost', 2), 'someone-else');
+    await expect(entry.settled()).rejects.toThrow(StorageError);
+    expect(closes).toEqual([1013]);
+    expect(received.filter((m) => m[0] === 0)).toHaveLength(1);
+    expect(registry.isLoaded(name)).toBe(false);
+    expect(lines.join('\n')).toContain('storage failed');
+    await expect(registry.acquire(name, ref)).rejects.toThrow(StorageError);
+    expect(registry.isLoaded(name)).toBe(false);
+
+    store.failing = false;
+    const reloaded = await registry.acquire(name, ref);
+    expect(reloaded.doc.getMap('organisations').toJSON()).toEqual({ saved: 1 });
+    registry.release(reloaded);
+    await registry.closeAll();
+    await store.close();
+    await dir.remove();
+  });
+});
