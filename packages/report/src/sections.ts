@@ -282,7 +282,7 @@ export function ecosystemSection(ctx: ReportContext): Content[] {
   content.push({
     svg: renderMapSvg(
       { organisations: analysis.organisations, links: analysis.links, sectors: ctx.snapshot.event.sectors },
-      { width: CONTENT_WIDTH, height: 470, maxLabels: 40, textFilter: ctx.t },
+      { width: CONTENT_WIDTH, height: 470, maxLabels: 25, textFilter: ctx.t },
     ),
     width: CONTENT_WIDTH,
     margin: [0, 4, 0, 8],

@@ -53,7 +53,9 @@ export function syntheticSnapshot(size: SyntheticSize, seed = 1): ReportSnapshot
   const tables = tableEntries.map((entry, t) => {
     const tableOrgs = organisations.filter((_, i) => i % size.tables === t);
     const ids = new Set(tableOrgs.map((o) => o.id));
-    const tableLinks = links.filter((_, i) => i % size.tables === t).map((l) => ({ ...l, source: ids.has(l.source) ? l.source : (tableOrgs[0]?.id ?? l.source), target: ids.has(l.target) ? l.target : (tableOrgs[1]?.id ?? l.target) }));
+    // Each table maps links among its own organisations.
+    const local = (i: number) => tableOrgs[i % Math.max(1, tableOrgs.length)]?.id ?? 'org1';
+    const tableLinks = links.filter((_, i) => i % size.tables === t).map((l, i) => ({ ...l, source: ids.has(l.source) ? l.source : local(i), target: local(i * 3 + 1) }));
     const notes = Array.from({ length: Math.floor(size.notes / size.tables) }, (_, i) => ({
       id: `note${t + 1}x${i + 1}`,
       text: sentence(10 + Math.floor(random() * 40)),

@@ -47,21 +47,21 @@ export function buildTablePacksDefinition(input: TablePacksInput, options: Table
             { text: printable(valid.event.title), style: 'subtitle', alignment: 'center', margin: [0, 0, 0, 6] },
             { text: printable(table.name), style: 'packTitle', margin: [0, 0, 0, 16] },
             { svg: qrCodeSvg(url), width: 200, alignment: 'center' },
-            { text: 'Scan to join, or go to', style: 'small', alignment: 'center', margin: [0, 8, 0, 0] },
-            { text: valid.joinBaseUrl, style: 'body', alignment: 'center' },
-            { text: 'and enter the code', style: 'small', alignment: 'center' },
+            { text: 'Scan to join, or go to', fontSize: 12, color: '#5a6470', alignment: 'center', margin: [0, 10, 0, 2] },
+            { text: valid.joinBaseUrl, fontSize: 14, alignment: 'center' },
+            { text: 'and enter the code', fontSize: 12, color: '#5a6470', alignment: 'center', margin: [0, 2, 0, 0] },
             { text: valid.joinCode, style: 'joinCode', margin: [0, 4, 0, 16] },
           ];
           if (prompts.length > 0) {
             page.push({ text: 'Prompts for this session', style: 'h2' });
-            page.push({ ol: prompts.map((prompt) => printable(prompt.text)), style: 'body' });
+            page.push({ ol: prompts.map((prompt) => printable(prompt.text)), fontSize: 14, lineHeight: 1.3 });
           }
           if (includeFirstNames) {
             const names = (seatedByTable.get(table.id) ?? []).map(firstNameOnly).filter((name) => name !== '');
             page.push({ text: 'Seated here', style: 'h2' });
             page.push(
               names.length > 0
-                ? { text: names.map(printable).join(', '), style: 'body' }
+                ? { text: names.map(printable).join(', '), fontSize: 14 }
                 : { text: 'No one is seated at this table yet.', style: 'empty' },
             );
           }
