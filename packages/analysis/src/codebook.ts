@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import type { Note } from '@tablemap/model';
 import { toSafeCsv } from './csv.ts';
 import { AnalysisError, describeIssues } from './errors.ts';
-import { escapeXml, xmlAttributes } from './xml.ts';
+import { escapeXmlText, xmlAttributes } from './xml.ts';
 
 export interface Theme {
   id: string;
@@ -74,7 +74,7 @@ export function codebookToQdc(themes: readonly Theme[], notes: readonly Codebook
     const description = [theme.description, examples.length > 0 ? `Notes:\n${examples.join('\n')}` : ''].filter(Boolean).join('\n\n');
     lines.push(
       `    <Code${xmlAttributes({ guid: themeGuid(theme.id), name: theme.title, isCodable: 'true' })}>`,
-      `      <Description>${escapeXml(description)}</Description>`,
+      `      <Description>${escapeXmlText(description)}</Description>`,
       '    </Code>',
     );
   }

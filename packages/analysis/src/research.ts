@@ -3,7 +3,7 @@
  * whatever its status, so researchers can filter on the `status` attribute themselves.
  */
 import type { EcosystemAnalysis } from './metrics.ts';
-import { escapeXml, xmlAttributes } from './xml.ts';
+import { escapeXml, escapeXmlText, xmlAttributes } from './xml.ts';
 
 interface AttributeSpec {
   id: string;
@@ -93,7 +93,7 @@ export function toGraphML(analysis: EcosystemAnalysis): string {
   const key = (domain: 'node' | 'edge', spec: AttributeSpec) =>
     `  <key${xmlAttributes({ id: `${domain[0]}_${spec.id}`, for: domain, 'attr.name': spec.id, 'attr.type': spec.type === 'integer' ? 'int' : spec.type })}/>`;
   const data = (domain: 'node' | 'edge', id: string, value: unknown) =>
-    `<data${xmlAttributes({ key: `${domain[0]}_${id}` })}>${escapeXml(value)}</data>`;
+    `<data${xmlAttributes({ key: `${domain[0]}_${id}` })}>${escapeXmlText(value)}</data>`;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">',

@@ -15,6 +15,16 @@ export function escapeXml(value: unknown): string {
     .replace(/\t/g, '&#9;');
 }
 
+/** For element content: line breaks stay as they are, readable in the file. */
+export function escapeXmlText(value: unknown): string {
+  return String(value ?? '')
+    .replace(NOT_XML_CHARACTERS, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r\n?/g, '\n');
+}
+
 /** `name="value"` pairs, each value escaped. */
 export function xmlAttributes(attributes: Record<string, unknown>): string {
   return Object.entries(attributes)

@@ -1,0 +1,95 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { nameGroupId } from './merge.ts';
+import { HOSTILE_NAME, exportFixture } from './exports-fixture.ts';
+import { toGexf, toGraphML } from './research.ts';
+
+const analysis = exportFixture();
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  parseTagValue: false,
+  // Character references such as &#10; (line breaks inside attribute values) must be decoded too.
+  htmlEntities: true,
+  isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ['node', 'edge', 'attvalue', 'attribute', 'attributes', 'data', 'key'].includes(name),
+});
+type Attrs = Record<string, string>;
+const hostile = nameGroupId(HOSTILE_NAME);
+
+describe('toGexf', () => {
+  const xml = toGexf(analysis);
+  const doc = parser.parse(xml);
+
+  it('is well-formed GEXF 1.3', () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(doc.gexf.version).toBe('1.3');
+    expect(doc.gexf.xmlns).toBe('http://gexf.net/1.3');
+  });
+
+  it('never lets a name become markup', () => {
+    expect(xml).not.toContain('<script>');
+    expect(xml).toContain('&lt;script&gt;');
+    const node = doc.gexf.graph.nodes.node.find((n: Attrs) => n.id === hostile);
+    expect(node.label).toBe(HOSTILE_NAME);
+  });
+
+  it('nodes carry sector, size and locality', () => {
+    const node = doc.gexf.graph.nodes.node.find((n: Attrs) => n.id === hostile);
+    const values = Object.fromEntries(node.attvalues.attvalue.map((a: Attrs) => [a.for, a.value]));
+    expect(values).toMatchObject({ sector: 'vcse', size: 'grassroots', locality: 'Northshore & District', remit: 'Peer "support"\nand more', degree: '1' });
+    expect(doc.gexf.graph.nodes.node).toHaveLength(analysis.organisations.length);
+  });
+
+  it('edges carry kind, status, strength and the tables that asserted them', () => {
+    const edges = doc.gexf.graph.edges.edge;
+    expect(edges).toHaveLength(3);
+    const wanted = edges.find((e: Attrs) => e.source === nameGroupId('Riverside Housing') || e.target === nameGroupId('Riverside Housing'));
+    expect(wanted).toBeDefined();
+    const byStatus = Object.fromEntries(
+      edges.map((e: { attvalues: { attvalue: Attrs[] }; type: string; weight: string }) => {
+        const values = Object.fromEntries(e.attvalues.attvalue.map((a) => [a.for, a.value]));
+        return [values.status, { ...values, type: e.type, weight: e.weight }];
+      }),
+    );
+    expect(byStatus.existing).toMatchObject({ kind: 'refers_to', strength: '3', tables: 'Table <1> & co', type: 'directed', weight: '3' });
+    expect(byStatus.wanted).toMatchObject({ kind: 'collaborates', strength: '1', type: 'undirected' });
+    expect(byStatus.broken).toMatchObject({ kind: 'shares_information', tables: 'Table 2', conflict: 'false' });
+    // Every edge endpoint is a declared node.
+    const ids = new Set(doc.gexf.graph.nodes.node.map((n: Attrs) => n.id));
+    for (const edge of edges) expect(ids.has(edge.source) && ids.has(edge.target)).toBe(true);
+  });
+
+  it('drops characters XML cannot carry instead of writing a broken file', () => {
+    const bad = { ...analysis, organisations: [{ ...analysis.organisations[0]!, name: 'Bell\u0007 & Whistle' }], links: [] };
+    const out = toGexf(bad);
+    expect(XMLValidator.validate(out)).toBe(true);
+    expect(parser.parse(out).gexf.graph.nodes.node[0].label).toBe('Bell & Whistle');
+  });
+});
+
+describe('toGraphML', () => {
+  const xml = toGraphML(analysis);
+  const doc = parser.parse(xml);
+  const keyName = new Map<string, string>(doc.graphml.key.map((k: Attrs) => [k.id, k['attr.name']]));
+  const dataOf = (element: { data: { key: string; '#text'?: string }[] }) =>
+    Object.fromEntries(element.data.map((d) => [keyName.get(d.key), d['#text'] ?? '']));
+
+  it('is well-formed GraphML with declared keys', () => {
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(doc.graphml.graph.edgedefault).toBe('directed');
+    for (const element of [...doc.graphml.graph.node, ...doc.graphml.graph.edge]) {
+      for (const d of element.data) expect(keyName.has(d.key)).toBe(true);
+    }
+  });
+
+  it('escapes names and keeps node and edge attributes', () => {
+    expect(xml).not.toContain('<script>');
+    const node = doc.graphml.graph.node.find((n: Attrs) => n.id === hostile);
+    expect(dataOf(node)).toMatchObject({ label: HOSTILE_NAME, sector: 'vcse', size: 'grassroots', locality: 'Northshore & District' });
+    const edges = doc.graphml.graph.edge.map(dataOf);
+    expect(edges).toContainEqual(expect.objectContaining({ kind: 'refers_to', status: 'existing', strength: '3', tables: 'Table <1> & co' }));
+    const mutual = doc.graphml.graph.edge.find((e: { directed: string }) => e.directed === 'false');
+    expect(dataOf(mutual)).toMatchObject({ kind: 'collaborates', status: 'wanted' });
+  });
+});
