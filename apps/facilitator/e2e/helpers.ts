@@ -16,7 +16,7 @@ export async function createEventViaUi(page: Page, title: string, tableCount: nu
   await page.getByLabel('Event title').fill(title);
   await page.getByLabel('Number of tables').fill(String(tableCount));
   await page.getByRole('button', { name: 'Create event' }).click();
-  await expect(page.getByRole('status')).toHaveText('Live');
+  await expect(page.locator('[data-status="live"]').first()).toBeVisible();
   const eventId = new URL(page.url()).pathname.split('/')[2] ?? '';
   const joinCode = (await page.getByTestId('join-code').textContent())?.trim() ?? '';
   expect(eventId).not.toBe('');
