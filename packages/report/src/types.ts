@@ -185,7 +185,7 @@ export const ReportOptionsSchema = v.object({
     [...SECTION_IDS],
   ),
   includeAttendeeList: v.optional(v.boolean(), false),
-  logo: v.optional(v.instance(Uint8Array, 'logo must be bytes')),
+  logo: v.optional(v.custom<Uint8Array>((value) => value instanceof Uint8Array, 'logo must be bytes')),
   author: v.optional(v.string(), ''),
   language: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'language must be a tag like en-GB')), 'en-GB'),
 });
