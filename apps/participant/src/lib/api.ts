@@ -1,0 +1,76 @@
+import * as v from 'valibot';
+import { IdSchema, VocabularyIdSchema } from '@tablemap/model';
+
+export const JoinInfoSchema = v.object({
+  eventId: IdSchema,
+  title: v.string(),
+  tables: v.array(v.object({ id: IdSchema, name: v.string() })),
+  groups: v.array(v.object({ id: VocabularyIdSchema, label: v.string() })),
+  organisations: v.optional(v.array(v.string()), []),
+});
+export type JoinInfo = v.InferOutput<typeof JoinInfoSchema>;
+
+export const JoinResultSchema = v.object({
+  token: v.string(),
+  eventId: IdSchema,
+  tableId: IdSchema,
+  participantId: IdSchema,
+  group: VocabularyIdSchema,
+});
+export type JoinResult = v.InferOutput<typeof JoinResultSchema>;
+
+/** A failed request, with a message a participant can act on. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const FRIENDLY: Record<number, string> = {
+  404: 'We could not find that. Check the code and try again.',
+  429: 'Lots of people are joining right now. Please wait a few seconds and try again.',
+};
+
+async function request<T extends v.GenericSchema>(url: string, schema: T, init?: RequestInit): Promise<v.InferOutput<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw new ApiError(0, 'No connection to the event server. Check your Wi-Fi and try again.');
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const serverMessage = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : '';
+    throw new ApiError(response.status, FRIENDLY[response.status] ?? (serverMessage || `Something went wrong (${response.status}).`));
+  }
+  const parsed = v.safeParse(schema, body);
+  if (!parsed.success) throw new ApiError(response.status, 'The server sent something unexpected. Please try again.');
+  return parsed.output;
+}
+
+/** Join codes are typed by people: ignore case and spaces. */
+export function normaliseJoinCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toUpperCase();
+}
+
+export function fetchJoinInfo(joinCode: string): Promise<JoinInfo> {
+  return request(`/api/join/${encodeURIComponent(normaliseJoinCode(joinCode))}`, JoinInfoSchema);
+}
+
+export interface JoinRequest {
+  joinCode: string;
+  tableId: string;
+  group: string;
+  consent: true;
+  organisation?: string;
+}
+
+export function joinTable(body: JoinRequest): Promise<JoinResult> {
+  return request('/api/join', JoinResultSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body, joinCode: normaliseJoinCode(body.joinCode) }),
+  });
+}

@@ -1,0 +1,176 @@
+import * as Y from 'yjs';
+import {
+  castVote,
+  eventDocName,
+  observeEvent,
+  observeTable,
+  readEvent,
+  readTable,
+  retractVote,
+  tableDocName,
+  tableEditBlockedReason,
+  type Actor,
+  type EventSnapshot,
+  type TableSnapshot,
+} from '@tablemap/model';
+import { openDoc, presenceSummary, isPresenceState, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import type { Session } from './session.ts';
+
+const LOCKED_CLOSE_CODE = 4423;
+const EXPIRED_CLOSE_CODE = 4401;
+
+/**
+ * Everything the table screen needs, live: the table and event snapshots, connection state,
+ * presence, edit permission and a per-user undo history. Created in the browser only.
+ */
+export class TableState {
+  readonly session: Session;
+  readonly actor: Actor;
+  readonly table: SyncedDoc;
+  readonly event: SyncedDoc;
+  readonly undo: Y.UndoManager;
+
+  snapshot: TableSnapshot = $state.raw(readTable(new Y.Doc()));
+  eventSnapshot: EventSnapshot = $state.raw(readEvent(new Y.Doc()));
+  connection: ConnectionState = $state.raw({ status: 'connecting', pendingChanges: 0, closeCode: null, closeReason: '' });
+  presence: string = $state('');
+  /** Organisations that someone else at the table is editing or has selected. */
+  othersEditing: string[] = $state.raw([]);
+  canUndo = $state(false);
+  canRedo = $state(false);
+  loaded = $state(false);
+
+  readonly #cleanups: (() => void)[] = [];
+
+  constructor(session: Session) {
+    this.session = session;
+    this.actor = { group: session.group, participantId: session.participantId };
+    const serverUrl = location.origin;
+    this.table = openDoc({ serverUrl, docName: tableDocName(session.eventId, session.tableId), token: session.token, offlineCache: true });
+    this.event = openDoc({ serverUrl, docName: eventDocName(session.eventId), token: session.token, offlineCache: true });
+    // Participants only read the event doc: never announce presence there.
+    this.event.awareness.setLocalState(null);
+
+    const tableDoc = this.table.doc;
+    // Scoped to this user's own edits: remote and cached updates carry other origins and are not tracked.
+    this.undo = new Y.UndoManager(
+      ['organisations', 'links', 'notes', 'positions'].map((name) => tableDoc.getMap(name)),
+      { captureTimeout: 0 },
+    );
+    const refreshUndo = () => {
+      this.canUndo = this.undo.canUndo();
+      this.canRedo = this.undo.canRedo();
+    };
+    for (const name of ['stack-item-added', 'stack-item-popped', 'stack-cleared'] as const) this.undo.on(name, refreshUndo);
+
+    this.#cleanups.push(observeTable(tableDoc, (snapshot) => (this.snapshot = snapshot)));
+    this.#cleanups.push(
+      observeEvent(this.event.doc, (snapshot) => {
+        const wasBlocked = this.blockedReason;
+        this.eventSnapshot = snapshot;
+        // The facilitator unlocked the table: the server had closed our socket, so connect again.
+        if (wasBlocked && !this.blockedReason && this.connection.closeCode === LOCKED_CLOSE_CODE) this.table.reconnect();
+      }),
+    );
+    this.#cleanups.push(this.table.onState((state) => (this.connection = state)));
+
+    this.table.awareness.setLocalState({ group: session.group, role: session.role, editingOrganisationId: null } satisfies PresenceState);
+    const onAwareness = () => this.#readPresence();
+    this.table.awareness.on('change', onAwareness);
+    this.#cleanups.push(() => this.table.awareness.off('change', onAwareness));
+    this.#readPresence();
+
+    Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
+  }
+
+  #readPresence(): void {
+    const states = this.table.awareness.getStates();
+    const labelOf = (id: string) => this.groupLabel(id);
+    this.presence = presenceSummary(states.values(), labelOf);
+    const mine = this.table.awareness.clientID;
+    const editing: string[] = [];
+    for (const [clientId, state] of states) {
+      if (clientId !== mine && isPresenceState(state) && state.editingOrganisationId) editing.push(state.editingOrganisationId);
+    }
+    this.othersEditing = editing;
+  }
+
+  /** Tell the table which organisation this person is working on (a subtle highlight for the others). */
+  setEditing(organisationId: string | null): void {
+    const current = this.table.awareness.getLocalState();
+    if (current && current.editingOrganisationId !== organisationId) {
+      this.table.awareness.setLocalStateField('editingOrganisationId', organisationId);
+    }
+  }
+
+  get eventLoaded(): boolean {
+    return this.eventSnapshot.tables.length > 0;
+  }
+
+  /** Why editing is off right now (closed event, locked table, expired place), or null. */
+  get blockedReason(): string | null {
+    if (this.connection.closeCode === EXPIRED_CLOSE_CODE) return 'Your place at this table has expired. Please leave and join again.';
+    if (this.eventLoaded) {
+      const reason = tableEditBlockedReason(this.eventSnapshot, this.session.tableId);
+      if (reason) return reason;
+    }
+    if (this.connection.closeCode === LOCKED_CLOSE_CODE) return 'The facilitator has locked this table for now.';
+    return null;
+  }
+
+  get tableName(): string {
+    return this.eventSnapshot.tables.find((table) => table.id === this.session.tableId)?.name ?? 'Your table';
+  }
+
+  get currentPrompt(): string | null {
+    const id = this.eventSnapshot.currentPromptId;
+    return this.eventSnapshot.prompts.find((prompt) => prompt.id === id)?.text ?? null;
+  }
+
+  get sectors() {
+    return this.eventSnapshot.sectors;
+  }
+
+  groupLabel(id: string): string {
+    return this.eventSnapshot.groups.find((group) => group.id === id)?.label ?? id.replaceAll('_', ' ');
+  }
+
+  get votingOpen(): boolean {
+    return this.eventSnapshot.phase === 'voting' && !this.blockedReason;
+  }
+
+  get votesUsed(): number {
+    return this.snapshot.votesByVoter[this.session.participantId] ?? 0;
+  }
+
+  get votesLeft(): number {
+    return Math.max(0, this.eventSnapshot.votesPerParticipant - this.votesUsed);
+  }
+
+  /** My votes on one note (read straight from the doc: tallies are by group, not by person). */
+  myVotesOn(noteId: string): number {
+    const key = `${this.actor.group}|${this.actor.participantId}|${noteId}`;
+    // Depend on the snapshot so the UI refreshes when votes change.
+    void this.snapshot;
+    const value = this.table.doc.getMap<number>('votes').get(key);
+    return typeof value === 'number' ? value : 0;
+  }
+
+  vote(noteId: string): void {
+    castVote(this.table.doc, noteId, this.actor, {
+      votesPerParticipant: this.eventSnapshot.votesPerParticipant,
+      allowStackedVotes: this.eventSnapshot.allowStackedVotes,
+    });
+  }
+
+  unvote(noteId: string): void {
+    retractVote(this.table.doc, noteId, this.actor);
+  }
+
+  destroy(): void {
+    for (const cleanup of this.#cleanups) cleanup();
+    this.undo.destroy();
+    this.table.destroy();
+    this.event.destroy();
+  }
+}
