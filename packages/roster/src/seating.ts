@@ -273,12 +273,17 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     tableOf[person] = to;
   };
 
+  // Bounds the rotation search so hopeless cases (say, far too few step-free seats) stay fast.
+  let rotationBudget = 600_000;
+  const short = new Uint8Array(tables);
   const order = [...Array(people).keys()];
   for (let pass = 0; pass < maxPasses; pass++) {
     let improved = false;
     shuffleInPlace(order, random);
+    markShortTables();
     for (const person of order) {
       const home = tableOf[person]!;
+      if (!worthMoving(person, home)) continue;
       let bestScore = 0;
       let bestPartner = -1;
       let bestTable = -1;
@@ -318,16 +323,49 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     }
   }
 
-  /** People worth moving: unmet needs, or more colleagues at a table than their numbers force. */
-  function stuckPeople(): number[] {
-    const stuck: number[] = [];
-    for (let person = 0; person < people; person++) {
-      const table = tableOf[person]!;
-      const o = organisation[person]!;
-      const crowded = o >= 0 && organisationAt[table * organisationCount + o]! > Math.ceil(organisationTotal[o]! / tables);
-      if (crowded || needMiss(person, table) > 0) stuck.push(person);
+  /** Tables missing a group they should have; anyone there may be the one to swap out. */
+  function markShortTables(): void {
+    short.fill(0);
+    for (let table = 0; table < tables; table++) {
+      for (let g = 0; g < groupCount; g++) {
+        const count = groupAt[table * groupCount + g]!;
+        if (count < problem.evenLow[g]! || coverage(g, count) > 0) short[table] = 1;
+      }
     }
-    return stuck;
+  }
+
+  /**
+   * Any improving swap or move involves someone with an unmet need, a colleague at their table, a group
+   * over its share at their table, or a seat at a short table; everyone else is skipped as a starting point
+   * (they are still considered as partners).
+   */
+  function worthMoving(person: number, home: number): boolean {
+    if (short[home] || needMiss(person, home) > 0) return true;
+    const o = organisation[person]!;
+    if (o >= 0 && organisationAt[home * organisationCount + o]! > 1) return true;
+    const g = group[person]!;
+    const count = groupAt[home * groupCount + g]!;
+    return count > problem.evenHigh[g]! || coverage(g, count) > 0;
+  }
+
+  function isCrowded(person: number, table: number): boolean {
+    const o = organisation[person]!;
+    return o >= 0 && organisationAt[table * organisationCount + o]! > Math.ceil(organisationTotal[o]! / tables);
+  }
+
+  /**
+   * Tables worth rotating `person` to: any other table if colleagues crowd them, else only tables that
+   * meet more of their needs, and only if such a table has someone without those needs to make room.
+   */
+  function destinationsFor(person: number): number[] {
+    const home = tableOf[person]!;
+    if (isCrowded(person, home)) return [...Array(tables).keys()].filter((table) => table !== home);
+    const better = [...Array(tables).keys()].filter((table) => needMiss(person, table) < needMiss(person, home));
+    const roomy = new Uint8Array(tables);
+    for (let other = 0; other < people; other++) {
+      if (needMiss(other, home) <= needMiss(other, tableOf[other]!)) roomy[tableOf[other]!] = 1;
+    }
+    return better.filter((table) => roomy[table]);
   }
 
   /**
@@ -339,10 +377,10 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     for (let person = 0; person < people; person++) members[tableOf[person]!]!.push(person);
     const first = new Int32Array(4);
     const second = new Int32Array(4);
-    for (const p of stuckPeople()) {
+    for (let p = 0; p < people; p++) {
       const tableA = tableOf[p]!;
-      for (let tableB = 0; tableB < tables; tableB++) {
-        if (tableB === tableA) continue;
+      if (!isCrowded(p, tableA) && needMiss(p, tableA) === 0) continue;
+      for (const tableB of destinationsFor(p)) {
         first.fill(0);
         tiersOfMove(p, tableA, tableB, first);
         relocate(p, tableB);
@@ -352,10 +390,17 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
             second.set(first);
             tiersOfMove(q, tableB, tableC, second);
             relocate(q, tableC);
+            if (rotationBudget <= 0) {
+              relocate(q, tableB);
+              relocate(p, tableA);
+              return false;
+            }
+            rotationBudget -= members[tableC]!.length;
             for (const r of members[tableC]!) {
               tiers.set(second);
               tiersOfMove(r, tableC, tableA, tiers);
-              if (pack() < 0) {
+              // Rotations are costly to search, so they must fix something, not merely even out groups.
+              if ((tiers[0]! * radix + tiers[1]!) * radix + tiers[2]! < 0) {
                 relocate(r, tableA);
                 return true;
               }
