@@ -12,6 +12,7 @@ import {
   setEventDetails,
   setPhase,
   setSpotlight,
+  setTableFeatures,
   setTableLocked,
   setVocabulary,
   startTimer,
@@ -110,6 +111,17 @@ describe('event doc', () => {
     setPhase(doc, 'closed');
     expect(tableEditBlockedReason(readEvent(doc), 't2')).toMatch(/closed/);
     expect(codeOf(() => setTableLocked(doc, 'zz', true))).toBe('not_found');
+  });
+
+  it('records seating features of a table', () => {
+    const doc = freshEvent(2);
+    setTableFeatures(doc, 't2', { stepFree: true, hasScribe: true });
+    expect(readEvent(doc).tables.map((table) => [table.id, table.stepFree, table.hasScribe])).toEqual([
+      ['t1', false, false],
+      ['t2', true, true],
+    ]);
+    expect(codeOf(() => setTableFeatures(doc, 't2', { stepFree: 'yes' as never }))).toBe('invalid_input');
+    expect(codeOf(() => setTableFeatures(doc, 't9', { stepFree: true }))).toBe('not_found');
   });
 
   it('replaces vocabularies, refusing duplicate ids and empty lists', () => {

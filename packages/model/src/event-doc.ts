@@ -188,6 +188,14 @@ export function setTableLocked(doc: Y.Doc, tableId: string | 'all', locked: bool
   });
 }
 
+/** Marks a table as step-free and/or as having a scribe, for seating. */
+export function setTableFeatures(doc: Y.Doc, tableId: string, features: { stepFree?: boolean; hasScribe?: boolean }): void {
+  const current = tables(doc).get(tableId);
+  if (!current) throw new ModelError('not_found', 'That table does not exist');
+  const valid = parseInput(v.object({ stepFree: v.optional(v.boolean()), hasScribe: v.optional(v.boolean()) }), features, 'table features');
+  doc.transact(() => tables(doc).set(tableId, { ...current, ...valid }));
+}
+
 /** Replaces an editable vocabulary (stakeholder groups or sectors). Ids must be unique. */
 export function setVocabulary(doc: Y.Doc, list: 'groups' | 'sectors', entries: VocabularyEntry[]): void {
   const valid = parseInput(v.array(VocabularyEntrySchema), entries, list);

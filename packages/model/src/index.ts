@@ -96,6 +96,7 @@ export {
   setEventDetails,
   setPhase,
   setSpotlight,
+  setTableFeatures,
   setTableLocked,
   setVocabulary,
   startTimer,

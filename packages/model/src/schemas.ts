@@ -149,6 +149,9 @@ export const TableEntrySchema = v.object({
   name: requiredText(LIMITS.label, 'Table name'),
   order: v.number(),
   locked: v.optional(v.boolean(), false),
+  /** Seating needs: a step-free table, and a table with a scribe for people without a smartphone. */
+  stepFree: v.optional(v.boolean(), false),
+  hasScribe: v.optional(v.boolean(), false),
 });
 export type TableEntry = v.InferOutput<typeof TableEntrySchema>;
 
