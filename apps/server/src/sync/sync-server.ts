@@ -87,7 +87,15 @@ export class SyncServer {
         clearTimeout(timer);
         this.pending--;
         if (socket.destroyed) return prepared.release();
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, prepared));
+        // ws answers a broken handshake itself without calling back; release the doc then too.
+        let accepted = false;
+        socket.once('close', () => {
+          if (!accepted) prepared.release();
+        });
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          accepted = true;
+          this.accept(ws, prepared);
+        });
       },
       (error: unknown) => {
         if (finished) return;
