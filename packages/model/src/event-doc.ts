@@ -72,7 +72,7 @@ export function initEventDoc(doc: Y.Doc, input: NewEventInput): TableEntry[] {
       prompts(doc).set(id, { id, text, order, durationMinutes: 20 });
     });
     for (let index = 0; index < valid.tableCount; index++) {
-      const table = { id: `t${index + 1}`, name: `Table ${index + 1}`, order: index, locked: false };
+      const table = { id: `t${index + 1}`, name: `Table ${index + 1}`, order: index, locked: false, stepFree: false, hasScribe: false };
       tables(doc).set(table.id, table);
       created.push(table);
     }
@@ -158,7 +158,7 @@ export function addTable(doc: Y.Doc, name?: string): TableEntry {
   while (tables(doc).has(id)) id = `t${newId(6)}`;
   const validName = parseInput(TableNameSchema, name ?? `Table ${order + 1}`, 'table name');
   assertUniqueTableName(doc, validName);
-  const table = { id, name: validName, order, locked: false };
+  const table = { id, name: validName, order, locked: false, stepFree: false, hasScribe: false };
   doc.transact(() => tables(doc).set(id, table));
   return table;
 }
