@@ -9,7 +9,9 @@ import { mergeTableMaps } from './merge.ts';
 import { analyseEcosystem } from './metrics.ts';
 import { syntheticEvent, syntheticNames } from './synthetic.ts';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: 'full' } }, allowPositionals: true });
+// `pnpm bench -- --size ci` passes the "--" through; drop it so the flag is still read as a flag.
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const { values } = parseArgs({ args, options: { size: { type: 'string', default: 'full' } }, allowPositionals: true });
 const SIZES = {
   ci: { tables: 10, organisations: 100, links: 400, names: 300 },
   full: { tables: 50, organisations: 500, links: 2000, names: 1500 },

@@ -56,6 +56,8 @@ interface Prepared {
   tokens: string[];
   compact: string;
   sortedWords: string;
+  /** Its words plus the initials and joins of its word runs: what a word of another name may equal. */
+  keys: Set<string>;
 }
 
 const MIN_FUZZY_WORD = 5;
@@ -64,6 +66,7 @@ const MAX_RUN = 6;
 function prepare(entry: NameEntry, index: number): Prepared {
   const normalised = normaliseOrganisationName(entry.name);
   const tokens = nameTokens(normalised);
+  const runs = runKeys(tokens);
   return {
     index,
     id: entry.id,
@@ -72,6 +75,7 @@ function prepare(entry: NameEntry, index: number): Prepared {
     tokens,
     compact: tokens.join(''),
     sortedWords: [...tokens].sort().join(' '),
+    keys: new Set([...tokens, ...runs.initials, ...runs.joined]),
   };
 }
 
@@ -203,9 +207,12 @@ function comparePair(
   if (a.sortedWords === b.sortedWords) return { score: 0.95, reason: 'same-words' };
   const [short, long] = a.tokens.length <= b.tokens.length ? [a, b] : [b, a];
   const shortWords = joinWordsFoundIn(short.tokens, long.tokens);
+  // Cheap necessary condition first: most candidate pairs share only a place name and fail here.
+  const mayCover = (words: readonly string[], other: Prepared) =>
+    words.every((word) => other.keys.has(word) || other.tokens.some((otherWord) => alike(word, otherWord)));
   const found =
-    cover(shortWords, long.tokens, alike) ??
-    (shortWords.length === long.tokens.length ? cover(long.tokens, shortWords, alike) : null);
+    (mayCover(shortWords, long) ? cover(shortWords, long.tokens, alike) : null) ??
+    (shortWords.length === long.tokens.length && mayCover(long.tokens, short) ? cover(long.tokens, shortWords, alike) : null);
   if (!found) return null;
   const reason: MergeReason = found.kinds.has('initials')
     ? 'abbreviation'
@@ -241,8 +248,8 @@ export function suggestMerges(names: readonly NameEntry[], options: SuggestOptio
   const byNormalised = new Map<string, number[]>();
   for (const entry of entries) {
     for (const word of entry.tokens) addTo(byWord, word, entry.index);
-    const keys = runKeys(entry.tokens);
-    for (const key of [...keys.initials, ...keys.joined, entry.compact]) addTo(byRunKey, key, entry.index);
+    for (const key of entry.keys) addTo(byRunKey, key, entry.index);
+    addTo(byRunKey, entry.compact, entry.index);
     addTo(byNormalised, entry.normalised, entry.index);
   }
   const similar = similarWords(byWord.keys(), options.spellingThreshold ?? 0.2);
@@ -254,7 +261,7 @@ export function suggestMerges(names: readonly NameEntry[], options: SuggestOptio
   for (const entry of entries) {
     const candidates: number[] = [...(byNormalised.get(entry.normalised) ?? []), ...(byRunKey.get(entry.compact) ?? [])];
     for (const word of entry.tokens) {
-      candidates.push(...(byWord.get(word) ?? []), ...(byRunKey.get(word) ?? []));
+      candidates.push(...(byRunKey.get(word) ?? [])); // the same words, and runs it abbreviates or joins
       for (const alikeWord of similar.get(word) ?? []) candidates.push(...(byWord.get(alikeWord) ?? []));
     }
     for (const otherIndex of candidates) {

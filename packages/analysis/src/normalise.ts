@@ -22,7 +22,7 @@ export function normaliseOrganisationName(name: string): string {
     .trim()
     .replace(/\s+/g, ' ');
   for (const [pattern, replacement] of SAME_MEANING) text = text.replace(pattern, replacement);
-  text = text.replace(/^the (?=\S)/, '');
+  text = text.replace(/^(?:the )+(?=\S)/, '');
   return text;
 }
 
