@@ -19,7 +19,7 @@ export const CLOSE = {
   tooBig: 1009,
   internalError: 1011,
   tryAgainLater: 1013,
-  readOnly: 4003,
+  readOnly: 4403,
   malformed: 4400,
   tokenExpired: 4401,
   docTooLarge: 4413,

@@ -125,16 +125,16 @@ describe('sync server', () => {
     expect(await status(tableDoc('t1'), participant)).toBe(101);
   });
 
-  it("drops an observer's raw update frame: closed 4003, never relayed, never stored", async () => {
+  it("drops an observer's raw update frame: closed 4403, never relayed, never stored", async () => {
     const watcher = provider(tableDoc('t1'), event.facilitatorToken);
     await waitForSync(watcher.provider);
     const observer = await openRaw(server.wsBase, tableDoc('t1'), event.observerToken);
     observer.ws.send(updateFrame(mapUpdate('organisations', 'evil', 'injected'), 2));
-    expect((await observer.closed).code).toBe(4003);
+    expect((await observer.closed).code).toBe(4403);
     // A sync-step-2 carrying the same change is refused the same way (nextcloud/text#5895).
     const again = await openRaw(server.wsBase, tableDoc('t1'), event.observerToken);
     again.ws.send(updateFrame(mapUpdate('organisations', 'evil2', 'injected'), 1));
-    expect((await again.closed).code).toBe(4003);
+    expect((await again.closed).code).toBe(4403);
     // Prove the server processed later traffic (a relay happens only after the store), then check nothing arrived anywhere.
     const second = provider(tableDoc('t1'), await joinTable(server.url, event.joinCode, 't1'));
     await waitForSync(second.provider);
@@ -173,12 +173,12 @@ describe('sync server', () => {
     expect(participant.provider.awareness.getStates().has(observer.doc.clientID)).toBe(false);
   });
 
-  it('a participant cannot write another table (403) or the event doc (4003)', async () => {
+  it('a participant cannot write another table (403) or the event doc (4403)', async () => {
     const token = await joinTable(server.url, event.joinCode, 't1');
     expect(await upgradeStatus(server.wsBase, `${tableDoc('t2')}?token=${token}`)).toBe(403);
     const onEvent = await openRaw(server.wsBase, eventDoc(), token);
     onEvent.ws.send(updateFrame(mapUpdate('meta', 'phase', 'closed')));
-    expect((await onEvent.closed).code).toBe(4003);
+    expect((await onEvent.closed).code).toBe(4403);
     const stored = await storedDoc(server, eventDoc());
     expect(stored.getMap('meta').get('phase')).toBe('setup');
   });
