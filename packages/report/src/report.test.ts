@@ -226,6 +226,17 @@ describe('the fixture event report', () => {
     }
   });
 
+  it('shows who was in the room: the group × table matrix, the rainbow check and consent counts', () => {
+    const flat = pdfText(pdf, false).replace(/\s+/g, ' ');
+    const consent = snapshot.tables.reduce((n, t) => n + Object.values(t.consentByGroup ?? {}).reduce((a, b) => a + b, 0), 0);
+    expect(flat).toContain(`${consent} people gave consent for their contributions to be used.`);
+    expect(flat).toContain('3 tables lacked at least one of the 4 stakeholder groups present at the event');
+    expect(flat).toContain('Table Cedar lacked: People with lived experience / service users, Carers and family, Voluntary, community and social enterprise sector, Housing');
+    expect(flat).toContain('Table Amber lacked: Voluntary, community and social enterprise sector, Housing');
+    const matrixRow = text.split('\n').find((line) => line.trim().startsWith('Table Amber') && /\d\s*$/.test(line));
+    expect(matrixRow?.trim().split(/\s+/).slice(2)).toEqual(['1', '1', '–', '–', '2']);
+  });
+
   it('never prints a hidden note, its votes, or an attendee name by default', () => {
     expect(text).not.toContain('Zebracrossing');
     for (const name of ATTENDEE_NAMES) expect(text).not.toContain(name.split(' ')[1]);
