@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { addOrganisation, linkOrganisations } from '@tablemap/model';
+import { addOrganisation, linkOrganisations } from './model-helpers.ts';
 import { createEventViaUi, joinAsParticipant, openTableAs } from './helpers.ts';
 
 test('creating an event shows its join code, a QR code per table, and every table live', async ({ page }) => {
@@ -30,7 +30,7 @@ test('creating an event shows its join code, a QR code per table, and every tabl
   await expect(tableOne.getByTestId('link-count')).toHaveText('1', { timeout: 2000 });
   await expect(tableTwo.getByTestId('org-count')).toHaveText('1', { timeout: 2000 });
   await tableOne.getByText('Organisations and links').click();
-  await expect(tableOne.getByText('Northshore Mind → Mersey Council')).toBeVisible();
+  await expect(tableOne.locator('details').getByText('Northshore Mind → Mersey Council')).toBeVisible();
 
   housingTable.destroy();
   carerTable.destroy();

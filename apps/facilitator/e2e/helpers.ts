@@ -70,3 +70,16 @@ export function permanentClose(synced: SyncedDoc): Promise<number> {
     });
   });
 }
+
+/** The read-only projector link, as the dashboard shows it to the facilitator. */
+export async function projectorUrl(page: Page): Promise<string> {
+  await page.getByText('Links for facilitators and the projector').click();
+  const value = await page.getByLabel('Projector and observer link (read-only)').inputValue();
+  expect(value).toContain('/projector#token=');
+  return value;
+}
+
+/** Waits (briefly) for a condition computed in Node, e.g. on a participant's Yjs doc. */
+export async function eventually<T>(read: () => T, expected: T, timeout = 2000): Promise<void> {
+  await expect.poll(read, { timeout, intervals: [25, 50, 100] }).toEqual(expected);
+}
