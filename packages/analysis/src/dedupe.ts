@@ -234,7 +234,9 @@ function pairKey(a: string, b: string): string {
 
 /**
  * Suggests pairs of names that may be the same organisation, best first. Pairs are never merged here.
- * Entries with the same id are never paired with themselves; rejected pairs are left out.
+ * Entries with the same id are never paired with each other, so pass every variant of a merged
+ * organisation under its id to match on any spelling; each pair of ids is suggested once, with its
+ * best evidence. Rejected pairs are left out.
  */
 export function suggestMerges(names: readonly NameEntry[], options: SuggestOptions = {}): MergeSuggestion[] {
   const parsed = v.safeParse(NameEntriesSchema, names);
@@ -279,5 +281,13 @@ export function suggestMerges(names: readonly NameEntry[], options: SuggestOptio
       }
     }
   }
-  return suggestions.sort((x, y) => y.score - x.score || x.names[0].localeCompare(y.names[0]));
+  suggestions.sort((x, y) => y.score - x.score || x.names[0].localeCompare(y.names[0]));
+  // Several entries may share an id (every spelling of one merged organisation): keep the best pair per ids.
+  const best = new Set<string>();
+  return suggestions.filter((suggestion) => {
+    const key = pairKey(suggestion.ids[0], suggestion.ids[1]);
+    if (best.has(key)) return false;
+    best.add(key);
+    return true;
+  });
 }

@@ -1,7 +1,7 @@
 export { normaliseOrganisationName } from './normalise.ts';
 export { suggestMerges } from './dedupe.ts';
 export type { MergeReason, MergeSuggestion, NameEntry, SuggestOptions } from './dedupe.ts';
-export { mentionKey, mergeTableMaps, nameGroupId } from './merge.ts';
+export { aliasesToMerge, mentionKey, mergeTableMaps, nameGroupId, namesForSuggestions } from './merge.ts';
 export type {
   AliasMap,
   LinkAssertion,

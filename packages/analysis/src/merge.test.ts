@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisError } from './errors.ts';
-import { mergeTableMaps, nameGroupId } from './merge.ts';
+import { suggestMerges } from './dedupe.ts';
+import { aliasesToMerge, mergeTableMaps, nameGroupId, namesForSuggestions } from './merge.ts';
 import { link, org, table } from './testing.ts';
 
 const mind = nameGroupId('Northshore Mind');
@@ -111,5 +112,27 @@ describe('mergeTableMaps: links and provenance', () => {
     const map = mergeTableMaps([broken]);
     expect(map.links).toEqual([]);
     expect(map.problems[0]).toMatchObject({ kind: 'link-to-unknown-organisation' });
+  });
+});
+
+describe('the confirm-a-suggestion workflow', () => {
+  it('suggests on every spelling of a merged organisation, then merges through alias entries', () => {
+    const tables = [
+      table('t1', [org('a', 'Northshore Primary Care Network', 'primary_care')]),
+      table('t2', [org('b', 'NORTHSHORE PRIMARY CARE NETWORK', 'primary_care'), org('c', 'North Shore PCN', 'primary_care')]),
+      table('t3', [org('d', 'Riverside Housing', 'housing')]),
+    ];
+    const before = mergeTableMaps(tables);
+    const pcn = nameGroupId('Northshore Primary Care Network');
+    const suggestions = suggestMerges(namesForSuggestions(before));
+    // One suggestion per pair of merged organisations, however many spellings each has.
+    expect(suggestions).toEqual([expect.objectContaining({ ids: [pcn, nameGroupId('North Shore PCN')], reason: 'abbreviation' })]);
+    const aliases = aliasesToMerge(before, [nameGroupId('North Shore PCN')], pcn);
+    expect(aliases).toEqual({ 't2:c': pcn });
+    const after = mergeTableMaps(tables, aliases);
+    expect(after.organisations.map((o) => o.id).sort()).toEqual([pcn, nameGroupId('Riverside Housing')].sort());
+    expect(after.organisations.find((o) => o.id === pcn)!.mentions).toHaveLength(3);
+    // The table inputs are untouched.
+    expect(tables[1]!.organisations[1]!.name).toBe('North Shore PCN');
   });
 });

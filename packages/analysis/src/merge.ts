@@ -259,3 +259,21 @@ export function mergeTableMaps(
     problems,
   };
 }
+
+/**
+ * The alias entries that confirm a merge: every mention of the organisations `ids` is pointed at
+ * `intoId`. Add them to the stored alias map; the table docs stay untouched.
+ */
+export function aliasesToMerge(map: MergedMap, ids: readonly string[], intoId: string): AliasMap {
+  const aliases: AliasMap = {};
+  for (const org of map.organisations) {
+    if (!ids.includes(org.id)) continue;
+    for (const mention of org.mentions) aliases[mentionKey(mention.tableId, mention.organisationId)] = intoId;
+  }
+  return aliases;
+}
+
+/** Every spelling of every merged organisation, under its merged id: the input suggestMerges wants. */
+export function namesForSuggestions(map: MergedMap): { id: string; name: string }[] {
+  return map.organisations.flatMap((org) => org.variants.map((name) => ({ id: org.id, name })));
+}
