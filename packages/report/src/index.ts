@@ -1,4 +1,5 @@
 export { buildReportDefinition, renderReport } from './report.ts';
+export type { RenderOptions } from './pdf.ts';
 export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';
 export { renderMapSvg, layoutOrganisations, escapeXml, sectorColour } from './map-svg.ts';
 export type { MapInput, MapLink, MapOrganisation, MapSector, MapSvgOptions } from './map-svg.ts';

@@ -13,8 +13,18 @@ function configurePdfmake(): void {
   configured = true;
 }
 
-export async function renderPdf(definition: TDocumentDefinitions): Promise<Uint8Array> {
+export interface RenderOptions {
+  /** Called with the share of pages drawn so far (0–1), for a progress bar on large events. */
+  onProgress?: (fraction: number) => void;
+}
+
+export async function renderPdf(definition: TDocumentDefinitions, options: RenderOptions = {}): Promise<Uint8Array> {
   configurePdfmake();
-  const buffer = await pdfmake.createPdf(definition).getBuffer();
+  // pdfmake keeps one global progress callback but reads it inside createPdf, which is synchronous,
+  // so setting and clearing it around the call gives each render its own callback.
+  pdfmake.setProgressCallback(options.onProgress ?? (() => {}));
+  const document = pdfmake.createPdf(definition);
+  pdfmake.setProgressCallback(() => {});
+  const buffer = await document.getBuffer();
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -248,6 +248,14 @@ describe('the fixture event report', () => {
     expect(withNames).not.toContain('Zebracrossing');
   });
 
+  it('reports rendering progress up to completion', async () => {
+    const seen: number[] = [];
+    await renderReport(snapshot, { sections: ['themes', 'table-appendix'] }, { onProgress: (fraction) => seen.push(fraction) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+    expect(seen.at(-1)).toBe(1);
+  });
+
   it('sets PDF metadata and language', () => {
     const info = pdfInfo(pdf);
     expect(info.Title).toBe('Leeds Learning Exchange');

@@ -2,7 +2,7 @@ import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { buildContext, type ReportContext } from './context.ts';
 import { parseReportInput } from './errors.ts';
 import { validateLogo, type ValidLogo } from './logo.ts';
-import { renderPdf } from './pdf.ts';
+import { renderPdf, type RenderOptions } from './pdf.ts';
 import {
   SECTION_TITLES,
   atAGlanceSection,
@@ -61,11 +61,12 @@ export function buildReportDefinition(snapshot: ReportSnapshot, options: ReportO
     content.push(...BUILDERS[section](ctx));
   }
 
-  const title = ctx.t(validSnapshot.event.title);
+  // Metadata is Unicode text read by viewers and screen readers, not drawn with Roboto: keep it whole.
+  const title = validSnapshot.event.title;
   return {
     info: {
       title,
-      author: validOptions.author.trim() ? ctx.t(validOptions.author) : 'Tablemap',
+      author: validOptions.author.trim() || 'Tablemap',
       subject: `Post-event report: ${title}`,
       keywords: 'learning exchange, ecosystem mapping, mental health',
       creator: 'Tablemap',
@@ -81,6 +82,10 @@ export function buildReportDefinition(snapshot: ReportSnapshot, options: ReportO
   };
 }
 
-export async function renderReport(snapshot: ReportSnapshot, options: ReportOptions = {}): Promise<Uint8Array> {
-  return renderPdf(buildReportDefinition(snapshot, options));
+export async function renderReport(
+  snapshot: ReportSnapshot,
+  options: ReportOptions = {},
+  render: RenderOptions = {},
+): Promise<Uint8Array> {
+  return renderPdf(buildReportDefinition(snapshot, options), render);
 }

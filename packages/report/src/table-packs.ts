@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { parseReportInput } from './errors.ts';
 import { printable } from './fonts.ts';
-import { renderPdf } from './pdf.ts';
+import { renderPdf, type RenderOptions } from './pdf.ts';
 import { REPORT_STYLES } from './styles.ts';
 import { TablePacksInputSchema, TablePacksOptionsSchema, type TablePacksInput, type TablePacksOptions } from './types.ts';
 
@@ -69,7 +69,7 @@ export function buildTablePacksDefinition(input: TablePacksInput, options: Table
         });
 
   return {
-    info: { title: `Table packs: ${printable(valid.event.title)}`, author: 'Tablemap', subject: 'Printable table packs', creator: 'Tablemap' },
+    info: { title: `Table packs: ${valid.event.title}`, author: 'Tablemap', subject: 'Printable table packs', creator: 'Tablemap' },
     language: 'en-GB',
     displayTitle: true,
     pageSize: 'A4',
@@ -80,6 +80,10 @@ export function buildTablePacksDefinition(input: TablePacksInput, options: Table
   };
 }
 
-export async function renderTablePacks(input: TablePacksInput, options: TablePacksOptions = {}): Promise<Uint8Array> {
-  return renderPdf(buildTablePacksDefinition(input, options));
+export async function renderTablePacks(
+  input: TablePacksInput,
+  options: TablePacksOptions = {},
+  render: RenderOptions = {},
+): Promise<Uint8Array> {
+  return renderPdf(buildTablePacksDefinition(input, options), render);
 }
