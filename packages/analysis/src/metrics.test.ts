@@ -135,6 +135,15 @@ describe('analyseEcosystem on edge cases', () => {
     expect(analysis.eiIndex.vcse).toBe(1);
   });
 
+  it('ignores a link to an organisation the map does not list instead of inventing one', () => {
+    const map = mergeTableMaps([table('t', [org('a', 'A', 'vcse'), org('b', 'B', 'housing')], [link('1', 'a', 'b')])]);
+    const tampered = { ...map, links: [...map.links, { ...map.links[0]!, id: 'x', target: 'name:ghost' }] };
+    const analysis = analyseEcosystem(tampered, SECTORS);
+    expect(analysis.organisations).toHaveLength(2);
+    expect(analysis.density).toBe(1);
+    expect(analysis.tieMatrix.counts[0]![2]).toBe(1);
+  });
+
   it('appends a sector the tables used that the event list lacks', () => {
     const analysis = analyseEcosystem(mergeTableMaps([table('t', [org('a', 'A', 'faith_community')])]), SECTORS);
     expect(analysis.tieMatrix.sectors.at(-1)).toBe('faith_community');

@@ -69,7 +69,8 @@ function buildGraphs(map: MergedMap): { ties: UndirectedGraph; directed: Directe
     directed.addNode(org.id);
   }
   for (const link of map.links) {
-    if (link.status !== 'existing') continue;
+    // A hand-edited map may name an organisation it does not list; graphology would invent a node.
+    if (link.status !== 'existing' || !ties.hasNode(link.source) || !ties.hasNode(link.target)) continue;
     ties.mergeEdge(link.source, link.target);
     directed.mergeEdge(link.source, link.target);
     if (link.mutual) directed.mergeEdge(link.target, link.source);
