@@ -38,6 +38,19 @@ describe('renderMapSvg', () => {
     expect(placed.get('org2')).toEqual({ x: 250, y: 400 });
   });
 
+  it('places organisations without a stored position among the stored ones', () => {
+    const input = ring(6);
+    input.positions = { org0: { x: 1000, y: 1000 }, org1: { x: 1600, y: 1000 }, org2: { x: 1300, y: 1500 } };
+    const placed = layoutOrganisations(input);
+    for (const id of ['org3', 'org4', 'org5']) {
+      const p = placed.get(id)!;
+      expect(p.x).toBeGreaterThan(500);
+      expect(p.x).toBeLessThan(2100);
+      expect(p.y).toBeGreaterThan(500);
+      expect(p.y).toBeLessThan(2000);
+    }
+  });
+
   it('colours nodes by sector and lists only the sectors used in the legend', () => {
     const svg = renderMapSvg(ring(8), { width: 600, height: 400 });
     // Long labels are shortened in the legend, so compare their first 20 characters.

@@ -74,10 +74,17 @@ export function layoutOrganisations(input: MapInput): Map<string, Point> {
   const ordered = [...input.organisations].sort(
     (a, b) => a.sector.localeCompare(b.sector) || a.id.localeCompare(b.id),
   );
+  // The layout works in a frame centred on the stored positions and scaled to their spread,
+  // so new organisations land among stored ones whatever coordinate space the map editor used.
+  const stored = [...fixed].map((id) => input.positions?.[id] as Point);
+  const frame = layoutFrame(stored);
   ordered.forEach((organisation, index) => {
-    const stored = input.positions?.[organisation.id];
+    const position = input.positions?.[organisation.id];
     const angle = (2 * Math.PI * index) / Math.max(1, ordered.length);
-    points.set(organisation.id, stored ? { ...stored } : { x: 100 * Math.cos(angle), y: 100 * Math.sin(angle) });
+    points.set(
+      organisation.id,
+      position ? { ...position } : { x: frame.cx + 100 * frame.scale * Math.cos(angle), y: frame.cy + 100 * frame.scale * Math.sin(angle) },
+    );
   });
   if (fixed.size === ids.length || ids.length < 2) return points;
 
@@ -89,8 +96,8 @@ export function layoutOrganisations(input: MapInput): Map<string, Point> {
   const isFixed = new Uint8Array(n);
   ids.forEach((id, i) => {
     const p = points.get(id) as Point;
-    xs[i] = p.x;
-    ys[i] = p.y;
+    xs[i] = (p.x - frame.cx) / frame.scale;
+    ys[i] = (p.y - frame.cy) / frame.scale;
     isFixed[i] = fixed.has(id) ? 1 : 0;
   });
   const edges = input.links
@@ -143,8 +150,23 @@ export function layoutOrganisations(input: MapInput): Map<string, Point> {
       ys[i] = (ys[i] as number) + sy * move;
     }
   }
-  ids.forEach((id, i) => points.set(id, { x: xs[i] as number, y: ys[i] as number }));
+  ids.forEach((id, i) => {
+    if (!isFixed[i]) points.set(id, { x: frame.cx + (xs[i] as number) * frame.scale, y: frame.cy + (ys[i] as number) * frame.scale });
+  });
   return points;
+}
+
+/** Centre and scale (relative to a 200-unit layout) of the stored positions; the origin if none. */
+function layoutFrame(stored: Point[]): { cx: number; cy: number; scale: number } {
+  if (stored.length === 0) return { cx: 0, cy: 0, scale: 1 };
+  const xs = stored.map((p) => p.x);
+  const ys = stored.map((p) => p.y);
+  const span = Math.max(Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys));
+  return {
+    cx: (Math.max(...xs) + Math.min(...xs)) / 2,
+    cy: (Math.max(...ys) + Math.min(...ys)) / 2,
+    scale: span > 0 ? span / 200 : 1,
+  };
 }
 
 const fmt = (value: number) => (Math.round(value * 10) / 10).toString();
