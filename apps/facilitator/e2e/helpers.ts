@@ -83,3 +83,17 @@ export async function projectorUrl(page: Page): Promise<string> {
 export async function eventually<T>(read: () => T, expected: T, timeout = 2000): Promise<void> {
   await expect.poll(read, { timeout, intervals: [25, 50, 100] }).toEqual(expected);
 }
+
+/** The facilitator token this browser stored for the event (as a second facilitator's device would hold it). */
+export async function storedFacilitatorToken(page: Page, eventId: string): Promise<string> {
+  const token = await page.evaluate((id) => {
+    const events = JSON.parse(localStorage.getItem('tablemap:facilitator:events') ?? '[]') as { eventId: string; facilitatorToken: string }[];
+    return events.find((event) => event.eventId === id)?.facilitatorToken ?? '';
+  }, eventId);
+  expect(token).not.toBe('');
+  return token;
+}
+
+export function openAsFacilitator(token: string, docName: string): SyncedDoc {
+  return openDoc({ serverUrl: BASE, docName, token, WebSocketPolyfill: WebSocket, disableBroadcastChannel: true });
+}

@@ -1,5 +1,7 @@
+import { observeRoster, readRoster, type RosterSnapshot } from '@tablemap/roster';
 import {
   eventDocName,
+  rosterDocName,
   observeEvent,
   observeTable,
   readTable,
@@ -24,6 +26,8 @@ export interface LiveEventOptions {
   serverUrl: string;
   /** Which table docs to keep open: all of them (dashboard), some (projector), or none. */
   watchTables: (event: EventSnapshot) => string[];
+  /** Facilitators also open the roster doc (names and seating); nobody else can. */
+  withRoster?: boolean;
 }
 
 /**
@@ -37,6 +41,8 @@ export class LiveEvent {
   /** Add to Date.now() to get the server's time. */
   clockOffset = $state(0);
   clockKnown = $state(false);
+  roster = $state.raw<RosterSnapshot | null>(null);
+  readonly rosterDoc: SyncedDoc | null = null;
 
   readonly eventId: string;
   readonly eventDoc: SyncedDoc;
@@ -59,6 +65,20 @@ export class LiveEvent {
         this.syncTableDocs(snapshot);
       }),
     );
+    if (options.withRoster) {
+      const rosterDoc = openDoc({ serverUrl: options.serverUrl, docName: rosterDocName(options.eventId), token: options.token });
+      rosterDoc.awareness.setLocalState(null);
+      this.rosterDoc = rosterDoc;
+      let synced = false;
+      const stopRoster = observeRoster(rosterDoc.doc, (snapshot) => {
+        if (synced) this.roster = snapshot;
+      });
+      void rosterDoc.ready.then(() => {
+        synced = true;
+        this.roster = readRoster(rosterDoc.doc);
+      });
+      this.stops.push(stopRoster, () => rosterDoc.destroy());
+    }
     void this.measureClock();
     this.clockTimer = setInterval(() => void this.measureClock(), 60_000);
   }
@@ -147,3 +167,4 @@ export class LiveEvent {
     this.eventDoc.destroy();
   }
 }
+

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { readEvent } from './model-helpers.ts';
+import { createEventViaUi, eventually, joinAsParticipant } from './helpers.ts';
+
+test('event setup saves live to the event doc that phones read', async ({ page }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, 'Setup test', 2);
+  const phone = await joinAsParticipant(joinCode, 't1', 'carer');
+  const eventDoc = phone.open(`event/${eventId}`);
+  await eventDoc.ready;
+
+  await page.getByRole('link', { name: 'Event setup' }).click();
+  await page.getByLabel('Title').fill('Sefton learning exchange');
+  await page.getByLabel('Venue').fill('Bootle Town Hall');
+  await page.getByLabel('Date', { exact: true }).fill('14 March 2027');
+  await eventually(() => {
+    const event = readEvent(eventDoc.doc);
+    return [event.title, event.venue, event.date];
+  }, ['Sefton learning exchange', 'Bootle Town Hall', '14 March 2027']);
+
+  await page.getByLabel('Votes per participant').fill('5');
+  await page.getByLabel('Votes per participant').press('Tab');
+  await eventually(() => readEvent(eventDoc.doc).votesPerParticipant, 5);
+
+  await page.getByLabel('New prompt').fill('Digital exclusion');
+  await page.getByLabel('Minutes', { exact: true }).fill('15');
+  await page.getByRole('button', { name: 'Add prompt' }).click();
+  await eventually(() => readEvent(eventDoc.doc).prompts.map((prompt) => `${prompt.text}/${prompt.durationMinutes}`).at(-1), 'Digital exclusion/15');
+  await page.getByRole('button', { name: 'Move prompt 4 up' }).click();
+  await eventually(() => readEvent(eventDoc.doc).prompts.map((prompt) => prompt.text)[2], 'Digital exclusion');
+
+  await page.getByLabel('New group').fill('Faith leaders');
+  await page.getByRole('button', { name: 'Add group' }).click();
+  await eventually(() => readEvent(eventDoc.doc).groups.at(-1), { id: 'faith_leaders', label: 'Faith leaders' });
+  eventDoc.destroy();
+});
+
+test('tables can be added and renamed, and duplicate names are refused', async ({ page }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, 'Tables test', 2);
+  const phone = await joinAsParticipant(joinCode, 't1', 'carer');
+  const eventDoc = phone.open(`event/${eventId}`);
+  await eventDoc.ready;
+  await page.getByRole('link', { name: 'Event setup' }).click();
+
+  await page.getByLabel('Name of table 1').fill('River');
+  await page.getByLabel('Name of table 1').press('Enter');
+  await eventually(() => readEvent(eventDoc.doc).tables.map((table) => table.name), ['River', 'Table 2']);
+
+  await page.getByLabel('Name of table 2').fill('river ');
+  await page.getByLabel('Name of table 2').press('Enter');
+  await expect(page.getByRole('alert')).toContainText('There is already a table called');
+  await expect(page.getByLabel('Name of table 2')).toHaveAttribute('aria-invalid', 'true');
+
+  await page.getByLabel('New table name').fill('RIVER');
+  await page.getByRole('button', { name: 'Add table' }).click();
+  await expect(page.getByRole('alert').getByText('There is already a table called "RIVER"', { exact: true })).toBeVisible();
+  expect(readEvent(eventDoc.doc).tables.map((table) => table.name)).toEqual(['River', 'Table 2']);
+
+  await page.getByLabel('New table name').fill('Harbour');
+  await page.getByRole('button', { name: 'Add table' }).click();
+  await eventually(() => readEvent(eventDoc.doc).tables.map((table) => table.name), ['River', 'Table 2', 'Harbour']);
+
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('article', { name: 'Harbour' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'QR code to join Harbour' })).toBeVisible();
+  eventDoc.destroy();
+});
