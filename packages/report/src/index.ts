@@ -1,4 +1,6 @@
 export { buildReportDefinition, renderReport } from './report.ts';
+export { reportSnapshotFromModel } from './from-model.ts';
+export type { ModelReportSources } from './from-model.ts';
 export type { RenderOptions } from './pdf.ts';
 export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';
 export { renderMapSvg, layoutOrganisations, escapeXml, sectorColour } from './map-svg.ts';

@@ -1,0 +1,83 @@
+import { noteRef, type EventSnapshot, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
+import type { DirectoryRow, ReportAnalysis, ReportSnapshot, ReportTable } from './types.ts';
+
+export interface ModelReportSources {
+  event: EventSnapshot;
+  /** `readTable` of each table doc, keyed by table id. Tables without a doc print as empty. */
+  tables: Readonly<Record<string, TableSnapshot>>;
+  synthesis?: SynthesisSnapshot;
+  analysis?: ReportAnalysis;
+  attendees?: { name: string; group: string; tableId?: string | null }[];
+  directory?: DirectoryRow[];
+}
+
+/**
+ * Turns what the model reads back from the Yjs docs into a ReportSnapshot. Notes are renamed to
+ * their synthesis references (`<tableId>/<noteId>`), so note ids never clash across tables and
+ * hidden notes, theme membership and quotes match exactly.
+ */
+export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnapshot {
+  const { event, synthesis } = sources;
+  const tables: ReportTable[] = event.tables.map((entry) => {
+    const table = sources.tables[entry.id];
+    const ref = (noteId: string) => noteRef(entry.id, noteId);
+    return {
+      id: entry.id,
+      name: entry.name,
+      organisations: table?.organisations ?? [],
+      links: table?.links ?? [],
+      // Only the fields a report may print: the anonymous author id is dropped here.
+      notes: (table?.notes ?? []).map((note) => ({ id: ref(note.id), text: note.text, kind: note.kind, promptId: note.promptId ?? null, group: note.group })),
+      positions: table?.positions ?? {},
+      consentByGroup: table?.consentByGroup ?? {},
+      votes: Object.fromEntries(Object.entries(table?.votes ?? {}).map(([noteId, tally]) => [ref(noteId), { total: tally.total, byGroup: tally.byGroup }])),
+    };
+  });
+
+  const hidden = new Set(synthesis?.hiddenNoteRefs ?? []);
+  const noteText = new Map(tables.flatMap((table) => table.notes.map((note) => [note.id, note.text] as const)));
+  const flagged = (flag: 'gap' | 'keyMessage') =>
+    Object.entries(synthesis?.noteFlags ?? {})
+      .filter(([ref, flags]) => flags[flag] && !hidden.has(ref) && noteText.has(ref))
+      .map(([ref]) => noteText.get(ref) as string);
+
+  const themes = (synthesis?.themes ?? []).map((theme) => {
+    const byGroup: Record<string, number> = {};
+    let total = 0;
+    for (const table of Object.values(sources.tables)) {
+      const tally = table.themeVotes?.[theme.id];
+      if (!tally) continue;
+      total += tally.total;
+      for (const [group, n] of Object.entries(tally.byGroup)) byGroup[group] = (byGroup[group] ?? 0) + n;
+    }
+    return {
+      id: theme.id,
+      title: theme.title,
+      description: theme.description,
+      noteIds: Object.entries(synthesis?.noteThemes ?? {}).filter(([, themeId]) => themeId === theme.id).map(([ref]) => ref),
+      quoteNoteIds: theme.quoteNoteRefs,
+      isGap: theme.isGap,
+      isKeyMessage: theme.isKeyMessage,
+      nextSteps: theme.nextSteps.map((step) => ({ action: step.action, ownerSector: step.ownerSector ?? '', timescale: step.timescale })),
+      votes: { total, byGroup },
+    };
+  });
+
+  return {
+    event: {
+      title: event.title,
+      date: event.date,
+      venue: event.venue,
+      description: event.description,
+      groups: event.groups,
+      sectors: event.sectors,
+      prompts: event.prompts.map((prompt) => ({ id: prompt.id, text: prompt.text, order: prompt.order })),
+      tables: event.tables.map((table) => ({ id: table.id, name: table.name, order: table.order })),
+    },
+    tables,
+    synthesis: { themes, hiddenNoteIds: [...hidden], gaps: flagged('gap'), keyMessages: flagged('keyMessage') },
+    ...(sources.analysis ? { analysis: sources.analysis } : {}),
+    ...(sources.attendees ? { attendees: sources.attendees } : {}),
+    ...(sources.directory ? { directory: sources.directory } : {}),
+  };
+}
