@@ -36,10 +36,21 @@ function robotoHasGlyph(codePoint: number): boolean {
   return known;
 }
 
-// Joiners and variation selectors belong to the unsupported run around them (e.g. inside an emoji).
-const INVISIBLE = /[\u200c\u200d\ufe0e\ufe0f\u{1f3fb}-\u{1f3ff}]/u;
-// Control characters other than tab and newline would otherwise render as garbage.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/u;
+/** Joiners, variation selectors and skin-tone modifiers belong to the unsupported run around them (e.g. inside an emoji). */
+function isInvisibleModifier(codePoint: number): boolean {
+  return (
+    codePoint === 0x200c ||
+    codePoint === 0x200d ||
+    codePoint === 0xfe0e ||
+    codePoint === 0xfe0f ||
+    (codePoint >= 0x1f3fb && codePoint <= 0x1f3ff)
+  );
+}
+
+/** Control characters other than tab and newline would otherwise render as garbage. */
+function isControl(codePoint: number): boolean {
+  return (codePoint < 0x20 && codePoint !== 0x09 && codePoint !== 0x0a) || codePoint === 0x7f;
+}
 
 /**
  * Makes text safe for the report's font: every run of characters Roboto lacks becomes one
@@ -50,9 +61,9 @@ export function printable(text: string): string {
   let out = '';
   let inUnsupportedRun = false;
   for (const char of text) {
-    if (CONTROL.test(char)) continue;
     const codePoint = char.codePointAt(0) ?? 0;
-    const drawable = char === '\n' || char === '\t' || (!INVISIBLE.test(char) && robotoHasGlyph(codePoint));
+    if (isControl(codePoint)) continue;
+    const drawable = char === '\n' || char === '\t' || (!isInvisibleModifier(codePoint) && robotoHasGlyph(codePoint));
     if (drawable) {
       out += char;
       inUnsupportedRun = false;

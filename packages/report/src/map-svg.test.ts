@@ -20,6 +20,10 @@ describe('renderMapSvg', () => {
     expect(svg).toContain('&lt;script&gt;x&lt;/script&gt;&quot;T&quot;&amp;J&apos;s');
   });
 
+  it('drops characters XML cannot hold, which would otherwise make the SVG unreadable', () => {
+    expect(escapeXml('Bell\u0007 Hub\ud800 \u{1f600}')).toBe('Bell Hub \u{1f600}');
+  });
+
   it('lays organisations out deterministically, spread apart, when no positions are stored', () => {
     const input = ring(30);
     const first = layoutOrganisations(input);

@@ -52,8 +52,14 @@ export function sectorColour(sectors: readonly MapSector[], sectorId: string): s
 
 /** Escapes text for XML and drops characters XML 1.0 forbids (they would make the SVG unparsable). */
 export function escapeXml(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+  let allowed = '';
+  for (const char of text) {
+    const codePoint = char.codePointAt(0) ?? 0;
+    const isLoneSurrogate = codePoint >= 0xd800 && codePoint <= 0xdfff;
+    const isForbiddenControl = codePoint < 0x20 && codePoint !== 0x09 && codePoint !== 0x0a && codePoint !== 0x0d;
+    if (!isLoneSurrogate && !isForbiddenControl && codePoint !== 0xfffe && codePoint !== 0xffff) allowed += char;
+  }
+  return allowed
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
