@@ -32,6 +32,12 @@ export interface Limits {
   compactAfterUpdates: number;
   /** A doc with no connections for this long is unloaded from memory. */
   idleUnloadMs: number;
+  /** Bytes of changes a doc may hold whose dependencies never arrived; beyond it the sender is closed (4400). */
+  maxPendingUpdateBytes: number;
+  /** Open TCP connections of any kind (HTTP, sockets still handshaking, sync sockets). */
+  maxHttpConnections: number;
+  /** A connection that has not sent complete request headers by then is dropped. */
+  headersTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -52,6 +58,9 @@ export const DEFAULT_LIMITS: Limits = {
   unknownCodeRefillPerSecond: 5,
   compactAfterUpdates: 500,
   idleUnloadMs: 30_000,
+  maxPendingUpdateBytes: 256 * 1024,
+  maxHttpConnections: 4000,
+  headersTimeoutMs: 10_000,
 };
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {

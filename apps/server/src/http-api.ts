@@ -27,6 +27,7 @@ import type { EventIndex, EventRecord } from './storage/doc-store.ts';
 import type { DocRegistry } from './sync/doc-registry.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
+import { handleRevoke, type RevokeDeps } from './revocation.ts';
 
 export interface ApiOptions {
   signer: TokenSigner;
@@ -35,6 +36,8 @@ export interface ApiOptions {
   limits: Limits;
   logger: Logger;
   organiserKey?: string | undefined;
+  /** Revocation (src/revocation.ts); without it the revoke route answers 404. */
+  revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
 }
 
 const CreateEventSchema = v.object({
@@ -85,6 +88,7 @@ export class HttpApi {
       { pattern: /^\/api\/join$/, methods: { POST: (req, res) => this.join(req, res) } },
       { pattern: /^\/api\/join\/([^/]+)$/, methods: { GET: (req, res, params) => this.lookup(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/scribe$/, methods: { POST: (req, res, params) => this.scribe(req, res, params) } },
+      { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
     ];
   }
 
@@ -225,6 +229,12 @@ export class HttpApi {
     const participantId = newId();
     const token = await this.options.signer.sign({ eventId, role: 'participant', tableId: table.id, group: group.id, participantId });
     sendJson(res, 200, { token, eventId, tableId: table.id, participantId, group: group.id });
+  }
+
+  private async revoke(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
+    const { revoke, signer, limits, logger } = this.options;
+    if (!revoke) throw new HttpError(404, 'not_found', 'There is no such API address');
+    await handleRevoke({ ...revoke, signer, maxBodyBytes: limits.maxBodyBytes, logger }, req, res, params[0] ?? '');
   }
 
   private async scribe(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {

@@ -11,6 +11,7 @@ import { HttpError, sendError, sendJson } from './http-util.ts';
 import { createLogger, safeUrl, type Logger } from './logger.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 import { SqliteStore } from './storage/sqlite-store.ts';
+import type { DocStore } from './storage/doc-store.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 
@@ -36,6 +37,10 @@ export interface ServerOptions {
   logger?: Logger;
   logLevel?: string;
   logDestination?: DestinationStream;
+  /** Wraps the SQLite store the docs use (tests: a slow or failing disk). `server.store` stays the raw store. */
+  wrapStore?: (store: SqliteStore) => DocStore;
+  /** SQLite busy timeout (ms) for writes while another process holds a lock. */
+  busyTimeoutMs?: number;
 }
 
 export interface TablemapServer {
@@ -55,10 +60,19 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   await mkdir(options.dataDir, { recursive: true });
   const signer = new TokenSigner(await loadOrCreateSecret(options.dataDir));
-  const store = new SqliteStore(join(options.dataDir, 'tablemap.sqlite'));
-  const registry = new DocRegistry({ store, logger, compactAfterUpdates: limits.compactAfterUpdates, idleUnloadMs: limits.idleUnloadMs });
-  const sync = new SyncServer({ signer, registry, limits, logger });
-  const api = new HttpApi({ signer, registry, events: store, limits, logger, organiserKey: options.organiserKey });
+  const store = new SqliteStore(join(options.dataDir, 'tablemap.sqlite'), { busyTimeoutMs: options.busyTimeoutMs });
+  const docStore = options.wrapStore ? options.wrapStore(store) : store;
+  const registry = new DocRegistry({ store: docStore, logger, compactAfterUpdates: limits.compactAfterUpdates, idleUnloadMs: limits.idleUnloadMs });
+  const sync = new SyncServer({ signer, registry, limits, logger, revocations: store });
+  const api = new HttpApi({
+    signer,
+    registry,
+    events: store,
+    limits,
+    logger,
+    organiserKey: options.organiserKey,
+    revoke: { revocations: store, closeHolder: (eventId, participantId) => sync.closeHolder(eventId, participantId) },
+  });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
 
@@ -76,7 +90,18 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     }
   };
 
-  const http = createHttpServer({ requestTimeout: 30_000, headersTimeout: 10_000, maxHeaderSize: 16 * 1024 }, onRequest);
+  const http = createHttpServer(
+    {
+      requestTimeout: 30_000,
+      headersTimeout: limits.headersTimeoutMs,
+      // How often Node looks for connections that never finished their headers (silent sockets).
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 2))),
+      maxHeaderSize: 16 * 1024,
+    },
+    onRequest,
+  );
+  // A cap on open TCP connections of any kind, so a flood of silent sockets cannot exhaust file handles.
+  http.maxConnections = limits.maxHttpConnections;
   http.on('upgrade', (req, socket, head) => {
     if (pathOf(req.url).startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
     else socket.destroy();

@@ -1,11 +1,13 @@
 /** Helpers shared by the server's tests: real servers on temp dirs, real WebSocket clients. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import { SignJWT } from 'jose';
 import { WebsocketProvider } from 'y-websocket';
 import { createLogger, createServer, type Limits, type ServerOptions, type TablemapServer } from './index.ts';
 
@@ -192,4 +194,62 @@ export async function storedDoc(server: TablemapServer, name: string): Promise<Y
   const doc = new Y.Doc();
   for (const update of stored.updates) Y.applyUpdate(doc, update);
   return doc;
+}
+
+/** `[messageAwareness, update]` announcing one client id with a JSON state. */
+export function presenceFrame(clientId: number, state: unknown, clock = 1): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, clientId);
+  encoding.writeVarUint(inner, clock);
+  encoding.writeVarString(inner, JSON.stringify(state));
+  const outer = encoding.createEncoder();
+  encoding.writeVarUint(outer, 1);
+  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(outer);
+}
+
+/** `[messageSync, syncStep1, stateVector]`: asks the server for everything after `stateVector`. */
+export function step1Frame(stateVector: Uint8Array = Y.encodeStateVector(new Y.Doc())): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint(encoder, 0);
+  encoding.writeVarUint8Array(encoder, stateVector);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Applies every sync-step-2 and update frame a raw client received to a fresh doc: what it could read. */
+export function docFromFrames(frames: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const frame of frames) {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== 0) continue;
+    const subtype = decoding.readVarUint(decoder);
+    if (subtype === 1 || subtype === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder));
+  }
+  return doc;
+}
+
+/** Awareness client ids carried by the awareness frames a raw client received. */
+export function presenceIdsIn(frames: Uint8Array[]): Set<number> {
+  const ids = new Set<number>();
+  for (const frame of frames) {
+    const decoder = decoding.createDecoder(frame);
+    if (decoding.readVarUint(decoder) !== 1) continue;
+    const inner = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+    const count = decoding.readVarUint(inner);
+    for (let index = 0; index < count; index++) {
+      const id = decoding.readVarUint(inner);
+      decoding.readVarUint(inner);
+      const state = decoding.readVarString(inner);
+      if (state !== 'null') ids.add(id);
+    }
+  }
+  return ids;
+}
+
+/** Signs claims with the server's own key (read from DATA_DIR), e.g. to make an already expired token. */
+export async function signWithServerKey(dataDir: string, claims: Record<string, unknown>, expiresAtSeconds: number): Promise<string> {
+  const secret = Buffer.from((await readFile(join(dataDir, 'secret.key'), 'utf8')).trim(), 'hex');
+  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresAtSeconds).sign(secret);
 }

@@ -38,6 +38,12 @@ export interface EventIndex {
   findById(eventId: string): Promise<EventRecord | null>;
 }
 
+/** Revoked token holders, per event (participantId). Kept on disk so a restart does not let them back in. */
+export interface RevocationList {
+  revoke(eventId: string, participantId: string): Promise<void>;
+  isRevoked(eventId: string, participantId: string): Promise<boolean>;
+}
+
 export class StorageError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

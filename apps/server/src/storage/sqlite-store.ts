@@ -1,5 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { StorageError, type DocStore, type EventIndex, type EventRecord, type StoredDoc } from './doc-store.ts';
+import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
 interface PendingAppend {
   name: string;
@@ -28,22 +28,37 @@ CREATE TABLE IF NOT EXISTS events (
   title TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS revocations (
+  event_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  revoked_at INTEGER NOT NULL,
+  PRIMARY KEY (event_id, participant_id)
+);
 `;
+
+export interface SqliteStoreOptions {
+  /**
+   * How long a write waits for another process's lock before failing (clients then get 1013 and retry).
+   * node:sqlite waits synchronously, so this is kept short: a long wait would stall every other doc.
+   */
+  busyTimeoutMs?: number;
+}
 
 /**
  * SQLite (node:sqlite, WAL, synchronous=FULL) store. Appends made within one tick are committed
  * together (group commit); each append's promise resolves only after its COMMIT returned.
  */
-export class SqliteStore implements DocStore, EventIndex {
+export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private readonly db: DatabaseSync;
   private readonly statements: Record<string, StatementSync>;
   private queue: PendingAppend[] = [];
   private flushScheduled: Promise<void> | null = null;
   private closed = false;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new DatabaseSync(path);
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 2000; PRAGMA foreign_keys = ON;');
+    const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
+    this.db.exec(`PRAGMA busy_timeout = ${busyTimeout}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`);
     this.db.exec(SCHEMA);
     this.statements = {
       snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
@@ -57,6 +72,8 @@ export class SqliteStore implements DocStore, EventIndex {
       insertEvent: this.db.prepare('INSERT INTO events (event_id, join_code, title, created_at) VALUES (?, ?, ?, ?)'),
       eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
       eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
+      insertRevocation: this.db.prepare('INSERT OR IGNORE INTO revocations (event_id, participant_id, revoked_at) VALUES (?, ?, ?)'),
+      revocation: this.db.prepare('SELECT 1 AS revoked FROM revocations WHERE event_id = ? AND participant_id = ?'),
     };
   }
 
@@ -86,7 +103,7 @@ export class SqliteStore implements DocStore, EventIndex {
       }
       return { updates, logLength: rows.length, bytes, lastSeq };
     } catch (error) {
-      throw new StorageError(`Could not load ${name}`, { cause: error });
+      throw new StorageError(`Could not load ${name}: ${reasonOf(error)}`, { cause: error });
     }
   }
 
@@ -122,7 +139,7 @@ export class SqliteStore implements DocStore, EventIndex {
       } catch {
         // The rollback failing leaves nothing more to undo; the original error is what matters.
       }
-      const failure = new StorageError('Could not write to the database', { cause: error });
+      const failure = new StorageError(`Could not write to the database: ${reasonOf(error)}`, { cause: error });
       for (const item of batch) item.reject(failure);
       return;
     }
@@ -137,8 +154,12 @@ export class SqliteStore implements DocStore, EventIndex {
       this.statement('deleteThrough').run(name, throughSeq);
       this.db.exec('COMMIT');
     } catch (error) {
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      throw new StorageError(`Could not compact ${name}`, { cause: error });
+      try {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // As above: the original error is the one to report.
+      }
+      throw new StorageError(`Could not compact ${name}: ${reasonOf(error)}`, { cause: error });
     }
   }
 
@@ -170,6 +191,20 @@ export class SqliteStore implements DocStore, EventIndex {
     return toEventRecord(this.statement('eventById').get(eventId));
   }
 
+  async revoke(eventId: string, participantId: string): Promise<void> {
+    this.assertOpen();
+    try {
+      this.statement('insertRevocation').run(eventId, participantId, Date.now());
+    } catch (error) {
+      throw new StorageError(`Could not record the revocation: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async isRevoked(eventId: string, participantId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.statement('revocation').get(eventId, participantId) !== undefined;
+  }
+
   /** For tests and operators: SQLite's own consistency check. */
   integrityCheck(): string {
     const row = this.db.prepare('PRAGMA integrity_check').get() as { integrity_check: string };
@@ -179,6 +214,11 @@ export class SqliteStore implements DocStore, EventIndex {
   private assertOpen(): void {
     if (this.closed) throw new StorageError('The store is closed');
   }
+}
+
+/** The driver's reason (e.g. "database is locked", "database or disk is full"), for a log line that says what happened. */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function toEventRecord(row: unknown): EventRecord | null {

@@ -180,6 +180,22 @@ export class SyncConnection implements DocPeer {
       return this.close(CLOSE.docTooLarge, 'document too large');
     }
     Y.applyUpdate(this.entry.doc, update, this);
+    this.capPendingStructs();
+  }
+
+  /**
+   * Yjs keeps changes whose dependencies have not arrived in memory (pendingStructs) without storing or
+   * relaying them. A sender that never sends the dependencies could grow that without bound, so past the
+   * cap it is dropped: its client still holds the changes and resends them, complete, when it resyncs.
+   */
+  private capPendingStructs(): void {
+    const store = this.entry.doc.store;
+    const pending = (store.pendingStructs?.update.byteLength ?? 0) + (store.pendingDs?.byteLength ?? 0);
+    if (pending <= this.limits.maxPendingUpdateBytes) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    this.logger.warn({ pendingBytes: pending, limit: this.limits.maxPendingUpdateBytes }, 'unresolved changes over the cap; dropped');
+    this.close(CLOSE.malformed, 'changes depend on data never sent');
   }
 
   /** Participants and scribes may not edit a locked table or a closed event; facilitators always may. */

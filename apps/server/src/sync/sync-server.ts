@@ -5,6 +5,7 @@ import { docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/mo
 import { TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { safeUrl, type Logger } from '../logger.ts';
+import type { RevocationList } from '../storage/doc-store.ts';
 import type { DocEntry, DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
 import { CLOSE } from './messages.ts';
@@ -16,6 +17,7 @@ export interface SyncServerOptions {
   registry: DocRegistry;
   limits: Limits;
   logger: Logger;
+  revocations: RevocationList;
 }
 
 class UpgradeRefusal extends Error {
@@ -46,6 +48,8 @@ export class SyncServer {
   private readonly options: SyncServerOptions;
   private readonly connections = new Set<SyncConnection>();
   private readonly perHolder = new Map<string, number>();
+  /** Holders revoked while this process runs: catches a handshake that passed the disk check just before. */
+  private readonly revokedHolders = new Set<string>();
   private pending = 0;
   private accepting = true;
   private readonly expiryTimer: NodeJS.Timeout;
@@ -129,6 +133,9 @@ export class SyncServer {
       if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
       throw error;
     }
+    if (await this.options.revocations.isRevoked(verified.claims.eventId, verified.claims.participantId)) {
+      throw new UpgradeRefusal(401, 'revoked', 'This token has been revoked by the facilitator');
+    }
     const access = docAccess(verified.claims, ref);
     if (access === 'none') throw new UpgradeRefusal(403, 'forbidden', 'This token does not give access to that document');
     const holder = `${verified.claims.eventId}:${verified.claims.participantId}`;
@@ -159,6 +166,11 @@ export class SyncServer {
 
   private accept(ws: WebSocket, prepared: Awaited<ReturnType<SyncServer['prepare']>>): void {
     const { entry, eventEntry, verified, access, holder, release } = prepared;
+    if (this.revokedHolders.has(holder)) {
+      release();
+      ws.close(CLOSE.tokenExpired, 'token revoked');
+      return;
+    }
     if (!this.accepting || entry.unloaded || (eventEntry?.unloaded ?? false)) {
       release();
       ws.close(entry.unloaded ? CLOSE.tryAgainLater : CLOSE.goingAway, 'retry');
@@ -190,6 +202,19 @@ export class SyncServer {
     for (const connection of this.connections) {
       if (connection.exp <= nowSeconds) connection.close(CLOSE.tokenExpired, 'token expired');
     }
+  }
+
+  /** A revoked token holder's open sockets are closed with 4401; returns how many. */
+  closeHolder(eventId: string, participantId: string): number {
+    this.revokedHolders.add(`${eventId}:${participantId}`);
+    let closed = 0;
+    for (const connection of [...this.connections]) {
+      if (connection.claims.eventId === eventId && connection.claims.participantId === participantId) {
+        connection.close(CLOSE.tokenExpired, 'token revoked');
+        closed++;
+      }
+    }
+    return closed;
   }
 
   /** Shutdown: no new sockets; every open one is closed with 1001 (going away). */

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as Y from 'yjs';
+import { CURRENT_SCHEMA_VERSION, migrate, schemaVersionOf, type DocRef } from '@tablemap/model';
+import type { EventIndex, EventRecord } from '../storage/doc-store.ts';
+import { SqliteStore } from '../storage/sqlite-store.ts';
+import type { DocRegistry } from '../sync/doc-registry.ts';
+
+/**
+ * Where the report and export code gets an event's docs from: the live server's registry, or the
+ * SQLite file directly (CLI). Readers get a Y.Doc only for the length of the call and must return
+ * plain data; nothing they do is ever written back.
+ */
+export interface DocSource {
+  findEvent(eventId: string): Promise<EventRecord | null>;
+  read<T>(name: string, ref: DocRef, reader: (doc: Y.Doc) => T): Promise<T>;
+}
+
+/** Reads the docs the server holds in memory (loading them if needed), so a report sees live edits. */
+export function registrySource(registry: DocRegistry, events: EventIndex): DocSource {
+  return {
+    findEvent: (eventId) => events.findById(eventId),
+    read: (name, ref, reader) => registry.withDoc(name, ref, (entry) => reader(entry.doc)),
+  };
+}
+
+/**
+ * Reads docs straight from a SQLite store into throwaway Y.Docs. Safe while the server runs: every
+ * change the server accepted is committed before it is broadcast, and WAL lets us read alongside it.
+ * Docs written by an older build are migrated in memory only.
+ */
+export function storeSource(store: SqliteStore): DocSource {
+  return {
+    findEvent: (eventId) => store.findById(eventId),
+    async read(name, ref, reader) {
+      const stored = await store.load(name);
+      const doc = new Y.Doc();
+      try {
+        for (const update of stored.updates) Y.applyUpdate(doc, update);
+        if (stored.updates.length > 0 && schemaVersionOf(doc) < CURRENT_SCHEMA_VERSION) migrate(doc, ref.kind);
+        return reader(doc);
+      } finally {
+        doc.destroy();
+      }
+    },
+  };
+}
+
+export class DataDirError extends Error {}
+
+/**
+ * Opens `DATA_DIR/tablemap.sqlite` for the CLI. Refuses a directory without a database rather than
+ * creating an empty one (a mistyped --data-dir should say so, not report "no such event").
+ */
+export function openDataDir(dataDir: string): SqliteStore {
+  const path = join(dataDir, 'tablemap.sqlite');
+  if (!existsSync(path)) throw new DataDirError(`There is no Tablemap database at ${path}; check --data-dir or DATA_DIR`);
+  return new SqliteStore(path);
+}

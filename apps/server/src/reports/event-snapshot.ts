@@ -1,0 +1,255 @@
+import * as v from 'valibot';
+import type * as Y from 'yjs';
+import {
+  eventDocName,
+  noteRef,
+  readEvent,
+  readSynthesis,
+  readTable,
+  rosterDocName,
+  synthesisDocName,
+  tableDocName,
+  type EventSnapshot,
+  type Note,
+  type SynthesisSnapshot,
+  type TableEntry,
+  type TableSnapshot,
+  type VoteTally,
+} from '@tablemap/model';
+import {
+  DirectoryEditsSchema,
+  analyseEcosystem,
+  directoryRows,
+  mergeTableMaps,
+  namesForSuggestions,
+  suggestMerges,
+  type CodebookNote,
+  type DirectoryEdits,
+  type EcosystemAnalysis,
+  type MergeSuggestion,
+  type MergedMap,
+  type Theme as CodebookTheme,
+} from '@tablemap/analysis';
+import type { ReportSnapshot, ReportTable, ReportTheme } from '@tablemap/report';
+import { readRoster, type RosterSnapshot } from '@tablemap/roster';
+import type { EventRecord } from '../storage/doc-store.ts';
+import type { DocSource } from './doc-source.ts';
+
+export class EventNotFoundError extends Error {
+  constructor(eventId: string) {
+    super(`There is no event ${eventId}`);
+    this.name = 'EventNotFoundError';
+  }
+}
+
+/** A note still visible after redaction, with the `<tableId>/<noteId>` reference the synthesis uses. */
+export interface VisibleNote extends Note {
+  ref: string;
+  tableId: string;
+}
+
+export interface SnapshotOptions {
+  /**
+   * Read the facilitator-only roster (attendee names). Off by default so nothing with a name is even
+   * loaded unless the caller needs it (attendee list, first names on table packs).
+   */
+  includeRoster?: boolean;
+}
+
+/** Everything the reports and exports need, as plain data with hidden notes already removed. */
+export interface EventBundle {
+  record: EventRecord;
+  event: EventSnapshot;
+  /** Each table in the event's order; `snapshot.notes` and `snapshot.votes` hold visible notes only. */
+  tables: { entry: TableEntry; snapshot: TableSnapshot }[];
+  /** Theme quotes, note assignments and flags of hidden notes are dropped. */
+  synthesis: SynthesisSnapshot;
+  directoryEdits: DirectoryEdits;
+  roster: RosterSnapshot | null;
+  visibleNotes: VisibleNote[];
+  merged: MergedMap;
+  analysis: EcosystemAnalysis;
+  report: ReportSnapshot;
+}
+
+/**
+ * Reads the event, every table, the synthesis and (optionally) the roster as plain data and builds the
+ * report snapshot and the ecosystem analysis. Hidden notes are removed here, before anything else sees
+ * them, even though the report package removes them again: a redacted note must not reach any export.
+ */
+export async function buildEventSnapshot(eventId: string, docs: DocSource, options: SnapshotOptions = {}): Promise<EventBundle> {
+  const record = await docs.findEvent(eventId);
+  if (!record) throw new EventNotFoundError(eventId);
+  const event = await docs.read(eventDocName(eventId), { kind: 'event', eventId }, readEvent);
+  const { synthesis: rawSynthesis, directoryEdits } = await docs.read(synthesisDocName(eventId), { kind: 'synthesis', eventId }, (doc) => ({
+    synthesis: readSynthesis(doc),
+    directoryEdits: readDirectoryEdits(doc),
+  }));
+  const hidden = new Set(rawSynthesis.hiddenNoteRefs);
+  const tables: EventBundle['tables'] = [];
+  for (const entry of event.tables) {
+    const snapshot = await docs.read(tableDocName(eventId, entry.id), { kind: 'table', eventId, tableId: entry.id }, readTable);
+    tables.push({ entry, snapshot: withoutHiddenNotes(snapshot, entry.id, hidden) });
+  }
+  const visibleNotes = tables.flatMap(({ entry, snapshot }) =>
+    snapshot.notes.map((note) => ({ ...note, ref: noteRef(entry.id, note.id), tableId: entry.id })),
+  );
+  const synthesis = visibleSynthesis(rawSynthesis, new Set(visibleNotes.map((note) => note.ref)));
+  const roster = options.includeRoster
+    ? await docs.read(rosterDocName(eventId), { kind: 'roster', eventId }, readRoster)
+    : null;
+
+  const merged = mergeTableMaps(
+    tables.map(({ entry, snapshot }) => ({ tableId: entry.id, tableName: entry.name, organisations: snapshot.organisations, links: snapshot.links })),
+    synthesis.aliases,
+  );
+  const analysis = analyseEcosystem(merged, event.sectors);
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis };
+  return { ...bundle, report: toReportSnapshot(bundle) };
+}
+
+/** Fuzzy duplicate suggestions for the facilitator to confirm or reject; pairs already rejected are left out. */
+export function mergeSuggestions(bundle: Pick<EventBundle, 'merged' | 'synthesis'>): MergeSuggestion[] {
+  const rejected = bundle.synthesis.rejectedMerges
+    .map((key) => key.split('~'))
+    .filter((pair): pair is [string, string] => pair.length === 2);
+  return suggestMerges(namesForSuggestions(bundle.merged), { rejected });
+}
+
+/** The themes and notes for the codebook exports; notes are referred to as `<tableId>/<noteId>`. */
+export function codebookInput(bundle: Pick<EventBundle, 'synthesis' | 'visibleNotes'>): { themes: CodebookTheme[]; notes: CodebookNote[] } {
+  return {
+    themes: bundle.synthesis.themes.map((theme) => ({
+      id: theme.id,
+      title: theme.title,
+      description: theme.description,
+      noteIds: notesOfTheme(bundle, theme.id),
+    })),
+    notes: bundle.visibleNotes.map((note) => ({ id: note.ref, text: note.text, kind: note.kind, group: note.group, tableId: note.tableId })),
+  };
+}
+
+function notesOfTheme(bundle: Pick<EventBundle, 'synthesis' | 'visibleNotes'>, themeId: string): string[] {
+  return bundle.visibleNotes.filter((note) => bundle.synthesis.noteThemes[note.ref] === themeId).map((note) => note.ref);
+}
+
+/** Directory edits are stored per merged organisation id; a malformed entry is skipped, not fatal. */
+function readDirectoryEdits(doc: Y.Doc): DirectoryEdits {
+  const edits: DirectoryEdits = {};
+  for (const [id, raw] of doc.getMap<unknown>('directoryEdits').entries()) {
+    const plain = raw && typeof raw === 'object' && 'toJSON' in raw ? (raw as { toJSON(): unknown }).toJSON() : raw;
+    const parsed = v.safeParse(DirectoryEditsSchema, { [id]: plain });
+    if (parsed.success) Object.assign(edits, parsed.output);
+  }
+  return edits;
+}
+
+function withoutHiddenNotes(snapshot: TableSnapshot, tableId: string, hidden: Set<string>): TableSnapshot {
+  const notes = snapshot.notes.filter((note) => !hidden.has(noteRef(tableId, note.id)));
+  const ids = new Set(notes.map((note) => note.id));
+  const votes: Record<string, VoteTally> = {};
+  for (const [noteId, tally] of Object.entries(snapshot.votes)) if (ids.has(noteId)) votes[noteId] = tally;
+  return { ...snapshot, notes, votes };
+}
+
+function visibleSynthesis(synthesis: SynthesisSnapshot, visible: Set<string>): SynthesisSnapshot {
+  const keep = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([ref]) => visible.has(ref)));
+  return {
+    ...synthesis,
+    themes: synthesis.themes.map((theme) => ({ ...theme, quoteNoteRefs: theme.quoteNoteRefs.filter((ref) => visible.has(ref)) })),
+    noteThemes: keep(synthesis.noteThemes),
+    noteFlags: keep(synthesis.noteFlags),
+  };
+}
+
+type BundleData = Omit<EventBundle, 'report'>;
+
+function toReportSnapshot(bundle: BundleData): ReportSnapshot {
+  const { event, synthesis, roster, visibleNotes } = bundle;
+  const flagged = (flag: 'gap' | 'keyMessage') => visibleNotes.filter((note) => synthesis.noteFlags[note.ref]?.[flag]).map((note) => note.text);
+  return {
+    event: {
+      title: event.title,
+      date: event.date,
+      venue: event.venue,
+      description: event.description,
+      groups: event.groups.map(({ id, label }) => ({ id, label })),
+      sectors: event.sectors.map(({ id, label }) => ({ id, label })),
+      prompts: event.prompts.map(({ id, text, order }) => ({ id, text, order })),
+      tables: event.tables.map(({ id, name, order }) => ({ id, name, order })),
+    },
+    tables: bundle.tables.map(({ entry, snapshot }) => toReportTable(entry, snapshot)),
+    synthesis: {
+      themes: synthesis.themes.map((theme) => toReportTheme(bundle, theme)),
+      hiddenNoteIds: synthesis.hiddenNoteRefs,
+      gaps: flagged('gap'),
+      keyMessages: flagged('keyMessage'),
+    },
+    analysis: bundle.analysis,
+    attendees: (roster?.attendees ?? []).map((attendee) => ({
+      name: attendee.name,
+      group: attendee.group,
+      tableId: roster?.seating[attendee.id] ?? null,
+    })),
+    directory: directoryRows(bundle.analysis, bundle.directoryEdits).map((row) => ({
+      name: row.name,
+      sector: row.sector,
+      ...(row.size ? { size: row.size } : {}),
+      locality: row.locality,
+      remit: row.remit,
+    })),
+  };
+}
+
+/** Report notes are keyed by their `<tableId>/<noteId>` reference, the same key the synthesis uses. */
+function toReportTable(entry: TableEntry, snapshot: TableSnapshot): ReportTable {
+  const votes: ReportTable['votes'] = {};
+  for (const [noteId, tally] of Object.entries(snapshot.votes)) {
+    votes[noteRef(entry.id, noteId)] = { total: tally.total, byGroup: tally.byGroup };
+  }
+  return {
+    id: entry.id,
+    name: entry.name,
+    organisations: snapshot.organisations.map(({ id, name, sector, size, locality, remit }) => ({
+      id,
+      name,
+      sector,
+      ...(size ? { size } : {}),
+      locality,
+      remit,
+    })),
+    links: snapshot.links.map(({ id, source, target, kind, mutual, strength, status, note }) => ({ id, source, target, kind, mutual, strength, status, note })),
+    notes: snapshot.notes.map((note) => ({
+      id: noteRef(entry.id, note.id),
+      text: note.text,
+      kind: note.kind,
+      promptId: note.promptId,
+      group: note.group,
+    })),
+    positions: snapshot.positions,
+    consentByGroup: snapshot.consentByGroup,
+    votes,
+  };
+}
+
+function toReportTheme(bundle: BundleData, theme: SynthesisSnapshot['themes'][number]): ReportTheme {
+  const byGroup: Record<string, number> = {};
+  let total = 0;
+  for (const { snapshot } of bundle.tables) {
+    const tally = snapshot.themeVotes[theme.id];
+    if (!tally) continue;
+    total += tally.total;
+    for (const [group, count] of Object.entries(tally.byGroup)) byGroup[group] = (byGroup[group] ?? 0) + count;
+  }
+  return {
+    id: theme.id,
+    title: theme.title,
+    description: theme.description,
+    noteIds: notesOfTheme(bundle, theme.id),
+    quoteNoteIds: theme.quoteNoteRefs,
+    isGap: theme.isGap,
+    isKeyMessage: theme.isKeyMessage,
+    nextSteps: theme.nextSteps.map((step) => ({ action: step.action, ownerSector: step.ownerSector ?? '', timescale: step.timescale })),
+    votes: { total, byGroup },
+  };
+}

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import { IdSchema } from '@tablemap/model';
+import { bearerToken, TokenError, type TokenSigner } from './auth.ts';
+import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
+import type { Logger } from './logger.ts';
+import type { RevocationList } from './storage/doc-store.ts';
+
+const RevokeSchema = v.object({ participantId: IdSchema });
+
+export interface RevokeDeps {
+  signer: TokenSigner;
+  revocations: RevocationList;
+  /** Closes the holder's live sockets (4401); returns how many were open. */
+  closeHolder: (eventId: string, participantId: string) => number;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+/**
+ * `POST /api/events/<eventId>/revoke` `{participantId}` with the facilitator's bearer token:
+ * records the revocation on disk first (so a restart keeps it), then closes the holder's sockets.
+ */
+export async function handleRevoke(deps: RevokeDeps, req: IncomingMessage, res: ServerResponse, eventId: string): Promise<void> {
+  let claims;
+  try {
+    ({ claims } = await deps.signer.verify(bearerToken(req.headers.authorization)));
+  } catch (error) {
+    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
+    throw error;
+  }
+  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
+    throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can revoke access');
+  }
+  if (await deps.revocations.isRevoked(eventId, claims.participantId)) {
+    throw new HttpError(401, 'unauthorized', 'This token has been revoked by the facilitator');
+  }
+  const input = parseBody(RevokeSchema, await readJsonBody(req, deps.maxBodyBytes));
+  if (input.participantId === claims.participantId) {
+    throw new HttpError(400, 'cannot_revoke_self', 'A facilitator cannot revoke their own access');
+  }
+  await deps.revocations.revoke(eventId, input.participantId);
+  const closedSockets = deps.closeHolder(eventId, input.participantId);
+  deps.logger.info({ eventId, participantId: input.participantId, closedSockets }, 'access revoked');
+  sendJson(res, 200, { revoked: true, participantId: input.participantId, closedSockets });
+}
