@@ -68,6 +68,7 @@ export class TableState {
       observeEvent(this.event.doc, (snapshot) => {
         const wasBlocked = this.blockedReason;
         this.eventSnapshot = snapshot;
+        this.#readPresence();
         // The facilitator unlocked the table: the server had closed our socket, so connect again.
         if (wasBlocked && !this.blockedReason && this.connection.closeCode === LOCKED_CLOSE_CODE) this.table.reconnect();
       }),

@@ -1,0 +1,42 @@
+import { defineConfig, devices } from '@playwright/test';
+
+/** A fixed port for the test server; the server gets a fresh DATA_DIR each run. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
+
+const chromium = {
+  browserName: 'chromium' as const,
+  hasTouch: true,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  },
+};
+
+export default defineConfig({
+  testDir: 'e2e',
+  testMatch: '**/*.e2e.ts',
+  // Two cores shared with other work: one worker per project keeps runs steady.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 7_000 },
+  retries: 0,
+  reporter: process.env.CI ? 'line' : 'list',
+  use: {
+    baseURL: `http://localhost:${E2E_PORT}`,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    { name: 'pixel-7', use: { ...devices['Pixel 7'], ...chromium } },
+    // The iPhone project runs the tests tagged @both, so both phone sizes are covered without doubling the run.
+    { name: 'iphone-13', use: { ...devices['iPhone 13'], ...chromium }, grep: /@both/ },
+  ],
+  webServer: {
+    command: `DATA_DIR=$(mktemp -d) PORT=${E2E_PORT} LOG_LEVEL=warn node ../server/src/main.ts`,
+    url: `http://localhost:${E2E_PORT}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
