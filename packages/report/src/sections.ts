@@ -223,7 +223,8 @@ export function themesSection(ctx: ReportContext): Content[] {
   for (const theme of themes) {
     const notes = theme.noteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
     const tableCount = new Set(notes.map((note) => note.tableId)).size;
-    content.push(h2(ctx.t(theme.title)));
+    // Themes are what funders look for first, so each gets its own indented line in the contents.
+    content.push({ text: ctx.t(theme.title), style: 'h2', headlineLevel: 2, tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub' });
     if (theme.description.trim()) content.push(para(ctx.t(theme.description)));
     content.push({ text: `Drew on ${plural(notes.length, 'note')} from ${plural(tableCount, 'table')}. ${votesText(ctx, theme.votes)}.`, style: 'meta' });
     const quotes = theme.quoteNoteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);

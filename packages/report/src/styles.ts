@@ -17,6 +17,7 @@ export const REPORT_STYLES: StyleDictionary = {
   small: { fontSize: 8.5, color: MUTED },
   empty: { fontSize: 10.5, italics: true, color: MUTED, margin: [0, 2, 0, 8] },
   attribution: { fontSize: 9.5, color: MUTED, margin: [0, 2, 0, 0] },
+  tocSub: { fontSize: 9.5, color: MUTED },
   tableHeader: { bold: true, color: INK },
   packTitle: { fontSize: 30, bold: true, color: ACCENT, alignment: 'center' },
   joinCode: { fontSize: 54, bold: true, alignment: 'center', characterSpacing: 6 },
