@@ -1,0 +1,348 @@
+import * as v from 'valibot';
+import * as Y from 'yjs';
+import {
+  CURRENT_SCHEMA_VERSION,
+  MAX_TABLES,
+  eventDocName,
+  readEvent,
+  readSynthesis,
+  readTable,
+  rosterDocName,
+  schemaVersionOf,
+  synthesisDocName,
+  tableDocName,
+  type DocKind,
+  type DocRef,
+  type ReadProblem,
+} from '@tablemap/model';
+import { DirectoryEditsSchema } from '@tablemap/analysis';
+import { readRoster } from '@tablemap/roster';
+import type { DocSource } from '../reports/doc-source.ts';
+import { EventNotFoundError } from '../reports/event-snapshot.ts';
+
+/**
+ * The full event export: every doc of an event as plain data plus its schema version, so an event can be
+ * archived, moved to another server, or re-imported as a new event.
+ *
+ * ```json
+ * { "format": "tablemap-event", "version": 1, "exportedAt": "…", "eventId": "…", "title": "…",
+ *   "docs": { "event": Doc, "synthesis": Doc | null, "roster": Doc | null, "tables": { "<tableId>": Doc | null } } }
+ * Doc = { "kind": "table", "schemaVersion": 1, "nested": ["organisations", …], "content": { "<root>": {…} | […] } }
+ * ```
+ *
+ * `content` holds each root map (as an object with sorted keys) or root array of the Yjs doc; `nested`
+ * names the root maps whose entries are themselves Y.Maps (so two people can edit different fields of
+ * one entry), which the import recreates as Y.Maps. A doc nobody ever wrote is `null`.
+ * The roster holds attendee names and emails: the export is for facilitators only.
+ */
+export const EXPORT_FORMAT = 'tablemap-event';
+export const EXPORT_VERSION = 1;
+/** Imports larger than this are refused before they are parsed. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+interface Layout {
+  maps: readonly string[];
+  arrays: readonly string[];
+  /** Root maps whose entries may be Y.Maps. */
+  nested: readonly string[];
+}
+
+/** The root types each doc kind holds (mirrors the model's v1 layout); anything else is refused on import. */
+const LAYOUT: Record<DocKind, Layout> = {
+  event: { maps: ['meta', 'prompts', 'tables'], arrays: ['groups', 'sectors'], nested: [] },
+  table: {
+    maps: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
+    arrays: [],
+    nested: ['organisations', 'links', 'notes'],
+  },
+  synthesis: {
+    maps: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
+    arrays: [],
+    nested: ['themes', 'directoryEdits'],
+  },
+  roster: { maps: ['meta', 'attendees', 'seating'], arrays: [], nested: [] },
+};
+
+export interface DocExport {
+  kind: DocKind;
+  schemaVersion: number;
+  nested: string[];
+  content: Record<string, unknown>;
+}
+
+export interface EventExport {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  exportedAt: string;
+  eventId: string;
+  title: string;
+  docs: {
+    event: DocExport;
+    synthesis: DocExport | null;
+    roster: DocExport | null;
+    tables: Record<string, DocExport | null>;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- export
+
+export async function exportEvent(eventId: string, docs: DocSource): Promise<EventExport> {
+  const record = await docs.findEvent(eventId);
+  if (!record) throw new EventNotFoundError(eventId);
+  const read = (name: string, ref: DocRef) => docs.read(name, ref, (doc) => docToPlain(doc, ref.kind));
+  const event = await read(eventDocName(eventId), { kind: 'event', eventId });
+  if (!event) throw new EventNotFoundError(eventId);
+  const tableIds = await docs.read(eventDocName(eventId), { kind: 'event', eventId }, (doc) => readEvent(doc).tables.map((table) => table.id));
+  const tables: Record<string, DocExport | null> = {};
+  for (const tableId of tableIds) tables[tableId] = await read(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId });
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date().toISOString(),
+    eventId,
+    title: record.title,
+    docs: {
+      event,
+      synthesis: await read(synthesisDocName(eventId), { kind: 'synthesis', eventId }),
+      roster: await read(rosterDocName(eventId), { kind: 'roster', eventId }),
+      tables,
+    },
+  };
+}
+
+/** A doc as plain data; `null` for a doc that has never been written. */
+export function docToPlain(doc: Y.Doc, kind: DocKind): DocExport | null {
+  const layout = LAYOUT[kind];
+  const content: Record<string, unknown> = {};
+  const nested: string[] = [];
+  let empty = true;
+  for (const root of layout.maps) {
+    const map = doc.getMap<unknown>(root);
+    if (map.size > 0) empty = false;
+    if (layout.nested.includes(root) && [...map.values()].some((value) => value instanceof Y.Map)) nested.push(root);
+    content[root] = sortKeys(map.toJSON());
+  }
+  for (const root of layout.arrays) {
+    const array = doc.getArray<unknown>(root);
+    if (array.length > 0) empty = false;
+    content[root] = array.toJSON().map(sortKeys);
+  }
+  if (empty) return null;
+  return { kind, schemaVersion: schemaVersionOf(doc), nested, content };
+}
+
+/** Objects with sorted keys, so two exports of equal docs are equal text whatever order edits arrived in. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------- import
+
+/** Why an import was refused; the message is for the person who chose the file. */
+export class ImportError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'ImportError';
+    this.code = code;
+  }
+}
+
+const PlainObjectSchema = v.custom<Record<string, unknown>>(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be an object',
+);
+
+const DocExportSchema = v.object({
+  kind: v.picklist(['event', 'table', 'synthesis', 'roster'], 'kind must be event, table, synthesis or roster'),
+  schemaVersion: v.pipe(
+    v.number('schemaVersion must be a number'),
+    v.integer('schemaVersion must be a whole number'),
+    v.minValue(1, 'schemaVersion must be at least 1'),
+    v.maxValue(CURRENT_SCHEMA_VERSION, `schemaVersion is newer than this server understands (${CURRENT_SCHEMA_VERSION}); update Tablemap`),
+  ),
+  nested: v.array(v.string('nested must list root names')),
+  content: v.record(v.string(), v.union([PlainObjectSchema, v.array(v.unknown())], 'each root must be an object or a list')),
+});
+
+const EventExportSchema = v.object({
+  format: v.literal(EXPORT_FORMAT, 'format must be "tablemap-event"'),
+  version: v.literal(EXPORT_VERSION),
+  exportedAt: v.optional(v.string()),
+  eventId: v.pipe(v.string('eventId is required'), v.minLength(1, 'eventId is required')),
+  title: v.optional(v.string()),
+  docs: v.object({
+    event: DocExportSchema,
+    synthesis: v.nullable(DocExportSchema),
+    roster: v.nullable(DocExportSchema),
+    tables: v.pipe(
+      v.record(v.string(), v.nullable(DocExportSchema)),
+      v.check((tables) => Object.keys(tables).length <= MAX_TABLES, `an event can have at most ${MAX_TABLES} tables`),
+    ),
+  }),
+});
+
+/** Every doc of an import, rebuilt in memory and validated; nothing is stored yet. */
+export interface PreparedImport {
+  title: string;
+  tables: { id: string; name: string }[];
+  /** In write order: the event doc last, so a half-written import is never reachable. */
+  docs: { ref: DocRef; name: string; doc: Y.Doc }[];
+}
+
+/** Parses the raw bytes of an export file: size and JSON are checked before anything else. */
+export function parseImportText(text: string | Uint8Array): unknown {
+  const size = typeof text === 'string' ? Buffer.byteLength(text) : text.byteLength;
+  if (size > MAX_IMPORT_BYTES) throw new ImportError('too_large', `The file is ${(size / 1024 / 1024).toFixed(1)} MB; an event export can be at most 50 MB`);
+  const source = typeof text === 'string' ? text : Buffer.from(text).toString('utf8');
+  try {
+    return JSON.parse(source) as unknown;
+  } catch {
+    throw new ImportError('invalid_json', 'The file is not JSON; choose a Tablemap event export (.json)');
+  }
+}
+
+/**
+ * Validates an export completely and rebuilds its docs in memory under `newEventId`. Throws ImportError
+ * with every problem found; the caller stores nothing unless this returns.
+ */
+export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Number.POSITIVE_INFINITY): PreparedImport {
+  checkEnvelope(raw);
+  const parsed = v.safeParse(EventExportSchema, raw);
+  if (!parsed.success) throw new ImportError('invalid_export', `The export is incomplete or malformed: ${describeIssues(parsed.issues)}`);
+  const data = parsed.output;
+  const problems: string[] = [];
+  const build = (label: string, exported: v.InferOutput<typeof DocExportSchema>, kind: DocKind) => {
+    if (exported.kind !== kind) problems.push(`${label}: is a ${exported.kind} doc, expected ${kind}`);
+    return buildDoc(label, exported, kind, problems);
+  };
+
+  const eventDoc = build('docs.event', data.docs.event, 'event');
+  const meta = eventDoc.getMap<unknown>('meta');
+  if (meta.get('eventId') !== data.eventId) problems.push('docs.event: its eventId does not match the export’s eventId');
+  const event = readEvent(eventDoc);
+  addReadProblems('docs.event', event.problems, problems);
+  if (typeof meta.get('title') !== 'string' || event.title.trim() === '') problems.push('docs.event: the event has no title');
+  if (event.tables.length === 0) problems.push('docs.event: the event has no tables');
+  if (event.tables.length > MAX_TABLES) problems.push(`docs.event: an event can have at most ${MAX_TABLES} tables`);
+  const knownTables = new Set(event.tables.map((table) => table.id));
+
+  const docs: PreparedImport['docs'] = [];
+  for (const [tableId, exported] of Object.entries(data.docs.tables)) {
+    if (!knownTables.has(tableId)) {
+      problems.push(`docs.tables.${tableId}: the event has no such table`);
+      continue;
+    }
+    if (!exported) continue;
+    const doc = build(`docs.tables.${tableId}`, exported, 'table');
+    addReadProblems(`docs.tables.${tableId}`, readTable(doc).problems, problems);
+    docs.push({ ref: { kind: 'table', eventId: newEventId, tableId }, name: tableDocName(newEventId, tableId), doc });
+  }
+  if (data.docs.synthesis) {
+    const doc = build('docs.synthesis', data.docs.synthesis, 'synthesis');
+    addReadProblems('docs.synthesis', readSynthesis(doc).problems, problems);
+    const edits = v.safeParse(DirectoryEditsSchema, doc.getMap('directoryEdits').toJSON());
+    if (!edits.success) problems.push(`docs.synthesis.directoryEdits: ${describeIssues(edits.issues)}`);
+    docs.push({ ref: { kind: 'synthesis', eventId: newEventId }, name: synthesisDocName(newEventId), doc });
+  }
+  if (data.docs.roster) {
+    const doc = build('docs.roster', data.docs.roster, 'roster');
+    addReadProblems('docs.roster', readRoster(doc).problems, problems);
+    docs.push({ ref: { kind: 'roster', eventId: newEventId }, name: rosterDocName(newEventId), doc });
+  }
+  for (const { name, doc } of docs) checkSize(name, doc, maxDocBytes, problems);
+  checkSize('docs.event', eventDoc, maxDocBytes, problems);
+
+  if (problems.length > 0) {
+    for (const { doc } of docs) doc.destroy();
+    eventDoc.destroy();
+    const shown = problems.slice(0, 10).join('; ');
+    throw new ImportError('invalid_export', `The export was refused, nothing was created: ${shown}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`);
+  }
+  eventDoc.transact(() => meta.set('eventId', newEventId));
+  docs.push({ ref: { kind: 'event', eventId: newEventId }, name: eventDocName(newEventId), doc: eventDoc });
+  return { title: event.title, tables: event.tables.map(({ id, name }) => ({ id, name })), docs };
+}
+
+/** The two mistakes people make most (another file, another version) get their own message. */
+function checkEnvelope(raw: unknown): void {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new ImportError('invalid_export', 'The file is not a Tablemap event export');
+  const { format, version } = raw as { format?: unknown; version?: unknown };
+  if (format !== EXPORT_FORMAT) throw new ImportError('invalid_export', 'The file is not a Tablemap event export (its "format" is not "tablemap-event")');
+  if (version !== EXPORT_VERSION) {
+    throw new ImportError(
+      'wrong_version',
+      `The export has version ${JSON.stringify(version ?? null)}; this server imports version ${EXPORT_VERSION} only`,
+    );
+  }
+}
+
+function buildDoc(label: string, exported: v.InferOutput<typeof DocExportSchema>, kind: DocKind, problems: string[]): Y.Doc {
+  const layout = LAYOUT[kind];
+  const doc = new Y.Doc();
+  for (const root of exported.nested) {
+    if (!layout.nested.includes(root)) problems.push(`${label}.nested: "${root.slice(0, 40)}" cannot hold nested entries`);
+  }
+  const nested = new Set(exported.nested);
+  doc.transact(() => {
+    for (const [root, value] of Object.entries(exported.content)) {
+      if (layout.arrays.includes(root)) {
+        if (Array.isArray(value)) doc.getArray(root).push(value);
+        else problems.push(`${label}.content.${root}: must be a list`);
+      } else if (layout.maps.includes(root)) {
+        if (Array.isArray(value)) problems.push(`${label}.content.${root}: must be an object`);
+        else fillMap(doc.getMap(root), value, nested.has(root), `${label}.content.${root}`, problems);
+      } else {
+        problems.push(`${label}.content: unknown part "${root.slice(0, 40)}" for a ${kind} doc`);
+      }
+    }
+  });
+  if (schemaVersionOf(doc) !== exported.schemaVersion) problems.push(`${label}: meta.schemaVersion does not match schemaVersion`);
+  if (doc.getMap('meta').get('kind') !== kind) problems.push(`${label}: meta.kind is not "${kind}"`);
+  return doc;
+}
+
+function fillMap(map: Y.Map<unknown>, entries: Record<string, unknown>, nested: boolean, label: string, problems: string[]): void {
+  for (const [key, value] of Object.entries(entries)) {
+    if (value === undefined) continue;
+    if (!nested) {
+      map.set(key, value);
+      continue;
+    }
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      problems.push(`${label}.${key.slice(0, 64)}: must be an object`);
+      continue;
+    }
+    const entry = new Y.Map<unknown>();
+    for (const [field, fieldValue] of Object.entries(value)) if (fieldValue !== undefined) entry.set(field, fieldValue);
+    map.set(key, entry);
+  }
+}
+
+function checkSize(label: string, doc: Y.Doc, maxDocBytes: number, problems: string[]): void {
+  const bytes = Y.encodeStateAsUpdate(doc).byteLength;
+  if (bytes > maxDocBytes) problems.push(`${label}: ${(bytes / 1024 / 1024).toFixed(1)} MB is over the ${(maxDocBytes / 1024 / 1024).toFixed(1)} MB limit per document`);
+}
+
+function addReadProblems(label: string, found: ReadProblem[], problems: string[]): void {
+  for (const problem of found.slice(0, 5)) problems.push(`${label}.${problem.collection}.${problem.key}: ${problem.reason}`);
+  if (found.length > 5) problems.push(`${label}: ${found.length - 5} more malformed entries`);
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 8)
+    .map((issue) => {
+      const path = issue.path?.map((item) => String(item.key)).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
