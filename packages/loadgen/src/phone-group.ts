@@ -1,0 +1,128 @@
+import { Phone, addCounters, emptyCounters, type PhoneSpec, type TrafficCounters } from './phone.ts';
+import { nowMs } from './markers.ts';
+
+export interface ConnectResult {
+  connectMs: number[];
+  failures: string[];
+}
+
+export interface RunPlan {
+  /** Epoch ms at which the edit phase starts (same for every worker). */
+  startAt: number;
+  durationMs: number;
+  editIntervalMs: number;
+  presenceIntervalMs: number;
+}
+
+export interface GroupStats {
+  latencies: Float64Array;
+  deliveries: number;
+  /** Traffic received during the edit phase only. */
+  counters: TrafficCounters;
+  editsByTable: Record<string, string[]>;
+  editErrors: number;
+}
+
+export interface PhoneSnapshot {
+  phoneId: number;
+  tableDoc: string;
+  hash: string;
+}
+
+/** How many phones open their sockets at once, so the server's handshake cap is never the bottleneck. */
+const CONNECT_CONCURRENCY = 40;
+
+/**
+ * The phones one thread drives. The orchestrator calls these methods directly (in-process)
+ * or through worker messages (see worker.ts); every method is plain data in, plain data out.
+ */
+export class PhoneGroup {
+  private phones: Phone[] = [];
+  private counters = emptyCounters();
+  private latencies: number[] = [];
+  private deliveries = 0;
+  private editErrors = 0;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+
+  async connect(specs: PhoneSpec[], timeoutMs: number): Promise<ConnectResult> {
+    const sink = { counters: () => this.counters, onReceipt: (latency: number) => this.onReceipt(latency) };
+    const failures: string[] = [];
+    const queue = specs.map((spec) => new Phone(spec, sink));
+    this.phones.push(...queue);
+    let next = 0;
+    const lane = async () => {
+      while (next < queue.length) {
+        const phone = queue[next++]!;
+        await phone.connect(timeoutMs).catch((error: unknown) => failures.push(String(error instanceof Error ? error.message : error)));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONNECT_CONCURRENCY, queue.length) }, lane));
+    return { connectMs: queue.filter((phone) => phone.connectMs > 0).map((phone) => phone.connectMs), failures };
+  }
+
+  private onReceipt(latencyMs: number): void {
+    this.latencies.push(latencyMs);
+    this.deliveries++;
+  }
+
+  /** Schedules every phone's edits (random phase within one interval) and presence; resolves when the phase ends. */
+  async run(plan: RunPlan): Promise<void> {
+    const delayUntilStart = Math.max(0, plan.startAt - nowMs());
+    await sleep(delayUntilStart);
+    this.counters = emptyCounters();
+    this.latencies = [];
+    this.deliveries = 0;
+    const endAt = plan.startAt + plan.durationMs;
+    for (const phone of this.phones) {
+      if (!phone.table) continue;
+      const tick = () => {
+        if (nowMs() >= endAt) return;
+        try {
+          phone.edit();
+        } catch {
+          this.editErrors++;
+        }
+        this.timers.push(setTimeout(tick, plan.editIntervalMs));
+      };
+      this.timers.push(setTimeout(tick, Math.random() * plan.editIntervalMs));
+      const presence = () => {
+        if (nowMs() >= endAt) return;
+        phone.updatePresence();
+        this.timers.push(setTimeout(presence, plan.presenceIntervalMs));
+      };
+      this.timers.push(setTimeout(presence, Math.random() * plan.presenceIntervalMs));
+    }
+    await sleep(Math.max(0, endAt - nowMs()));
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers = [];
+  }
+
+  progress(): { deliveries: number } {
+    return { deliveries: this.deliveries };
+  }
+
+  /** Latencies and traffic of the edit phase; traffic counting stops here so settling is not included. */
+  stats(): GroupStats {
+    const editsByTable: Record<string, string[]> = {};
+    for (const phone of this.phones) (editsByTable[phone.spec.tableDoc] ??= []).push(...phone.editsSent);
+    const counters = emptyCounters();
+    addCounters(counters, this.counters);
+    return { latencies: Float64Array.from(this.latencies), deliveries: this.deliveries, counters, editsByTable, editErrors: this.editErrors };
+  }
+
+  closeEventDocs(): void {
+    for (const phone of this.phones) phone.closeEventDoc();
+  }
+
+  snapshots(): PhoneSnapshot[] {
+    return this.phones.filter((phone) => phone.table).map((phone) => ({ phoneId: phone.spec.id, tableDoc: phone.spec.tableDoc, hash: phone.snapshotHash() }));
+  }
+
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const phone of this.phones) phone.destroy();
+    this.phones = [];
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,215 @@
+import { createHash } from 'node:crypto';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { DEFAULT_SECTORS, NOTE_KINDS, RELATIONSHIP_KIND_IDS, addNote, addOrganisation, linkOrganisations, readTable } from '@tablemap/model';
+import { openDoc, type SyncedDoc } from '@tablemap/sync-client';
+import { marker, nowMs, parseMarker } from './markers.ts';
+
+/** What the orchestrator hands a worker for one simulated phone. */
+export interface PhoneSpec {
+  id: number;
+  serverUrl: string;
+  tableDoc: string;
+  /** null: this phone does not open the event doc. */
+  eventDoc: string | null;
+  token: string;
+  group: string;
+}
+
+export type DocKindCounted = 'table' | 'event';
+export type MessageKind = 'sync' | 'awareness' | 'other';
+
+/** Messages and bytes received by clients, by doc kind and message type: what the server sent out. */
+export type TrafficCounters = Record<DocKindCounted, Record<MessageKind, { messages: number; bytes: number }>>;
+
+export function emptyCounters(): TrafficCounters {
+  const kinds = (): Record<MessageKind, { messages: number; bytes: number }> => ({
+    sync: { messages: 0, bytes: 0 },
+    awareness: { messages: 0, bytes: 0 },
+    other: { messages: 0, bytes: 0 },
+  });
+  return { table: kinds(), event: kinds() };
+}
+
+export function addCounters(into: TrafficCounters, from: TrafficCounters): void {
+  for (const doc of ['table', 'event'] as const) {
+    for (const kind of ['sync', 'awareness', 'other'] as const) {
+      into[doc][kind].messages += from[doc][kind].messages;
+      into[doc][kind].bytes += from[doc][kind].bytes;
+    }
+  }
+}
+
+/** A `ws` WebSocket that counts what it receives; y-websocket constructs it through `WebSocketPolyfill`. */
+export function countingWebSocket(counters: () => TrafficCounters, doc: DocKindCounted): typeof WebSocket {
+  class CountingWebSocket extends WebSocket {
+    constructor(address: string | URL, protocols?: string | string[]) {
+      super(address, protocols);
+      this.on('message', (data: ArrayBuffer | Buffer) => {
+        const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+        const type = bytes[0];
+        const kind: MessageKind = type === 0 ? 'sync' : type === 1 ? 'awareness' : 'other';
+        const slot = counters()[doc][kind];
+        slot.messages++;
+        slot.bytes += bytes.byteLength;
+      });
+    }
+  }
+  return CountingWebSocket as unknown as typeof WebSocket;
+}
+
+const SECTOR_IDS = DEFAULT_SECTORS.map((sector) => sector.id);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+export interface Receipt {
+  latencyMs: number;
+}
+
+/** Where the phones of one worker put what they measure. */
+export interface PhoneSink {
+  counters(): TrafficCounters;
+  onReceipt(latencyMs: number): void;
+}
+
+/** One simulated participant: its table doc (read-write) and the event doc (read-only), with presence. */
+export class Phone {
+  readonly spec: PhoneSpec;
+  table: SyncedDoc | null = null;
+  event: SyncedDoc | null = null;
+  connectMs = 0;
+  editsSent: string[] = [];
+  private seq = 0;
+  private readonly seen = new Set<string>();
+  private readonly sink: PhoneSink;
+
+  constructor(spec: PhoneSpec, sink: PhoneSink) {
+    this.spec = spec;
+    this.sink = sink;
+  }
+
+  async connect(timeoutMs: number): Promise<void> {
+    const started = performance.now();
+    this.table = this.open(this.spec.tableDoc, 'table');
+    this.watchIncomingEdits(this.table.doc);
+    if (this.spec.eventDoc) this.event = this.open(this.spec.eventDoc, 'event');
+    const ready = Promise.all([this.table.ready, this.event?.ready]);
+    await withTimeout(ready, timeoutMs, `phone ${this.spec.id} did not sync ${this.spec.tableDoc}`);
+    this.connectMs = performance.now() - started;
+    this.updatePresence();
+  }
+
+  private open(docName: string, kind: DocKindCounted): SyncedDoc {
+    return openDoc({
+      serverUrl: this.spec.serverUrl,
+      docName,
+      token: this.spec.token,
+      WebSocketPolyfill: countingWebSocket(() => this.sink.counters(), kind),
+      disableBroadcastChannel: true,
+    });
+  }
+
+  /** Records the latency of every edit made elsewhere the first time it arrives here. */
+  private watchIncomingEdits(doc: Y.Doc): void {
+    const watch = (mapName: string, field: string) => {
+      const map = doc.getMap<Y.Map<unknown>>(mapName);
+      map.observe((event) => {
+        if (event.transaction.local) return;
+        const receivedAt = nowMs();
+        event.changes.keys.forEach((change, key) => {
+          if (change.action !== 'add') return;
+          const entry = map.get(key);
+          const found = entry instanceof Y.Map ? parseMarker(entry.get(field)) : null;
+          if (!found || this.seen.has(found.editId)) return;
+          this.seen.add(found.editId);
+          this.sink.onReceipt(receivedAt - found.sentAt);
+        });
+      });
+    };
+    watch('organisations', 'remit');
+    watch('links', 'note');
+    watch('notes', 'text');
+  }
+
+  /** One edit, like a person: add an organisation while the map is small, otherwise link, note or add. */
+  edit(): void {
+    const doc = this.table?.doc;
+    if (!doc) return;
+    const editId = `${this.spec.id}.${this.seq++}`;
+    const actor = { group: this.spec.group, participantId: `bench${this.spec.id}` };
+    const organisationIds = [...doc.getMap('organisations').keys()];
+    const roll = Math.random();
+    const sentAt = nowMs();
+    const text = marker(sentAt, editId);
+    if (organisationIds.length < 2 || roll < 0.4) {
+      addOrganisation(doc, { name: `Org ${editId}`, sector: pick(SECTOR_IDS), remit: text }, actor);
+    } else if (roll < 0.7) {
+      const source = pick(organisationIds);
+      let target = pick(organisationIds);
+      if (target === source) target = organisationIds.find((id) => id !== source)!;
+      linkOrganisations(doc, { source, target, kind: pick(RELATIONSHIP_KIND_IDS), note: text }, actor);
+    } else {
+      addNote(doc, { text, kind: pick(NOTE_KINDS) }, actor);
+    }
+    this.editsSent.push(editId);
+  }
+
+  updatePresence(): void {
+    const organisationIds = this.table ? [...this.table.doc.getMap('organisations').keys()] : [];
+    const state = { group: this.spec.group, role: 'participant', editingOrganisationId: organisationIds.length ? pick(organisationIds) : null };
+    this.table?.awareness.setLocalState(state);
+    this.event?.awareness.setLocalState({ group: this.spec.group, role: 'participant' });
+  }
+
+  closeEventDoc(): void {
+    this.event?.destroy();
+    this.event = null;
+  }
+
+  snapshotHash(): string {
+    return this.table ? hashTable(this.table.doc) : '';
+  }
+
+  destroy(): void {
+    this.table?.destroy();
+    this.event?.destroy();
+    this.table = null;
+    this.event = null;
+  }
+}
+
+/** A stable fingerprint of a table's visible state (`readTable`), independent of key order. */
+export function hashTable(doc: Y.Doc): string {
+  return createHash('sha1').update(canonicalJson(readTable(doc))).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`;
+  if (value instanceof Map) return canonicalJson(Object.fromEntries(value));
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/** Every edit id found in a table doc's markers. */
+export function editIdsIn(doc: Y.Doc): Set<string> {
+  const ids = new Set<string>();
+  for (const [mapName, field] of [['organisations', 'remit'], ['links', 'note'], ['notes', 'text']] as const) {
+    for (const entry of doc.getMap<Y.Map<unknown>>(mapName).values()) {
+      const found = entry instanceof Y.Map ? parseMarker(entry.get(field)) : null;
+      if (found) ids.add(found.editId);
+    }
+  }
+  return ids;
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The monorepo root, found from this file so the bench runs from any working directory. */
+export const REPO_ROOT = resolve(here, '../../..');
+const TABLEMAP_MAIN = join(REPO_ROOT, 'apps/server/src/main.ts');
+
+export type ServerKind = 'tablemap' | 'classic';
+
+export interface RunningServer {
+  kind: ServerKind;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  pid: number;
+  dataDir: string | null;
+  /** Output of the child, kept for error messages. */
+  output(): string;
+  /** SIGTERM, then SIGKILL after 6 s; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface TablemapStartOptions {
+  /** Reuse a data dir (cold-load restarts); a fresh temp dir otherwise. */
+  dataDir?: string;
+  /** Put the data dir on tmpfs (/dev/shm) so fsync costs nothing: shows what persistence costs. */
+  onTmpfs?: boolean;
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/** Starts `node apps/server/src/main.ts` as a child with its own data dir, on loopback. */
+export async function startTablemap(options: TablemapStartOptions = {}): Promise<RunningServer> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(options.onTmpfs ? '/dev/shm' : tmpdir(), 'tablemap-bench-')));
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [TABLEMAP_MAIN], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server = await waitUntilListening('tablemap', child, port, dataDir);
+  return server;
+}
+
+/** Starts the classic y-websocket 1.5 server (`bin/server.js`, yjs 13, no auth, no persistence) as a child. */
+export async function startClassic(options: { port?: number } = {}): Promise<RunningServer> {
+  const require = createRequire(import.meta.url);
+  const script = join(dirname(require.resolve('y-websocket-server-classic/package.json')), 'bin/server.js');
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return waitUntilListening('classic', child, port, null);
+}
+
+async function waitUntilListening(kind: ServerKind, child: ChildProcess, port: number, dataDir: string | null): Promise<RunningServer> {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit((exitCode = code))));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`${kind} server exited with ${exitCode} before listening:\n${output}`);
+    if (await answers(url, kind)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${kind} server did not listen on ${port} within 20 s:\n${output}`);
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  return {
+    kind,
+    url,
+    port,
+    pid: child.pid!,
+    dataDir,
+    output: () => output,
+    async stop() {
+      if (exitCode !== undefined) return exitCode;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 6000);
+      const code = await exited;
+      clearTimeout(killer);
+      return code;
+    },
+  };
+}
+
+async function answers(url: string, kind: ServerKind): Promise<boolean> {
+  try {
+    // The classic server answers any HTTP request with "okay"; Tablemap has /healthz.
+    const response = await fetch(kind === 'tablemap' ? `${url}/healthz` : url, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function removeDataDir(server: RunningServer): Promise<void> {
+  if (server.dataDir) await rm(server.dataDir, { recursive: true, force: true });
+}
