@@ -23,7 +23,16 @@ function seededRandom(seed: number) {
   };
 }
 
-const WORDS = 'service people support local access waiting referral community carer housing team crisis peer group funding gap digital trust partnership travel language appointment discharge'.split(' ');
+const COMMON_WORDS = 'service people support local access waiting referral community carer housing team crisis peer group funding gap digital trust partnership travel language appointment discharge'.split(' ');
+const SYLLABLES = 'ka ri lo ment sta ven tor pa li sun der mo ther ac cess wel fare hos tel gra ny'.split(' ');
+/** Real notes have a wide vocabulary, and pdfmake caches word widths, so the benchmark needs one too. */
+const WORDS = [
+  ...COMMON_WORDS,
+  ...Array.from({ length: 3000 }, (_, i) => {
+    const parts = [SYLLABLES[i % 20], SYLLABLES[Math.floor(i / 20) % 20], SYLLABLES[Math.floor(i / 400) % 20]];
+    return parts.slice(0, 2 + (i % 2)).join('');
+  }),
+];
 
 /** A synthetic event of the given size, with analysis results shaped like the analysis package's. */
 export function syntheticSnapshot(size: SyntheticSize, seed = 1): ReportSnapshot {
