@@ -27,6 +27,7 @@ import type { EventIndex, EventRecord } from './storage/doc-store.ts';
 import type { DocRegistry } from './sync/doc-registry.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
 
 export interface ApiOptions {
@@ -88,6 +89,8 @@ export class HttpApi {
       { pattern: /^\/api\/join$/, methods: { POST: (req, res) => this.join(req, res) } },
       { pattern: /^\/api\/join\/([^/]+)$/, methods: { GET: (req, res, params) => this.lookup(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/scribe$/, methods: { POST: (req, res, params) => this.scribe(req, res, params) } },
+      // Reports, exports, analysis and import (src/reports, src/exports).
+      ...reportRoutes({ ...options, requireOrganiserKey: (req) => this.requireOrganiserKey(req) }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
     ];
   }

@@ -1,45 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addOrganisation, readTable } from '@tablemap/model';
-import { connectProvider, createEvent, openRaw, postJson, roundTrip, tempDir, updateFrame, waitForSync } from './testing.ts';
+import { connectProvider, createEvent, exitOf, openRaw, postJson, roundTrip, startMain, tempDir, updateFrame, waitForSync } from './testing.ts';
 import * as Y from 'yjs';
-
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-/** Starts `node src/main.ts` as a real child process and reads its port from the printed URL. */
-function startMain(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 10_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/localhost:(\d+)\/facilitate/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, output: () => output });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited early (${code}):\n${output}`)));
-  });
-}
-
-function exitOf(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ms: Date.now() - started })));
-}
 
 describe('node src/main.ts', () => {
   const children: ChildProcess[] = [];

@@ -1,6 +1,8 @@
 /** Helpers shared by the server's tests: real servers on temp dirs, real WebSocket clients. */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import WebSocket from 'ws';
@@ -253,3 +255,40 @@ export async function signWithServerKey(dataDir: string, claims: Record<string, 
   const secret = Buffer.from((await readFile(join(dataDir, 'secret.key'), 'utf8')).trim(), 'hex');
   return new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresAtSeconds).sign(secret);
 }
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+export interface Child {
+  process: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts `node src/main.ts` as a real child process and reads its port from the printed URL. */
+export function startMain(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 10_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/localhost:(\d+)\/facilitate/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, output: () => output });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited early (${code}):\n${output}`)));
+  });
+}
+
+export function exitOf(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, ms: Date.now() - started })));
+}
+

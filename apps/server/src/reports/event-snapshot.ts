@@ -185,7 +185,11 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       gaps: flagged('gap'),
       keyMessages: flagged('keyMessage'),
     },
-    analysis: bundle.analysis,
+    analysis: {
+      ...bundle.analysis,
+      wantedLinks: bundle.analysis.wantedLinks.map((link) => ({ ...link })),
+      brokenLinks: bundle.analysis.brokenLinks.map((link) => ({ ...link })),
+    },
     attendees: (roster?.attendees ?? []).map((attendee) => ({
       name: attendee.name,
       group: attendee.group,

@@ -1,0 +1,212 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import { ReportInputError, validateLogo } from '@tablemap/report';
+import { bearerToken, TokenError, type TokenSigner } from '../auth.ts';
+import type { Limits } from '../config.ts';
+import { ImportError, MAX_IMPORT_BYTES } from '../exports/event-export.ts';
+import { importEvent } from '../exports/import-event.ts';
+import { HttpError, parseBody, readJsonBody, sendJson } from '../http-util.ts';
+import type { Logger } from '../logger.ts';
+import type { EventIndex } from '../storage/doc-store.ts';
+import type { DocRegistry } from '../sync/doc-registry.ts';
+import { registrySource, type DocSource } from './doc-source.ts';
+import { EventNotFoundError, buildEventSnapshot, mergeSuggestions } from './event-snapshot.ts';
+import {
+  OutputOptionError,
+  exportFile,
+  parseExportFormat,
+  parseSections,
+  reportPdf,
+  tablePacksPdf,
+  type FileOutput,
+} from './outputs.ts';
+
+export interface ReportRoutesOptions {
+  signer: TokenSigner;
+  registry: DocRegistry;
+  events: EventIndex;
+  limits: Limits;
+  logger: Logger;
+  /** The API's own organiser-key check (401 when a key is configured and not given). */
+  requireOrganiserKey(req: IncomingMessage): void;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
+export interface ReportRoute {
+  pattern: RegExp;
+  methods: Record<string, Handler>;
+}
+
+/** Base64 of a 2 MB logo plus the rest of the options. */
+const REPORT_BODY_BYTES = 4 * 1024 * 1024;
+
+const ReportBodySchema = v.object({
+  sections: v.optional(v.union([v.array(v.pipe(v.string(), v.maxLength(40))), v.pipe(v.string(), v.maxLength(400))], 'sections must be a list of section ids')),
+  includeAttendeeList: v.optional(v.boolean('includeAttendeeList must be true or false'), false),
+  logo: v.optional(
+    v.pipe(
+      v.string('logo must be base64 text'),
+      v.regex(/^(data:image\/(png|jpeg);base64,)?[A-Za-z0-9+/\s]*={0,2}\s*$/, 'logo must be a base64-encoded PNG or JPEG'),
+    ),
+  ),
+});
+
+/**
+ * Facilitator downloads (report, table packs, exports, analysis) and the event import.
+ * Registered into HttpApi's route table; errors use the API's `{error, message}` shape.
+ */
+export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
+  const docs = registrySource(options.registry, options.events);
+  const facilitator = (handler: (req: IncomingMessage, res: ServerResponse, eventId: string) => Promise<void>): Handler =>
+    async (req, res, params) => {
+      const eventId = params[0] ?? '';
+      await requireFacilitator(req, eventId, options.signer, docs);
+      await translateErrors(() => handler(req, res, eventId));
+    };
+  const url = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://localhost');
+
+  return [
+    {
+      pattern: /^\/api\/events\/import$/,
+      methods: {
+        POST: async (req, res) => {
+          options.requireOrganiserKey(req);
+          const raw = await readImportBody(req);
+          const created = await translateErrors(() =>
+            importEvent(raw, { registry: options.registry, events: options.events, signer: options.signer, maxDocBytes: options.limits.maxDocBytes }),
+          );
+          options.logger.info({ eventId: created.eventId, tables: created.tables.length }, 'event imported');
+          sendJson(res, 201, created);
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/report\.pdf$/,
+      methods: {
+        GET: facilitator(async (req, res, eventId) => {
+          const query = url(req).searchParams;
+          const pdf = await reportPdf(eventId, docs, {
+            sections: parseSections(query.get('sections')),
+            includeAttendeeList: isOn(query.get('attendees')),
+          });
+          sendFile(res, pdf);
+        }),
+        POST: facilitator(async (req, res, eventId) => {
+          const body = parseBody(ReportBodySchema, await readJsonBody(req, REPORT_BODY_BYTES));
+          const sections = Array.isArray(body.sections) ? parseSections(body.sections.join(',')) : parseSections(body.sections);
+          const logo = body.logo === undefined ? undefined : decodeLogo(body.logo);
+          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo }));
+        }),
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/table-packs\.pdf$/,
+      methods: {
+        GET: facilitator(async (req, res, eventId) => {
+          const includeFirstNames = isOn(url(req).searchParams.get('firstNames'));
+          sendFile(res, await tablePacksPdf(eventId, docs, { joinBaseUrl: joinBaseUrl(req), includeFirstNames }));
+        }),
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/export$/,
+      methods: {
+        GET: facilitator(async (req, res, eventId) => {
+          const format = parseExportFormat(url(req).searchParams.get('format') ?? 'json');
+          sendFile(res, await exportFile(eventId, docs, format));
+        }),
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/analysis$/,
+      methods: {
+        GET: facilitator(async (_req, res, eventId) => {
+          const bundle = await buildEventSnapshot(eventId, docs);
+          sendJson(res, 200, { ...bundle.analysis, suggestions: mergeSuggestions(bundle), problems: bundle.merged.problems });
+        }),
+      },
+    },
+  ];
+}
+
+/** 401 without a valid token, 403 for anyone but this event's facilitator, 404 for an unknown event. */
+async function requireFacilitator(req: IncomingMessage, eventId: string, signer: TokenSigner, docs: DocSource): Promise<void> {
+  let claims;
+  try {
+    ({ claims } = await signer.verify(bearerToken(req.headers.authorization)));
+  } catch (error) {
+    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
+    throw error;
+  }
+  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
+    throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can download its reports and exports');
+  }
+  if (!(await docs.findEvent(eventId))) throw new HttpError(404, 'unknown_event', 'There is no such event');
+}
+
+/** The errors of the report, export and import code become the API's JSON errors. */
+async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof EventNotFoundError) throw new HttpError(404, 'unknown_event', 'There is no such event');
+    if (error instanceof OutputOptionError) throw new HttpError(400, 'invalid_option', error.message);
+    if (error instanceof ReportInputError) throw new HttpError(400, 'invalid_input', error.message);
+    if (error instanceof ImportError) throw new HttpError(error.code === 'too_large' ? 413 : 400, error.code, error.message);
+    throw error;
+  }
+}
+
+/** The import body may be up to 50 MB (this route only); size and JSON problems get import-specific messages. */
+async function readImportBody(req: IncomingMessage): Promise<unknown> {
+  try {
+    return await readJsonBody(req, MAX_IMPORT_BYTES);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 413) {
+      throw new HttpError(413, 'too_large', 'The file is larger than 50 MB, the most an event export can be; nothing was created', error.headers);
+    }
+    if (error instanceof HttpError && error.code === 'invalid_json') {
+      throw new HttpError(400, 'invalid_json', 'The file is not JSON; choose a Tablemap event export (.json). Nothing was created');
+    }
+    throw error;
+  }
+}
+
+function decodeLogo(text: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(text.replace(/^data:image\/(png|jpeg);base64,/, ''), 'base64'));
+  try {
+    validateLogo(bytes);
+  } catch (error) {
+    if (error instanceof ReportInputError) throw new HttpError(400, 'invalid_logo', error.message);
+    throw error;
+  }
+  return bytes;
+}
+
+function isOn(value: string | null): boolean {
+  return value === '1' || value === 'true' || value === 'yes';
+}
+
+/** Phones scan the QR code, so the link uses the address the facilitator reached this server on. */
+function joinBaseUrl(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    throw new HttpError(400, 'invalid_host', 'The request has no usable Host header to build the join link from');
+  }
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
+  const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
+  const protocol = secure || forwarded === 'https' ? 'https' : 'http';
+  return `${protocol}://${host}/join`;
+}
+
+function sendFile(res: ServerResponse, file: FileOutput): void {
+  const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength);
+  const ascii = file.filename.replace(/[^A-Za-z0-9._-]/g, '_');
+  res.writeHead(200, {
+    'Content-Type': file.contentType,
+    'Content-Length': body.byteLength,
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+    'Cache-Control': 'no-store',
+  });
+  res.end(body);
+}
