@@ -76,7 +76,8 @@ describe('reportSnapshotFromModel', () => {
     expect(text).toContain('No crisis support after 5pm');
     expect(text).toContain('Publish a single front door');
     expect(text).not.toContain('particular nurse');
-    expect(text).toMatch(/Votes 1 /);
+    expect(text).toMatch(/Votes on notes 1 /);
+    expect(text).toMatch(/Votes on themes 2 /);
   });
 
   it('keeps anonymous author ids out of the snapshot', () => {

@@ -198,8 +198,9 @@ describe('the fixture event report', () => {
       'Organisations mapped': snapshot.tables.reduce((n, t) => n + t.organisations.length, 0),
       Links: snapshot.tables.reduce((n, t) => n + t.links.length, 0),
       Notes: visibleNotes.length,
-      Votes: snapshot.tables.reduce((n, t) => n + Object.entries(t.votes ?? {}).filter(([id]) => !hidden.has(id)).reduce((m, [, v]) => m + v.total, 0), 0),
+      'Votes on notes': snapshot.tables.reduce((n, t) => n + Object.entries(t.votes ?? {}).filter(([id]) => !hidden.has(id)).reduce((m, [, v]) => m + v.total, 0), 0),
       Themes: snapshot.synthesis!.themes.length,
+      'Votes on themes': snapshot.synthesis!.themes.reduce((n, t) => n + (t.votes?.total ?? 0), 0),
     };
     const glance = pages[findHeading(pages, 'At a glance') / 10_000 | 0]!;
     for (const [label, count] of Object.entries(expected)) {
@@ -207,7 +208,8 @@ describe('the fixture event report', () => {
       expect(match?.[1], label).toBe(String(count));
     }
     expect(expected.Notes).toBe(4);
-    expect(expected.Votes).toBe(8);
+    expect(expected['Votes on notes']).toBe(8);
+    expect(expected['Votes on themes']).toBe(10);
   });
 
   it('prints each theme’s title and quotes, attributed only by stakeholder group', () => {

@@ -27,8 +27,10 @@ const header = (text: string): TableCell => ({ text, style: 'tableHeader' });
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function dataTable(headers: string[], rows: TableCell[][], widths: (string | number)[], fontSize = 9): Content {
+  // Number-only headers label number columns, so they line up with the centred counts below.
+  const headerCells = headers.map((text): TableCell => (/^\d+$/.test(text) ? { text, style: 'tableHeader', alignment: 'center' } : header(text)));
   return {
-    table: { headerRows: 1, widths, body: [headers.map(header), ...rows], dontBreakRows: true },
+    table: { headerRows: 1, widths, body: [headerCells, ...rows], dontBreakRows: true },
     layout: 'lightHorizontalLines',
     fontSize,
     margin: [0, 4, 0, 10],
@@ -61,6 +63,7 @@ export interface GlanceCounts {
   notes: number;
   votes: number;
   themes: number;
+  themeVotes: number;
 }
 
 export function glanceCounts(ctx: ReportContext): GlanceCounts {
@@ -71,6 +74,7 @@ export function glanceCounts(ctx: ReportContext): GlanceCounts {
     notes: ctx.visibleNotes.length,
     votes: votesOnVisibleNotes(ctx),
     themes: ctx.snapshot.synthesis.themes.length,
+    themeVotes: ctx.snapshot.synthesis.themes.reduce((sum, theme) => sum + theme.votes.total, 0),
   };
 }
 
@@ -84,8 +88,9 @@ export function atAGlanceSection(ctx: ReportContext): Content[] {
     ['Organisations mapped', counts.organisations],
     ['Links', counts.links],
     ['Notes', counts.notes],
-    ['Votes', counts.votes],
+    ['Votes on notes', counts.votes],
     ['Themes', counts.themes],
+    ['Votes on themes', counts.themeVotes],
   ];
   const content: Content[] = [
     dataTable(['Measure', 'Count'], rows.map(([label, n]) => [label, { text: String(n), alignment: 'right' }]), [200, 60], 10.5),
