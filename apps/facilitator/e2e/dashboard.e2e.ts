@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { addOrganisation, linkOrganisations } from './model-helpers.ts';
-import { createEventViaUi, joinAsParticipant, openTableAs } from './helpers.ts';
+import { addNote, addOrganisation, linkOrganisations } from './model-helpers.ts';
+import { createEventViaUi, joinAsParticipant, openAsFacilitator, openTableAs } from './helpers.ts';
 
 test('creating an event shows its join code, a QR code per table, and every table live', async ({ page }) => {
   const { joinCode } = await createEventViaUi(page, 'Northshore learning exchange', 3);
@@ -35,4 +35,19 @@ test('creating an event shows its join code, a QR code per table, and every tabl
   housingTable.destroy();
   carerTable.destroy();
   await expect(tableOne.getByLabel('Present at Table 1')).toHaveText('Nobody connected');
+});
+
+test('a scribe link lets one device write for the whole table, choosing a group per note', async ({ page }) => {
+  const { eventId } = await createEventViaUi(page, 'Scribe test', 2);
+  await page.getByRole('button', { name: 'Make scribe link for Table 2' }).click();
+  const link = await page.getByLabel('Scribe link for Table 2').inputValue();
+  expect(link).toMatch(/\/scribe#token=[\w.-]+$/);
+  const token = decodeURIComponent(link.split('#token=')[1] ?? '');
+
+  const scribe = openAsFacilitator(token, `table/${eventId}/t2`);
+  await scribe.ready;
+  addNote(scribe.doc, { text: 'No bus to the hospital on Sundays', kind: 'gap' }, { group: 'carer', participantId: 'scribe1' });
+  const card = page.getByRole('article', { name: 'Table 2' });
+  await expect(card.getByTestId('note-count')).toHaveText('1', { timeout: 2000 });
+  scribe.destroy();
 });

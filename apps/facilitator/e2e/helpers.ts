@@ -94,6 +94,7 @@ export async function storedFacilitatorToken(page: Page, eventId: string): Promi
   return token;
 }
 
+/** Opens a doc with any token from the facilitator (its own, or a scribe link it issued). */
 export function openAsFacilitator(token: string, docName: string): SyncedDoc {
   return openDoc({ serverUrl: BASE, docName, token, WebSocketPolyfill: WebSocket, disableBroadcastChannel: true });
 }
