@@ -79,6 +79,21 @@ export interface EnvConfig {
   participantAppDir: string | undefined;
   facilitatorAppDir: string | undefined;
   limits: Partial<Limits>;
+  /** Multi-instance mode (README "Scaling out"): PostgreSQL instead of SQLite, and the Redis relay. */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+}
+
+function urlWithScheme(name: string, raw: string | undefined, schemes: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`${name} must be a URL like ${schemes[0]}//host:port/..., got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`);
+  }
+  if (!schemes.includes(url.protocol)) throw new Error(`${name} must start with ${schemes.join(' or ')}//, got "${url.protocol}//…"`);
+  return raw;
 }
 
 /** Reads the documented environment variables; a malformed value stops the start with a clear message. */
@@ -93,6 +108,8 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
     logLevel: env.LOG_LEVEL || 'info',
     participantAppDir: env.PARTICIPANT_APP_DIR || undefined,
     facilitatorAppDir: env.FACILITATOR_APP_DIR || undefined,
+    databaseUrl: urlWithScheme('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
+    redisUrl: urlWithScheme('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
     limits: {
       maxFrameBytes: positiveInt('MAX_FRAME_BYTES', env.MAX_FRAME_BYTES, DEFAULT_LIMITS.maxFrameBytes),
       maxDocBytes: positiveInt('MAX_DOC_BYTES', env.MAX_DOC_BYTES, DEFAULT_LIMITS.maxDocBytes),

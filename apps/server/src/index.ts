@@ -11,6 +11,10 @@ import { HttpError, sendError, sendJson } from './http-util.ts';
 import { createLogger, safeUrl, type Logger } from './logger.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 import { SqliteStore } from './storage/sqlite-store.ts';
+import { PostgresStore } from './storage/postgres-store.ts';
+import { RemoteChanges, relayPublisher } from './scale/cluster.ts';
+import { RedisRelay } from './scale/redis-relay.ts';
+import type { EventIndex, RevocationList } from './storage/doc-store.ts';
 import type { DocStore } from './storage/doc-store.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
@@ -19,6 +23,7 @@ export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
 export { CLOSE } from './sync/messages.ts';
 export { SqliteStore } from './storage/sqlite-store.ts';
+export { PostgresStore } from './storage/postgres-store.ts';
 export type { DocStore, EventIndex, EventRecord, StoredDoc } from './storage/doc-store.ts';
 export type { AppHandler } from './apps.ts';
 export { createLogger } from './logger.ts';
@@ -41,15 +46,27 @@ export interface ServerOptions {
   wrapStore?: (store: SqliteStore) => DocStore;
   /** SQLite busy timeout (ms) for writes while another process holds a lock. */
   busyTimeoutMs?: number;
+  /** Multi-instance mode (README "Scaling out"): persist to this PostgreSQL database instead of SQLite. */
+  databaseUrl?: string | undefined;
+  /** Multi-instance mode: relay changes and presence to the other instances through this Redis. */
+  redisUrl?: string | undefined;
+  /** Redis stream used by the relay (tests give each run its own). */
+  relayStreamKey?: string;
 }
+
+/** Everything the server keeps: the doc log, the join-code index, revocations. SQLite, or PostgreSQL when scaled out. */
+export type ServerStore = DocStore & EventIndex & RevocationList & { integrityCheck(): string };
 
 export interface TablemapServer {
   url: string;
   port: number;
   host: string;
   logger: Logger;
-  store: SqliteStore;
+  store: ServerStore;
   registry: DocRegistry;
+  /** Multi-instance mode only: the Redis relay and the applier of other instances' changes. */
+  relay: RedisRelay | null;
+  remoteChanges: RemoteChanges | null;
   sync: SyncServer;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
@@ -59,10 +76,25 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   await mkdir(options.dataDir, { recursive: true });
-  const signer = new TokenSigner(await loadOrCreateSecret(options.dataDir));
-  const store = new SqliteStore(join(options.dataDir, 'tablemap.sqlite'), { busyTimeoutMs: options.busyTimeoutMs });
-  const docStore = options.wrapStore ? options.wrapStore(store) : store;
-  const registry = new DocRegistry({ store: docStore, logger, compactAfterUpdates: limits.compactAfterUpdates, idleUnloadMs: limits.idleUnloadMs });
+  const postgres = options.databaseUrl ? await PostgresStore.connect(options.databaseUrl) : null;
+  // Instances behind one load balancer must accept each other's tokens: the key then lives in the database.
+  const signer = new TokenSigner(postgres ? await postgres.sharedSecret() : await loadOrCreateSecret(options.dataDir));
+  const sqlite = postgres ? null : new SqliteStore(join(options.dataDir, 'tablemap.sqlite'), { busyTimeoutMs: options.busyTimeoutMs });
+  const store: ServerStore = postgres ?? sqlite!;
+  const docStore = sqlite && options.wrapStore ? options.wrapStore(sqlite) : store;
+  const relay = options.redisUrl
+    ? await RedisRelay.connect({ url: options.redisUrl, logger, ...(options.relayStreamKey ? { streamKey: options.relayStreamKey } : {}) })
+    : null;
+  if (relay && !postgres) logger.warn('REDIS_URL without DATABASE_URL: instances relay changes but each keeps its own SQLite file');
+  const registry = new DocRegistry({
+    store: docStore,
+    logger,
+    compactAfterUpdates: limits.compactAfterUpdates,
+    idleUnloadMs: limits.idleUnloadMs,
+    relay: relay ? relayPublisher(relay) : undefined,
+  });
+  const remoteChanges = relay ? new RemoteChanges(registry, docStore, logger) : null;
+  if (relay && remoteChanges) remoteChanges.listen(relay);
   const sync = new SyncServer({ signer, registry, limits, logger, revocations: store });
   const api = new HttpApi({
     signer,
@@ -127,13 +159,14 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
       sync.closeAll();
       http.closeIdleConnections();
       await registry.closeAll();
+      await relay?.close();
       await store.close();
       http.closeAllConnections();
       await stopped;
       logger.info('server stopped; all documents flushed');
     })());
 
-  return { url: `http://${urlHost}:${port}`, port, host, logger, store, registry, sync, close };
+  return { url: `http://${urlHost}:${port}`, port, host, logger, store, registry, relay, remoteChanges, sync, close };
 }
 
 async function mountApp(

@@ -17,6 +17,8 @@ const server = await createServer({
   limits: config.limits,
   participantAppDir: config.participantAppDir,
   facilitatorAppDir: config.facilitatorAppDir,
+  databaseUrl: config.databaseUrl,
+  redisUrl: config.redisUrl,
   logger,
 });
 
@@ -25,7 +27,7 @@ const lanUrls = Object.values(networkInterfaces())
   .filter((address) => address && address.family === 'IPv4' && !address.internal)
   .map((address) => `http://${address!.address}:${server.port}/`);
 
-logger.info({ port: server.port, dataDir: config.dataDir }, 'Tablemap server started');
+logger.info({ port: server.port, dataDir: config.dataDir, multiInstance: Boolean(config.databaseUrl) }, 'Tablemap server started');
 console.log(`\nTablemap is running.\n  Facilitator (this computer): http://localhost:${server.port}/facilitate`);
 if (config.host === '0.0.0.0' || config.host === '::') {
   for (const url of lanUrls) console.log(`  Phones on the same Wi-Fi:    ${url}`);

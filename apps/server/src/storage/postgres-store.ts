@@ -266,6 +266,11 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
     return result.rows.length > 0;
   }
 
+  /** `SqliteStore.integrityCheck`'s counterpart does not exist synchronously here; PostgreSQL has `pg_amcheck`. */
+  integrityCheck(): string {
+    throw new Error('integrityCheck is a SQLite check; run pg_amcheck against the PostgreSQL database instead');
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new StorageError('The store is closed');
   }

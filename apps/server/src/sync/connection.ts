@@ -97,8 +97,10 @@ export class SyncConnection implements DocPeer {
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
     if (this.ws.isPaused) this.ws.resume();
     this.ws.close(code, reason);
-    // A peer that never answers the close handshake is cut off.
-    setTimeout(() => this.ws.terminate(), 2000).unref();
+    // A peer that never answers the close handshake is cut off; the timer goes as soon as the socket does.
+    const cutOff = setTimeout(() => this.ws.terminate(), 2000);
+    cutOff.unref();
+    this.ws.once('close', () => clearTimeout(cutOff));
     this.cleanup();
   }
 

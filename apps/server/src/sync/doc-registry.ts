@@ -59,7 +59,17 @@ export class DocEntry {
   }
 }
 
+/** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
+export const REMOTE_ORIGIN = 'remote-instance';
+
+/** Multi-instance mode (src/scale): every durable local change and presence change goes to the other instances. */
+export interface ChangeRelay {
+  publishUpdate(docName: string, update: Uint8Array): void;
+  publishAwareness(docName: string, update: Uint8Array): void;
+}
+
 export interface DocRegistryOptions {
+  relay?: ChangeRelay | undefined;
   store: DocStore;
   logger: Logger;
   compactAfterUpdates: number;
@@ -85,6 +95,15 @@ export class DocRegistry {
 
   isLoaded(name: string): boolean {
     return this.entries.has(name);
+  }
+
+  /** The doc if it is loaded or loading (the relay applies remote changes once the load finished). */
+  loadedOrLoading(name: string): Promise<DocEntry> | undefined {
+    return this.entries.get(name);
+  }
+
+  loadedNames(): string[] {
+    return [...this.entries.keys()];
   }
 
   /** Loads (or reuses) a doc and counts one user; pair with `release`. */
@@ -151,6 +170,10 @@ export class DocRegistry {
   private onDocUpdate(entry: DocEntry, update: Uint8Array, origin: unknown): void {
     entry.invalidateCache();
     entry.bytes += update.byteLength;
+    if (origin === REMOTE_ORIGIN) {
+      entry.broadcast(syncUpdateMessage(update), null);
+      return;
+    }
     const appended = this.options.store.append(entry.name, update);
     appended.catch(() => {}); // handled in the chain below, in order
     entry.writes = entry.writes
@@ -158,6 +181,7 @@ export class DocRegistry {
         if (entry.failed) return;
         entry.lastSeq = await appended;
         entry.logLength++;
+        this.options.relay?.publishUpdate(entry.name, update);
         entry.broadcast(syncUpdateMessage(update), origin);
         if (entry.logLength >= this.options.compactAfterUpdates) await this.compact(entry);
       })
@@ -172,6 +196,9 @@ export class DocRegistry {
     const changed = [...changes.added, ...changes.updated, ...changes.removed];
     if (origin && typeof origin === 'object' && 'noteAwareness' in origin) {
       (origin as DocPeer).noteAwareness([...changes.added, ...changes.updated], changes.removed);
+    }
+    if (changed.length > 0 && this.options.relay && origin !== REMOTE_ORIGIN && origin !== 'timeout') {
+      this.options.relay.publishAwareness(entry.name, awarenessProtocol.encodeAwarenessUpdate(entry.awareness, changed));
     }
     if (changed.length === 0 || entry.peers.size === 0) return;
     entry.broadcast(awarenessMessage(entry.awareness, changed), null);

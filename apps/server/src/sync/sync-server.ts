@@ -235,5 +235,7 @@ function refuse(socket: Duplex, refusal: UpgradeRefusal): void {
       'Connection: close\r\nContent-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
-  setTimeout(() => socket.destroy(), 1000).unref();
+  const cutOff = setTimeout(() => socket.destroy(), 1000);
+  cutOff.unref();
+  socket.once('close', () => clearTimeout(cutOff));
 }

@@ -1,0 +1,67 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AnalysisError } from '@tablemap/analysis';
+import { ReportInputError } from '@tablemap/report';
+import { DataDirError, openDataDir, storeSource, type DocSource } from '../reports/doc-source.ts';
+import { EventNotFoundError } from '../reports/event-snapshot.ts';
+import { OutputOptionError } from '../reports/outputs.ts';
+
+/** A mistake in how the command was called: printed with the usage line, exit code 2. */
+export class UsageError extends Error {}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export function parseCli<const T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Opens the server's data directory read-only in spirit: we only ever SELECT. The SQLite file is in WAL
+ * mode, so this works while the server is running, and sees every change it has acknowledged. The
+ * handle is not closed with the store's checkpointing close(), which could wait on a running server;
+ * the process exits right after.
+ */
+export function openDocs(dataDir: string | undefined, env: NodeJS.ProcessEnv): DocSource {
+  return storeSource(openDataDir(dataDir ?? (env.DATA_DIR || './data')));
+}
+
+/** Writes through a temporary file and renames, so a failed run never leaves half a file behind. */
+export async function writeOutput(path: string, body: Uint8Array | string): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(temporary, body);
+  await rename(temporary, path);
+}
+
+/** Runs a command, turning known errors into a message and an exit code (0 ok, 1 failed, 2 usage). */
+export async function runCli(usage: string, io: CliIo, work: () => Promise<void>): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`${error.message}\n${usage}\n`);
+      return 2;
+    }
+    const known =
+      error instanceof EventNotFoundError ||
+      error instanceof DataDirError ||
+      error instanceof OutputOptionError ||
+      error instanceof ReportInputError ||
+      error instanceof AnalysisError;
+    io.stderr(known ? `${(error as Error).message}\n` : `Failed: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
