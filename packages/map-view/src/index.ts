@@ -7,3 +7,5 @@ export { default as MapView } from './MapView.svelte';
 export { sectorStyle, linkStatusStyle } from './styles.ts';
 export type { NodeShape, SectorStyle, LinkStyle } from './styles.ts';
 export { describeMap, describeLink, relationshipLabel } from './describe.ts';
+/** Starts loading cytoscape + fcose ahead of time (call it when the user is about to see a map). */
+export { preloadMap } from './load-cytoscape.ts';

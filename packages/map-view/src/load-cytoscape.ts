@@ -19,3 +19,11 @@ export function loadCytoscape(): Promise<CytoscapeBundle> {
   );
   return loading;
 }
+
+/** Starts downloading the map code early (e.g. while a participant is joining), so the map draws sooner. */
+export function preloadMap(): void {
+  void loadCytoscape().catch(() => {
+    // A failed preload is retried when the map mounts.
+    loading = null;
+  });
+}
