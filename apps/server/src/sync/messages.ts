@@ -61,11 +61,13 @@ export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients
  */
 export function updateChangesDoc(doc: Y.Doc, update: Uint8Array): boolean {
   const known = Y.decodeStateVector(Y.encodeStateVector(doc));
-  const incoming = Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update));
-  for (const [client, clock] of incoming) {
-    if (clock > (known.get(client) ?? 0)) return true;
+  // encodeStateVectorFromUpdate only counts clients whose structs start at clock 0, so a client's
+  // second and later updates would look empty; compare each struct's end clock instead.
+  const { structs, ds } = Y.decodeUpdate(update);
+  for (const struct of structs) {
+    if (struct instanceof Y.Skip) continue;
+    if (struct.id.clock + struct.length > (known.get(struct.id.client) ?? 0)) return true;
   }
-  const { ds } = Y.decodeUpdate(update);
   if (ds.clients.size === 0) return false;
   const deleted = Y.createDeleteSetFromStructStore(doc.store);
   for (const [client, ranges] of ds.clients) {
