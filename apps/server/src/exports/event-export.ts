@@ -4,6 +4,7 @@ import {
   CURRENT_SCHEMA_VERSION,
   MAX_TABLES,
   eventDocName,
+  migrate,
   readEvent,
   readSynthesis,
   readTable,
@@ -110,8 +111,26 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
   };
 }
 
-/** A doc as plain data; `null` for a doc that has never been written. */
+/**
+ * A doc as plain data; `null` for a doc that has never been written. A doc still at an older schema
+ * version (e.g. a synthesis doc a client created before anyone migrated it) is exported as its migrated
+ * copy, so every export carries the current layout; the live doc is not touched.
+ */
 export function docToPlain(doc: Y.Doc, kind: DocKind): DocExport | null {
+  if (schemaVersionOf(doc) < CURRENT_SCHEMA_VERSION && doc.store.clients.size > 0) {
+    const copy = new Y.Doc();
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+      migrate(copy, kind);
+      return plainOf(copy, kind);
+    } finally {
+      copy.destroy();
+    }
+  }
+  return plainOf(doc, kind);
+}
+
+function plainOf(doc: Y.Doc, kind: DocKind): DocExport | null {
   const layout = LAYOUT[kind];
   const content: Record<string, unknown> = {};
   const nested: string[] = [];
