@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
 import { CURRENT_SCHEMA_VERSION, migrate, schemaVersionOf, type DocRef } from '@tablemap/model';
-import type { EventIndex, EventRecord } from '../storage/doc-store.ts';
+import type { DocStore, EventIndex, EventRecord } from '../storage/doc-store.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
 
@@ -25,11 +25,11 @@ export function registrySource(registry: DocRegistry, events: EventIndex): DocSo
 }
 
 /**
- * Reads docs straight from a SQLite store into throwaway Y.Docs. Safe while the server runs: every
+ * Reads docs straight from a store (the CLI's SQLite file) into throwaway Y.Docs. Safe while the server runs: every
  * change the server accepted is committed before it is broadcast, and WAL lets us read alongside it.
  * Docs written by an older build are migrated in memory only.
  */
-export function storeSource(store: SqliteStore): DocSource {
+export function storeSource(store: DocStore & EventIndex): DocSource {
   return {
     findEvent: (eventId) => store.findById(eventId),
     async read(name, ref, reader) {

@@ -7,6 +7,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { newId } from '@tablemap/model';
 import { TokenSigner, loadOrCreateSecret } from '../auth.ts';
 import { startServer, tempDir } from '../testing.ts';
+import { storeSource } from './doc-source.ts';
+import { EventNotFoundError, buildEventSnapshot } from './event-snapshot.ts';
 import { FIXTURE, fillEvent, runScript, type FilledEvent } from './test-fixture.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -152,6 +154,23 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(JSON.parse(bodies.json!).format).toBe('tablemap-event');
     const unknown = await get(`/api/events/${event.eventId}/export?format=pdf`, event.facilitatorToken);
     expect(unknown.status).toBe(400);
+  });
+
+  it('builds the snapshot with hidden notes removed before the report package sees it; no roster unless asked', async () => {
+    const bundle = await buildEventSnapshot(event.eventId, storeSource(server.store));
+    const text = JSON.stringify({ report: bundle.report, notes: bundle.visibleNotes, synthesis: bundle.synthesis, tables: bundle.tables });
+    expect(text).not.toContain('REDACTED-SENTINEL');
+    expect(text).not.toContain(FIXTURE.attendeeName);
+    expect(bundle.roster).toBeNull();
+    const [theme] = bundle.report.synthesis!.themes;
+    expect(theme!.title).toBe(FIXTURE.themeTitle);
+    expect(theme!.noteIds).toHaveLength(2);
+    expect(theme!.quoteNoteIds).not.toContain(event.hiddenRef);
+    expect(theme!.votes).toEqual({ total: 1, byGroup: { primary_care: 1 } });
+    expect(bundle.report.synthesis!.gaps).toEqual([]);
+    const withRoster = await buildEventSnapshot(event.eventId, storeSource(server.store), { includeRoster: true });
+    expect(withRoster.report.attendees).toEqual([{ name: FIXTURE.attendeeName, group: 'carer', tableId: 't1' }]);
+    await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);
   });
 
   it('serves the analysis with merge suggestions for the merged-map screen', async () => {
