@@ -28,6 +28,7 @@ export interface BenchOptions {
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const preset: SizePreset = { ...SIZES[options.size], ...options.overrides };
   const log = options.log ?? (() => {});
+  process.setMaxListeners(0); // every y-websocket provider adds a process 'exit' listener
   const load: LoadOptions = {
     clients: preset.clients,
     tables: preset.tables,

@@ -10,6 +10,8 @@ export interface ColdLoadResult {
   /** Open the event doc and every table doc at once after a restart, until all are synced. */
   allDocsMs: number;
   perDocMs: Distribution;
+  /** The same opening again right after, with every doc already in memory: what is connection cost, not SQLite. */
+  warmAllDocsMs: number;
   goalMs: number;
   pass: boolean;
 }
@@ -30,24 +32,31 @@ export async function runColdLoad(tables: number, entriesPerTable: number, log: 
     await first.stop();
     restarted = await startTablemap({ dataDir });
     const docNames = [`event/${event.eventId}`, ...event.tables.map((table) => `table/${event.eventId}/${table.id}`)];
-    const started = performance.now();
-    const perDoc: number[] = [];
-    const clients = docNames.map((docName) => openClient(restarted!.url, docName, event.facilitatorToken));
-    try {
-      await withTimeout(
-        Promise.all(clients.map((client) => client.ready.then(() => perDoc.push(performance.now() - started)))),
-        30_000,
-        'cold load of every doc',
-      );
-    } finally {
-      for (const client of clients) client.destroy();
-    }
-    const allDocsMs = Math.round((performance.now() - started) * 10) / 10;
-    return { tables, entriesPerTable, allDocsMs, perDocMs: distribution(perDoc), goalMs: 300, pass: allDocsMs < 300 };
+    const cold = await openAll(restarted.url, docNames, event.facilitatorToken, true);
+    const warm = await openAll(restarted.url, docNames, event.facilitatorToken, false);
+    return { tables, entriesPerTable, allDocsMs: cold.allMs, perDocMs: distribution(cold.perDoc), warmAllDocsMs: warm.allMs, goalMs: 300, pass: cold.allMs < 300 };
   } finally {
     await first.stop();
     if (restarted) await restarted.stop();
     await removeDataDir(first);
-    void dataDir;
   }
 }
+
+/** Opens every doc at once and waits until all are synced; `keepOpen` holds the sockets until the next call ends. */
+async function openAll(url: string, docNames: string[], token: string, keepOpen: boolean): Promise<{ allMs: number; perDoc: number[] }> {
+  const started = performance.now();
+  const perDoc: number[] = [];
+  const clients = docNames.map((docName) => openClient(url, docName, token));
+  try {
+    await withTimeout(Promise.all(clients.map((client) => client.ready.then(() => perDoc.push(performance.now() - started)))), 30_000, 'opening every doc');
+  } finally {
+    if (!keepOpen) for (const client of clients) client.destroy();
+    else openStill.push(...clients);
+  }
+  const allMs = Math.round((performance.now() - started) * 10) / 10;
+  if (!keepOpen) for (const client of openStill.splice(0)) client.destroy();
+  return { allMs, perDoc };
+}
+
+/** Cold-opened clients stay connected during the warm pass, so no doc is unloaded in between. */
+const openStill: { destroy(): void }[] = [];

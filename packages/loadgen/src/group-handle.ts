@@ -30,6 +30,7 @@ export function inProcessGroup(): GroupHandle {
 export function workerGroup(): GroupHandle {
   const worker = new Worker(new URL('./worker.ts', import.meta.url));
   let nextId = 0;
+  let closed: Promise<void> | null = null;
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
     const waiter = pending.get(id);
@@ -37,10 +38,12 @@ export function workerGroup(): GroupHandle {
     if (error !== undefined) waiter?.reject(new Error(`worker: ${error}`));
     else waiter?.resolve(result);
   });
-  worker.on('error', (error) => {
+  const failAll = (error: Error) => {
     for (const waiter of pending.values()) waiter.reject(error);
     pending.clear();
-  });
+  };
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`worker exited with ${code}`)));
   const call = <T>(method: keyof PhoneGroup, ...args: unknown[]): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
@@ -54,9 +57,11 @@ export function workerGroup(): GroupHandle {
     stats: () => call('stats'),
     closeEventDocs: () => call('closeEventDocs'),
     snapshots: () => call('snapshots'),
-    close: async () => {
-      await call('close');
-      await worker.terminate();
-    },
+    // Idempotent: the orchestrator closes again in `finally`, after the worker may already be gone.
+    close: () =>
+      (closed ??= (async () => {
+        await call('close');
+        await worker.terminate();
+      })()),
   };
 }
