@@ -1,3 +1,4 @@
+/// <reference path="./fontkit.d.ts" />
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as fontkit from 'fontkit';

@@ -54,9 +54,8 @@ describe('printable table packs', () => {
   });
 
   it('builds join links that carry the code and the table', () => {
-    const url = new URL(tableJoinUrl(input.joinBaseUrl, 'K7QP2M', 'tableb'));
-    expect(url.searchParams.get('code')).toBe('K7QP2M');
-    expect(url.searchParams.get('table')).toBe('tableb');
+    expect(tableJoinUrl('http://192.168.1.20:3000/join', 'K7QP2M', 'tableb')).toBe('http://192.168.1.20:3000/join/K7QP2M/tableb');
+    expect(tableJoinUrl('https://maps.example.org/join/', 'K7QP2M', 't1')).toBe('https://maps.example.org/join/K7QP2M/t1');
   });
 
   it('refuses a join link that is not an http(s) URL, and a missing code', () => {

@@ -7,10 +7,13 @@ import { REPORT_STYLES } from './styles.ts';
 import { TablePacksInputSchema, TablePacksOptionsSchema, type TablePacksInput, type TablePacksOptions } from './types.ts';
 
 /** The link a table's QR code opens: the join page with the event code and table preselected. */
+/** The table's QR link: the participant app's `/join/<code>/<tableId>` route under `joinBaseUrl`. */
 export function tableJoinUrl(joinBaseUrl: string, joinCode: string, tableId: string): string {
   const url = new URL(joinBaseUrl);
-  url.searchParams.set('code', joinCode);
-  url.searchParams.set('table', tableId);
+  const base = url.pathname.replace(/\/+$/, '');
+  url.pathname = `${base}/${encodeURIComponent(joinCode)}/${encodeURIComponent(tableId)}`;
+  url.search = '';
+  url.hash = '';
   return url.toString();
 }
 
