@@ -76,6 +76,9 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   await mkdir(options.dataDir, { recursive: true });
+  if (options.redisUrl && !options.databaseUrl) {
+    throw new Error('REDIS_URL needs DATABASE_URL: instances that relay changes must share one PostgreSQL database (README "Scaling out")');
+  }
   const postgres = options.databaseUrl ? await PostgresStore.connect(options.databaseUrl) : null;
   // Instances behind one load balancer must accept each other's tokens: the key then lives in the database.
   const signer = new TokenSigner(postgres ? await postgres.sharedSecret() : await loadOrCreateSecret(options.dataDir));
@@ -85,7 +88,6 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const relay = options.redisUrl
     ? await RedisRelay.connect({ url: options.redisUrl, logger, ...(options.relayStreamKey ? { streamKey: options.relayStreamKey } : {}) })
     : null;
-  if (relay && !postgres) logger.warn('REDIS_URL without DATABASE_URL: instances relay changes but each keeps its own SQLite file');
   const registry = new DocRegistry({
     store: docStore,
     logger,
@@ -93,9 +95,11 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     idleUnloadMs: limits.idleUnloadMs,
     relay: relay ? relayPublisher(relay) : undefined,
   });
-  const remoteChanges = relay ? new RemoteChanges(registry, docStore, logger) : null;
-  if (relay && remoteChanges) remoteChanges.listen(relay);
   const sync = new SyncServer({ signer, registry, limits, logger, revocations: store });
+  const remoteChanges = relay
+    ? new RemoteChanges(registry, docStore, logger, (eventId, participantId) => sync.closeHolder(eventId, participantId))
+    : null;
+  if (relay && remoteChanges) remoteChanges.listen(relay);
   const api = new HttpApi({
     signer,
     registry,
@@ -103,7 +107,13 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     limits,
     logger,
     organiserKey: options.organiserKey,
-    revoke: { revocations: store, closeHolder: (eventId, participantId) => sync.closeHolder(eventId, participantId) },
+    revoke: {
+      revocations: store,
+      closeHolder: (eventId, participantId) => {
+        relay?.publishRevocation(eventId, participantId); // their sockets on other instances close too
+        return sync.closeHolder(eventId, participantId);
+      },
+    },
   });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);

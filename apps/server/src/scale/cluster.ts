@@ -1,9 +1,12 @@
+import * as v from 'valibot';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.ts';
 import type { DocStore } from '../storage/doc-store.ts';
 import { REMOTE_ORIGIN, type ChangeRelay, type DocRegistry } from '../sync/doc-registry.ts';
 import type { RedisRelay, RelayKind } from './redis-relay.ts';
+
+const RevocationSchema = v.object({ eventId: v.pipe(v.string(), v.maxLength(200)), participantId: v.pipe(v.string(), v.maxLength(200)) });
 
 /** What the registry calls to publish; wired to the Redis relay in multi-instance mode. */
 export function relayPublisher(relay: RedisRelay): ChangeRelay {
@@ -24,13 +27,15 @@ export class RemoteChanges {
   private readonly logger: Logger;
   private resyncing: Promise<void> | null = null;
   private resyncAgain = false;
+  private readonly closeHolder: (eventId: string, participantId: string) => void;
   /** Resyncs done (tests and logs). */
   resyncCount = 0;
 
-  constructor(registry: DocRegistry, store: DocStore, logger: Logger) {
+  constructor(registry: DocRegistry, store: DocStore, logger: Logger, closeHolder: (eventId: string, participantId: string) => void) {
     this.registry = registry;
     this.store = store;
     this.logger = logger;
+    this.closeHolder = closeHolder;
   }
 
   listen(relay: RedisRelay): void {
@@ -42,6 +47,7 @@ export class RemoteChanges {
 
   /** A doc still loading gets the change after its load: its database read may predate the change's commit. */
   apply(kind: RelayKind, docName: string, payload: Uint8Array): void {
+    if (kind === 'revoke') return this.revoke(payload);
     const loading = this.registry.loadedOrLoading(docName);
     if (!loading) return;
     loading.then(
@@ -57,6 +63,18 @@ export class RemoteChanges {
       },
       () => {}, // the load failed: nothing to apply to
     );
+  }
+
+  private revoke(payload: Uint8Array): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(payload));
+    } catch {
+      parsed = null;
+    }
+    const result = v.safeParse(RevocationSchema, parsed);
+    if (!result.success) return void this.logger.warn('ignored a malformed revocation on the relay');
+    this.closeHolder(result.output.eventId, result.output.participantId);
   }
 
   /** Reloads every loaded doc's stored state and applies it; one run at a time, rerun if asked meanwhile. */

@@ -11,6 +11,8 @@ import {
   connectProvider,
   createEvent,
   joinTable,
+  openRaw,
+  postJson,
   sleep,
   startServer,
   tempDir,
@@ -157,6 +159,25 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
 
     await waitFor(() => orgNames(watcher.doc).includes('Committed, never relayed'), 'the gap to be filled from PostgreSQL');
     expect(a.remoteChanges?.resyncCount).toBeGreaterThan(0);
+  });
+
+  it('revoking a participant on one instance closes their socket on another (4401)', async () => {
+    const databaseUrl = newDatabase();
+    const stream = `relay:${databaseUrl}`;
+    const a = await startInstance(databaseUrl, stream);
+    const b = await startInstance(databaseUrl, stream);
+    const event = await createEvent(a.url);
+    const tableId = event.tables[0]!.id;
+    const joined = await postJson(`${b.url}/api/join`, { joinCode: event.joinCode, tableId, group: 'carer', consent: true });
+    const socket = await openRaw(b.wsBase, tableDocName(event.eventId, tableId), joined.json.token as string);
+    cleanups.push(() => socket.ws.terminate());
+    const revoked = await postJson(
+      `${a.url}/api/events/${event.eventId}/revoke`,
+      { participantId: joined.json.participantId },
+      { Authorization: `Bearer ${event.facilitatorToken}` },
+    );
+    expect(revoked.status).toBe(200);
+    expect((await socket.closed).code).toBe(4401);
   });
 
   it('killing one instance moves its clients to another and loses nothing', async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 
-export type RelayKind = 'update' | 'awareness';
+export type RelayKind = 'update' | 'awareness' | 'revoke';
 
 export interface RelayHandlers {
   /** A change published by another instance, in the order that instance published it. */
@@ -25,7 +25,8 @@ export interface RedisRelayOptions {
   heartbeatMs?: number;
 }
 
-const KIND_CODES: Record<string, RelayKind | 'heartbeat'> = { u: 'update', a: 'awareness', h: 'heartbeat' };
+const KIND_CODES: Record<string, RelayKind | 'heartbeat'> = { u: 'update', a: 'awareness', r: 'revoke', h: 'heartbeat' };
+const CODE_OF: Record<RelayKind, string> = { update: 'u', awareness: 'a', revoke: 'r' };
 
 /**
  * Relays changes between server instances through one Redis Stream.
@@ -99,7 +100,12 @@ export class RedisRelay {
   publish(kind: RelayKind, docName: string, payload: Uint8Array): void {
     if (!this.running) return;
     this.published++;
-    this.xadd(kind === 'update' ? 'u' : 'a', this.published, docName, payload);
+    this.xadd(CODE_OF[kind], this.published, docName, payload);
+  }
+
+  /** A token holder the facilitator removed: every instance closes their sockets. */
+  publishRevocation(eventId: string, participantId: string): void {
+    this.publish('revoke', '', new TextEncoder().encode(JSON.stringify({ eventId, participantId })));
   }
 
   private sendHeartbeat(): void {
