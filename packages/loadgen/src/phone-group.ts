@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Phone, addCounters, emptyCounters, type PhoneSpec, type TrafficCounters } from './phone.ts';
 import { nowMs } from './markers.ts';
 
@@ -21,6 +22,8 @@ export interface GroupStats {
   counters: TrafficCounters;
   editsByTable: Record<string, string[]>;
   editErrors: number;
+  /** Event-loop delay of the thread driving these phones during the edit phase: if high, the clients (not the server) limit the figures. */
+  loopDelayMs: { p99: number; max: number };
 }
 
 export interface PhoneSnapshot {
@@ -43,6 +46,7 @@ export class PhoneGroup {
   private deliveries = 0;
   private editErrors = 0;
   private timers: ReturnType<typeof setTimeout>[] = [];
+  private loopDelay: ReturnType<typeof monitorEventLoopDelay> | null = null;
 
   async connect(specs: PhoneSpec[], timeoutMs: number): Promise<ConnectResult> {
     const sink = { counters: () => this.counters, onReceipt: (latency: number) => this.onReceipt(latency) };
@@ -72,6 +76,8 @@ export class PhoneGroup {
     this.counters = emptyCounters();
     this.latencies = [];
     this.deliveries = 0;
+    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay.enable();
     const endAt = plan.startAt + plan.durationMs;
     for (const phone of this.phones) {
       if (!phone.table) continue;
@@ -95,6 +101,7 @@ export class PhoneGroup {
     await sleep(Math.max(0, endAt - nowMs()));
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
+    this.loopDelay.disable();
   }
 
   progress(): { deliveries: number } {
@@ -107,7 +114,9 @@ export class PhoneGroup {
     for (const phone of this.phones) (editsByTable[phone.spec.tableDoc] ??= []).push(...phone.editsSent);
     const counters = emptyCounters();
     addCounters(counters, this.counters);
-    return { latencies: Float64Array.from(this.latencies), deliveries: this.deliveries, counters, editsByTable, editErrors: this.editErrors };
+    const delay = this.loopDelay;
+    const loopDelayMs = delay ? { p99: Math.round(delay.percentile(99) / 1e5) / 10, max: Math.round(delay.max / 1e5) / 10 } : { p99: 0, max: 0 };
+    return { latencies: Float64Array.from(this.latencies), deliveries: this.deliveries, counters, editsByTable, editErrors: this.editErrors, loopDelayMs };
   }
 
   closeEventDocs(): void {

@@ -59,6 +59,7 @@ export function formatReport(report: BenchReport): string {
     ['  event doc: presence msg/s', ...runs.map((run) => fmt(run.traffic.byDoc.event?.awareness?.messagesPerSecond))],
     ['  event doc: presence bytes/s', ...runs.map((run) => kb(run.traffic.byDoc.event?.awareness?.bytesPerSecond ?? 0) + '/s')],
     ['  event presence msg/s per phone', ...runs.map((run) => fmt(run.traffic.eventPresencePerClientPerSecond))],
+    ['phone threads / loop delay p99, max', ...runs.map((run) => `${Math.max(1, run.workers)} / ${fmt(run.clientLoopDelayMs.p99)}, ${fmt(run.clientLoopDelayMs.max)} ms`)],
     ['server CPU avg / peak (% of a core)', ...runs.map((run) => (run.server ? `${fmt(run.server.cpuPercent)} / ${fmt(run.server.peakCpuPercent)} %` : '—'))],
     ['server RSS peak / end', ...runs.map((run) => (run.server ? `${fmt(run.server.rssPeakMb)} / ${fmt(run.server.rssEndMb)} MB` : '—'))],
     ['late joiner: entries / bytes', ...runs.map((run) => (run.lateJoiner ? `${fmt(run.lateJoiner.entries)} / ${kb(run.lateJoiner.docBytes)}` : '—'))],

@@ -55,6 +55,9 @@ export interface LoadResult {
   deliveries: number;
   deliveriesPerSecond: number;
   traffic: TrafficSummary;
+  /** Worst event-loop delay among the phone threads during the edit phase. */
+  clientLoopDelayMs: { p99: number; max: number };
+  workers: number;
   server: ProcSummary | null;
   lateJoiner: { entries: number; docBytes: number; ms: number } | null;
   verification: { tablesChecked: number; divergedClients: number; lostEdits: number; missingDeliveries: number };
@@ -156,6 +159,11 @@ export async function runLoad(target: Target, options: LoadOptions, log: (line: 
       deliveriesExpected,
       deliveries: delivered,
       deliveriesPerSecond: round1(delivered / seconds),
+      clientLoopDelayMs: {
+        p99: Math.max(...phaseStats.map((stats) => stats.loopDelayMs.p99)),
+        max: Math.max(...phaseStats.map((stats) => stats.loopDelayMs.max)),
+      },
+      workers: options.workers,
       traffic: summariseTraffic(counters, seconds, options.eventDoc ? connectMs.length : 0),
       server: server && serverEnd ? { ...server, rssPeakMb: Math.max(server.rssPeakMb, serverEnd.rssPeakMb), rssEndMb: serverEnd.rssEndMb } : null,
       lateJoiner,
