@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the app type-checks this file without map-view's tsconfig, so the ambient fcose types must travel with it
 /// <reference path="./fcose.d.ts" />
 import type cytoscape from 'cytoscape';
 import type { Ext, StylesheetJson } from 'cytoscape';
