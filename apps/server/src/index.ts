@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { DEFAULT_APP_DIRS, loadApp, sendAppMissing, type AppHandler, type MountedApp } from './apps.ts';
@@ -148,8 +149,11 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     if (pathOf(req.url).startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
-  http.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // Answer, then drop the socket outright: ending it politely leaves a silent client's socket open.
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
   });
   const host = options.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {

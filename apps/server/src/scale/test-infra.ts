@@ -166,10 +166,12 @@ export class InstanceProcess {
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
-  static async start(env: Record<string, string>): Promise<InstanceProcess> {
-    const port = await freePort();
+  /** `withApps` mounts the built apps (start:cluster); tests leave them out. */
+  static async start(env: Record<string, string>, options: { withApps?: boolean; port?: number } = {}): Promise<InstanceProcess> {
+    const port = options.port ?? (await freePort());
+    const noApps = options.withApps ? {} : { PARTICIPANT_APP_DIR: '/nonexistent', FACILITATOR_APP_DIR: '/nonexistent' };
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', PARTICIPANT_APP_DIR: '/nonexistent', FACILITATOR_APP_DIR: '/nonexistent', ...env, PORT: String(port) },
+      env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...noApps, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const instance = new InstanceProcess(port, child);
@@ -203,7 +205,10 @@ export class InstanceProcess {
   }
 }
 
-/** A TCP load balancer: each new connection goes to the first backend that accepts it, as health-checked LBs do. */
+/**
+ * A TCP load balancer. `failover`: each new connection goes to the first backend that accepts it, as
+ * health-checked LBs do. `round-robin`: connections rotate over the backends, skipping any that refuse.
+ */
 export class FailoverProxy {
   readonly port: number;
   private readonly server: Server;
@@ -215,7 +220,8 @@ export class FailoverProxy {
     this.sockets = sockets;
   }
 
-  static async start(backendPorts: number[]): Promise<FailoverProxy> {
+  static async start(backendPorts: number[], options: { mode?: 'failover' | 'round-robin'; port?: number; host?: string } = {}): Promise<FailoverProxy> {
+    let next = 0;
     const sockets = new Set<Socket>();
     const track = (socket: Socket): void => {
       sockets.add(socket);
@@ -225,10 +231,11 @@ export class FailoverProxy {
       track(client);
       client.on('error', () => client.destroy());
       client.pause();
-      const tryBackend = (index: number): void => {
-        if (index >= backendPorts.length) return void client.destroy();
-        const upstream = connect(backendPorts[index]!, '127.0.0.1');
-        upstream.once('error', () => tryBackend(index + 1));
+      const first = options.mode === 'round-robin' ? next++ % backendPorts.length : 0;
+      const tryBackend = (attempt: number): void => {
+        if (attempt >= backendPorts.length) return void client.destroy();
+        const upstream = connect(backendPorts[(first + attempt) % backendPorts.length]!, '127.0.0.1');
+        upstream.once('error', () => tryBackend(attempt + 1));
         upstream.once('connect', () => {
           track(upstream);
           upstream.removeAllListeners('error');
@@ -242,7 +249,7 @@ export class FailoverProxy {
       };
       tryBackend(0);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
     return new FailoverProxy((server.address() as { port: number }).port, server, sockets);
   }
 

@@ -52,6 +52,9 @@ export class SyncConnection implements DocPeer {
   private readonly messageBucket: TokenBucket;
   private readonly awarenessBucket: TokenBucket;
   private resumeTimer: NodeJS.Timeout | null = null;
+  /** Frames received over the rate limit, waiting their turn (bounded; see holdBack). */
+  private backlog: Uint8Array[] = [];
+  private backlogBytes = 0;
   private closed = false;
 
   constructor(context: ConnectionContext) {
@@ -95,6 +98,7 @@ export class SyncConnection implements DocPeer {
     this.logger.info({ code, reason }, 'closing socket');
     this.closed = true;
     if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    this.backlog = [];
     if (this.ws.isPaused) this.ws.resume();
     this.ws.close(code, reason);
     // A peer that never answers the close handshake is cut off; the timer goes as soon as the socket does.
@@ -122,8 +126,49 @@ export class SyncConnection implements DocPeer {
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
     if (!isBinary) return this.close(CLOSE.malformed, 'binary frames only');
-    this.throttle();
     const bytes = toBytes(data);
+    if (this.backlog.length === 0 && this.messageBucket.tryTake()) return this.process(bytes);
+    this.holdBack(bytes);
+  }
+
+  /**
+   * Over its message rate a socket stops being read (TCP back-pressure) and what its receiver had already
+   * buffered waits here, processed at the allowed rate. A client that keeps pushing past a bounded
+   * backlog is flooding: it is closed with 4429 (final for y-websocket, so it does not come straight back).
+   */
+  private holdBack(bytes: Uint8Array): void {
+    this.backlog.push(bytes);
+    this.backlogBytes += bytes.byteLength;
+    if (this.backlog.length > this.limits.messagesPerSecond * 4 || this.backlogBytes > this.limits.maxFrameBytes * 2) {
+      this.logger.warn({ queued: this.backlog.length, bytes: this.backlogBytes }, 'message flood; closing the socket');
+      this.backlog = [];
+      this.backlogBytes = 0;
+      return this.close(CLOSE.tooManyMessages, 'too many messages');
+    }
+    if (!this.ws.isPaused) this.ws.pause();
+    this.scheduleDrain();
+  }
+
+  private scheduleDrain(): void {
+    if (this.resumeTimer) return;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      this.drain();
+    }, Math.max(5, this.messageBucket.msUntilNext()));
+  }
+
+  private drain(): void {
+    while (!this.closed && this.backlog.length > 0 && this.messageBucket.tryTake()) {
+      const next = this.backlog.shift()!;
+      this.backlogBytes -= next.byteLength;
+      this.process(next);
+    }
+    if (this.closed) return;
+    if (this.backlog.length > 0) this.scheduleDrain();
+    else this.ws.resume();
+  }
+
+  private process(bytes: Uint8Array): void {
     try {
       const decoder = decoding.createDecoder(bytes);
       const type = decoding.readVarUint(decoder);
@@ -136,16 +181,6 @@ export class SyncConnection implements DocPeer {
       this.logger.info({ reason: (error as Error).message }, 'malformed frame');
       this.close(CLOSE.malformed, 'malformed message');
     }
-  }
-
-  /** Over its message rate the socket stops being read for a moment (back-pressure, not a disconnect). */
-  private throttle(): void {
-    if (this.messageBucket.tryTake() || this.ws.isPaused) return;
-    this.ws.pause();
-    this.resumeTimer = setTimeout(() => {
-      this.resumeTimer = null;
-      if (!this.closed) this.ws.resume();
-    }, Math.max(10, this.messageBucket.msUntilNext()));
   }
 
   private onSync(decoder: decoding.Decoder): void {

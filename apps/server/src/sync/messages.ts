@@ -24,6 +24,7 @@ export const CLOSE = {
   tokenExpired: 4401,
   docTooLarge: 4413,
   tableLocked: 4423,
+  tooManyMessages: 4429,
 } as const;
 
 export function syncStep1Message(doc: Y.Doc): Uint8Array {
