@@ -11,6 +11,7 @@ import {
 } from '@tablemap/model';
 import { groupsPresent, measureServerClockOffset, openDoc, type ConnectionState, type SyncedDoc } from '@tablemap/sync-client';
 import { latestCreation } from './table-activity.ts';
+import { LiveSynthesis } from './live-synthesis.svelte.ts';
 
 export interface LiveTable {
   snapshot: TableSnapshot;
@@ -50,6 +51,7 @@ export class LiveEvent {
   private readonly tableDocs = new Map<string, { synced: SyncedDoc; stop: () => void }>();
   private readonly stops: (() => void)[] = [];
   private clockTimer: ReturnType<typeof setInterval> | null = null;
+  private synthesisHandle: LiveSynthesis | null = null;
 
   constructor(options: LiveEventOptions) {
     this.options = options;
@@ -81,6 +83,17 @@ export class LiveEvent {
     }
     void this.measureClock();
     this.clockTimer = setInterval(() => void this.measureClock(), 60_000);
+  }
+
+  /** The synthesis doc, opened the first time a screen asks for it and kept while the console is open. */
+  synthesis(): LiveSynthesis {
+    this.synthesisHandle ??= new LiveSynthesis({ serverUrl: this.options.serverUrl, eventId: this.eventId, token: this.options.token });
+    return this.synthesisHandle;
+  }
+
+  /** The token this screen connects with, for the facilitator's download endpoints. */
+  get token(): string {
+    return this.options.token;
   }
 
   serverNow(): number {
@@ -164,6 +177,7 @@ export class LiveEvent {
     for (const stop of this.stops) stop();
     for (const entry of this.tableDocs.values()) entry.stop();
     this.tableDocs.clear();
+    this.synthesisHandle?.destroy();
     this.eventDoc.destroy();
   }
 }
