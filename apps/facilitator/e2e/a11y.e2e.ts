@@ -1,16 +1,8 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from './axe.ts';
 import { addNote, addOrganisation, castVote, linkOrganisations } from './model-helpers.ts';
 import { createEventViaUi, joinAsParticipant, openTableAs, projectorUrl } from './helpers.ts';
-
-async function expectNoSeriousViolations(page: Page, screen: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
-  expect(serious, `${screen} has serious accessibility problems`).toEqual([]);
-}
 
 test('every facilitator screen and the projector have no serious or critical axe violations', async ({ page, browser }) => {
   await page.goto('/facilitate/');

@@ -10,3 +10,5 @@ export async function measureRemaining(doc: Y.Doc): Promise<() => number> {
   const offset = await measureServerClockOffset(BASE);
   return () => timerRemainingMs(readEvent(doc).timer, Date.now() + offset) ?? -1;
 }
+
+export { castThemeVote, readSynthesis } from '@tablemap/model';
