@@ -14,8 +14,16 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * JSON with <, > and & written as \u escapes: the same data for any JSON parser, but a response that is
+ * ever sniffed or pasted into a page cannot open a tag or an entity.
+ */
+export function safeJsonText(body: unknown): string {
+  return JSON.stringify(body).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = safeJsonText(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
