@@ -9,14 +9,14 @@ const RULES = { votesPerParticipant: 3, allowStackedVotes: false };
 const noteCard = (page: Page, text: string) => page.getByRole('list', { name: 'Notes' }).getByRole('article', { name: text });
 const theme = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
 
-async function createTheme(page: Page, title: string, description: string) {
+async function createTheme(page: Page, title: string, description = '') {
   await page.getByLabel('New theme title').fill(title);
   await page.getByLabel('Short description').fill(description);
   await page.getByRole('button', { name: 'Create theme' }).click();
   await expect(theme(page, title)).toBeVisible();
 }
 
-test('notes from three tables are clustered into two themes by drag and by menu, and votes show by stakeholder group', async ({ page }) => {
+test('notes from three tables are clustered into two themes by drag and by menu, and votes show by stakeholder group', async ({ page, browser }) => {
   const { eventId, joinCode } = await createEventViaUi(page, 'Synthesis check', 3);
   const carer = await joinAsParticipant(joinCode, 't1', 'carer');
   const housing = await joinAsParticipant(joinCode, 't2', 'housing');
@@ -115,6 +115,17 @@ test('notes from three tables are clustered into two themes by drag and by menu,
   await expect(page.getByRole('table', { name: 'Votes per theme, by stakeholder group' })).toContainText('Carers and family: 1');
 
   await expectNoSeriousViolations(page, 'theme board');
+
+  // A second facilitator on another laptop works on the same board at the same time.
+  const otherLaptop = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const colleague = await otherLaptop.newPage();
+  await colleague.goto(`/facilitate/${eventId}/synthesis#token=${encodeURIComponent(token)}`);
+  await expect(theme(colleague, 'Nowhere to go at night').getByTestId('theme-note-count')).toHaveText('2');
+  await createTheme(colleague, 'Transport to services');
+  await noteCard(colleague, 'Peer café helps people stay well').getByLabel(/^Theme for note/).selectOption({ label: 'Transport to services' });
+  await expect(theme(page, 'Transport to services').getByTestId('theme-note-count')).toHaveText('1');
+  await expect(theme(page, 'Peer support works').getByTestId('theme-note-count')).toHaveText('1');
+  await otherLaptop.close();
   second.destroy();
   for (const table of [carerTable, housingTable, commissionerTable]) table?.destroy();
 });
