@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { runColdLoad } from './cold-load.ts';
 import { checkGoals, type BenchReport } from './report.ts';
 import { runLoad, type LoadOptions, type Target } from './run-load.ts';
-import { removeDataDir, startClassic, startTablemap, type RunningServer } from './servers.ts';
+import { removeDataDir, startClassic, startTablemap, startTablemapCluster, type RunningServer } from './servers.ts';
 import { SIZES, type SizeName, type SizePreset } from './sizes.ts';
 
 /**
@@ -22,6 +22,8 @@ export interface BenchOptions {
   url?: string;
   pid?: number;
   coldLoad?: boolean;
+  /** More than 1: the `tablemap` target is that many instances on PostgreSQL + Redis behind a balancer. */
+  instances?: number;
   log?: (line: string) => void;
 }
 
@@ -58,8 +60,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       let target: Target;
       if (name === 'url') target = { label: `tablemap@${options.url}`, kind: 'tablemap', url: options.url!.replace(/\/$/, ''), pid: options.pid ?? null };
       else {
-        server = name === 'classic' ? await startClassic() : await startTablemap({ onTmpfs: name === 'tablemap-tmpfs' });
-        target = { label: name, kind: server.kind, url: server.url, pid: server.pid };
+        const cluster = name === 'tablemap' && (options.instances ?? 1) > 1 ? options.instances! : 0;
+        server =
+          name === 'classic' ? await startClassic() : cluster ? await startTablemapCluster(cluster) : await startTablemap({ onTmpfs: name === 'tablemap-tmpfs' });
+        target = { label: cluster ? `tablemap x${cluster} (pg+redis)` : name, kind: server.kind, url: server.url, pid: server.pid };
       }
       report.runs.push(await runLoad(target, load, log));
     } catch (error) {

@@ -2,6 +2,7 @@
  * pnpm --filter @tablemap/loadgen bench:sync -- --size ci|event|large [--targets tablemap,tablemap-tmpfs,classic]
  *   [--url http://host:port [--pid N]] [--clients N] [--tables N] [--duration S] [--edit-interval S]
  *   [--workers N] [--no-event-doc] [--no-cold-load] [--out results.json]
+ *   [--instances N]  (tablemap as N instances on PostgreSQL + Redis; needs redis-server and postgresql installed)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     'no-event-doc': { type: 'boolean', default: false },
     'no-cold-load': { type: 'boolean', default: false },
     out: { type: 'string' },
+    instances: { type: 'string' },
   },
 });
 
@@ -70,6 +72,7 @@ try {
     ...(values.url ? { url: values.url } : {}),
     ...(values.pid ? { pid: positive('pid', values.pid)! } : {}),
     coldLoad: !values['no-cold-load'],
+    ...(values.instances ? { instances: positive('instances', values.instances)! } : {}),
     log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
   });
   console.log(formatReport(report));

@@ -60,6 +60,26 @@ export async function startTablemap(options: TablemapStartOptions = {}): Promise
   return server;
 }
 
+/**
+ * Multi-instance mode: `apps/server/src/scale/start-cluster.ts` starts a throwaway Redis and PostgreSQL
+ * (or uses REDIS_URL / DATABASE_URL), N instances and a round-robin balancer; phones connect to the
+ * balancer, so they are spread over the instances. `pid` is the first instance's (CPU/RSS of one instance).
+ */
+export async function startTablemapCluster(instances: number): Promise<RunningServer> {
+  const port = await freePort();
+  const script = join(REPO_ROOT, 'apps/server/src/scale/start-cluster.ts');
+  const child = spawn(process.execPath, [script, '--instances', String(instances), '--port', String(port)], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const cluster = await waitUntilListening('tablemap', child, port, null);
+  // The pids are printed right after the balancer listens; give the pipe a moment to deliver them.
+  for (let waited = 0; waited < 2000 && !/Instance 1: .*pid/.test(cluster.output()); waited += 50) await new Promise((r) => setTimeout(r, 50));
+  const firstInstancePid = Number(/Instance 1: \S+ \(pid (\d+)\)/.exec(cluster.output())?.[1]);
+  return { ...cluster, pid: Number.isInteger(firstInstancePid) && firstInstancePid > 0 ? firstInstancePid : cluster.pid };
+}
+
 /** Starts the classic y-websocket 1.5 server (`bin/server.js`, yjs 13, no auth, no persistence) as a child. */
 export async function startClassic(options: { port?: number } = {}): Promise<RunningServer> {
   const require = createRequire(import.meta.url);
