@@ -48,7 +48,7 @@ async function openAll(url: string, docNames: string[], token: string, keepOpen:
   const perDoc: number[] = [];
   const clients = docNames.map((docName) => openClient(url, docName, token));
   try {
-    await withTimeout(Promise.all(clients.map((client) => client.ready.then(() => perDoc.push(performance.now() - started)))), 30_000, 'opening every doc');
+    await withTimeout(Promise.all(clients.map((client) => client.ready.then(() => perDoc.push(performance.now() - started)))), 60_000, 'opening every doc');
   } finally {
     if (!keepOpen) for (const client of clients) client.destroy();
     else openStill.push(...clients);

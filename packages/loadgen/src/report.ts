@@ -63,12 +63,23 @@ export function formatReport(report: BenchReport): string {
     ['server CPU avg / peak (% of a core)', ...runs.map((run) => (run.server ? `${fmt(run.server.cpuPercent)} / ${fmt(run.server.peakCpuPercent)} %` : '—'))],
     ['server RSS peak / end', ...runs.map((run) => (run.server ? `${fmt(run.server.rssPeakMb)} / ${fmt(run.server.rssEndMb)} MB` : '—'))],
     ['late joiner: entries / bytes', ...runs.map((run) => (run.lateJoiner ? `${fmt(run.lateJoiner.entries)} / ${kb(run.lateJoiner.docBytes)}` : '—'))],
-    ['late joiner: time to sync', ...runs.map((run) => fmt(run.lateJoiner?.ms, ' ms'))],
+    ['late joiner: time to sync', ...runs.map((run) => (run.lateJoiner?.error ? 'timed out (60 s)' : fmt(run.lateJoiner?.ms, ' ms')))],
     ['lost edits / diverged phones', ...runs.map((run) => `${run.verification.lostEdits} / ${run.verification.divergedClients}`)],
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const line = (row: Row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('  ');
   const out = [`Sync benchmark, size ${report.size} (${report.machine.cpus} CPUs, Node ${report.machine.node})`, '', ...rows.map(line)];
+  const naive = runs.find((run) => run.kind === 'classic');
+  if (naive && naive.eventDoc) {
+    out.push('', 'Broadcast efficiency (presence on the event doc; classic = naive fan-out to everyone):');
+    for (const run of runs) {
+      const event = run.traffic.byDoc.event?.awareness;
+      out.push(
+        `  ${run.target}: ${fmt(event?.messagesPerSecond)} presence msg/s (${kb(event?.bytesPerSecond ?? 0)}/s) to ${run.connected} phones; all traffic ${fmt(run.traffic.messagesPerSecond)} msg/s` +
+          (run === naive || !naive.traffic.messagesPerSecond ? '' : ` = ${Math.round((run.traffic.messagesPerSecond / naive.traffic.messagesPerSecond) * 100)} % of classic`),
+      );
+    }
+  }
   for (const failed of report.failedRuns) out.push('', `FAILED ${failed.target}: ${failed.error}`);
   if (report.coldLoad) {
     const cold = report.coldLoad;

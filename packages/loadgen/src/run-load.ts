@@ -59,7 +59,8 @@ export interface LoadResult {
   clientLoopDelayMs: { p99: number; max: number };
   workers: number;
   server: ProcSummary | null;
-  lateJoiner: { entries: number; docBytes: number; ms: number } | null;
+  /** `error` set when the late joiner did not sync within 60 s (e.g. a server swamped by presence fan-out). */
+  lateJoiner: { entries: number; docBytes: number; ms: number | null; error?: string } | null;
   verification: { tablesChecked: number; divergedClients: number; lostEdits: number; missingDeliveries: number };
   lostEdits: boolean;
 }
@@ -287,7 +288,11 @@ async function timeLateJoiner(url: string, docName: string, token: string): Prom
   const started = performance.now();
   const client = openClient(url, docName, token);
   try {
-    await withTimeout(client.ready, 30_000, `late joiner on ${docName}`);
+    const synced = await withTimeout(client.ready, 60_000, `late joiner on ${docName} did not sync`).then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    if (synced !== null) return { entries: 0, docBytes: 0, ms: null, error: synced };
     const ms = performance.now() - started;
     const map = (name: string) => client.doc.getMap(name).size;
     return { entries: map('organisations') + map('links') + map('notes'), docBytes: Y.encodeStateAsUpdate(client.doc).byteLength, ms: round1(ms) };
