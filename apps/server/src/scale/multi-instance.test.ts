@@ -182,7 +182,9 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
 
   it('killing one instance moves its clients to another and loses nothing', async () => {
     const databaseUrl = newDatabase();
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, DATA_DIR: (await tempDir()).path };
+    const dataDir = await tempDir();
+    cleanups.push(() => dataDir.remove());
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, DATA_DIR: dataDir.path };
     const [first, second] = await Promise.all([InstanceProcess.start(env), InstanceProcess.start(env)]);
     cleanups.push(() => first!.stop(), () => second!.stop());
     const balancer = await FailoverProxy.start([first!.port, second!.port]);
