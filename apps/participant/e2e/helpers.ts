@@ -96,8 +96,11 @@ export async function tapNode(page: Page, name: string): Promise<void> {
     const cy = (element as HTMLElement & { __cy?: { nodes(): Node[] } }).__cy;
     const node = cy?.nodes().find((candidate) => candidate.data('label') === label);
     if (!node) return null;
-    const box = element.getBoundingClientRect();
+    // A finger can only tap what is on screen: scroll the node into the middle of the viewport first.
     const position = node.renderedPosition();
+    const before = element.getBoundingClientRect();
+    window.scrollBy(0, before.top + position.y - window.innerHeight / 2);
+    const box = element.getBoundingClientRect();
     return { x: box.left + position.x, y: box.top + position.y };
   }, name);
   expect(point, `node "${name}" on the map`).not.toBeNull();
