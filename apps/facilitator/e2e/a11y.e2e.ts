@@ -36,7 +36,7 @@ test('every facilitator screen and the projector have no serious or critical axe
   await page.getByRole('link', { name: 'Attendees and seating' }).click();
   await page
     .getByLabel('Attendee CSV file')
-    .setInputFiles({ name: 'attendees-messy.csv', mimeType: 'text/csv', buffer: readFileSync(new URL('../../../../shared/fixtures/attendees-messy.csv', import.meta.url)) });
+    .setInputFiles({ name: 'attendees-messy.csv', mimeType: 'text/csv', buffer: readFileSync(new URL('../../../packages/roster/src/fixtures/attendees-messy.csv', import.meta.url)) });
   await expect(page.getByRole('heading', { name: 'Preview of attendees-messy.csv' })).toBeVisible();
   await expectNoSeriousViolations(page, 'attendee import preview');
 

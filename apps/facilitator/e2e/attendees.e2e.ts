@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { createEventViaUi, openAsFacilitator, storedFacilitatorToken } from './helpers.ts';
 
-const messyCsv = new URL('../../../../shared/fixtures/attendees-messy.csv', import.meta.url);
-const fixture = (name: string) => new URL(`../../../../shared/fixtures/${name}`, import.meta.url);
+const messyCsv = new URL('../../../packages/roster/src/fixtures/attendees-messy.csv', import.meta.url);
+const fixture = (name: string) => new URL(`../../../packages/roster/src/fixtures/${name}`, import.meta.url);
 
 test('the messy CSV is previewed with its problems per row, and nothing is imported before confirming', async ({ page }) => {
   const { eventId } = await createEventViaUi(page, 'Import test', 3);
