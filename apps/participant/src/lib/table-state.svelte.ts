@@ -1,23 +1,33 @@
 import * as Y from 'yjs';
 import {
+  castThemeVote,
   castVote,
   eventDocName,
   observeEvent,
+  observeSynthesis,
   observeTable,
   readEvent,
+  readSynthesis,
   readTable,
+  retractThemeVote,
   retractVote,
+  synthesisDocName,
   tableDocName,
   tableEditBlockedReason,
+  timerRemainingMs,
   type Actor,
   type EventSnapshot,
+  type SynthesisSnapshot,
   type TableSnapshot,
+  type VotingRules,
 } from '@tablemap/model';
-import { openDoc, presenceSummary, isPresenceState, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import { measureServerClockOffset, openDoc, presenceSummary, isPresenceState, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
 import type { Session } from './session.ts';
 
 const LOCKED_CLOSE_CODE = 4423;
 const EXPIRED_CLOSE_CODE = 4401;
+/** How often to retry reading the server clock if the first try fails (e.g. the phone is offline). */
+const CLOCK_RETRY_MS = 15_000;
 
 /**
  * Everything the table screen needs, live: the table and event snapshots, connection state,
@@ -28,10 +38,17 @@ export class TableState {
   readonly actor: Actor;
   readonly table: SyncedDoc;
   readonly event: SyncedDoc;
+  /** The facilitators' themes, read-only for participants. */
+  readonly synthesis: SyncedDoc;
   readonly undo: Y.UndoManager;
 
   snapshot: TableSnapshot = $state.raw(readTable(new Y.Doc()));
   eventSnapshot: EventSnapshot = $state.raw(readEvent(new Y.Doc()));
+  synthesisSnapshot: SynthesisSnapshot = $state.raw(readSynthesis(new Y.Doc()));
+  /** Add to `Date.now()` to get the server's time; null until measured (the device clock is used meanwhile). */
+  clockOffsetMs: number | null = $state(null);
+  /** Device time, refreshed every second while a timer runs, so the countdown re-renders. */
+  deviceNow = $state(Date.now());
   connection: ConnectionState = $state.raw({ status: 'connecting', pendingChanges: 0, closeCode: null, closeReason: '' });
   presence: string = $state('');
   /** Organisations that someone else at the table is editing or has selected. */
@@ -48,8 +65,11 @@ export class TableState {
     const serverUrl = location.origin;
     this.table = openDoc({ serverUrl, docName: tableDocName(session.eventId, session.tableId), token: session.token, offlineCache: true });
     this.event = openDoc({ serverUrl, docName: eventDocName(session.eventId), token: session.token, offlineCache: true });
-    // Participants only read the event doc: never announce presence there.
+    // Read-only and not cached: a stale local copy could hold changes the server would refuse (4403).
+    this.synthesis = openDoc({ serverUrl, docName: synthesisDocName(session.eventId), token: session.token, offlineCache: false });
+    // Participants only read the event and synthesis docs: never announce presence there.
     this.event.awareness.setLocalState(null);
+    this.synthesis.awareness.setLocalState(null);
 
     const tableDoc = this.table.doc;
     // Scoped to this user's own edits: remote and cached updates carry other origins and are not tracked.
@@ -73,7 +93,14 @@ export class TableState {
         if (wasBlocked && !this.blockedReason && this.connection.closeCode === LOCKED_CLOSE_CODE) this.table.reconnect();
       }),
     );
+    this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
     this.#cleanups.push(this.table.onState((state) => (this.connection = state)));
+    this.#measureClock(serverUrl);
+    const tick = setInterval(() => {
+      // Only wake the UI while a countdown is shown.
+      if (this.eventSnapshot.timer) this.deviceNow = Date.now();
+    }, 1000);
+    this.#cleanups.push(() => clearInterval(tick));
 
     this.table.awareness.setLocalState({ group: session.group, role: session.role, editingOrganisationId: null } satisfies PresenceState);
     const onAwareness = () => this.#readPresence();
@@ -82,6 +109,31 @@ export class TableState {
     this.#readPresence();
 
     Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
+  }
+
+  /** Measures the server clock once; retries while it cannot be reached. */
+  #measureClock(serverUrl: string): void {
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const attempt = () => {
+      measureServerClockOffset(serverUrl)
+        .then((offset) => {
+          if (!stopped) this.clockOffsetMs = offset;
+        })
+        .catch(() => {
+          if (!stopped) retry = setTimeout(attempt, CLOCK_RETRY_MS);
+        });
+    };
+    attempt();
+    this.#cleanups.push(() => {
+      stopped = true;
+      clearTimeout(retry);
+    });
+  }
+
+  /** Milliseconds left on the round timer by the server's clock, or null when there is no timer. */
+  get timerRemainingMs(): number | null {
+    return timerRemainingMs(this.eventSnapshot.timer, this.deviceNow + (this.clockOffsetMs ?? 0));
   }
 
   #readPresence(): void {
@@ -157,15 +209,32 @@ export class TableState {
     return typeof value === 'number' ? value : 0;
   }
 
+  get votingRules(): VotingRules {
+    return { votesPerParticipant: this.eventSnapshot.votesPerParticipant, allowStackedVotes: this.eventSnapshot.allowStackedVotes };
+  }
+
   vote(noteId: string): void {
-    castVote(this.table.doc, noteId, this.actor, {
-      votesPerParticipant: this.eventSnapshot.votesPerParticipant,
-      allowStackedVotes: this.eventSnapshot.allowStackedVotes,
-    });
+    castVote(this.table.doc, noteId, this.actor, this.votingRules);
   }
 
   unvote(noteId: string): void {
     retractVote(this.table.doc, noteId, this.actor);
+  }
+
+  /** My votes on one theme (the same one-person budget as note votes). */
+  myVotesOnTheme(themeId: string): number {
+    const key = `${this.actor.group}|${this.actor.participantId}|${themeId}`;
+    void this.snapshot;
+    const value = this.table.doc.getMap<number>('themeVotes').get(key);
+    return typeof value === 'number' ? value : 0;
+  }
+
+  voteTheme(themeId: string): void {
+    castThemeVote(this.table.doc, themeId, this.actor, this.votingRules);
+  }
+
+  unvoteTheme(themeId: string): void {
+    retractThemeVote(this.table.doc, themeId, this.actor);
   }
 
   destroy(): void {
@@ -173,5 +242,6 @@ export class TableState {
     this.undo.destroy();
     this.table.destroy();
     this.event.destroy();
+    this.synthesis.destroy();
   }
 }
