@@ -28,6 +28,7 @@ const LOCKED_CLOSE_CODE = 4423;
 const EXPIRED_CLOSE_CODE = 4401;
 /** How often to retry reading the server clock if the first try fails (e.g. the phone is offline). */
 const CLOCK_RETRY_MS = 15_000;
+const CLOCK_SAMPLES = 3;
 
 /**
  * Everything the table screen needs, live: the table and event snapshots, connection state,
@@ -88,6 +89,7 @@ export class TableState {
       observeEvent(this.event.doc, (snapshot) => {
         const wasBlocked = this.blockedReason;
         this.eventSnapshot = snapshot;
+        this.deviceNow = Date.now();
         this.#readPresence();
         // The facilitator unlocked the table: the server had closed our socket, so connect again.
         if (wasBlocked && !this.blockedReason && this.connection.closeCode === LOCKED_CLOSE_CODE) this.table.reconnect();
@@ -96,11 +98,7 @@ export class TableState {
     this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
     this.#cleanups.push(this.table.onState((state) => (this.connection = state)));
     this.#measureClock(serverUrl);
-    const tick = setInterval(() => {
-      // Only wake the UI while a countdown is shown.
-      if (this.eventSnapshot.timer) this.deviceNow = Date.now();
-    }, 1000);
-    this.#cleanups.push(() => clearInterval(tick));
+    this.#tickEverySecond();
 
     this.table.awareness.setLocalState({ group: session.group, role: session.role, editingOrganisationId: null } satisfies PresenceState);
     const onAwareness = () => this.#readPresence();
@@ -111,24 +109,49 @@ export class TableState {
     Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
   }
 
-  /** Measures the server clock once; retries while it cannot be reached. */
+  /**
+   * Measures the server clock once on load. A few samples, keeping the one with the shortest round trip:
+   * a reply that waited on a busy main thread (page still starting up) skews the midpoint estimate.
+   * Retries while the server cannot be reached.
+   */
   #measureClock(serverUrl: string): void {
     let retry: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    const attempt = () => {
-      measureServerClockOffset(serverUrl)
-        .then((offset) => {
-          if (!stopped) this.clockOffsetMs = offset;
-        })
-        .catch(() => {
-          if (!stopped) retry = setTimeout(attempt, CLOCK_RETRY_MS);
-        });
+    const attempt = async () => {
+      try {
+        let best: { offset: number; roundTrip: number } | null = null;
+        for (let sample = 0; sample < CLOCK_SAMPLES && !stopped; sample++) {
+          const sentAt = performance.now();
+          const offset = await measureServerClockOffset(serverUrl);
+          const roundTrip = performance.now() - sentAt;
+          if (!best || roundTrip < best.roundTrip) best = { offset, roundTrip };
+        }
+        if (!stopped && best) this.clockOffsetMs = best.offset;
+      } catch {
+        if (!stopped) retry = setTimeout(attempt, CLOCK_RETRY_MS);
+      }
     };
-    attempt();
+    void attempt();
     this.#cleanups.push(() => {
       stopped = true;
       clearTimeout(retry);
     });
+  }
+
+  /**
+   * Refreshes `deviceNow` (only the countdown reads it) just after each whole second of the countdown,
+   * so "04:59" turns into "04:58" on time rather than up to a second late.
+   */
+  #tickEverySecond(): void {
+    let next: ReturnType<typeof setTimeout> | undefined;
+    const tick = () => {
+      this.deviceNow = Date.now();
+      const remaining = this.timerRemainingMs;
+      const untilNextSecond = remaining ? remaining % 1000 || 1000 : 1000;
+      next = setTimeout(tick, untilNextSecond + 15);
+    };
+    tick();
+    this.#cleanups.push(() => clearTimeout(next));
   }
 
   /** Milliseconds left on the round timer by the server's clock, or null when there is no timer. */
