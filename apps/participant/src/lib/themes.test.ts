@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, assignNoteToTheme, createTheme, noteRef, readSynthesis, readTable, removeTheme } from '@tablemap/model';
+import {
+  addNote,
+  assignNoteToTheme,
+  createTheme,
+  noteRef,
+  readSynthesis,
+  readTable,
+  removeTheme,
+} from '@tablemap/model';
 import { filterNotesByPrompt, tableNotesByTheme, themeOfNote } from './themes.ts';
 
 const actor = { group: 'carer', participantId: 'p1abc' };
 
 function tableWithNotes() {
   const doc = new Y.Doc();
-  const waiting = addNote(doc, { text: 'Waiting lists are long', kind: 'observation', promptId: 'p1', organisationIds: [] }, actor);
+  const waiting = addNote(
+    doc,
+    { text: 'Waiting lists are long', kind: 'observation', promptId: 'p1', organisationIds: [] },
+    actor,
+  );
   const housing = addNote(doc, { text: 'No housing link', kind: 'gap', promptId: 'p2', organisationIds: [] }, actor);
   const loose = addNote(doc, { text: 'Peer support helps', kind: 'idea', promptId: null, organisationIds: [] }, actor);
   return { doc, ids: { waiting, housing, loose } };

@@ -6,7 +6,11 @@ import { noteRef, type Note, type SynthesisSnapshot } from '@tablemap/model';
  */
 
 /** Theme id → this table's notes in that theme (in the table's order). */
-export function tableNotesByTheme(synthesis: SynthesisSnapshot, tableId: string, notes: Note[]): Record<string, Note[]> {
+export function tableNotesByTheme(
+  synthesis: SynthesisSnapshot,
+  tableId: string,
+  notes: Note[],
+): Record<string, Note[]> {
   const byTheme: Record<string, Note[]> = {};
   for (const note of notes) {
     const themeId = synthesis.noteThemes[noteRef(tableId, note.id)];
