@@ -45,9 +45,15 @@ export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
 
 export class TokenSigner {
   private readonly key: Uint8Array;
+  private revocations: { isRevoked(eventId: string, participantId: string): Promise<boolean> } | null = null;
 
   constructor(key: Uint8Array) {
     this.key = key;
+  }
+
+  /** From now on `verify` also refuses revoked token holders, so every route and the sync upgrade agree. */
+  useRevocationList(revocations: { isRevoked(eventId: string, participantId: string): Promise<boolean> }): void {
+    this.revocations = revocations;
   }
 
   async sign(claims: TokenClaims, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[claims.role]): Promise<string> {
@@ -72,6 +78,9 @@ export class TokenSigner {
     }
     const claims = v.safeParse(TokenClaimsSchema, payload);
     if (!claims.success || typeof payload.exp !== 'number') throw new TokenError('The token is not valid');
+    if (await this.revocations?.isRevoked(claims.output.eventId, claims.output.participantId)) {
+      throw new TokenError('This token has been revoked by the facilitator');
+    }
     return { claims: claims.output, exp: payload.exp };
   }
 }

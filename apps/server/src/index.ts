@@ -96,7 +96,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     idleUnloadMs: limits.idleUnloadMs,
     relay: relay ? relayPublisher(relay) : undefined,
   });
-  const sync = new SyncServer({ signer, registry, limits, logger, revocations: store });
+  signer.useRevocationList(store);
+  const sync = new SyncServer({ signer, registry, limits, logger });
   const remoteChanges = relay
     ? new RemoteChanges(registry, docStore, logger, (eventId, participantId) => sync.closeHolder(eventId, participantId))
     : null;

@@ -32,9 +32,6 @@ export async function handleRevoke(deps: RevokeDeps, req: IncomingMessage, res: 
   if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
     throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can revoke access');
   }
-  if (await deps.revocations.isRevoked(eventId, claims.participantId)) {
-    throw new HttpError(401, 'unauthorized', 'This token has been revoked by the facilitator');
-  }
   const input = parseBody(RevokeSchema, await readJsonBody(req, deps.maxBodyBytes));
   if (input.participantId === claims.participantId) {
     throw new HttpError(400, 'cannot_revoke_self', 'A facilitator cannot revoke their own access');

@@ -212,6 +212,10 @@ describe('revocation', () => {
       viaProvider.provider.destroy();
 
       expect(await upgradeStatus(server.wsBase, `table/${event.eventId}/t1?token=${token}`)).toBe(401);
+      // The HTTP API refuses the token too (401 revoked, where an unrevoked participant gets 403).
+      const viaApi = await postJson(`${server.url}/api/events/${event.eventId}/scribe`, { tableId: 't1' }, { Authorization: `Bearer ${token}` });
+      expect(viaApi.status).toBe(401);
+      expect(viaApi.json.message).toMatch(/revoked/);
       expect(await roundTrip(bystander)).toBe('answered');
       bystander.ws.close();
       // Revoking twice is harmless.

@@ -5,7 +5,6 @@ import { docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/mo
 import { TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { safeUrl, type Logger } from '../logger.ts';
-import type { RevocationList } from '../storage/doc-store.ts';
 import type { DocEntry, DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
 import { CLOSE } from './messages.ts';
@@ -17,7 +16,6 @@ export interface SyncServerOptions {
   registry: DocRegistry;
   limits: Limits;
   logger: Logger;
-  revocations: RevocationList;
 }
 
 class UpgradeRefusal extends Error {
@@ -128,13 +126,11 @@ export class SyncServer {
     if (!ref) throw new UpgradeRefusal(400, 'invalid_doc', 'The document name is not valid');
     let verified;
     try {
+      // Also refuses revoked holders (TokenSigner checks the revocation list).
       verified = await this.options.signer.verify(url.searchParams.get('token'));
     } catch (error) {
       if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
       throw error;
-    }
-    if (await this.options.revocations.isRevoked(verified.claims.eventId, verified.claims.participantId)) {
-      throw new UpgradeRefusal(401, 'revoked', 'This token has been revoked by the facilitator');
     }
     const access = docAccess(verified.claims, ref);
     if (access === 'none') throw new UpgradeRefusal(403, 'forbidden', 'This token does not give access to that document');
