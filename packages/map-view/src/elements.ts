@@ -1,5 +1,6 @@
 import type { Link, Organisation, Position } from '@tablemap/model';
 import { relationshipLabel } from './describe.ts';
+import { DEFAULT_NODE_SIZE } from './layout.ts';
 import { linkStatusStyle, linkWidth, sectorStyle } from './styles.ts';
 
 /** Link ids get a prefix so they can never collide with organisation ids inside cytoscape. */
@@ -11,6 +12,8 @@ export interface NodeData {
   label: string;
   colour: string;
   shape: string;
+  /** Width and height in px (see `scaleNodeSizes`). */
+  size: number;
 }
 
 export interface EdgeData {
@@ -28,9 +31,9 @@ export function shortLabel(name: string): string {
   return name.length > MAX_LABEL ? `${name.slice(0, MAX_LABEL - 1)}…` : name;
 }
 
-export function nodeData(org: Organisation): NodeData {
+export function nodeData(org: Organisation, size: number = DEFAULT_NODE_SIZE): NodeData {
   const style = sectorStyle(org.sector);
-  return { id: org.id, label: shortLabel(org.name), colour: style.colour, shape: style.shape };
+  return { id: org.id, label: shortLabel(org.name), colour: style.colour, shape: style.shape, size };
 }
 
 export function edgeData(link: Link): EdgeData {
