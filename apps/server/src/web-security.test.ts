@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addNote, addOrganisation, readTable } from '@tablemap/model';
 import {
   connectProvider,
-  createEvent,
   logCapture,
   openRaw,
   postJson,

@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- fontkit ships no types; consumers type-checking this source need them too
 /// <reference path="./fontkit.d.ts" />
 import { createRequire } from 'node:module';
 import path from 'node:path';
