@@ -88,7 +88,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   return report;
 }
 
-/** Edits were lost (or a run crashed): the only outcomes that make the bench exit non-zero. */
+/**
+ * Tablemap lost edits, or a Tablemap run or the cold load crashed: the only outcomes that make the bench exit
+ * non-zero. The classic baseline losing edits or failing (it does at 1,000 phones) is a finding, not a failure.
+ */
 export function benchFailed(report: BenchReport): boolean {
-  return report.failedRuns.length > 0 || report.runs.some((run) => run.lostEdits);
+  return report.failedRuns.some((failed) => failed.target !== 'classic') || report.runs.some((run) => run.kind === 'tablemap' && run.lostEdits);
 }
