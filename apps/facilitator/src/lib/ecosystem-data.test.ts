@@ -10,7 +10,7 @@ import {
   readTable,
   rejectOrganisationMerge,
 } from '@tablemap/model';
-import { buildEcosystem, confirmationAliases, heatColour, mapViewData } from './ecosystem-data.ts';
+import { buildEcosystem, confirmationAliases, heatColour, mapViewData, nodeWeights } from './ecosystem-data.ts';
 
 function twoTables() {
   const eventDoc = new Y.Doc();
@@ -66,6 +66,27 @@ describe('mapViewData', () => {
     expect(hidden.links.map((link) => link.status)).toEqual(['existing']);
     expect(shown.links.map((link) => link.status).sort()).toEqual(['broken', 'existing']);
     for (const link of shown.links) expect(hidden.mergedId.has(link.source) && hidden.mergedId.has(link.target)).toBe(true);
+  });
+});
+
+describe('nodeWeights', () => {
+  it('keys degree or betweenness by the map ids, and gives nothing for equal sizes', () => {
+    const s = twoTables();
+    const { analysis } = buildEcosystem(s.event, s.tables, readSynthesis(s.synthesis));
+    const view = mapViewData(analysis, { wanted: true, broken: true });
+    expect(nodeWeights(analysis, view.viewId, 'equal')).toBeUndefined();
+    const degree = nodeWeights(analysis, view.viewId, 'degree')!;
+    const betweenness = nodeWeights(analysis, view.viewId, 'betweenness')!;
+    expect(Object.keys(degree).sort()).toEqual([...view.mergedId.keys()].sort());
+    for (const org of analysis.organisations) {
+      const id = view.viewId.get(org.id)!;
+      expect(degree[id]).toBe(org.degree);
+      expect(betweenness[id]).toBe(org.betweenness);
+    }
+    // Mind's tie to the PCN exists; its link to the long PCN spelling is broken, which is not a tie.
+    const idOf = (name: string) => view.viewId.get(analysis.organisations.find((org) => org.name === name)!.id)!;
+    expect(degree[idOf('Northshore Mind')]).toBe(1);
+    expect(degree[idOf('Northshore Primary Care Network')]).toBe(0);
   });
 });
 

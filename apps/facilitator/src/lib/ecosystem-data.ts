@@ -95,6 +95,23 @@ export function mapViewData(analysis: EcosystemAnalysis, show: { wanted: boolean
   return { organisations, links, viewId, mergedId };
 }
 
+/** What the merged map's node size shows. */
+export type SizeMeasure = 'equal' | 'degree' | 'betweenness';
+
+/**
+ * The map component's `nodeSize` weights, keyed by the ids the map uses: degree or betweenness per
+ * organisation, or undefined for equal sizes.
+ */
+export function nodeWeights(analysis: EcosystemAnalysis, viewId: Map<string, string>, measure: SizeMeasure): Record<string, number> | undefined {
+  if (measure === 'equal') return undefined;
+  const weights: Record<string, number> = {};
+  for (const org of analysis.organisations) {
+    const id = viewId.get(org.id);
+    if (id) weights[id] = measure === 'degree' ? org.degree : org.betweenness;
+  }
+  return weights;
+}
+
 /** Background and text colour for a tie-matrix cell: darker for more ties, text always readable. */
 export function heatColour(count: number, max: number): { background: string; colour: string } {
   if (count <= 0 || max <= 0) return { background: '#ffffff', colour: '#1a1a1a' };
