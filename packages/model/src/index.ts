@@ -63,6 +63,7 @@ export {
   addOrganisation,
   castThemeVote,
   castVote,
+  combineVoteTallies,
   findOrganisationByName,
   linkOrganisations,
   observeTable,

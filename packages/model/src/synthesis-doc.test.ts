@@ -19,7 +19,7 @@ import {
   splitTheme,
   updateTheme,
 } from './synthesis-doc.ts';
-import { addNote, castThemeVote, castVote, readTable, retractThemeVote } from './table-doc.ts';
+import { addNote, castThemeVote, castVote, combineVoteTallies, readTable, retractThemeVote } from './table-doc.ts';
 import { migrate } from './versions.ts';
 
 function freshSynthesis(): Y.Doc {
@@ -154,5 +154,14 @@ describe('theme votes', () => {
     retractThemeVote(table, 'theme1', carer);
     castThemeVote(table, 'theme2', carer, rules);
     expect(readTable(table).votesByVoter).toEqual({ p1: 2, p2: 1 });
+  });
+
+  it('add up across tables, keeping the breakdown by group', () => {
+    const combined = combineVoteTallies([
+      { total: 2, byGroup: { carer: 1, housing: 1 } },
+      undefined,
+      { total: 3, byGroup: { carer: 3 } },
+    ]);
+    expect(combined).toEqual({ total: 5, byGroup: { carer: 4, housing: 1 } });
   });
 });

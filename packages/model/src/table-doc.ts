@@ -289,6 +289,17 @@ export interface VoteTally {
   byGroup: Record<string, number>;
 }
 
+/** Adds up vote tallies, for example one theme's votes across every table doc. */
+export function combineVoteTallies(tallies: Iterable<Pick<VoteTally, 'total' | 'byGroup'> | undefined>): Pick<VoteTally, 'total' | 'byGroup'> {
+  const combined = { total: 0, byGroup: {} as Record<string, number> };
+  for (const tally of tallies) {
+    if (!tally) continue;
+    combined.total += tally.total;
+    for (const [group, count] of Object.entries(tally.byGroup)) combined.byGroup[group] = (combined.byGroup[group] ?? 0) + count;
+  }
+  return combined;
+}
+
 export interface TableSnapshot {
   schemaVersion: number;
   organisations: Organisation[];

@@ -1,4 +1,4 @@
-import { noteRef, type EventSnapshot, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
+import { combineVoteTallies, noteRef, type EventSnapshot, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
 import type { DirectoryRow, ReportAnalysis, ReportSnapshot, ReportTable } from './types.ts';
 
 export interface ModelReportSources {
@@ -42,14 +42,7 @@ export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnap
       .map(([ref]) => noteText.get(ref) as string);
 
   const themes = (synthesis?.themes ?? []).map((theme) => {
-    const byGroup: Record<string, number> = {};
-    let total = 0;
-    for (const table of Object.values(sources.tables)) {
-      const tally = table.themeVotes?.[theme.id];
-      if (!tally) continue;
-      total += tally.total;
-      for (const [group, n] of Object.entries(tally.byGroup)) byGroup[group] = (byGroup[group] ?? 0) + n;
-    }
+    const votes = combineVoteTallies(Object.values(sources.tables).map((table) => table.themeVotes?.[theme.id]));
     return {
       id: theme.id,
       title: theme.title,
@@ -59,7 +52,7 @@ export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnap
       isGap: theme.isGap,
       isKeyMessage: theme.isKeyMessage,
       nextSteps: theme.nextSteps.map((step) => ({ action: step.action, ownerSector: step.ownerSector ?? '', timescale: step.timescale })),
-      votes: { total, byGroup },
+      votes,
     };
   });
 

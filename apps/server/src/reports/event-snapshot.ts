@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import {
+  combineVoteTallies,
   eventDocName,
   noteRef,
   readEvent,
@@ -237,14 +238,7 @@ function toReportTable(entry: TableEntry, snapshot: TableSnapshot): ReportTable 
 }
 
 function toReportTheme(bundle: BundleData, theme: SynthesisSnapshot['themes'][number]): ReportTheme {
-  const byGroup: Record<string, number> = {};
-  let total = 0;
-  for (const { snapshot } of bundle.tables) {
-    const tally = snapshot.themeVotes[theme.id];
-    if (!tally) continue;
-    total += tally.total;
-    for (const [group, count] of Object.entries(tally.byGroup)) byGroup[group] = (byGroup[group] ?? 0) + count;
-  }
+  const votes = combineVoteTallies(bundle.tables.map(({ snapshot }) => snapshot.themeVotes[theme.id]));
   return {
     id: theme.id,
     title: theme.title,
@@ -254,6 +248,6 @@ function toReportTheme(bundle: BundleData, theme: SynthesisSnapshot['themes'][nu
     isGap: theme.isGap,
     isKeyMessage: theme.isKeyMessage,
     nextSteps: theme.nextSteps.map((step) => ({ action: step.action, ownerSector: step.ownerSector ?? '', timescale: step.timescale })),
-    votes: { total, byGroup },
+    votes,
   };
 }
