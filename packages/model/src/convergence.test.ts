@@ -151,5 +151,5 @@ describe('randomized convergence', () => {
       }),
       { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) },
     );
-  });
+  }, 120_000);
 });
