@@ -48,6 +48,8 @@ export class LiveEvent {
   readonly eventId: string;
   readonly eventDoc: SyncedDoc;
   private readonly options: LiveEventOptions;
+  // Plain bookkeeping of open sockets, never read by the UI: a reactive SvelteMap would only add overhead.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly tableDocs = new Map<string, { synced: SyncedDoc; stop: () => void }>();
   private readonly stops: (() => void)[] = [];
   private clockTimer: ReturnType<typeof setInterval> | null = null;
@@ -116,7 +118,7 @@ export class LiveEvent {
     let initialised = false;
     let current: LiveTable = {
       snapshot: readTable(synced.doc),
-      present: new Map(),
+      present: groupsPresent([]),
       lastActivity: null,
       connection: synced.state(),
     };
@@ -152,10 +154,10 @@ export class LiveEvent {
   }
 
   private syncTableDocs(event: EventSnapshot): void {
-    const wanted = new Set(this.options.watchTables(event));
+    const wanted = this.options.watchTables(event);
     for (const tableId of wanted) this.openTable(tableId);
     for (const [tableId, entry] of this.tableDocs) {
-      if (wanted.has(tableId)) continue;
+      if (wanted.includes(tableId)) continue;
       entry.stop();
       this.tableDocs.delete(tableId);
       const { [tableId]: _removed, ...rest } = this.tables;
