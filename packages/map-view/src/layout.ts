@@ -51,7 +51,9 @@ export function layoutOptionsFor(nodeCount: number, hasFixedNodes: boolean): Fco
     nodeRepulsion: 6000,
     // The force-directed pass is O(iterations × nodes). (cose-base never runs fewer than 5 × nodes.)
     numIter: large ? 600 : 1500,
-    nodeSeparation: 75,
+    // The spectral-only layout packs a big map tightly (500 nodes in ~600 px at 75, most overlapping); spread
+    // at 400 the fitted overview shows nearly every node apart, and skips labels until the facilitator zooms in.
+    nodeSeparation: large ? 400 : 75,
     sampleSize: 25,
     tile: true,
   };
