@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
@@ -217,10 +218,12 @@ async function main(): Promise<void> {
       console.log(`run ${run + 1}: ${result.totalMs.toFixed(0)} ms to first stable layout (added ${result.addMs.toFixed(0)} ms, layoutstop ${result.layoutMs.toFixed(0)} ms, main-thread CPU ${result.cpuMs.toFixed(0)} ms), ${result.nodes} nodes, ${result.edges} edges`);
     }
     const total = median(results.map((result) => result.totalMs));
+    const cpu = median(results.map((result) => result.cpuMs));
     const layout = median(results.map((result) => result.layoutMs));
     console.log(
       `merged map render (${sizeArg}): ${organisations.length} nodes, ${links.length} links, quality ${options.quality}, numIter ${options.numIter}: ` +
-        `median ${total.toFixed(0)} ms to first stable layout (layoutstop ${layout.toFixed(0)} ms) over ${runs} run(s); goal < ${GOAL_MS} ms at 500 nodes` +
+        `median ${total.toFixed(0)} ms to first stable layout (layoutstop ${layout.toFixed(0)} ms, main-thread CPU ${cpu.toFixed(0)} ms) over ${runs} run(s), ` +
+        `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores; goal < ${GOAL_MS} ms at 500 nodes` +
         (nodeCount === 500 ? (total < GOAL_MS ? ' — met' : ' — NOT met') : ''),
     );
   } finally {
