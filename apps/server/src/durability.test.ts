@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addNote, readTable } from '@tablemap/model';
+import { seededRandom } from '@tablemap/model';
 import { SqliteStore } from './storage/sqlite-store.ts';
 import { connectProvider, createEvent, exitOf, postJson, sleep, startMain, tempDir, waitFor, waitForSync } from './testing.ts';
 
@@ -17,19 +18,8 @@ const SEEDS = process.env.DURABILITY_SEED
   ? [Number(process.env.DURABILITY_SEED)]
   : Array.from({ length: Number(process.env.DURABILITY_SEEDS ?? 3) }, () => Math.floor(Math.random() * 2 ** 31));
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function runSeed(seed: number): Promise<{ relayed: number; written: number; killAfterMs: number }> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const dir = await tempDir();
   const first = await startMain(dir.path);
   const clients: ReturnType<typeof connectProvider>[] = [];

@@ -2,22 +2,11 @@
  * Deterministic synthetic events for the benchmark and the scale tests: fictional organisations,
  * each mentioned at several tables under slightly different spellings.
  */
-import { DEFAULT_SECTORS, LINK_STATUSES, ORGANISATION_SIZES, RELATIONSHIP_KINDS } from '@tablemap/model';
+import { DEFAULT_SECTORS, LINK_STATUSES, ORGANISATION_SIZES, RELATIONSHIP_KINDS, seededRandom } from '@tablemap/model';
 import type { Link, Organisation } from '@tablemap/model';
 import type { NameEntry } from './dedupe.ts';
 import type { TableMapInput } from './merge.ts';
 
-/** mulberry32: a tiny seeded PRNG, so every run measures the same event. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLACES = ['Northshore', 'Riverside', 'Mersey Vale', 'Eastfield', 'Coastline', 'Westbrook', 'Highmoor', 'Oakdale', 'Saltmarsh', 'Kingsford', 'Ashby', 'Brookhaven', 'Fernhill', 'Greywater', 'Hollins', 'Lowther', 'Millbank', 'Redcliffe', 'Stonebridge', 'Thornbury'];
 const FOCUS = ['Carers', 'Recovery', 'Wellbeing', 'Housing', 'Crisis', 'Youth', 'Community', 'Peer Support', 'Family', 'Employment', 'Women\'s', 'Veterans', 'Refugee', 'Arts', 'Sports', 'Faith', 'Student', 'Older People\'s', 'Addiction', 'Bereavement', 'Talking Therapies', 'Debt Advice', 'Homeless', 'Befriending', 'Dementia'];

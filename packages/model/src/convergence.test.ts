@@ -18,20 +18,9 @@ import {
   updateOrganisation,
   type Actor,
 } from './table-doc.ts';
+import { seededRandom } from './random.ts';
 import { migrate } from './versions.ts';
 import { LINK_STATUSES, NOTE_KINDS, RELATIONSHIP_KIND_IDS } from './vocabulary.ts';
-
-/** A small seeded PRNG so a failing run can be replayed from its seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Replica {
   doc: Y.Doc;

@@ -22,6 +22,7 @@ export type {
 export { ModelError } from './errors.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
+export { seededRandom } from './random.ts';
 export { eventDocName, formatDocName, parseDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
 export type { DocKind, DocRef } from './doc-names.ts';
 export {

@@ -1,13 +1,8 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same seating on every machine. */
+import { seededRandom as mulberry32 } from '@tablemap/model';
+
+/** The model's seeded PRNG with the seed mixed first: the same seed gives the same seating on every machine. */
 export function seededRandom(seed: number): () => number {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(Math.trunc(seed) ^ 0x9e3779b9);
 }
 
 /** Fisher–Yates shuffle in place, driven by `random`. */

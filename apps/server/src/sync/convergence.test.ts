@@ -27,24 +27,13 @@ import {
 import { openDoc, type SyncedDoc } from '@tablemap/sync-client';
 import type { WebsocketProvider } from 'y-websocket';
 import { SqliteStore } from '../storage/sqlite-store.ts';
+import { seededRandom } from '@tablemap/model';
 import { connectProvider, createEvent, postJson, sleep, startServer, tempDir, waitFor } from '../testing.ts';
 
 const STEPS = Number(process.env.CONVERGENCE_STEPS ?? 160);
 const SEEDS = process.env.CONVERGENCE_SEED
   ? [Number(process.env.CONVERGENCE_SEED)]
   : Array.from({ length: Number(process.env.CONVERGENCE_SEEDS ?? 1) }, () => Math.floor(Math.random() * 2 ** 31));
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Client {
   doc: Y.Doc;
@@ -99,7 +88,7 @@ function contentOf(doc: Y.Doc): string {
 }
 
 async function runSeed(seed: number): Promise<void> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const dir = await tempDir();
   let server = await startServer(dir.path, { limits: { compactAfterUpdates: 40 } });
   const port = server.port;
