@@ -55,3 +55,21 @@ test('join by QR link, add, link, edit, delete and undo on the map @both', async
 
   await expectNoSeriousAxeViolations(page);
 });
+
+test('phones at one table see one picture: where the layout puts a new organisation is shared', async ({ page, browser }) => {
+  await joinByQrLink(page, event, 't3', 'Carers and family');
+  const other = await browser.newContext({ ...test.info().project.use, baseURL: test.info().project.use.baseURL });
+  const second = await other.newPage();
+  await joinByQrLink(second, event, 't3', 'Housing');
+  await addOrganisation(page, { name: 'Riverside Mind', sector: 'Voluntary, community and social enterprise sector' });
+  await addOrganisation(page, { name: 'Riverside Council', sector: 'Local authority' });
+  const positionsOn = (target: typeof page) =>
+    target.locator('[data-map-ready]').evaluate((element) => {
+      type Node = { data(key: string): string; position(): { x: number; y: number } };
+      const cy = (element as HTMLElement & { __cy?: { nodes(): Node[] } }).__cy;
+      return Object.fromEntries((cy?.nodes() ?? []).map((node) => [node.data('label'), [Math.round(node.position().x), Math.round(node.position().y)]]));
+    });
+  await expect.poll(() => mapLabels(second)).toEqual(['Riverside Council', 'Riverside Mind']);
+  await expect.poll(async () => JSON.stringify(await positionsOn(second))).toBe(JSON.stringify(await positionsOn(page)));
+  await other.close();
+});
