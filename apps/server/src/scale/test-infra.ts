@@ -3,7 +3,7 @@
  * server instances as child processes, and a TCP load balancer that fails over like a real one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,8 @@ async function onFreePort<T>(start: (port: number) => Promise<T>, port?: number)
 /** The redis-server to run, checked to be Redis and new enough; a clear error with the fix when it is not. */
 function redisServer(): string {
   const redis = findRedisServer();
+  const configured = process.env.TABLEMAP_REDIS_SERVER;
+  if (!redis && configured) throw new Error(`TABLEMAP_REDIS_SERVER is ${configured}, which is not a program that can run; the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+.`);
   if (!redis) throw new Error(`redis-server is not on PATH, and the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+. Run \`${PROVISION}\` (the first step of pnpm test): it installs it or prints the command that does.`);
   if (redis.major === null || redis.major < MIN_REDIS_MAJOR) {
     throw new Error(`${redis.path} is ${redis.major === null ? 'not a Redis server' : `Redis ${redis.major}`}; the scale-out tests need Redis ${MIN_REDIS_MAJOR}+ (set TABLEMAP_REDIS_SERVER to one, or run \`${PROVISION}\`).`);
@@ -187,12 +189,16 @@ async function postgresBin(): Promise<{ bin: string; source: string }> {
 /** PostgreSQL refuses to run as root; as root we run it as `postgres`, or `nobody` where that user does not exist. */
 function unprivilegedUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  for (const name of ['postgres', 'nobody']) {
-    const uid = spawnSync('id', ['-u', name], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
-    if (uid.status === 0 && gid.status === 0) return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-  }
-  throw new Error('running as root, PostgreSQL needs an unprivileged user to run as, and neither "postgres" nor "nobody" exists');
+  const users = new Map(
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((fields) => fields.length >= 4)
+      .map(([name, , uid, gid]) => [name, { uid: Number(uid), gid: Number(gid) }] as const),
+  );
+  const user = users.get('postgres') ?? users.get('nobody');
+  if (!user) throw new Error('running as root, PostgreSQL needs an unprivileged user to run as, and neither "postgres" nor "nobody" exists');
+  return user;
 }
 
 /**
@@ -273,6 +279,18 @@ export class PostgresCluster {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Redis and PostgreSQL, started side by side. If either fails, the one that did start is stopped before
+ * the error is passed on, so a failed start never leaves a server running.
+ */
+export async function startRedisAndPostgres(): Promise<{ redis: RedisProcess; postgres: PostgresCluster }> {
+  const [redis, postgres] = await Promise.allSettled([RedisProcess.start(), PostgresCluster.start()]);
+  if (redis.status === 'fulfilled' && postgres.status === 'fulfilled') return { redis: redis.value, postgres: postgres.value };
+  if (redis.status === 'fulfilled') await redis.value.kill();
+  if (postgres.status === 'fulfilled') await postgres.value.stop();
+  throw [redis, postgres].flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))[0];
 }
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
