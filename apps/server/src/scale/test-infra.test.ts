@@ -3,7 +3,6 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostgresCluster, RedisProcess, freePort, startRedisAndPostgres } from './test-infra.ts';
 
@@ -58,20 +57,5 @@ describe('starting Redis and PostgreSQL for the scale-out tests', () => {
     }
     // PostgreSQL's temp dir is deleted only once its server has stopped.
     expect(readdirSync(privateTmp)).toEqual([]);
-  });
-
-  it('starts both on free ports, serves them, and restarts Redis empty on the same port', async () => {
-    const { redis, postgres } = await startRedisAndPostgres();
-    cleanups.push(() => redis.kill(), () => postgres.stop());
-    expect(redis.port).not.toBe(postgres.port);
-    const url = await postgres.createDatabase('launcher_check');
-    expect(url).toBe(`postgres://postgres@127.0.0.1:${postgres.port}/launcher_check`);
-    const write = new Redis(redis.url);
-    await write.set('left-over', '1');
-    write.disconnect();
-    await redis.restart(0);
-    const read = new Redis(redis.url);
-    cleanups.push(async () => read.disconnect());
-    expect(await read.get('left-over')).toBeNull();
   });
 });
