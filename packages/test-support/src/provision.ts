@@ -42,12 +42,12 @@ function install(commands: string[][]): void {
   }
 }
 
-let facts = observeSystem();
+let facts = await observeSystem();
 let decision = decide(facts);
 if (decision.action === 'install') {
   console.log(`Installing what the tests need with apt-get:\n${decision.problems.map((problem) => `  - ${problem.reason}`).join('\n')}`);
   install(decision.commands);
-  facts = observeSystem();
+  facts = await observeSystem();
   decision = decide(facts);
   // Still not there after installing (apt-get failed, or the program is not on PATH): never loop, say so.
   if (decision.action !== 'ready') stop(decision.problems, decision.command, true);

@@ -118,8 +118,8 @@ async function onFreePort<T>(start: (port: number) => Promise<T>, port?: number)
 }
 
 /** The redis-server to run, checked to be Redis and new enough; a clear error with the fix when it is not. */
-function redisServer(): string {
-  const redis = findRedisServer();
+async function redisServer(): Promise<string> {
+  const redis = await findRedisServer();
   const configured = process.env.TABLEMAP_REDIS_SERVER;
   if (!redis && configured) throw new Error(`TABLEMAP_REDIS_SERVER is ${configured}, which is not a program that can run; the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+.`);
   if (!redis) throw new Error(`redis-server is not on PATH, and the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+. Run \`${PROVISION}\` (the first step of pnpm test): it installs it or prints the command that does.`);
@@ -141,7 +141,7 @@ export class RedisProcess {
   }
 
   static async start(options: { port?: number } = {}): Promise<RedisProcess> {
-    const binary = redisServer();
+    const binary = await redisServer();
     return onFreePort(async (port) => {
       const redis = new RedisProcess(port, binary);
       await redis.launch();
