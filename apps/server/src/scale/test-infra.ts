@@ -236,7 +236,7 @@ export class PostgresCluster {
       if (user) chownSync(dir, user.uid, user.gid);
       bin = reachableBin(bin, dir, user);
       const data = join(dir, 'data');
-      const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+      const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'], {
         encoding: 'utf8',
         cwd: dir,
         timeout: STARTUP_TIMEOUT_MS,
