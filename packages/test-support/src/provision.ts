@@ -53,4 +53,10 @@ if (decision.action === 'install') {
   if (decision.action !== 'ready') stop(decision.problems, decision.command, true);
 }
 if (decision.action === 'stop') stop(decision.problems, decision.command);
-console.log(`Test tools: ${summary(facts)}`);
+try {
+  console.log(`Test tools: ${summary(facts)}`);
+} catch (error) {
+  // A mistyped TABLEMAP_PG stops here, before any test runs.
+  console.error(`\n${(error as Error).message}\n`);
+  process.exit(1);
+}
