@@ -18,6 +18,7 @@ import {
   updateOrganisation,
   type Actor,
 } from './table-doc.ts';
+import { createTableTheme, mergeTableThemes, moveNotesToTableTheme, removeTableTheme, updateTableTheme } from './table-board.ts';
 import { seededRandom } from './random.ts';
 import { migrate } from './versions.ts';
 import { LINK_STATUSES, NOTE_KINDS, RELATIONSHIP_KIND_IDS } from './vocabulary.ts';
@@ -42,7 +43,9 @@ function randomMutation(replica: Replica, random: () => number): void {
   const otherOrgId = pick(random, table.organisations)?.id;
   const link = pick(random, table.links);
   const note = pick(random, table.notes);
-  const choice = Math.floor(random() * 12);
+  const theme = pick(random, table.tableThemes);
+  const otherTheme = pick(random, table.tableThemes);
+  const choice = Math.floor(random() * 16);
   switch (choice) {
     case 0:
     case 1:
@@ -80,6 +83,19 @@ function randomMutation(replica: Replica, random: () => number): void {
         if (random() < 0.7) castVote(doc, note.id, actor, rules);
         else retractVote(doc, note.id, actor);
       }
+      return;
+    case 12:
+      createTableTheme(doc, { title: `Theme ${Math.floor(random() * 8)}` }, actor, note ? [note.id] : []);
+      return;
+    case 13:
+      if (note) moveNotesToTableTheme(doc, [note.id], random() < 0.8 && theme ? theme.id : null);
+      return;
+    case 14:
+      if (theme && otherTheme && theme.id !== otherTheme.id) mergeTableThemes(doc, theme.id, otherTheme.id);
+      else if (theme) updateTableTheme(doc, theme.id, { title: `Renamed ${Math.floor(random() * 8)}` });
+      return;
+    case 15:
+      if (theme) removeTableTheme(doc, theme.id);
       return;
     default:
       if (orgId) setPosition(doc, orgId, { x: random() * 800, y: random() * 600 });
@@ -137,6 +153,9 @@ describe('randomized convergence', () => {
           expect(other).toEqual(first);
         }
         expect(first!.organisations.length + first!.notes.length).toBeGreaterThan(0);
+        // Whatever raced (a note deleted while moved, a theme merged away), no board reference dangles.
+        const noteIds = new Set(first!.notes.map((note) => note.id));
+        for (const board of first!.tableThemes) for (const noteId of board.noteIds) expect(noteIds.has(noteId)).toBe(true);
       }),
       { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) },
     );
