@@ -69,8 +69,8 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   await flushed(eventDoc);
 
   await joinByQrLink(page, event, 't1', 'Carers and family');
-  // No themes yet: no Themes tab.
-  await expect(page.getByRole('button', { name: /^Themes/ })).toHaveCount(0);
+  // The Themes tab counts the table's own themes: none yet.
+  await expect(page.getByRole('button', { name: 'Themes (0)' })).toBeVisible();
   await page.getByRole('button', { name: /^Notes/ }).tap();
   const waitingId = await addNote(page, 'Waiting lists for talking therapies are long');
   await addNote(page, 'The crisis line never answers');
@@ -98,8 +98,8 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   await flushed(synthesis);
 
   await page.getByRole('button', { name: /^Themes/ }).tap();
-  await expect(page.getByRole('button', { name: 'Themes (2)' })).toHaveAttribute('aria-pressed', 'true');
-  const panel = page.getByRole('region', { name: 'Themes' });
+  await expect(page.getByRole('button', { name: 'Themes (0)' })).toHaveAttribute('aria-pressed', 'true');
+  const panel = page.getByRole('region', { name: 'Event themes' });
   const accessCard = panel
     .getByRole('listitem')
     .filter({ has: page.getByRole('heading', { name: 'Access to talking therapies' }) });

@@ -15,3 +15,6 @@ export { default as LegendList } from './components/LegendList.svelte';
 export type { LegendItem } from './components/LegendList.svelte';
 export { describeConnection, refusalReason } from './connection.ts';
 export type { ConnectionDescription, ConnectionTone } from './connection.ts';
+/** A Svelte action: drag a note card (mouse, pen or touch) onto an element with `data-drop-theme`. */
+export { dragNote } from './pointer-drag.ts';
+export type { DragNoteOptions } from './pointer-drag.ts';

@@ -75,7 +75,7 @@ export class TableState {
     const tableDoc = this.table.doc;
     // Scoped to this user's own edits: remote and cached updates carry other origins and are not tracked.
     this.undo = new Y.UndoManager(
-      ['organisations', 'links', 'notes', 'positions'].map((name) => tableDoc.getMap(name)),
+      ['organisations', 'links', 'notes', 'positions', 'tableThemes', 'notePlacements'].map((name) => tableDoc.getMap(name)),
       { captureTimeout: 0 },
     );
     const refreshUndo = () => {
