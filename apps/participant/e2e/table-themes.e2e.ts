@@ -69,7 +69,7 @@ test('two phones at one table: one makes a theme and moves three notes in by tap
   await openThemes(second);
 
   for (const note of NOTES.slice(0, 3)) await board(first).getByRole('checkbox', { name: `Select note: ${note.text}` }).check();
-  await expect(first.getByRole('group', { name: 'Selected notes' })).toContainText('3 notes selected');
+  await expect(first.getByRole('group', { name: 'Selected notes' })).toContainText('3 selected');
   await first.getByRole('button', { name: 'Move to theme…' }).tap();
   await first.getByRole('dialog', { name: 'Move 3 notes to theme' }).getByRole('button', { name: 'A new theme…' }).tap();
   const form = first.getByRole('dialog', { name: 'New theme for 3 notes' });
@@ -88,7 +88,8 @@ test('two phones at one table: one makes a theme and moves three notes in by tap
   ]);
   await expect(second.getByRole('button', { name: 'Themes (1)' })).toBeVisible();
 
-  await seen.getByRole('button', { name: 'Rename theme: Waiting times' }).tap();
+  await seen.getByRole('button', { name: 'Theme actions: Waiting times' }).tap();
+  await second.getByRole('menuitem', { name: 'Rename' }).tap();
   const rename = second.getByRole('dialog', { name: 'Rename “Waiting times”' });
   await expect(rename.getByLabel('Theme title')).toHaveValue('Waiting times');
   await rename.getByLabel('Theme title').fill('Waiting for a first appointment');
