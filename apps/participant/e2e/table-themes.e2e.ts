@@ -52,6 +52,29 @@ async function openThemes(page: Page): Promise<void> {
   await expect(board(page)).toBeVisible();
 }
 
+/** The tap path: tick notes, "Move to theme…", "A new theme…", name it. */
+async function groupIntoNewTheme(page: Page, notes: readonly { text: string }[], title: string): Promise<void> {
+  for (const note of notes) await board(page).getByRole('checkbox', { name: `Select note: ${note.text}` }).check();
+  await page.getByRole('button', { name: 'Move to theme…' }).tap();
+  const count = notes.length === 1 ? 'note' : `${notes.length} notes`;
+  await page.getByRole('dialog', { name: `Move ${count} to theme` }).getByRole('button', { name: 'A new theme…' }).tap();
+  const form = page.getByRole('dialog', { name: `New theme for ${notes.length === 1 ? '1 note' : count}` });
+  await form.getByLabel('Theme title').fill(title);
+  await form.getByRole('button', { name: 'Make theme' }).tap();
+}
+
+/** Takes a phone offline once its app shell is cached. */
+async function goOffline(page: Page): Promise<void> {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await page.context().setOffline(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+}
+
+async function goOnline(page: Page): Promise<void> {
+  await page.context().setOffline(false);
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible({ timeout: 20_000 });
+}
+
 /** What a phone shows: each theme's title with its notes' texts, and the unsorted notes. */
 async function boardContents(page: Page): Promise<string[][]> {
   return board(page)
@@ -157,27 +180,16 @@ test('a phone groups notes offline; the board converges after it reconnects', as
   const second = await phone(browser, testInfo, tableId, 'Housing');
   await openThemes(first);
   await openThemes(second);
-  await first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
-  await first.context().setOffline(true);
-  await expect(first.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
-  for (const note of NOTES.slice(0, 2)) await board(first).getByRole('checkbox', { name: `Select note: ${note.text}` }).check();
-  await first.getByRole('button', { name: 'Move to theme…' }).tap();
-  await first.getByRole('dialog', { name: 'Move 2 notes to theme' }).getByRole('button', { name: 'A new theme…' }).tap();
-  await first.getByRole('dialog', { name: 'New theme for 2 notes' }).getByLabel('Theme title').fill('Waiting');
-  await first.getByRole('dialog', { name: 'New theme for 2 notes' }).getByRole('button', { name: 'Make theme' }).tap();
+  await goOffline(first);
+  await groupIntoNewTheme(first, NOTES.slice(0, 2), 'Waiting');
   await expect(first.getByRole('status').filter({ hasText: /Offline · \d+ changes? waiting/ })).toBeVisible();
 
   // Meanwhile the other phone, online, groups another note.
-  await board(second).getByRole('checkbox', { name: `Select note: ${NOTES[3]!.text}` }).check();
-  await second.getByRole('button', { name: 'Move to theme…' }).tap();
-  await second.getByRole('dialog', { name: 'Move note to theme' }).getByRole('button', { name: 'A new theme…' }).tap();
-  await second.getByRole('dialog', { name: 'New theme for 1 note' }).getByLabel('Theme title').fill('Peer support');
-  await second.getByRole('dialog', { name: 'New theme for 1 note' }).getByRole('button', { name: 'Make theme' }).tap();
+  await groupIntoNewTheme(second, [NOTES[3]!], 'Peer support');
   await expect(themeCard(second, 'Waiting')).toHaveCount(0);
 
-  await first.context().setOffline(false);
-  await expect(first.getByRole('status').filter({ hasText: 'Live' })).toBeVisible({ timeout: 20_000 });
+  await goOnline(first);
   await expect.poll(() => boardContents(second)).toEqual(await boardContents(first));
   const contents = await boardContents(first);
   expect(contents.map((zone) => zone[0]).sort()).toEqual(['Not in a theme yet (1)', 'Peer support', 'Waiting']);
@@ -190,23 +202,16 @@ test('a note deleted while another phone moves it into a theme leaves no danglin
   const { tableId, tableDoc, noteIds } = await tableWithNotes();
   const first = await phone(browser, testInfo, tableId, 'Carers and family');
   await openThemes(first);
-  await first.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
 
-  await first.context().setOffline(true);
-  await expect(first.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
-  for (const note of NOTES.slice(0, 2)) await board(first).getByRole('checkbox', { name: `Select note: ${note.text}` }).check();
-  await first.getByRole('button', { name: 'Move to theme…' }).tap();
-  await first.getByRole('dialog', { name: 'Move 2 notes to theme' }).getByRole('button', { name: 'A new theme…' }).tap();
-  await first.getByRole('dialog', { name: 'New theme for 2 notes' }).getByLabel('Theme title').fill('Waiting');
-  await first.getByRole('dialog', { name: 'New theme for 2 notes' }).getByRole('button', { name: 'Make theme' }).tap();
+  await goOffline(first);
+  await groupIntoNewTheme(first, NOTES.slice(0, 2), 'Waiting');
   await expect(themeCard(first, 'Waiting').getByTestId('table-theme-note-count')).toHaveText('2 notes');
 
   // Meanwhile the first note is deleted (its author, or a facilitator moderating).
   removeNote(tableDoc.doc, noteIds[0]!, { group: 'carer', participantId: 'facilitator', isFacilitator: true });
   await flushed(tableDoc);
 
-  await first.context().setOffline(false);
-  await expect(first.getByRole('status').filter({ hasText: 'Live' })).toBeVisible({ timeout: 20_000 });
+  await goOnline(first);
   await expect(themeCard(first, 'Waiting').getByTestId('table-theme-note-count')).toHaveText('1 note');
   await expect(board(first)).not.toContainText(NOTES[0]!.text);
   await expect.poll(() => readTable(tableDoc.doc).tableThemes.map((theme) => theme.noteIds)).toEqual([[noteIds[1]]]);

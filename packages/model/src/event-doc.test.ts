@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ModelError } from './errors.ts';
+import { codeOf } from './test-helpers.ts';
 import { CURRENT_SCHEMA_VERSION } from './versions.ts';
 import {
   addPrompt,
@@ -28,15 +28,6 @@ function freshEvent(tableCount = 3): Y.Doc {
   return doc;
 }
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ModelError } from './errors.ts';
+import { codeOf } from './test-helpers.ts';
 import {
   createTheme,
   detachTableTheme,
@@ -39,15 +39,6 @@ function tableWithTheme(title: string, noteCount: number) {
   return { doc, noteIds, themeId };
 }
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('merging table themes into event themes', () => {
   it('three tables\' themes merged into one event theme: raised by 3 tables, with notes by group per table', () => {
