@@ -48,7 +48,7 @@ const board = (page: Page) => page.getByTestId('table-theme-board');
 const themeCard = (page: Page, title: string) => board(page).locator('[data-table-theme-id]').filter({ has: page.getByRole('heading', { name: title, exact: true }) });
 
 async function openThemes(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /^Themes \(/ }).tap();
+  await page.getByRole('tab', { name: /^Themes/ }).tap();
   await expect(board(page)).toBeVisible();
 }
 
@@ -109,7 +109,7 @@ test('two phones at one table: one makes a theme and moves three notes in by tap
     /People with lived experience · 1/,
     /Primary care · 1/,
   ]);
-  await expect(second.getByRole('button', { name: 'Themes (1)' })).toBeVisible();
+  await expect(second.getByRole('tab', { name: /^Themes\W+1$/ })).toBeVisible();
 
   await seen.getByRole('button', { name: 'Theme actions: Waiting times' }).tap();
   await second.getByRole('menuitem', { name: 'Rename' }).tap();
@@ -137,7 +137,7 @@ test('the same through the outline view: move, make, merge and rename with butto
   const { tableId, tableDoc } = await tableWithNotes();
   const first = await phone(browser, testInfo, tableId, 'Carers and family');
   const second = await phone(browser, testInfo, tableId, 'Housing');
-  for (const page of [first, second]) await page.getByRole('button', { name: 'Outline view' }).tap();
+  for (const page of [first, second]) await page.getByRole('tab', { name: /^Outline/ }).tap();
   const outline = (page: Page) => page.getByTestId('table-theme-outline');
 
   await outline(first).getByRole('button', { name: `Move to theme: ${NOTES[0]!.text.slice(0, 50)}` }).tap();
@@ -227,7 +227,7 @@ test('in the Themes phase phones open on the theme board', async ({ page }) => {
   docs.push(eventDoc);
   setPhase(eventDoc.doc, 'themes');
   await expect(board(page)).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Themes (0)' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('tab', { name: /^Themes/ })).toHaveAttribute('aria-selected', 'true');
   setPhase(eventDoc.doc, 'mapping');
   await flushed(eventDoc);
 });
