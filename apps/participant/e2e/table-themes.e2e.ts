@@ -219,7 +219,7 @@ test('a note deleted while another phone moves it into a theme leaves no danglin
   await first.context().close();
 });
 
-test('in the Themes phase phones open on the theme board', async ({ page }) => {
+test('in the Themes phase phones open on the theme board @both', async ({ page }) => {
   const { tableId } = await tableWithNotes();
   await joinByQrLink(page, event, tableId, 'Carers and family');
   await expect(board(page)).toHaveCount(0);
