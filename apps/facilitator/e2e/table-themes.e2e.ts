@@ -61,7 +61,7 @@ test('three tables name a theme alike: the merge view suggests one merge, and af
   const own = page.locator('[data-theme-id]').filter({ has: page.getByRole('heading', { name: 'Peer support works' }) });
   await expect(own.getByTestId('raised-by')).toHaveText('Raised by one table');
   await expect(page.getByRole('heading', { name: 'Not merged yet (0)' })).toBeVisible();
-  await expectNoSeriousViolations(page);
+  await expectNoSeriousViolations(page, 'table themes merge view');
 
   // The existing theme board works on top: the merged notes are in the event theme there.
   await page.getByRole('link', { name: 'Theme board', exact: true }).click();
