@@ -85,6 +85,18 @@ export {
 } from './table-doc.ts';
 export type { Actor, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
 export {
+  TableThemeInputSchema,
+  createTableTheme,
+  mergeTableThemes,
+  moveNotesToTableTheme,
+  removeTableTheme,
+  tableBoardViolations,
+  updateTableTheme,
+} from './table-board.ts';
+export type { TableTheme, TableThemeInput, TableThemePatch } from './table-board.ts';
+export { withTableThemes } from './theme-provenance.ts';
+export type { RaisingTable, TableBoardSource, ThemeProvenance, ThemedSynthesis } from './theme-provenance.ts';
+export {
   MAX_TABLES,
   addPrompt,
   addTable,
@@ -115,8 +127,10 @@ export {
   assignNoteToTheme,
   confirmOrganisationMerge,
   createTheme,
+  detachTableTheme,
   flagNote,
   isMergeRejected,
+  mergeTableThemesInto,
   mergeThemes,
   noteRef,
   observeSynthesis,
@@ -128,6 +142,7 @@ export {
   setThemeQuotes,
   splitOrganisationMerge,
   splitTheme,
+  tableThemeRef,
   updateTheme,
 } from './synthesis-doc.ts';
 export type { NextStep, NoteFlags, SynthesisSnapshot, Theme, ThemeInput } from './synthesis-doc.ts';

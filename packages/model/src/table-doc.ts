@@ -29,6 +29,7 @@ import {
 import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
 import { isMutualByDefault } from './vocabulary.ts';
 import { schemaVersionOf } from './versions.ts';
+import { forgetPlacement, readTableBoard, type TableTheme } from './table-board.ts';
 
 /** Who is making a change: a stakeholder group and an anonymous per-join id, never a name. */
 export interface Actor {
@@ -190,6 +191,7 @@ export function removeNote(doc: Y.Doc, id: string, actor: Actor): void {
   requireOwnNote(doc, id, checkActor(actor));
   doc.transact(() => {
     notes(doc).delete(id);
+    forgetPlacement(doc, id);
     for (const key of [...votes(doc).keys()]) if (parseVoteKey(key)?.noteId === id) votes(doc).delete(key);
   });
 }
@@ -313,6 +315,9 @@ export interface TableSnapshot {
   /** Each voter's used votes on notes and themes, keyed by anonymous voter id. */
   votesByVoter: Record<string, number>;
   consentByGroup: Record<string, number>;
+  /** The table's own theme board: its themes (with their notes and groups) and note → theme. */
+  tableThemes: TableTheme[];
+  notePlacements: Record<string, string>;
   problems: ReadProblem[];
 }
 
@@ -340,6 +345,8 @@ function tallyVoteMap(
 }
 
 /** Reads the table as plain, validated data. Malformed entries are skipped and listed in `problems`. */
+const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+
 export function readTable(doc: Y.Doc): TableSnapshot {
   const problems: ReadProblem[] = [];
   const orgs = readValidEntries(organisations(doc).entries(), OrganisationSchema, 'organisations', problems);
@@ -352,6 +359,7 @@ export function readTable(doc: Y.Doc): TableSnapshot {
   });
   const allNotes = readValidEntries(notes(doc).entries(), NoteSchema, 'notes', problems);
   const noteIds = new Set(allNotes.map((note) => note.id));
+  const board = readTableBoard(doc, allNotes.sort(byCreation), problems);
   const positionMap: Record<string, Position> = {};
   for (const [id, raw] of positions(doc)) {
     const parsed = v.safeParse(PositionSchema, raw);
@@ -364,18 +372,18 @@ export function readTable(doc: Y.Doc): TableSnapshot {
   const votesByVoter: Record<string, number> = {};
   const noteVotes = tallyVoteMap(votes(doc), 'votes', (id) => noteIds.has(id), votesByVoter, problems);
   const themeVoteTallies = tallyVoteMap(themeVotes(doc), 'themeVotes', () => true, votesByVoter, problems);
-  const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) =>
-    a.createdAt - b.createdAt || a.id.localeCompare(b.id);
   return {
     schemaVersion: schemaVersionOf(doc),
     organisations: orgs.sort(byCreation),
     links: liveLinks.sort(byCreation),
-    notes: allNotes.sort(byCreation),
+    notes: allNotes,
     positions: positionMap,
     votes: noteVotes,
     themeVotes: themeVoteTallies,
     votesByVoter,
     consentByGroup,
+    tableThemes: board.themes,
+    notePlacements: board.placements,
     problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };
 }

@@ -138,6 +138,9 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
   const onOnline = () => {
     if (current.status === 'offline' || current.status === 'reconnecting') {
       attempts = 0;
+      // A socket that stayed open through a short outage may be dead (no close frame ever came, and the
+      // changes made meanwhile were never acknowledged): start a fresh connection, which resends them.
+      if (provider.wsconnected) provider.disconnect();
       scheduleReconnect();
     }
   };

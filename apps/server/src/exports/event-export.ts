@@ -48,16 +48,16 @@ interface Layout {
   nested: readonly string[];
 }
 
-/** The root types each doc kind holds (mirrors the model's v1 layout); anything else is refused on import. */
+/** The root types each doc kind holds (mirrors the model's layout); anything else is refused on import. */
 const LAYOUT: Record<DocKind, Layout> = {
   event: { maps: ['meta', 'prompts', 'tables'], arrays: ['groups', 'sectors'], nested: [] },
   table: {
-    maps: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
+    maps: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'],
     arrays: [],
-    nested: ['organisations', 'links', 'notes'],
+    nested: ['organisations', 'links', 'notes', 'tableThemes'],
   },
   synthesis: {
-    maps: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
+    maps: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
     arrays: [],
     nested: ['themes', 'directoryEdits'],
   },

@@ -170,6 +170,32 @@ describe('reports, exports and analysis over HTTP', () => {
     await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);
   });
 
+  it('carries theme provenance: the tables that raised a theme, their own themes as sub-codes; a hidden note is off every table board', async () => {
+    const bundle = await buildEventSnapshot(event.eventId, storeSource(server.store));
+    const t1 = bundle.tables.find(({ entry }) => entry.id === 't1')!.snapshot;
+    expect(t1.tableThemes.map((theme) => [theme.title, theme.noteIds.length, theme.groups])).toEqual([[FIXTURE.tableThemes[0], 1, { carer: 1 }]]);
+    expect(Object.keys(t1.notePlacements)).toHaveLength(1);
+    expect(bundle.report.synthesis!.themes[0]!.raisedBy).toEqual([
+      { tableId: 't1', tableThemes: [FIXTURE.tableThemes[0]], noteCount: 1, groups: { carer: 1 } },
+      { tableId: 't2', tableThemes: [FIXTURE.tableThemes[1]], noteCount: 1, groups: { primary_care: 1 } },
+    ]);
+
+    const pdf = await get(`/api/events/${event.eventId}/report.pdf?sections=themes`, event.facilitatorToken);
+    const text = pdfText(new Uint8Array(await pdf.arrayBuffer())).replace(/\s+/g, ' ');
+    expect(text).toContain(`Raised by 2 tables: Table 1 (“${FIXTURE.tableThemes[0]}”); Table 2 (“${FIXTURE.tableThemes[1]}”).`);
+    expect(text).toMatch(/Groups behind it: (Carers and family 1, Primary care \(GP practices, PCNs\) 1|Primary care \(GP practices, PCNs\) 1, Carers and family 1)\./);
+
+    const qdc = await (await get(`/api/events/${event.eventId}/export?format=qdc`, event.facilitatorToken)).text();
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name, _p, _l, attr) => !attr && name === 'Code' }).parse(qdc);
+    const [code] = parsed.CodeBook.Codes.Code;
+    expect(code.name).toBe(FIXTURE.themeTitle);
+    expect(code.Code.map((sub: { name: string }) => sub.name)).toEqual(FIXTURE.tableThemes);
+    expect(qdc).not.toContain('REDACTED-SENTINEL');
+    const csv = await (await get(`/api/events/${event.eventId}/export?format=codebook-csv`, event.facilitatorToken)).text();
+    expect(csv.split('\n')[0]).toContain('table_theme');
+    expect(csv).toContain(FIXTURE.tableThemes[1]);
+  });
+
   it('serves the analysis with merge suggestions for the merged-map screen', async () => {
     const response = await get(`/api/events/${event.eventId}/analysis`, event.facilitatorToken);
     expect(response.status).toBe(200);

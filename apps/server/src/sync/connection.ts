@@ -6,6 +6,7 @@ import { mayShareAwareness, tableEditBlockedReason, type Access, type TokenClaim
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
+import { boardRulesBroken, touchesBoard } from './board-rules.ts';
 import type { DocEntry, DocPeer } from './doc-registry.ts';
 import {
   CLOSE,
@@ -216,8 +217,18 @@ export class SyncConnection implements DocPeer {
       this.logger.warn({ bytes: this.entry.bytes, limit: this.limits.maxDocBytes }, 'doc size limit reached');
       return this.close(CLOSE.docTooLarge, 'document too large');
     }
+    if (this.breaksBoardRules(update)) return this.close(CLOSE.boardRuleBroken, 'theme board rule broken');
     Y.applyUpdate(this.entry.doc, update, this);
     this.capPendingStructs();
+  }
+
+  /** Participants and scribes must keep the table theme board's rules; facilitators are trusted. */
+  private breaksBoardRules(update: Uint8Array): boolean {
+    if (this.entry.ref.kind !== 'table' || (this.claims.role !== 'participant' && this.claims.role !== 'scribe')) return false;
+    if (!touchesBoard(this.entry.doc, update)) return false;
+    const broken = boardRulesBroken(this.entry.doc, update);
+    if (broken.length > 0) this.logger.warn({ broken: broken.slice(0, 5) }, 'theme board change refused');
+    return broken.length > 0;
   }
 
   /**

@@ -24,6 +24,8 @@ export const CLOSE = {
   tokenExpired: 4401,
   docTooLarge: 4413,
   tableLocked: 4423,
+  /** A participant's change breaks a rule of the table's theme board (see board-rules.ts). */
+  boardRuleBroken: 4422,
   tooManyMessages: 4429,
 } as const;
 
