@@ -198,3 +198,27 @@ test('live character counts before the limit; a note over 1,000 characters is re
   await page.getByRole('tab', { name: /^Notes/ }).tap();
   await expect(page.getByLabel('Your note')).toHaveValue('Waiting lists for talking therapies are');
 });
+
+test('a favicon and a web app manifest (name, icons, theme colour), and no missing files on load', async ({ page, request }) => {
+  const missing: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) missing.push(`${response.status()} ${response.url()}`);
+  });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Continue' }).waitFor();
+
+  const manifestUrl = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const manifest = (await (await request.get(manifestUrl!)).json()) as { name: string; theme_color: string; start_url: string; display: string; icons: { src: string; sizes: string; type: string }[] };
+  expect(manifest).toMatchObject({ name: 'Tablemap', theme_color: '#1d4ed8', start_url: '/', display: 'standalone' });
+  expect(manifest.icons.map((icon) => icon.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+  for (const icon of manifest.icons) {
+    const response = await request.get(icon.src);
+    expect(response.status(), icon.src).toBe(200);
+    expect(response.headers()['content-type']).toContain(icon.type);
+  }
+  const favicon = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect((await request.get(favicon!)).status()).toBe(200);
+  // Pages that name no icon (the browser then asks for /favicon.ico) get one too.
+  expect((await request.get('/favicon.ico')).status()).toBe(200);
+  expect(missing).toEqual([]);
+});
