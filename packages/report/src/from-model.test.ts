@@ -112,7 +112,7 @@ describe('theme provenance in the report', () => {
     mergeTableThemesInto(synthesisDoc, refs.slice(3), { title: 'Peer support works' });
     setNoteHidden(synthesisDoc, hiddenRef, true);
     const snapshot = reportSnapshotFromModel({ event: readEvent(eventDoc), tables: snapshots, synthesis: readSynthesis(synthesisDoc) });
-    const text = pdfText(await renderReport(snapshot), false).replace(/\s+/g, ' ');
+    const text = (await pdfText(await renderReport(snapshot), false)).replace(/\s+/g, ' ');
     expect(text).toContain('Raised by 3 tables: Table 1 (“Waiting times”); Table 2 (“waiting lists”); Table 3 (“Long waits for first appointment”).');
     expect(text).toContain('Groups behind it: Carers and family 3.');
     expect(text).toContain('Raised by one table: Table 4 (“Peer support works”).');
