@@ -181,7 +181,7 @@ describe('reports, exports and analysis over HTTP', () => {
     ]);
 
     const pdf = await get(`/api/events/${event.eventId}/report.pdf?sections=themes`, event.facilitatorToken);
-    const text = pdfText(new Uint8Array(await pdf.arrayBuffer())).replace(/\s+/g, ' ');
+    const text = (await pdfText(new Uint8Array(await pdf.arrayBuffer()))).replace(/\s+/g, ' ');
     expect(text).toContain(`Raised by 2 tables: Table 1 (“${FIXTURE.tableThemes[0]}”); Table 2 (“${FIXTURE.tableThemes[1]}”).`);
     expect(text).toMatch(/Groups behind it: (Carers and family 1, Primary care \(GP practices, PCNs\) 1|Primary care \(GP practices, PCNs\) 1, Carers and family 1)\./);
 
