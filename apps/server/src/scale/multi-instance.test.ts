@@ -20,7 +20,7 @@ import {
   waitForSync,
 } from '../testing.ts';
 import type { Limits } from '../config.ts';
-import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess, missingInfrastructure } from './test-infra.ts';
+import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess, missingInfrastructure } from '../../dev/infra.ts';
 
 const missing = missingInfrastructure();
 if (missing) console.warn(`multi-instance tests ${missing}`);

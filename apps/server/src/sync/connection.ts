@@ -2,8 +2,10 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebSocket, type RawData } from 'ws';
-import { mayShareAwareness, tableEditBlockedReason, type Access, type TokenClaims } from '@tablemap/model';
+import { mayShareAwareness, type Access, type TokenClaims } from '@tablemap/model';
 import type { Limits } from '../config.ts';
+import type { ConnectionInfo } from '../extensions/extension.ts';
+import type { Hooks } from '../extensions/hooks.ts';
 import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
 import type { DocEntry, DocPeer } from './doc-registry.ts';
@@ -18,7 +20,6 @@ import {
   awarenessMessage,
   syncStep1Message,
   syncStep2Message,
-  updateChangesDoc,
 } from './messages.ts';
 
 /** A slow reader holding more than this in its send buffer is dropped with 1013 rather than eating memory. */
@@ -34,6 +35,7 @@ export interface ConnectionContext {
   exp: number;
   limits: Limits;
   logger: Logger;
+  hooks: Hooks;
   onClose: (connection: SyncConnection) => void;
 }
 
@@ -45,8 +47,10 @@ export class SyncConnection implements DocPeer {
   readonly claims: TokenClaims;
   readonly access: Exclude<Access, 'none'>;
   readonly exp: number;
+  readonly info: ConnectionInfo;
   private readonly limits: Limits;
   private readonly logger: Logger;
+  private readonly hooks: Hooks;
   private readonly onClosed: (connection: SyncConnection) => void;
   private readonly awarenessIds = new Set<number>();
   private readonly messageBucket: TokenBucket;
@@ -65,6 +69,8 @@ export class SyncConnection implements DocPeer {
     this.access = context.access;
     this.exp = context.exp;
     this.limits = context.limits;
+    this.hooks = context.hooks;
+    this.info = { claims: context.claims, access: context.access, docName: context.entry.name, ref: context.entry.ref };
     this.logger = context.logger.child({ doc: context.entry.name, role: context.claims.role });
     this.onClosed = context.onClose;
     this.messageBucket = new TokenBucket(context.limits.messagesPerSecond * 2, context.limits.messagesPerSecond);
@@ -202,20 +208,9 @@ export class SyncConnection implements DocPeer {
 
   private onUpdate(update: Uint8Array): void {
     Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
-    if (this.access !== 'write') {
-      if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.readOnly, 'read-only');
-      return;
-    }
-    const blocked = this.editBlockedReason();
-    if (blocked) {
-      if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.tableLocked, 'table locked');
-      return;
-    }
     if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
-    if (this.entry.bytes + update.byteLength > this.limits.maxDocBytes && updateChangesDoc(this.entry.doc, update)) {
-      this.logger.warn({ bytes: this.entry.bytes, limit: this.limits.maxDocBytes }, 'doc size limit reached');
-      return this.close(CLOSE.docTooLarge, 'document too large');
-    }
+    const refusal = this.hooks.validateChange({ connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update });
+    if (refusal) return this.close(refusal.closeCode, refusal.message);
     Y.applyUpdate(this.entry.doc, update, this);
     this.capPendingStructs();
   }
@@ -233,13 +228,6 @@ export class SyncConnection implements DocPeer {
     store.pendingDs = null;
     this.logger.warn({ pendingBytes: pending, limit: this.limits.maxPendingUpdateBytes }, 'unresolved changes over the cap; dropped');
     this.close(CLOSE.malformed, 'changes depend on data never sent');
-  }
-
-  /** Participants and scribes may not edit a locked table or a closed event; facilitators always may. */
-  private editBlockedReason(): string | null {
-    if (this.entry.ref.kind !== 'table' || !this.eventEntry) return null;
-    if (this.claims.role !== 'participant' && this.claims.role !== 'scribe') return null;
-    return tableEditBlockedReason(this.eventEntry.readEventCached(), this.entry.ref.tableId);
   }
 
   private onAwareness(update: Uint8Array): void {

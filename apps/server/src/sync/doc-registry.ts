@@ -62,14 +62,14 @@ export class DocEntry {
 /** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
 export const REMOTE_ORIGIN = 'remote-instance';
 
-/** Multi-instance mode (src/scale): every durable local change and presence change goes to the other instances. */
-export interface ChangeRelay {
-  publishUpdate(docName: string, update: Uint8Array): void;
-  publishAwareness(docName: string, update: Uint8Array): void;
+/** The hooks the registry calls once a local change is durable, and for each local presence change. */
+export interface ChangeListener {
+  afterChange(docName: string, update: Uint8Array): void;
+  awareness(docName: string, update: Uint8Array): void;
 }
 
 export interface DocRegistryOptions {
-  relay?: ChangeRelay | undefined;
+  listener?: ChangeListener | undefined;
   store: DocStore;
   logger: Logger;
   compactAfterUpdates: number;
@@ -181,7 +181,7 @@ export class DocRegistry {
         if (entry.failed) return;
         entry.lastSeq = await appended;
         entry.logLength++;
-        this.options.relay?.publishUpdate(entry.name, update);
+        this.options.listener?.afterChange(entry.name, update);
         entry.broadcast(syncUpdateMessage(update), origin);
         if (entry.logLength >= this.options.compactAfterUpdates) await this.compact(entry);
       })
@@ -197,8 +197,8 @@ export class DocRegistry {
     if (origin && typeof origin === 'object' && 'noteAwareness' in origin) {
       (origin as DocPeer).noteAwareness([...changes.added, ...changes.updated], changes.removed);
     }
-    if (changed.length > 0 && this.options.relay && origin !== REMOTE_ORIGIN && origin !== 'timeout') {
-      this.options.relay.publishAwareness(entry.name, awarenessProtocol.encodeAwarenessUpdate(entry.awareness, changed));
+    if (changed.length > 0 && this.options.listener && origin !== REMOTE_ORIGIN && origin !== 'timeout') {
+      this.options.listener.awareness(entry.name, awarenessProtocol.encodeAwarenessUpdate(entry.awareness, changed));
     }
     if (changed.length === 0 || entry.peers.size === 0) return;
     entry.broadcast(awarenessMessage(entry.awareness, changed), null);

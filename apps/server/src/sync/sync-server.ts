@@ -4,6 +4,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
 import { TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
+import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
+import type { Hooks } from '../extensions/hooks.ts';
 import { safeUrl, type Logger } from '../logger.ts';
 import type { DocEntry, DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
@@ -16,6 +18,7 @@ export interface SyncServerOptions {
   registry: DocRegistry;
   limits: Limits;
   logger: Logger;
+  hooks: Hooks;
 }
 
 class UpgradeRefusal extends Error {
@@ -134,6 +137,9 @@ export class SyncServer {
     }
     const access = docAccess(verified.claims, ref);
     if (access === 'none') throw new UpgradeRefusal(403, 'forbidden', 'This token does not give access to that document');
+    const info: ConnectionInfo = { claims: verified.claims, access, docName, ref };
+    const refused = await this.options.hooks.authenticate(info);
+    if (refused) throw upgradeRefusal(refused);
     const holder = `${verified.claims.eventId}:${verified.claims.participantId}`;
     if (this.connections.size >= this.options.limits.maxConnections) {
       throw new UpgradeRefusal(503, 'busy', 'The server has too many connections');
@@ -157,11 +163,11 @@ export class SyncServer {
       registry.release(entry);
       if (eventEntry) registry.release(eventEntry);
     };
-    return { entry, eventEntry, verified, access, holder, release };
+    return { entry, eventEntry, verified, access, holder, info, release };
   }
 
   private accept(ws: WebSocket, prepared: Awaited<ReturnType<SyncServer['prepare']>>): void {
-    const { entry, eventEntry, verified, access, holder, release } = prepared;
+    const { entry, eventEntry, verified, access, holder, info, release } = prepared;
     if (this.revokedHolders.has(holder)) {
       release();
       ws.close(CLOSE.tokenExpired, 'token revoked');
@@ -170,6 +176,12 @@ export class SyncServer {
     if (!this.accepting || entry.unloaded || (eventEntry?.unloaded ?? false)) {
       release();
       ws.close(entry.unloaded ? CLOSE.tryAgainLater : CLOSE.goingAway, 'retry');
+      return;
+    }
+    const refused = this.options.hooks.connect(info);
+    if (refused) {
+      release();
+      ws.close(refused.closeCode, refused.message);
       return;
     }
     const connection = new SyncConnection({
@@ -181,8 +193,10 @@ export class SyncServer {
       exp: verified.exp,
       limits: this.options.limits,
       logger: this.options.logger,
+      hooks: this.options.hooks,
       onClose: (closed) => {
         this.connections.delete(closed);
+        this.options.hooks.disconnect(info);
         const count = (this.perHolder.get(holder) ?? 1) - 1;
         if (count <= 0) this.perHolder.delete(holder);
         else this.perHolder.set(holder, count);
@@ -220,6 +234,10 @@ export class SyncServer {
     for (const connection of [...this.connections]) connection.close(CLOSE.goingAway, 'server shutting down');
     this.wss.close();
   }
+}
+
+function upgradeRefusal(refusal: Refusal): UpgradeRefusal {
+  return new UpgradeRefusal(refusal.status ?? 403, refusal.code, refusal.message);
 }
 
 /** Answers a refused upgrade with a plain HTTP response and a JSON body, then drops the socket. */

@@ -151,7 +151,7 @@ function postgresUid(kind: 'u' | 'g'): number {
   return Number(result.stdout.trim());
 }
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
 
 /** `node src/main.ts` as its own process (so it can be killed like a crashed server). */
 export class InstanceProcess {
