@@ -70,6 +70,7 @@ export {
   observeTable,
   readTable,
   recordConsent,
+  removeDanglingLinks,
   removeLink,
   removeNote,
   removeOrganisation,
@@ -131,3 +132,7 @@ export {
   updateTheme,
 } from './synthesis-doc.ts';
 export type { NextStep, NoteFlags, SynthesisSnapshot, Theme, ThemeInput } from './synthesis-doc.ts';
+export { DOC_SHAPES, PlainValueSchema, VoteKeySchema, hasOnlyKnownFields, isValidRootValue } from './doc-shapes.ts';
+export type { RootShape } from './doc-shapes.ts';
+export { checkUpdate } from './update-check.ts';
+export type { UpdateAuthor, UpdateCheck, UpdateFacts, UpdateRefusal, UpdateRefusalCode } from './update-check.ts';

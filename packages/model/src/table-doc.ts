@@ -205,7 +205,7 @@ function voteKey(actor: Actor, noteId: string): string {
   return `${actor.group}|${actor.participantId}|${noteId}`;
 }
 
-function parseVoteKey(key: string): { group: string; voterId: string; noteId: string } | null {
+export function parseVoteKey(key: string): { group: string; voterId: string; noteId: string } | null {
   const [group, voterId, noteId, ...rest] = key.split('|');
   if (!group || !voterId || !noteId || rest.length > 0) return null;
   return { group, voterId, noteId };
@@ -265,6 +265,24 @@ export function castThemeVote(doc: Y.Doc, themeId: string, actor: Actor, rules: 
 
 export function retractThemeVote(doc: Y.Doc, themeId: string, actor: Actor): void {
   takeBackVote(doc, themeVotes(doc), themeId, actor, 'theme');
+}
+
+/**
+ * Removes links whose organisation is gone. Two phones can race (one links an organisation while another
+ * removes it); the server runs this after applying a change, so such a link never lingers as junk.
+ * Returns how many links were removed.
+ */
+export function removeDanglingLinks(doc: Y.Doc): number {
+  const live = organisations(doc);
+  const dangling: string[] = [];
+  for (const [id, link] of links(doc)) {
+    if (!(link instanceof Y.Map)) continue;
+    const source = link.get('source');
+    const target = link.get('target');
+    if (typeof source !== 'string' || typeof target !== 'string' || !live.has(source) || !live.has(target)) dangling.push(id);
+  }
+  if (dangling.length > 0) doc.transact(() => dangling.forEach((id) => links(doc).delete(id)));
+  return dangling.length;
 }
 
 /** Stores a node position dragged by a user, shared so the whole table sees one picture. */

@@ -13,14 +13,14 @@ export function accessRules(limits: Limits, logger: Logger): Extension {
   return {
     name: 'access-rules',
     validateChange(change: ChangeContext): Refusal | null {
-      const { connection, entry, update } = change;
+      const { connection, entry, update, decoded } = change;
       if (connection.access !== 'write') {
-        return updateChangesDoc(entry.doc, update) ? refusal(CLOSE.readOnly, 'read_only', 'read-only') : null;
+        return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE.readOnly, 'read_only', 'read-only') : null;
       }
       if (editBlocked(change)) {
-        return updateChangesDoc(entry.doc, update) ? refusal(CLOSE.tableLocked, 'table_locked', 'table locked') : null;
+        return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE.tableLocked, 'table_locked', 'table locked') : null;
       }
-      if (entry.bytes + update.byteLength > limits.maxDocBytes && updateChangesDoc(entry.doc, update)) {
+      if (entry.bytes + update.byteLength > limits.maxDocBytes && updateChangesDoc(entry.doc, decoded)) {
         logger.warn({ doc: entry.name, bytes: entry.bytes, limit: limits.maxDocBytes }, 'doc size limit reached');
         return refusal(CLOSE.docTooLarge, 'doc_too_large', 'document too large');
       }

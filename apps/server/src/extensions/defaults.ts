@@ -2,6 +2,7 @@ import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { accessRules } from './access-rules.ts';
 import type { Extension } from './extension.ts';
+import { modelRules } from './model-rules.ts';
 import { redisRelay } from './redis-relay.ts';
 import { postgresStorage, sqliteStorage } from './storage.ts';
 
@@ -25,5 +26,5 @@ export async function defaultExtensions(choice: ExtensionChoice, limits: Limits,
     ? await postgresStorage(choice.databaseUrl)
     : sqliteStorage(choice.dataDir, { busyTimeoutMs: choice.busyTimeoutMs });
   const relay = choice.redisUrl ? [await redisRelay({ url: choice.redisUrl, logger, streamKey: choice.relayStreamKey })] : [];
-  return [storage, ...relay, accessRules(limits, logger)];
+  return [storage, ...relay, accessRules(limits, logger), modelRules(logger)];
 }

@@ -1,3 +1,4 @@
+import type * as Y from 'yjs';
 import type { Access, DocRef, TokenClaims } from '@tablemap/model';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -38,6 +39,8 @@ export interface ChangeContext {
   /** The event doc, when the connection is a participant's or scribe's on a table doc. */
   eventEntry: DocEntry | null;
   update: Uint8Array;
+  /** The update's structs and delete set, decoded once. */
+  decoded: ReturnType<typeof Y.decodeUpdate>;
 }
 
 /** What a started extension may reach: the server's parts, wired. */
@@ -69,6 +72,8 @@ export interface Extension {
   disconnect?(connection: ConnectionInfo): void;
   /** Before an update is applied: refuse the whole update (nothing applied, stored or relayed), or let it through. */
   validateChange?(change: ChangeContext): Refusal | null;
+  /** Right after an update from a connection was applied in memory (before it is durable): e.g. repair what a race left. */
+  afterApply?(change: ChangeContext): void;
   /** After an update was applied and is durable, before it is broadcast to this instance's sockets. */
   afterChange?(docName: string, update: Uint8Array): void;
   /** After a presence change from a local socket was applied. */

@@ -46,6 +46,10 @@ export class Hooks {
     return null;
   }
 
+  afterApply(change: ChangeContext): void {
+    for (const extension of this.extensions) extension.afterApply?.(change);
+  }
+
   afterChange(docName: string, update: Uint8Array): void {
     for (const extension of this.extensions) extension.afterChange?.(docName, update);
   }

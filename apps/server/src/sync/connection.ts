@@ -207,11 +207,13 @@ export class SyncConnection implements DocPeer {
   }
 
   private onUpdate(update: Uint8Array): void {
-    Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
+    const decoded = Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
     if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
-    const refusal = this.hooks.validateChange({ connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update });
+    const change = { connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update, decoded };
+    const refusal = this.hooks.validateChange(change);
     if (refusal) return this.close(refusal.closeCode, refusal.message);
     Y.applyUpdate(this.entry.doc, update, this);
+    this.hooks.afterApply(change);
     this.capPendingStructs();
   }
 
