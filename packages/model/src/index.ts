@@ -136,3 +136,5 @@ export { DOC_SHAPES, PlainValueSchema, VoteKeySchema, hasOnlyKnownFields, isVali
 export type { RootShape } from './doc-shapes.ts';
 export { checkUpdate } from './update-check.ts';
 export type { UpdateAuthor, UpdateCheck, UpdateFacts, UpdateRefusal, UpdateRefusalCode } from './update-check.ts';
+export { carryOverChanges } from './carry-over.ts';
+export type { CarryOverResult } from './carry-over.ts';
