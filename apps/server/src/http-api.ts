@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import {
-  CURRENT_SCHEMA_VERSION,
   IdSchema,
   LIMITS,
   MAX_TABLES,
@@ -10,12 +9,10 @@ import {
   VocabularyIdSchema,
   eventDocName,
   initEventDoc,
-  migrate,
   newId,
   readEvent,
   readTable,
-  recordConsent,
-  schemaVersionOf,
+  publishConsentCounts,
   tableDocName,
   type EventSnapshot,
 } from '@tablemap/model';
@@ -225,10 +222,10 @@ export class HttpApi {
       throw new HttpError(400, 'unknown_group', 'Please choose one of the stakeholder groups listed for this event');
     }
     const { eventId } = record;
-    await this.options.registry.withDoc(tableDocName(eventId, table.id), { kind: 'table', eventId, tableId: table.id }, (entry) => {
-      if (schemaVersionOf(entry.doc) < CURRENT_SCHEMA_VERSION) migrate(entry.doc, 'table');
-      recordConsent(entry.doc, group.id);
-    });
+    // Consent lives in the server's database, written only here; the event doc shows the counts, read-only.
+    await this.options.events.recordConsent(eventId, table.id, group.id);
+    const counts = await this.options.events.consentCounts(eventId, table.id);
+    await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => publishConsentCounts(entry.doc, table.id, counts));
     const participantId = newId();
     const token = await this.options.signer.sign({ eventId, role: 'participant', tableId: table.id, group: group.id, participantId });
     sendJson(res, 200, { token, eventId, tableId: table.id, participantId, group: group.id });

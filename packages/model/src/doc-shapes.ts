@@ -10,7 +10,6 @@ import {
   PromptEntrySchema,
   TableEntrySchema,
   VocabularyEntrySchema,
-  VocabularyIdSchema,
 } from './schemas.ts';
 import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from './synthesis-doc.ts';
 
@@ -22,13 +21,15 @@ import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from '.
  * - `entries`: a Y.Map of Y.Maps, one per entry, keyed by the entry's `id` (organisations, notes...);
  * - `values`: a Y.Map of plain values (votes, positions, the event's tables...);
  * - `list`: a Y.Array of plain values (the event's stakeholder groups and sectors);
- * - `meta`: a Y.Map of plain values with free keys, written by the server and facilitators only.
+ * - `meta`: a Y.Map of plain values with free keys, written by the server and facilitators only;
+ * - `server`: written by the server itself only (consent counts); every connection's write is refused.
  */
 export type RootShape =
   | { kind: 'entries'; entry: v.ObjectSchema<v.ObjectEntries, undefined> }
   | { kind: 'values'; key: v.GenericSchema<string>; value: v.GenericSchema }
   | { kind: 'list'; value: v.GenericSchema }
-  | { kind: 'meta' };
+  | { kind: 'meta' }
+  | { kind: 'server' };
 
 /** Any plain JSON value up to a size, for facilitator-only roots whose schema lives outside the model. */
 const MAX_PLAIN_VALUE_CHARS = 64 * 1024;
@@ -56,7 +57,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     votes: { kind: 'values', key: VoteKeySchema, value: VoteCountSchema },
     themeVotes: { kind: 'values', key: VoteKeySchema, value: VoteCountSchema },
     positions: { kind: 'values', key: IdSchema, value: PositionSchema },
-    consent: { kind: 'values', key: IdSchema, value: VocabularyIdSchema },
+    // Consent records of builds before consent moved to the server's database: kept, never written.
+    consent: { kind: 'server' },
   },
   event: {
     meta: { kind: 'meta' },
@@ -64,6 +66,7 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     tables: { kind: 'values', key: IdSchema, value: TableEntrySchema },
     groups: { kind: 'list', value: VocabularyEntrySchema },
     sectors: { kind: 'list', value: VocabularyEntrySchema },
+    consent: { kind: 'server' },
   },
   synthesis: {
     meta: { kind: 'meta' },
@@ -94,6 +97,7 @@ export function hasOnlyKnownFields(schema: v.GenericSchema, value: unknown): boo
 
 /** Is this a value a root of this shape may hold under this key? Objects may carry no unknown fields. */
 export function isValidRootValue(shape: RootShape, key: string | null, value: unknown): boolean {
+  if (shape.kind === 'server') return false;
   if (shape.kind === 'meta') return v.is(PlainValueSchema, value);
   if (shape.kind === 'list') return key === null && v.is(shape.value, value) && hasOnlyKnownFields(shape.value, value);
   if (shape.kind === 'values') return key !== null && v.is(shape.key, key) && v.is(shape.value, value) && hasOnlyKnownFields(shape.value, value);

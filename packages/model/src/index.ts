@@ -69,7 +69,6 @@ export {
   linkOrganisations,
   observeTable,
   readTable,
-  recordConsent,
   removeDanglingLinks,
   removeLink,
   removeNote,
@@ -86,11 +85,13 @@ export {
 } from './table-doc.ts';
 export type { Actor, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
 export {
+  ConsentCountsSchema,
   MAX_TABLES,
   addPrompt,
   addTable,
   initEventDoc,
   observeEvent,
+  publishConsentCounts,
   readEvent,
   removePrompt,
   removeTable,

@@ -53,7 +53,6 @@ const votes = (doc: Y.Doc) => doc.getMap<number>('votes');
 /** Dot-votes on synthesis themes; kept here because participants may write only their own table doc. */
 const themeVotes = (doc: Y.Doc) => doc.getMap<number>('themeVotes');
 const positions = (doc: Y.Doc) => doc.getMap<Position>('positions');
-const consent = (doc: Y.Doc) => doc.getMap<string>('consent');
 
 /** Names compare equal at a table when they differ only in case and spacing. */
 export function sameNameKey(name: string): string {
@@ -292,15 +291,6 @@ export function setPosition(doc: Y.Doc, organisationId: string, position: Positi
   doc.transact(() => positions(doc).set(organisationId, { x: Math.round(valid.x), y: Math.round(valid.y) }));
 }
 
-/**
- * Records one consent at join, as an anonymous entry holding only the stakeholder group.
- * Keyed by a fresh random id so concurrent joins never overwrite each other's count.
- */
-export function recordConsent(doc: Y.Doc, group: string): void {
-  const validGroup = parseInput(VocabularyIdSchema, group, 'stakeholder group');
-  doc.transact(() => consent(doc).set(newId(), validGroup));
-}
-
 export interface VoteTally {
   noteId: string;
   total: number;
@@ -330,7 +320,6 @@ export interface TableSnapshot {
   themeVotes: Record<string, VoteTally>;
   /** Each voter's used votes on notes and themes, keyed by anonymous voter id. */
   votesByVoter: Record<string, number>;
-  consentByGroup: Record<string, number>;
   problems: ReadProblem[];
 }
 
@@ -375,10 +364,6 @@ export function readTable(doc: Y.Doc): TableSnapshot {
     const parsed = v.safeParse(PositionSchema, raw);
     if (parsed.success && orgIds.has(id)) positionMap[id] = parsed.output;
   }
-  const consentByGroup: Record<string, number> = {};
-  for (const group of consent(doc).values()) {
-    if (typeof group === 'string') consentByGroup[group] = (consentByGroup[group] ?? 0) + 1;
-  }
   const votesByVoter: Record<string, number> = {};
   const noteVotes = tallyVoteMap(votes(doc), 'votes', (id) => noteIds.has(id), votesByVoter, problems);
   const themeVoteTallies = tallyVoteMap(themeVotes(doc), 'themeVotes', () => true, votesByVoter, problems);
@@ -393,7 +378,6 @@ export function readTable(doc: Y.Doc): TableSnapshot {
     votes: noteVotes,
     themeVotes: themeVoteTallies,
     votesByVoter,
-    consentByGroup,
     problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };
 }

@@ -163,6 +163,13 @@ describe('checkUpdate: a participant on a table doc', () => {
     expect(readTable(server).problems).toEqual([]);
   });
 
+  it('consent counts are written by the server only: a facilitator’s write is refused too', () => {
+    const event = new Y.Doc();
+    migrate(event, 'event');
+    const forged = capture(clientOf(event), (doc) => doc.getMap('consent').set('t1', { carer: 200 }));
+    expect(checkUpdate(event, 'event', forged, facilitator)).toMatchObject({ ok: false, code: 'server_only' });
+  });
+
   it('every root a migration creates has a shape, so nothing the model writes is refused', () => {
     for (const [kind, roots] of Object.entries(ROOT_MAPS)) {
       for (const root of [...roots, ...ROOT_ARRAYS[kind as keyof typeof ROOT_ARRAYS]]) expect(DOC_SHAPES[kind as keyof typeof DOC_SHAPES][root], `${kind}.${root}`).toBeDefined();

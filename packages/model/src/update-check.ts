@@ -241,7 +241,7 @@ class UpdateWalk {
     if (place === 'bad') refuse('bad_shape', 'change has no place in the document');
     const root = place.container[0]!;
     const shape = this.shapeOf(root);
-    if (this.ruled && (shape.kind === 'meta' || root === 'consent')) refuse('server_only', `"${root}" is written by the server only`);
+    if (shape.kind === 'server' || (this.ruled && shape.kind === 'meta')) refuse('server_only', `"${root}" is written by the server only`);
     const content = item.content;
     const deleted = content instanceof Y.ContentDeleted;
     if (place.container.length === 1) {
@@ -344,7 +344,7 @@ class UpdateWalk {
     const shape = this.shapes[root];
     // Deleting what the model does not define is always allowed: it is how junk is cleaned up.
     if (!shape) return;
-    if (this.ruled && (shape.kind === 'meta' || root === 'consent')) refuse('server_only', `"${root}" is written by the server only`);
+    if (shape.kind === 'server' || (this.ruled && shape.kind === 'meta')) refuse('server_only', `"${root}" is written by the server only`);
     if (place.container.length === 1 && place.sub !== null) {
       if (shape.kind === 'entries') {
         if (this.currentEntryItem(root, place.sub) === item) this.entryChange(root, place.sub, item).deleted = true;

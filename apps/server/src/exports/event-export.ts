@@ -50,7 +50,7 @@ interface Layout {
 
 /** The root types each doc kind holds (mirrors the model's v1 layout); anything else is refused on import. */
 const LAYOUT: Record<DocKind, Layout> = {
-  event: { maps: ['meta', 'prompts', 'tables'], arrays: ['groups', 'sectors'], nested: [] },
+  event: { maps: ['meta', 'prompts', 'tables', 'consent'], arrays: ['groups', 'sectors'], nested: [] },
   table: {
     maps: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
     arrays: [],
