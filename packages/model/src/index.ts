@@ -70,6 +70,7 @@ export {
   observeTable,
   readTable,
   removeDanglingLinks,
+  removeParticipantContent,
   removeLink,
   removeNote,
   removeOrganisation,
@@ -83,7 +84,7 @@ export {
   votesUsedBy,
   addNote,
 } from './table-doc.ts';
-export type { Actor, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
+export type { Actor, RemovedContent, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
 export {
   ConsentCountsSchema,
   MAX_TABLES,

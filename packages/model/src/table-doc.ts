@@ -284,6 +284,55 @@ export function removeDanglingLinks(doc: Y.Doc): number {
   return dangling.length;
 }
 
+export interface RemovedContent {
+  notes: number;
+  votes: number;
+  organisations: number;
+  links: number;
+  positions: number;
+}
+
+/**
+ * Moderation: removes everything one participant wrote at this table: their notes (with every vote on
+ * them), their votes, and the organisations, links and positions created from their app sessions
+ * (`clientIds`, the Yjs client ids the server saw them write with). One transaction.
+ */
+export function removeParticipantContent(doc: Y.Doc, participantId: string, clientIds: ReadonlySet<number> = new Set()): RemovedContent {
+  const removed: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0 };
+  const createdByThem = (map: Y.Map<unknown>, key: string) => {
+    const item = map._map.get(key);
+    return item !== undefined && !item.deleted && clientIds.has(item.id.client);
+  };
+  doc.transact(() => {
+    for (const [id, note] of [...notes(doc).entries()]) {
+      if ((note instanceof Y.Map && note.get('authorId') === participantId) || createdByThem(notes(doc) as Y.Map<unknown>, id)) {
+        notes(doc).delete(id);
+        removed.notes++;
+      }
+    }
+    const liveNotes = new Set(notes(doc).keys());
+    for (const map of [votes(doc), themeVotes(doc)]) {
+      for (const key of [...map.keys()]) {
+        const parsed = parseVoteKey(key);
+        if (parsed?.voterId === participantId || (map === votes(doc) && parsed && !liveNotes.has(parsed.noteId))) {
+          map.delete(key);
+          removed.votes++;
+        }
+      }
+    }
+    for (const [name, count] of [[links(doc), 'links'], [organisations(doc), 'organisations'], [positions(doc), 'positions']] as const) {
+      for (const key of [...name.keys()]) {
+        if (createdByThem(name as Y.Map<unknown>, key)) {
+          name.delete(key);
+          removed[count]++;
+        }
+      }
+    }
+  });
+  removed.links += removeDanglingLinks(doc);
+  return removed;
+}
+
 /** Stores a node position dragged by a user, shared so the whole table sees one picture. */
 export function setPosition(doc: Y.Doc, organisationId: string, position: Position): void {
   const valid = parseInput(PositionSchema, position, 'position');

@@ -6,7 +6,8 @@ import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
 /**
  * The doc-level rules: a read-only connection may not change anything (4403), a participant may not
- * change a locked table or a closed event (4423), and no doc grows past `maxDocBytes` (4413).
+ * change a locked table or a closed event (4423), and no doc grows past `maxDocBytes` (4413) except by
+ * an update that only deletes.
  * A reconnecting client's sync-step-2 that changes nothing passes.
  */
 export function accessRules(limits: Limits, logger: Logger): Extension {
@@ -20,7 +21,9 @@ export function accessRules(limits: Limits, logger: Logger): Extension {
       if (editBlocked(change)) {
         return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE.tableLocked, 'table_locked', 'table locked') : null;
       }
-      if (entry.bytes + update.byteLength > limits.maxDocBytes && updateChangesDoc(entry.doc, decoded)) {
+      // Deleting is always allowed, so a table filled to the limit can be cleaned up.
+      const deletesOnly = change.facts?.deletesOnly ?? false;
+      if (!deletesOnly && entry.bytes + update.byteLength > limits.maxDocBytes && updateChangesDoc(entry.doc, decoded)) {
         logger.warn({ doc: entry.name, bytes: entry.bytes, limit: limits.maxDocBytes }, 'doc size limit reached');
         return refusal(CLOSE.docTooLarge, 'doc_too_large', 'document too large');
       }

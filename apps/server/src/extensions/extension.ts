@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import type { Access, DocRef, TokenClaims } from '@tablemap/model';
+import type { Access, DocRef, TokenClaims, UpdateFacts } from '@tablemap/model';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { DocStore, EventIndex, RevocationList } from '../storage/doc-store.ts';
@@ -20,6 +20,8 @@ export interface ConnectionInfo {
   access: Exclude<Access, 'none'>;
   docName: string;
   ref: DocRef;
+  /** Participants and scribes: how many tables their event has (sizes the event's socket cap). */
+  tableCount?: number;
 }
 
 /** A refusal of a socket at the upgrade (HTTP status) or of a change on an open socket (close code). */
@@ -41,6 +43,8 @@ export interface ChangeContext {
   update: Uint8Array;
   /** The update's structs and delete set, decoded once. */
   decoded: ReturnType<typeof Y.decodeUpdate>;
+  /** What the update adds and deletes, once the model's rules looked at it (set by the model-rules extension). */
+  facts?: UpdateFacts;
 }
 
 /** What a started extension may reach: the server's parts, wired. */

@@ -16,6 +16,7 @@ export function modelRules(logger: Logger): Extension {
       const { connection, entry } = change;
       if (connection.access !== 'write') return null;
       const check = checkUpdate(entry.doc, entry.ref.kind, change.decoded, authorOf(change));
+      change.facts = { newItems: check.newItems, newClients: check.newClients, deletes: check.deletes, deletesOnly: check.deletesOnly };
       if (check.ok) return null;
       logger.warn({ doc: entry.name, role: connection.claims.role, code: check.code, reason: check.reason }, 'change refused');
       return { closeCode: CLOSE.changeRefused, code: check.code, message: `refused: ${check.reason}`.slice(0, 120) };

@@ -13,7 +13,6 @@ import {
   joinTable,
   logCapture,
   claimsOf,
-  mapUpdate,
   openRaw,
   roundTrip,
   startServer,
@@ -44,7 +43,9 @@ describe('schema abuse through the raw Yjs API', () => {
   beforeEach(async () => {
     dir = await tempDir();
     log = logCapture();
-    server = await startServer(dir.path, { logger: log.logger, limits: { maxDocBytes: MAX_DOC_BYTES, maxPendingUpdateBytes: 64 * 1024 } });
+    // Per-participant quotas are lifted here: these tests are about the per-doc size limit.
+    const quotas = { participantItemsTotal: 1e9, participantBytesTotal: 1e12, participantItemsPerMinute: 1e9, participantBytesPerMinute: 1e12 };
+    server = await startServer(dir.path, { logger: log.logger, limits: { maxDocBytes: MAX_DOC_BYTES, maxPendingUpdateBytes: 64 * 1024, ...quotas } });
     event = await createEvent(server.url, 1);
     docName = `table/${event.eventId}/t1`;
   });
@@ -149,7 +150,11 @@ describe('schema abuse through the raw Yjs API', () => {
     expect(table.organisations.length).toBeLessThan(sent);
     // A further write is refused the same way, while reading still works.
     const again = await openRaw(server.wsBase, docName, token);
-    again.ws.send(updateFrame(mapUpdate('organisations', 'one-more', 'x'.repeat(700_000))));
+    const oneMore = new Y.Doc();
+    for (let index = 0; index < 300; index++) {
+      addOrganisation(oneMore, { name: `One more ${index}`, sector: 'vcse', remit: 'x'.repeat(1000) }, { group: 'carer', participantId: claimsOf(token).participantId });
+    }
+    again.ws.send(updateFrame(Y.encodeStateAsUpdate(oneMore)));
     expect((await again.closed).code).toBe(4413);
     const reader = connectProvider(server.wsBase, docName, event.observerToken);
     await waitForSync(reader.provider, 10_000);

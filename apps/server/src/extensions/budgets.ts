@@ -1,0 +1,87 @@
+import * as Y from 'yjs';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { CLOSE } from '../sync/messages.ts';
+import type { DocEntry } from '../sync/doc-registry.ts';
+import type { ChangeContext, Extension, Refusal } from './extension.ts';
+
+/** Items (Yjs clock ticks) and distinct client ids a loaded doc holds: what its memory grows with. */
+export function docWeight(doc: Y.Doc): { items: number; clients: number } {
+  let items = 0;
+  for (const structs of doc.store.clients.values()) {
+    const last = structs[structs.length - 1];
+    if (last) items += last.id.clock + last.length;
+  }
+  return { items, clients: doc.store.clients.size };
+}
+
+interface Usage {
+  items: number;
+  bytes: number;
+  windowStart: number;
+  windowItems: number;
+  windowBytes: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Budgets against amplification and bricking. Per doc: a cap on items and on distinct Yjs client ids.
+ * Per participant and table: entries (items) and bytes, per minute and in total. Updates that only
+ * delete always pass, so a table filled to a cap can still be cleaned; facilitators are not counted.
+ * Runs after the model's rules (which measure each update).
+ */
+export function budgets(limits: Limits, logger: Logger, now: () => number = Date.now): Extension {
+  const usage = new Map<string, Usage>();
+  const weights = new WeakMap<DocEntry, { items: number; clients: number }>();
+  const weightOf = (entry: DocEntry) => {
+    let weight = weights.get(entry);
+    if (!weight) weights.set(entry, (weight = docWeight(entry.doc)));
+    return weight;
+  };
+  const refuse = (entry: DocEntry, closeCode: number, code: string, message: string, detail: Record<string, unknown>): Refusal => {
+    logger.warn({ doc: entry.name, code, ...detail }, 'budget reached');
+    return { closeCode, code, message };
+  };
+  return {
+    name: 'budgets',
+    validateChange(change: ChangeContext): Refusal | null {
+      const { facts, entry, connection, update } = change;
+      if (!facts || facts.deletesOnly || connection.access !== 'write') return null;
+      const weight = weightOf(entry);
+      if (weight.items + facts.newItems > limits.maxDocItems) {
+        return refuse(entry, CLOSE.docTooLarge, 'doc_items', 'document holds too many items', { items: weight.items, limit: limits.maxDocItems });
+      }
+      if (weight.clients + facts.newClients > limits.maxDocClients) {
+        return refuse(entry, CLOSE.docTooLarge, 'doc_clients', 'document has too many writers', { clients: weight.clients, limit: limits.maxDocClients });
+      }
+      if (connection.claims.role === 'facilitator') return null;
+      const key = `${entry.name}|${connection.claims.participantId}`;
+      let mine = usage.get(key);
+      if (!mine) usage.set(key, (mine = { items: 0, bytes: 0, windowStart: now(), windowItems: 0, windowBytes: 0 }));
+      if (now() - mine.windowStart >= MINUTE_MS) Object.assign(mine, { windowStart: now(), windowItems: 0, windowBytes: 0 });
+      const bytes = update.byteLength;
+      if (mine.items + facts.newItems > limits.participantItemsTotal || mine.bytes + bytes > limits.participantBytesTotal) {
+        return refuse(entry, CLOSE.docTooLarge, 'participant_quota', 'you have added as much as one person may at this table', { participantItems: mine.items, participantBytes: mine.bytes });
+      }
+      if (mine.windowItems + facts.newItems > limits.participantItemsPerMinute || mine.windowBytes + bytes > limits.participantBytesPerMinute) {
+        return refuse(entry, CLOSE.tooManyMessages, 'participant_rate', 'too many changes in a minute; wait a moment', { minuteItems: mine.windowItems, minuteBytes: mine.windowBytes });
+      }
+      return null;
+    },
+    afterApply(change: ChangeContext): void {
+      const { facts, entry, connection, update } = change;
+      if (!facts || facts.deletesOnly) return;
+      const weight = weightOf(entry);
+      weight.items += facts.newItems;
+      weight.clients += facts.newClients;
+      if (connection.claims.role === 'facilitator') return;
+      const mine = usage.get(`${entry.name}|${connection.claims.participantId}`);
+      if (!mine) return;
+      mine.items += facts.newItems;
+      mine.bytes += update.byteLength;
+      mine.windowItems += facts.newItems;
+      mine.windowBytes += update.byteLength;
+    },
+  };
+}
