@@ -190,7 +190,9 @@ describe('HTTP API', () => {
       expect(all).not.toContain(secret);
       expect(all).not.toContain(secret.split('.')[2]!);
     }
-    expect(all).toContain('[redacted]');
+    // A refused upgrade logs its path only, never the query a token travels in.
+    const refusal = JSON.parse(log.lines.find((line) => line.includes('sync upgrade refused'))!) as { path: string };
+    expect(refusal.path).toBe(`/sync/roster/${event.eventId}`);
   });
 });
 

@@ -21,11 +21,13 @@ import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
 import type { EventIndex, EventRecord } from './storage/doc-store.ts';
-import type { DocRegistry } from './sync/doc-registry.ts';
+import { OverMemoryBudgetError, type DocRegistry } from './sync/doc-registry.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
+import { handlePurge } from './purge.ts';
+import type { Authorship } from './extensions/authorship.ts';
 
 export interface ApiOptions {
   signer: TokenSigner;
@@ -34,6 +36,8 @@ export interface ApiOptions {
   limits: Limits;
   logger: Logger;
   organiserKey?: string | undefined;
+  /** What each participant's app sessions wrote, for the purge route (src/purge.ts). */
+  authorship?: Authorship;
   /** Revocation (src/revocation.ts); without it the revoke route answers 404. */
   revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
 }
@@ -71,13 +75,21 @@ const LOOKUP_CACHE_MS = 5000;
 export class HttpApi {
   private readonly options: ApiOptions;
   private readonly routes: Route[];
+  /** Joins per join code; lookups have their own bucket, so looking a code up can never stop the room joining. */
   private readonly joinLimiter: KeyedRateLimiter;
+  private readonly lookupLimiter: KeyedRateLimiter;
+  /** A generous bucket per client IP beside the per-code ones: a venue's phones share one IP behind NAT. */
+  private readonly ipLimiter: KeyedRateLimiter;
   private readonly unknownCodeLimiter: KeyedRateLimiter;
   private readonly lookupCache = new Map<string, { at: number; organisations: string[] }>();
+  /** Whole lookup answers per join code, reused for a few seconds (a room of phones looks up one code at once). */
+  private readonly lookupAnswers = new Map<string, { at: number; body: unknown }>();
 
   constructor(options: ApiOptions) {
     this.options = options;
     this.joinLimiter = new KeyedRateLimiter(options.limits.joinBurstPerCode, options.limits.joinRefillPerSecond);
+    this.lookupLimiter = new KeyedRateLimiter(options.limits.lookupBurstPerCode, options.limits.lookupRefillPerSecond);
+    this.ipLimiter = new KeyedRateLimiter(options.limits.joinBurstPerIp, options.limits.joinRefillPerSecondPerIp);
     this.unknownCodeLimiter = new KeyedRateLimiter(options.limits.unknownCodeBurst, options.limits.unknownCodeRefillPerSecond);
     this.routes = [
       { pattern: /^\/healthz$/, methods: { GET: async (_req, res) => sendJson(res, 200, { ok: true }) } },
@@ -89,6 +101,7 @@ export class HttpApi {
       // Reports, exports, analysis and import (src/reports, src/exports).
       ...reportRoutes({ ...options, requireOrganiserKey: (req) => this.requireOrganiserKey(req) }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
+      { pattern: /^\/api\/events\/([^/]+)\/purge$/, methods: { POST: (req, res, params) => this.purge(req, res, params) } },
     ];
   }
 
@@ -153,10 +166,16 @@ export class HttpApi {
     throw new Error('Could not find a free join code');
   }
 
-  /** Finds the event for a join code, rate-limited per code (never per IP) and, for unknown codes, overall. */
-  private async eventForCode(rawCode: string): Promise<{ record: EventRecord; event: EventSnapshot }> {
+  /**
+   * Finds the event for a join code, rate-limited per code (joins and lookups in separate buckets), per IP
+   * (generously: one venue, one IP) and, for unknown codes, overall.
+   */
+  private async eventForCode(req: IncomingMessage, rawCode: string, limiter: KeyedRateLimiter): Promise<{ record: EventRecord; event: EventSnapshot }> {
     const code = normaliseJoinCode(rawCode);
-    if (code && !this.joinLimiter.tryTake(code)) {
+    if (!this.ipLimiter.tryTake(req.socket.remoteAddress ?? 'unknown')) {
+      throw new HttpError(429, 'rate_limited', 'Too many join attempts from this network; wait a moment and try again', { 'Retry-After': '5' });
+    }
+    if (code && !limiter.tryTake(code)) {
       throw new HttpError(429, 'rate_limited', 'Too many attempts with this join code; wait a moment and try again', {
         'Retry-After': '5',
       });
@@ -176,15 +195,21 @@ export class HttpApi {
     return { record, event };
   }
 
-  private async lookup(_req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
-    const { record, event } = await this.eventForCode(params[0] ?? '');
-    sendJson(res, 200, {
+  private async lookup(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
+    const code = normaliseJoinCode(params[0] ?? '');
+    const cached = code ? this.lookupAnswers.get(code) : undefined;
+    if (cached && Date.now() - cached.at < LOOKUP_CACHE_MS) return sendJson(res, 200, cached.body);
+    const { record, event } = await this.eventForCode(req, params[0] ?? '', this.lookupLimiter);
+    const body = {
       eventId: record.eventId,
       title: event.title,
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
       organisations: await this.organisationNames(record.eventId, event),
-    });
+    };
+    if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();
+    if (code) this.lookupAnswers.set(code, { at: Date.now(), body });
+    sendJson(res, 200, body);
   }
 
   /** Distinct organisation names across the event's tables, for the "which organisation are you from" autocomplete. */
@@ -214,7 +239,7 @@ export class HttpApi {
     if (input.consent !== true) {
       throw new HttpError(400, 'consent_required', 'Please read and accept the consent note before joining');
     }
-    const { record, event } = await this.eventForCode(input.joinCode);
+    const { record, event } = await this.eventForCode(req, input.joinCode, this.joinLimiter);
     const table = event.tables.find((entry) => entry.id === input.tableId);
     if (!table) throw new HttpError(404, 'unknown_table', 'That table is not part of this event');
     const group = event.groups.find((entry) => entry.id === input.group);
@@ -235,6 +260,12 @@ export class HttpApi {
     const { revoke, signer, limits, logger } = this.options;
     if (!revoke) throw new HttpError(404, 'not_found', 'There is no such API address');
     await handleRevoke({ ...revoke, signer, maxBodyBytes: limits.maxBodyBytes, logger }, req, res, params[0] ?? '');
+  }
+
+  private async purge(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
+    const { authorship, signer, registry, limits, logger } = this.options;
+    if (!authorship) throw new HttpError(404, 'not_found', 'There is no such API address');
+    await handlePurge({ signer, registry, authorship, maxBodyBytes: limits.maxBodyBytes, logger }, req, res, params[0] ?? '');
   }
 
   private async scribe(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
@@ -270,6 +301,9 @@ export class HttpApi {
 /** ModelErrors raised by the model's own validation become 400s with its message. */
 export function toHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
+  if (error instanceof OverMemoryBudgetError) {
+    return new HttpError(503, 'over_budget', error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
   if (error instanceof ModelError) return new HttpError(error.code === 'not_found' ? 404 : 400, error.code, error.message);
   return null;
 }

@@ -17,6 +17,7 @@ import type { DocStore } from './storage/doc-store.ts';
 import { defaultExtensions } from './extensions/defaults.ts';
 import type { Extension, ServerStore } from './extensions/extension.ts';
 import { Hooks } from './extensions/hooks.ts';
+import { Authorship } from './extensions/authorship.ts';
 import type { RelayExtension } from './extensions/redis-relay.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   redisUrl?: string | undefined;
   /** Redis stream used by the relay (tests give each run its own). */
   relayStreamKey?: string;
+  /** Measures memory in use against `limits.maxMemoryBytes` (tests); default the V8 heap. */
+  memoryUsed?: () => number;
   /** Extensions run after the default ones (storage, relay, rules); see ARCHITECTURE.md "Server hooks". */
   extensions?: Extension[];
 }
@@ -79,7 +82,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   await mkdir(options.dataDir, { recursive: true });
-  const extensions = [...(await defaultExtensions(options, limits, logger)), ...(options.extensions ?? [])];
+  const authorship = new Authorship();
+  const extensions = [...(await defaultExtensions(options, limits, logger)), authorship.extension(), ...(options.extensions ?? [])];
   const hooks = new Hooks(extensions);
   const { store } = hooks;
   // Instances behind one load balancer must accept each other's tokens: the key then lives in the database.
@@ -91,6 +95,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     compactAfterUpdates: limits.compactAfterUpdates,
     idleUnloadMs: limits.idleUnloadMs,
     listener: hooks,
+    memoryBudgetBytes: limits.maxMemoryBytes,
+    ...(options.memoryUsed ? { memoryUsed: options.memoryUsed } : {}),
   });
   signer.useRevocationList(store);
   const sync = new SyncServer({ signer, registry, limits, logger, hooks });
@@ -103,6 +109,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     limits,
     logger,
     organiserKey: options.organiserKey,
+    authorship,
     revoke: {
       revocations: store,
       closeHolder: (eventId, participantId) => {

@@ -1,8 +1,10 @@
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { accessRules } from './access-rules.ts';
+import { budgets } from './budgets.ts';
 import type { Extension } from './extension.ts';
 import { modelRules } from './model-rules.ts';
+import { socketCaps } from './socket-caps.ts';
 import { redisRelay } from './redis-relay.ts';
 import { postgresStorage, sqliteStorage } from './storage.ts';
 
@@ -26,5 +28,6 @@ export async function defaultExtensions(choice: ExtensionChoice, limits: Limits,
     ? await postgresStorage(choice.databaseUrl)
     : sqliteStorage(choice.dataDir, { busyTimeoutMs: choice.busyTimeoutMs });
   const relay = choice.redisUrl ? [await redisRelay({ url: choice.redisUrl, logger, streamKey: choice.relayStreamKey })] : [];
-  return [storage, ...relay, accessRules(limits, logger), modelRules(logger)];
+  // The model's rules run first: they measure each update (new items, deletes) for the rules after them.
+  return [storage, ...relay, socketCaps(limits, logger), modelRules(logger), accessRules(limits, logger), budgets(limits, logger)];
 }

@@ -36,6 +36,7 @@ export interface ConnectionContext {
   limits: Limits;
   logger: Logger;
   hooks: Hooks;
+  info?: ConnectionInfo;
   onClose: (connection: SyncConnection) => void;
 }
 
@@ -70,7 +71,7 @@ export class SyncConnection implements DocPeer {
     this.exp = context.exp;
     this.limits = context.limits;
     this.hooks = context.hooks;
-    this.info = { claims: context.claims, access: context.access, docName: context.entry.name, ref: context.entry.ref };
+    this.info = context.info ?? { claims: context.claims, access: context.access, docName: context.entry.name, ref: context.entry.ref };
     this.logger = context.logger.child({ doc: context.entry.name, role: context.claims.role });
     this.onClosed = context.onClose;
     this.messageBucket = new TokenBucket(context.limits.messagesPerSecond * 2, context.limits.messagesPerSecond);
@@ -126,6 +127,7 @@ export class SyncConnection implements DocPeer {
     if (this.awarenessIds.size > 0 && !this.entry.unloaded) {
       awarenessProtocol.removeAwarenessStates(this.entry.awareness, [...this.awarenessIds], null);
     }
+    for (const [id, owner] of this.entry.awarenessOwners) if (owner === this) this.entry.awarenessOwners.delete(id);
     this.onClosed(this);
   }
 
@@ -240,6 +242,13 @@ export class SyncConnection implements DocPeer {
     const newIds = ids.filter((id) => !this.awarenessIds.has(id));
     if (ids.length > this.limits.maxAwarenessClientsPerConnection) return;
     if (this.awarenessIds.size + newIds.length > this.limits.maxAwarenessClientsPerConnection) return;
+    // Only ids this connection introduced: another phone's presence cannot be overwritten with a higher clock.
+    const owners = this.entry.awarenessOwners;
+    if (ids.some((id) => (owners.get(id) ?? this) !== this || (!owners.has(id) && this.entry.awareness.getStates().has(id)))) {
+      this.logger.info({ ids }, 'presence for a client id this connection did not introduce; dropped');
+      return;
+    }
+    for (const id of ids) owners.set(id, this);
     awarenessProtocol.applyAwarenessUpdate(this.entry.awareness, update, this);
   }
 }

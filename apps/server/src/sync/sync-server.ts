@@ -6,8 +6,8 @@ import { TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
 import type { Hooks } from '../extensions/hooks.ts';
-import { safeUrl, type Logger } from '../logger.ts';
-import type { DocEntry, DocRegistry } from './doc-registry.ts';
+import type { Logger } from '../logger.ts';
+import { OverMemoryBudgetError, type DocEntry, type DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
 import { CLOSE } from './messages.ts';
 
@@ -107,11 +107,15 @@ export class SyncServer {
         finished = true;
         clearTimeout(timer);
         this.pending--;
+        if (error instanceof OverMemoryBudgetError) {
+          this.options.logger.warn({ path: pathOnly(req.url) }, 'sync upgrade refused: over the memory budget');
+          return refuse(socket, new UpgradeRefusal(503, 'over_budget', error.message), error.retryAfterSeconds);
+        }
         if (error instanceof UpgradeRefusal) {
-          this.options.logger.info({ url: safeUrl(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
+          this.options.logger.info({ path: pathOnly(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
           return refuse(socket, error);
         }
-        this.options.logger.error({ url: safeUrl(req.url), err: error }, 'sync upgrade failed');
+        this.options.logger.error({ path: pathOnly(req.url), err: error }, 'sync upgrade failed');
         refuse(socket, new UpgradeRefusal(503, 'unavailable', 'The document could not be opened; retry shortly'));
       },
     );
@@ -151,7 +155,8 @@ export class SyncServer {
     const entry = await registry.acquire(docName, ref);
     let eventEntry: DocEntry | null = null;
     try {
-      if (ref.kind === 'table' && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) {
+      // Participants and scribes: the event doc decides locks (table docs) and the event's socket cap (every doc).
+      if (ref.kind !== 'event' && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) {
         const eventRef: DocRef = { kind: 'event', eventId: ref.eventId };
         eventEntry = await registry.acquire(eventDocName(ref.eventId), eventRef);
       }
@@ -163,6 +168,8 @@ export class SyncServer {
       registry.release(entry);
       if (eventEntry) registry.release(eventEntry);
     };
+    const event = ref.kind === 'event' ? entry : eventEntry;
+    if (event && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) info.tableCount = event.readEventCached().tables.length;
     return { entry, eventEntry, verified, access, holder, info, release };
   }
 
@@ -194,6 +201,7 @@ export class SyncServer {
       limits: this.options.limits,
       logger: this.options.logger,
       hooks: this.options.hooks,
+      info,
       onClose: (closed) => {
         this.connections.delete(closed);
         this.options.hooks.disconnect(info);
@@ -240,13 +248,19 @@ function upgradeRefusal(refusal: Refusal): UpgradeRefusal {
   return new UpgradeRefusal(refusal.status ?? 403, refusal.code, refusal.message);
 }
 
+/** The request's path only: a refused upgrade's log line never carries its query (where a token could be). */
+function pathOnly(url: string | undefined): string {
+  return (url ?? '').split('?')[0]!.slice(0, 200);
+}
+
 /** Answers a refused upgrade with a plain HTTP response and a JSON body, then drops the socket. */
-function refuse(socket: Duplex, refusal: UpgradeRefusal): void {
+function refuse(socket: Duplex, refusal: UpgradeRefusal, retryAfterSeconds?: number): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: refusal.code, message: refusal.message });
   socket.end(
     `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json\r\n' +
+      (retryAfterSeconds ? `Retry-After: ${retryAfterSeconds}\r\n` : '') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   const cutOff = setTimeout(() => socket.destroy(), 1000);
