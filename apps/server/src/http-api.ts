@@ -304,7 +304,7 @@ export function toHttpError(error: unknown): HttpError | null {
   if (error instanceof OverMemoryBudgetError) {
     return new HttpError(503, 'over_budget', error.message, { 'Retry-After': String(error.retryAfterSeconds) });
   }
-  if (error instanceof ModelError) return new HttpError(error.code === 'not_found' ? 404 : 400, error.code, error.message);
+  if (error instanceof ModelError) return new HttpError(error.code === 'not_found' ? 404 : error.code === 'wrong_doc' ? 409 : 400, error.code, error.message);
   return null;
 }
 

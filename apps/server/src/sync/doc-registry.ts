@@ -208,8 +208,15 @@ export class DocRegistry {
       this.onAwarenessUpdate(entry, changes, origin),
     );
     // Docs written by an older build are brought up to date; empty docs stay empty (nothing created).
-    if (stored.updates.length > 0 && schemaVersionOf(entry.doc) < CURRENT_SCHEMA_VERSION) {
-      migrate(entry.doc, ref.kind);
+    // A doc written by a newer build is refused (migrate throws ModelError 'wrong_doc'), never served as it is.
+    if (stored.updates.length > 0 && schemaVersionOf(entry.doc) !== CURRENT_SCHEMA_VERSION) {
+      try {
+        migrate(entry.doc, ref.kind);
+      } catch (error) {
+        entry.awareness.destroy();
+        entry.doc.destroy();
+        throw error;
+      }
       await entry.settled();
     }
     this.options.logger.debug({ doc: name, bytes: stored.bytes, log: stored.logLength }, 'doc loaded');

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
+import { ModelError, docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
 import { TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
@@ -36,6 +36,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   408: 'Request Timeout',
+  409: 'Conflict',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
@@ -110,6 +111,10 @@ export class SyncServer {
         if (error instanceof OverMemoryBudgetError) {
           this.options.logger.warn({ path: pathOnly(req.url) }, 'sync upgrade refused: over the memory budget');
           return refuse(socket, new UpgradeRefusal(503, 'over_budget', error.message), error.retryAfterSeconds);
+        }
+        if (error instanceof ModelError && error.code === 'wrong_doc') {
+          this.options.logger.warn({ path: pathOnly(req.url), reason: error.message }, 'sync upgrade refused: document from a newer build');
+          return refuse(socket, new UpgradeRefusal(409, 'newer_schema', error.message));
         }
         if (error instanceof UpgradeRefusal) {
           this.options.logger.info({ path: pathOnly(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
