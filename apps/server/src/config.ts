@@ -13,6 +13,8 @@ export interface Limits {
   participantBytesTotal: number;
   participantItemsPerMinute: number;
   participantBytesPerMinute: number;
+  /** Refused updates per token holder per minute; past it their upgrades get 429 for the rest of the minute. */
+  refusalsPerMinute: number;
   /** Server-wide memory budget (V8 heap bytes): past it idle docs are unloaded and no new doc is loaded (503, Retry-After). */
   maxMemoryBytes: number;
   /** Largest HTTP request body; bigger bodies get 413. */
@@ -68,6 +70,7 @@ export const DEFAULT_LIMITS: Limits = {
   participantBytesTotal: 2 * 1024 * 1024,
   participantItemsPerMinute: 2000,
   participantBytesPerMinute: 512 * 1024,
+  refusalsPerMinute: 5,
   maxMemoryBytes: 768 * 1024 * 1024,
   maxBodyBytes: 16 * 1024,
   maxConnections: 2000,

@@ -178,7 +178,7 @@ export function mapUpdate(map: string, key: string, value: unknown): Uint8Array 
 }
 
 /** The claims a token carries (read without checking the signature: tests only). */
-export function claimsOf(token: string): { participantId: string; group?: string; eventId: string; role: string } {
+export function claimsOf(token: string): { participantId: string; group?: string; eventId: string; role: string; tableId?: string } {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 }
 

@@ -26,6 +26,17 @@ interface Usage {
 const MINUTE_MS = 60_000;
 
 /**
+ * The bytes of an update that are new to the doc: a reconnecting phone's sync reply carries the whole
+ * doc, nearly all of it already there, so it counts in proportion to the items it really adds.
+ */
+function newBytes({ update, decoded, facts }: ChangeContext): number {
+  if (!facts || facts.newItems === 0) return 0;
+  let total = 0;
+  for (const struct of decoded.structs) total += struct.length;
+  return total <= facts.newItems ? update.byteLength : Math.ceil((update.byteLength * facts.newItems) / total);
+}
+
+/**
  * Budgets against amplification and bricking. Per doc: a cap on items and on distinct Yjs client ids.
  * Per participant and table: entries (items) and bytes, per minute and in total. Updates that only
  * delete always pass, so a table filled to a cap can still be cleaned; facilitators are not counted.
@@ -46,7 +57,7 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
   return {
     name: 'budgets',
     validateChange(change: ChangeContext): Refusal | null {
-      const { facts, entry, connection, update } = change;
+      const { facts, entry, connection } = change;
       if (!facts || facts.deletesOnly || connection.access !== 'write') return null;
       const weight = weightOf(entry);
       if (weight.items + facts.newItems > limits.maxDocItems) {
@@ -60,7 +71,7 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
       let mine = usage.get(key);
       if (!mine) usage.set(key, (mine = { items: 0, bytes: 0, windowStart: now(), windowItems: 0, windowBytes: 0 }));
       if (now() - mine.windowStart >= MINUTE_MS) Object.assign(mine, { windowStart: now(), windowItems: 0, windowBytes: 0 });
-      const bytes = update.byteLength;
+      const bytes = newBytes(change);
       if (mine.items + facts.newItems > limits.participantItemsTotal || mine.bytes + bytes > limits.participantBytesTotal) {
         return refuse(entry, CLOSE.docTooLarge, 'participant_quota', 'you have added as much as one person may at this table', { participantItems: mine.items, participantBytes: mine.bytes });
       }
@@ -70,7 +81,7 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
       return null;
     },
     afterApply(change: ChangeContext): void {
-      const { facts, entry, connection, update } = change;
+      const { facts, entry, connection } = change;
       if (!facts || facts.deletesOnly) return;
       const weight = weightOf(entry);
       weight.items += facts.newItems;
@@ -78,10 +89,11 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
       if (connection.claims.role === 'facilitator') return;
       const mine = usage.get(`${entry.name}|${connection.claims.participantId}`);
       if (!mine) return;
+      const bytes = newBytes(change);
       mine.items += facts.newItems;
-      mine.bytes += update.byteLength;
+      mine.bytes += bytes;
       mine.windowItems += facts.newItems;
-      mine.windowBytes += update.byteLength;
+      mine.windowBytes += bytes;
     },
   };
 }

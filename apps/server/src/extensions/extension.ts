@@ -76,6 +76,8 @@ export interface Extension {
   disconnect?(connection: ConnectionInfo): void;
   /** Before an update is applied: refuse the whole update (nothing applied, stored or relayed), or let it through. */
   validateChange?(change: ChangeContext): Refusal | null;
+  /** An update from this connection was refused (its socket is being closed). */
+  refused?(connection: ConnectionInfo, refusal: Refusal): void;
   /** Right after an update from a connection was applied in memory (before it is durable): e.g. repair what a race left. */
   afterApply?(change: ChangeContext): void;
   /** After an update was applied and is durable, before it is broadcast to this instance's sockets. */

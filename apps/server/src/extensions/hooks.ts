@@ -46,6 +46,10 @@ export class Hooks {
     return null;
   }
 
+  refused(connection: ConnectionInfo, refusal: Refusal): void {
+    for (const extension of this.extensions) extension.refused?.(connection, refusal);
+  }
+
   afterApply(change: ChangeContext): void {
     for (const extension of this.extensions) extension.afterApply?.(change);
   }

@@ -150,7 +150,24 @@ describe('budgets', () => {
     expect(await upgradeStatus(srv.wsBase, `table/${event.eventId}/t3?token=${event.facilitatorToken}`)).toBe(101);
     open.provider.destroy();
   });
+
+  it('a token whose updates keep being refused is kept out for a minute (429), others are not', async () => {
+    const srv = await server({ limits: { refusalsPerMinute: 3 } });
+    const event = await createEvent(srv.url, 1);
+    const name = `table/${event.eventId}/t1`;
+    const token = await joinTable(srv.url, event.joinCode, 't1');
+    const junk = new Y.Doc();
+    junk.getMap('junk').set('a', 1);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const socket = await openRaw(srv.wsBase, name, token);
+      socket.ws.send(updateFrame(Y.encodeStateAsUpdate(junk)));
+      expect((await socket.closed).code).toBe(4422);
+    }
+    expect(await upgradeStatus(srv.wsBase, `${name}?token=${token}`)).toBe(429);
+    expect(await upgradeStatus(srv.wsBase, `${name}?token=${await joinTable(srv.url, event.joinCode, 't1')}`)).toBe(101);
+  });
 });
+
 
 /** Sends a WebSocket upgrade and returns the HTTP answer's status and Retry-After header. */
 function upgradeResponse(url: string): Promise<{ status: number; retryAfter: string | undefined }> {

@@ -213,7 +213,10 @@ export class SyncConnection implements DocPeer {
     if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
     const change = { connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update, decoded };
     const refusal = this.hooks.validateChange(change);
-    if (refusal) return this.close(refusal.closeCode, refusal.message);
+    if (refusal) {
+      this.hooks.refused(this.info, refusal);
+      return this.close(refusal.closeCode, refusal.message);
+    }
     Y.applyUpdate(this.entry.doc, update, this);
     this.hooks.afterApply(change);
     this.capPendingStructs();
