@@ -16,7 +16,7 @@ import {
   tableDocName,
   type EventSnapshot,
 } from '@tablemap/model';
-import { bearerToken, TokenError, type TokenSigner } from './auth.ts';
+import { bearerToken, requireEventFacilitator, type TokenSigner } from './auth.ts';
 import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
@@ -270,16 +270,7 @@ export class HttpApi {
 
   private async scribe(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
     const eventId = params[0] ?? '';
-    let claims;
-    try {
-      ({ claims } = await this.options.signer.verify(bearerToken(req.headers.authorization)));
-    } catch (error) {
-      if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
-      throw error;
-    }
-    if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
-      throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can create scribe links');
-    }
+    await requireEventFacilitator(this.options.signer, req.headers.authorization, eventId, 'create scribe links');
     const input = parseBody(ScribeSchema, await readJsonBody(req, this.options.limits.maxBodyBytes));
     const event = await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) =>
       readEvent(entry.doc),

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { IdSchema, eventDocName, readEvent, removeParticipantContent, tableDocName, type RemovedContent } from '@tablemap/model';
-import { bearerToken, TokenError, type TokenSigner } from './auth.ts';
+import { requireEventFacilitator, type TokenSigner } from './auth.ts';
 import type { Authorship } from './extensions/authorship.ts';
-import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
+import { parseBody, readJsonBody, sendJson } from './http-util.ts';
 import type { Logger } from './logger.ts';
 import type { DocRegistry } from './sync/doc-registry.ts';
 
@@ -23,16 +23,7 @@ export interface PurgeDeps {
  * then compacts each table so the removed content stops taking space. Pair it with revoke.
  */
 export async function handlePurge(deps: PurgeDeps, req: IncomingMessage, res: ServerResponse, eventId: string): Promise<void> {
-  let claims;
-  try {
-    ({ claims } = await deps.signer.verify(bearerToken(req.headers.authorization)));
-  } catch (error) {
-    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
-    throw error;
-  }
-  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
-    throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can purge a participant’s content');
-  }
+  await requireEventFacilitator(deps.signer, req.headers.authorization, eventId, 'purge a participant’s content');
   const { participantId } = parseBody(PurgeSchema, await readJsonBody(req, deps.maxBodyBytes));
   const event = await deps.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => readEvent(entry.doc));
   const total: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0 };

@@ -46,6 +46,25 @@ export async function startServer(
   return { ...server, close: server.close, wsBase: server.url.replace(/^http/, 'ws') };
 }
 
+/** Servers on temp dirs for one describe block: `start` one per test, `stopAll` (in afterEach) closes them and removes their dirs. */
+export function serverPool() {
+  const cleanups: (() => Promise<void>)[] = [];
+  return {
+    async start(overrides: Parameters<typeof startServer>[1] = {}) {
+      const dir = await tempDir();
+      const started = await startServer(dir.path, overrides);
+      cleanups.push(async () => {
+        await started.close();
+        await dir.remove();
+      });
+      return started;
+    },
+    async stopAll() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    },
+  };
+}
+
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: 'POST',

@@ -15,32 +15,19 @@ import {
   openRaw,
   postJson,
   roundTrip,
-  startServer,
+  serverPool,
   storedDoc,
-  tempDir,
   updateFrame,
   upgradeStatus,
   waitFor,
   waitForSync,
 } from '../testing.ts';
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 describe('budgets', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+  const pool = serverPool();
+  afterEach(() => pool.stopAll());
 
-  async function server(overrides: Parameters<typeof startServer>[1] = {}): Promise<Server> {
-    const dir = await tempDir();
-    const started = await startServer(dir.path, overrides);
-    cleanups.push(async () => {
-      await started.close();
-      await dir.remove();
-    });
-    return started;
-  }
+  const server = (overrides: Parameters<typeof pool.start>[0] = {}) => pool.start(overrides);
 
   it('one participant cannot brick a table: their quota stops them, deleting still works, and the facilitator’s purge frees the space', async () => {
     const srv = await server({ limits: { participantItemsTotal: 400, participantItemsPerMinute: 100_000 } });

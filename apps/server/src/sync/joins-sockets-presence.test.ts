@@ -13,28 +13,15 @@ import {
   presenceFrame,
   roundTrip,
   sleep,
-  startServer,
-  tempDir,
+  serverPool,
   waitFor,
   waitForSync,
 } from '../testing.ts';
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 describe('joins, sockets and presence', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  async function server(overrides: Parameters<typeof startServer>[1] = {}): Promise<Server> {
-    const dir = await tempDir();
-    const started = await startServer(dir.path, overrides);
-    cleanups.push(async () => {
-      await started.close();
-      await dir.remove();
-    });
-    return started;
-  }
+  const pool = serverPool();
+  afterEach(() => pool.stopAll());
+  const server = (overrides: Parameters<typeof pool.start>[0] = {}) => pool.start(overrides);
 
   it('hundreds of code lookups do not use up the joins: lookups are cached and have their own bucket', async () => {
     const srv = await server();
