@@ -4,7 +4,7 @@ export interface Limits {
   maxFrameBytes: number;
   /** Largest stored size of one document; updates beyond it close the socket with 4413. */
   maxDocBytes: number;
-  /** Items (Yjs clock ticks) one doc may hold; past it, updates that add are refused (4413). Deleting always works. */
+  /** Items (Yjs structs) one doc may hold; past it, updates that add are refused (4413). Deleting always works. */
   maxDocItems: number;
   /** Distinct Yjs client ids (app sessions) that may write one doc; past it, updates that add are refused (4413). */
   maxDocClients: number;

@@ -5,13 +5,13 @@ import { CLOSE } from '../sync/messages.ts';
 import type { DocEntry } from '../sync/doc-registry.ts';
 import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
-/** Items (Yjs clock ticks) and distinct client ids a loaded doc holds: what its memory grows with. */
+/**
+ * Structs (items and deleted ranges) and distinct client ids a loaded doc holds: what its memory grows with.
+ * Deleted runs are merged by Yjs's garbage collection, so cleaning a table up lowers the count again.
+ */
 export function docWeight(doc: Y.Doc): { items: number; clients: number } {
   let items = 0;
-  for (const structs of doc.store.clients.values()) {
-    const last = structs[structs.length - 1];
-    if (last) items += last.id.clock + last.length;
-  }
+  for (const structs of doc.store.clients.values()) items += structs.length;
   return { items, clients: doc.store.clients.size };
 }
 
@@ -59,7 +59,11 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
     validateChange(change: ChangeContext): Refusal | null {
       const { facts, entry, connection } = change;
       if (!facts || facts.deletesOnly || connection.access !== 'write') return null;
-      const weight = weightOf(entry);
+      let weight = weightOf(entry);
+      // New items are counted as clock ticks (an upper bound); before refusing, count the structs exactly.
+      if (weight.items + facts.newItems > limits.maxDocItems || weight.clients + facts.newClients > limits.maxDocClients) {
+        weights.set(entry, (weight = docWeight(entry.doc)));
+      }
       if (weight.items + facts.newItems > limits.maxDocItems) {
         return refuse(entry, CLOSE.docTooLarge, 'doc_items', 'document holds too many items', { items: weight.items, limit: limits.maxDocItems });
       }

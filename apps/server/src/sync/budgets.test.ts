@@ -138,6 +138,36 @@ describe('budgets', () => {
     open.provider.destroy();
   });
 
+  it('a table filled to its item cap can be cleaned up, and then takes new entries again', async () => {
+    const srv = await server({ limits: { maxDocItems: 400 } });
+    const event = await createEvent(srv.url, 1);
+    const name = `table/${event.eventId}/t1`;
+    let code = 0;
+    for (let round = 0; round < 20 && code === 0; round++) {
+      const token = await joinTable(srv.url, event.joinCode, 't1');
+      const client = await openRaw(srv.wsBase, name, token);
+      client.ws.send(updateFrame(notesUpdate(token, 10)));
+      if ((await roundTrip(client)) === 'closed') code = (await client.closed).code;
+      client.ws.close();
+    }
+    expect(code).toBe(4413);
+    // The facilitator deletes every note (an update that only deletes always passes) ...
+    const facilitator = connectProvider(srv.wsBase, name, event.facilitatorToken);
+    await waitForSync(facilitator.provider);
+    const notes = facilitator.doc.getMap('notes');
+    facilitator.doc.transact(() => [...notes.keys()].forEach((key) => notes.delete(key)));
+    const entry = await srv.registry.acquire(name, { kind: 'table', eventId: event.eventId, tableId: 't1' });
+    await waitFor(() => readTable(entry.doc).notes.length === 0, 'the deletes to reach the server');
+    srv.registry.release(entry);
+    // ... and the removed content no longer counts: a new participant can add again.
+    const token = await joinTable(srv.url, event.joinCode, 't1');
+    const client = await openRaw(srv.wsBase, name, token);
+    client.ws.send(updateFrame(notesUpdate(token, 5)));
+    expect(await roundTrip(client)).toBe('answered');
+    expect(readTable(await storedDoc(srv, name)).notes).toHaveLength(5);
+    facilitator.provider.destroy();
+  });
+
   it('a token whose updates keep being refused is kept out for a minute (429), others are not', async () => {
     const srv = await server({ limits: { refusalsPerMinute: 3 } });
     const event = await createEvent(srv.url, 1);
