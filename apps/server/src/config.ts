@@ -13,6 +13,8 @@ export interface Limits {
   participantBytesTotal: number;
   participantItemsPerMinute: number;
   participantBytesPerMinute: number;
+  /** What all participants of one event (one join code) may add per minute, in bytes (4429 beyond). */
+  eventBytesPerMinute: number;
   /** Refused updates per token holder per minute; past it their upgrades get 429 for the rest of the minute. */
   refusalsPerMinute: number;
   /** Server-wide memory budget (V8 heap bytes): past it idle docs are unloaded and no new doc is loaded (503, Retry-After). */
@@ -67,9 +69,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxDocItems: 200_000,
   maxDocClients: 2000,
   participantItemsTotal: 20_000,
-  participantBytesTotal: 2 * 1024 * 1024,
+  participantBytesTotal: 1024 * 1024,
   participantItemsPerMinute: 2000,
-  participantBytesPerMinute: 512 * 1024,
+  participantBytesPerMinute: 128 * 1024,
+  eventBytesPerMinute: 4 * 1024 * 1024,
   refusalsPerMinute: 5,
   maxMemoryBytes: 768 * 1024 * 1024,
   maxBodyBytes: 16 * 1024,

@@ -38,12 +38,22 @@ function newBytes({ update, decoded, facts }: ChangeContext): number {
 
 /**
  * Budgets against amplification and bricking. Per doc: a cap on items and on distinct Yjs client ids.
- * Per participant and table: entries (items) and bytes, per minute and in total. Updates that only
+ * Per participant and table: entries (items) and bytes, per minute and in total. Per event (= per join
+ * code): bytes per minute from all its participants together. Updates that only
  * delete always pass, so a table filled to a cap can still be cleaned; facilitators are not counted.
  * Runs after the model's rules (which measure each update).
  */
 export function budgets(limits: Limits, logger: Logger, now: () => number = Date.now): Extension {
   const usage = new Map<string, Usage>();
+  const events = new Map<string, { start: number; bytes: number }>();
+  const eventWindow = (eventId: string) => {
+    let window = events.get(eventId);
+    if (!window || now() - window.start >= MINUTE_MS) {
+      if (events.size > 10_000) events.clear();
+      events.set(eventId, (window = { start: now(), bytes: 0 }));
+    }
+    return window;
+  };
   const weights = new WeakMap<DocEntry, { items: number; clients: number }>();
   const weightOf = (entry: DocEntry) => {
     let weight = weights.get(entry);
@@ -82,6 +92,11 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
       if (mine.windowItems + facts.newItems > limits.participantItemsPerMinute || mine.windowBytes + bytes > limits.participantBytesPerMinute) {
         return refuse(entry, CLOSE.tooManyMessages, 'participant_rate', 'too many changes in a minute; wait a moment', { minuteItems: mine.windowItems, minuteBytes: mine.windowBytes });
       }
+      // Tokens are free to anyone with the join code: the whole event shares one budget per minute too.
+      const event = eventWindow(connection.claims.eventId);
+      if (event.bytes + bytes > limits.eventBytesPerMinute) {
+        return refuse(entry, CLOSE.tooManyMessages, 'event_rate', 'this event is adding too much at once; wait a moment', { eventMinuteBytes: event.bytes });
+      }
       return null;
     },
     afterApply(change: ChangeContext): void {
@@ -94,6 +109,7 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
       const mine = usage.get(`${entry.name}|${connection.claims.participantId}`);
       if (!mine) return;
       const bytes = newBytes(change);
+      eventWindow(connection.claims.eventId).bytes += bytes;
       mine.items += facts.newItems;
       mine.bytes += bytes;
       mine.windowItems += facts.newItems;
