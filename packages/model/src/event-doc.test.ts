@@ -6,6 +6,7 @@ import {
   addPrompt,
   addTable,
   initEventDoc,
+  publishConsentCounts,
   readEvent,
   removePrompt,
   renameTable,
@@ -132,5 +133,14 @@ describe('event doc', () => {
     expect(timerRemainingMs(timer, serverNow + 60_000)).toBe(9 * 60_000);
     expect(timerRemainingMs(timer, serverNow + 11 * 60_000)).toBe(0);
     expect(timerRemainingMs(null, serverNow)).toBeNull();
+  });
+
+  it('publishes consent counts by table and group, never who', () => {
+    const doc = new Y.Doc();
+    initEventDoc(doc, { eventId: 'e1', title: 'Consent', tableCount: 2 });
+    publishConsentCounts(doc, 't1', { carer: 2, vcse: 1 });
+    expect(readEvent(doc).consentByTable).toEqual({ t1: { carer: 2, vcse: 1 } });
+    expect(() => publishConsentCounts(doc, 't1', { 'Not a group': 1 })).toThrow(ModelError);
+    expect(readEvent(doc).consentByTable.t1).toEqual({ carer: 2, vcse: 1 });
   });
 });

@@ -18,7 +18,7 @@ export function noteRef(tableId: string, noteId: string): string {
   return `${tableId}/${noteId}`;
 }
 
-const NoteRefSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}$/, 'note reference is malformed'));
+export const NoteRefSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}$/, 'note reference is malformed'));
 
 const NextStepSchema = v.object({
   action: v.pipe(v.string(), v.trim(), v.minLength(1, 'Action is required'), v.maxLength(LIMITS.label)),
@@ -35,7 +35,7 @@ const ThemeFieldsSchema = v.object({
 });
 export type ThemeInput = v.InferInput<typeof ThemeFieldsSchema>;
 
-const ThemeSchema = v.object({
+export const ThemeSchema = v.object({
   ...ThemeFieldsSchema.entries,
   id: IdSchema,
   order: v.number(),
@@ -45,7 +45,7 @@ const ThemeSchema = v.object({
 });
 export type Theme = v.InferOutput<typeof ThemeSchema>;
 
-const NoteFlagsSchema = v.object({ gap: v.optional(v.boolean(), false), keyMessage: v.optional(v.boolean(), false) });
+export const NoteFlagsSchema = v.object({ gap: v.optional(v.boolean(), false), keyMessage: v.optional(v.boolean(), false) });
 export type NoteFlags = v.InferOutput<typeof NoteFlagsSchema>;
 
 const themes = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('themes');
@@ -208,7 +208,7 @@ export function detachTableTheme(doc: Y.Doc, ref: string): void {
   doc.transact(() => themeSources(doc).delete(ref));
 }
 
-const MentionKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
+export const MentionKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 
 function pairKey(a: string, b: string): string {
   return [a, b].sort().join('~');

@@ -14,7 +14,7 @@ import {
   readEvent,
   readSynthesis,
   readTable,
-  recordConsent,
+  publishConsentCounts,
   setEventDetails,
   setNoteHidden,
   setThemeNextSteps,
@@ -36,6 +36,9 @@ function modelEvent() {
   const eventDoc = new Y.Doc();
   const [first, second] = initEventDoc(eventDoc, { eventId: 'leeds', title: 'Leeds Exchange', tableCount: 2 });
   setEventDetails(eventDoc, { venue: 'Civic Hall', date: '12 March 2026' });
+  // Consent is counted by the server at join and published in the event doc.
+  publishConsentCounts(eventDoc, first!.id, { carer: 1, housing: 1 });
+  publishConsentCounts(eventDoc, second!.id, { housing: 1 });
   const event = readEvent(eventDoc);
   const prompt = event.prompts[0]!.id;
 
@@ -45,13 +48,10 @@ function modelEvent() {
   linkOrganisations(tableA, { source: mind, target: cmht, kind: 'refers_to' }, carer);
   const quote = addNote(tableA, { text: 'Nobody tells you where to go next.', kind: 'quote', promptId: prompt }, carer);
   const secret = addNote(tableA, { text: 'Remark naming a particular nurse', kind: 'observation', promptId: prompt }, housing);
-  recordConsent(tableA, 'carer');
-  recordConsent(tableA, 'housing');
   castVote(tableA, quote, housing, rules);
 
   const tableB = new Y.Doc();
   const gap = addNote(tableB, { text: 'No crisis support after 5pm', kind: 'gap' }, housing);
-  recordConsent(tableB, 'housing');
 
   const synthesisDoc = new Y.Doc();
   const theme = createTheme(synthesisDoc, { title: 'Finding the way in', description: 'Routes into care are unclear.' });

@@ -31,7 +31,8 @@ export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnap
       // Only the fields a report may print: the anonymous author id is dropped here.
       notes: (table?.notes ?? []).map((note) => ({ id: ref(note.id), text: note.text, kind: note.kind, promptId: note.promptId ?? null, group: note.group })),
       positions: table?.positions ?? {},
-      consentByGroup: table?.consentByGroup ?? {},
+      // Consent is counted by the server and published in the event doc, per table.
+      consentByGroup: event.consentByTable?.[entry.id] ?? {},
       votes: Object.fromEntries(Object.entries(table?.votes ?? {}).map(([noteId, tally]) => [ref(noteId), { total: tally.total, byGroup: tally.byGroup }])),
     };
   });

@@ -205,7 +205,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       prompts: event.prompts.map(({ id, text, order }) => ({ id, text, order })),
       tables: event.tables.map(({ id, name, order }) => ({ id, name, order })),
     },
-    tables: bundle.tables.map(({ entry, snapshot }) => toReportTable(entry, snapshot)),
+    tables: bundle.tables.map(({ entry, snapshot }) => toReportTable(entry, snapshot, bundle.event.consentByTable[entry.id] ?? {})),
     synthesis: {
       themes: synthesis.themes.map((theme) => toReportTheme(bundle, theme)),
       hiddenNoteIds: synthesis.hiddenNoteRefs,
@@ -233,7 +233,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
 }
 
 /** Report notes are keyed by their `<tableId>/<noteId>` reference, the same key the synthesis uses. */
-function toReportTable(entry: TableEntry, snapshot: TableSnapshot): ReportTable {
+function toReportTable(entry: TableEntry, snapshot: TableSnapshot, consentByGroup: Record<string, number>): ReportTable {
   const votes: ReportTable['votes'] = {};
   for (const [noteId, tally] of Object.entries(snapshot.votes)) {
     votes[noteRef(entry.id, noteId)] = { total: tally.total, byGroup: tally.byGroup };
@@ -258,7 +258,7 @@ function toReportTable(entry: TableEntry, snapshot: TableSnapshot): ReportTable 
       group: note.group,
     })),
     positions: snapshot.positions,
-    consentByGroup: snapshot.consentByGroup,
+    consentByGroup,
     votes,
   };
 }

@@ -25,7 +25,7 @@ import {
   tableThemeRef,
 } from '@tablemap/model';
 import { importAttendees, readRoster, seatAttendee } from '@tablemap/roster';
-import { connectProvider, joinTable, postJson, storedDoc, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
+import { claimsOf, connectProvider, joinTable, postJson, storedDoc, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
 import type { TablemapServer } from '../index.ts';
 
 export const FIXTURE = {
@@ -75,16 +75,18 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     const eventDoc = await open(eventDocName(eventId), facilitatorToken);
     setEventDetails(eventDoc, { venue: FIXTURE.venue, date: '2026-03-14' });
 
-    const carer = { group: 'carer', participantId: 'carer1' };
-    const t1 = await open(tableDocName(eventId, 't1'), await joinTable(server.url, event.joinCode, 't1', 'carer'));
+    // The server checks that notes and votes carry their sender's own id, so the actors are the tokens' holders.
+    const t1Token = await joinTable(server.url, event.joinCode, 't1', 'carer');
+    const carer = { group: 'carer', participantId: claimsOf(t1Token).participantId };
+    const t1 = await open(tableDocName(eventId, 't1'), t1Token);
     const mind = addOrganisation(t1, { name: FIXTURE.organisations[0]!, sector: 'vcse', size: 'local' }, carer);
     const housing = addOrganisation(t1, { name: FIXTURE.organisations[1]!, sector: 'housing' }, carer);
     linkOrganisations(t1, { source: mind, target: housing, kind: 'refers_to' }, carer);
     const visible = addNote(t1, { text: FIXTURE.visibleNote, kind: 'observation' }, carer);
     const hidden = addNote(t1, { text: FIXTURE.hiddenNote, kind: 'quote' }, carer);
 
-    const gp = { group: 'primary_care', participantId: 'gp1' };
     const t2Token = await joinTable(server.url, event.joinCode, 't2', 'primary_care');
+    const gp = { group: 'primary_care', participantId: claimsOf(t2Token).participantId };
     const t2 = await open(tableDocName(eventId, 't2'), t2Token);
     const mind2 = addOrganisation(t2, { name: 'riverside MIND', sector: 'vcse' }, gp);
     const pcn = addOrganisation(t2, { name: FIXTURE.organisations[2]!, sector: 'primary_care' }, gp);

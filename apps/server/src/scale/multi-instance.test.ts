@@ -20,7 +20,7 @@ import {
   waitForSync,
 } from '../testing.ts';
 import type { Limits } from '../config.ts';
-import { FailoverProxy, InstanceProcess, startRedisAndPostgres, type PostgresCluster, type RedisProcess } from './test-infra.ts';
+import { FailoverProxy, InstanceProcess, startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
 const orgNames = (doc: Y.Doc) => readTable(doc).organisations.map((org) => org.name).sort();
 const range = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix} ${index}`);

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresCluster, RedisProcess, freePort, startRedisAndPostgres } from './test-infra.ts';
+import { PostgresCluster, RedisProcess, freePort, startRedisAndPostgres } from '../../dev/infra.ts';
 
 async function occupy(port: number): Promise<Server> {
   const server = createServer();

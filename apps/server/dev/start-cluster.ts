@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from './test-infra.ts';
+import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from './infra.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),

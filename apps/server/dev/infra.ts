@@ -293,7 +293,7 @@ export async function startRedisAndPostgres(): Promise<{ redis: RedisProcess; po
   throw [redis, postgres].flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))[0];
 }
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
 
 /** `node src/main.ts` as its own process (so it can be killed like a crashed server). */
 export class InstanceProcess {
