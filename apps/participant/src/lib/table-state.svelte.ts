@@ -22,7 +22,7 @@ import {
   type TableSnapshot,
   type VotingRules,
 } from '@tablemap/model';
-import { CHANGE_REFUSED_CLOSE, EditingTracker, groupsPresent, isPresenceState, measureServerClockOffset, openDoc, presenceSummary, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import { CHANGE_REFUSED_CLOSE, EditingTracker, groupsPresent, measureServerClockOffset, openDoc, presenceSummary, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
 import type { Session } from './session.ts';
 
 /** What a table state reopened after a refused change starts from: the old local copy and the rules it voted under. */
