@@ -29,6 +29,9 @@ import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
+import type { PrivacyStore } from './privacy/privacy-store.ts';
+import type { PrivacyService } from './privacy/privacy-service.ts';
+import { joinPrivacyNotice, privacyRoutes } from './privacy/routes.ts';
 
 export interface ApiOptions {
   signer: TokenSigner;
@@ -39,6 +42,8 @@ export interface ApiOptions {
   organiserKey?: string | undefined;
   /** Revocation (src/revocation.ts); without it the revoke route answers 404. */
   revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
+  /** Data protection (src/privacy): deletion, retention, withdrawal, access log. Without it those routes answer 404. */
+  privacy?: { store: PrivacyStore; service: PrivacyService };
 }
 
 const CreateEventSchema = v.object({
@@ -90,8 +95,20 @@ export class HttpApi {
       { pattern: /^\/api\/join\/([^/]+)$/, methods: { GET: (req, res, params) => this.lookup(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/scribe$/, methods: { POST: (req, res, params) => this.scribe(req, res, params) } },
       // Reports, exports, analysis and import (src/reports, src/exports).
-      ...reportRoutes({ ...options, requireOrganiserKey: (req) => this.requireOrganiserKey(req) }),
+      ...reportRoutes({
+        ...options,
+        privacy: options.privacy?.store,
+        requireOrganiserKey: (req) => this.requireOrganiserKey(req),
+        recordAccess: options.privacy
+          ? (eventId, claims, what, logged) =>
+              options.privacy!.store.recordAccess(eventId, { at: Date.now(), role: claims.role, tokenId: claims.participantId, what, options: logged })
+          : undefined,
+      }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
+      // Deletion, retention, withdrawal, access log, roster CSV and subject access (src/privacy).
+      ...(options.privacy
+        ? privacyRoutes({ ...options, privacy: options.privacy.store, service: options.privacy.service, maxBodyBytes: options.limits.maxBodyBytes })
+        : []),
     ];
   }
 
@@ -100,6 +117,7 @@ export class HttpApi {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    await this.refuseDeletedEvent(pathname);
     for (const route of this.routes) {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
@@ -112,6 +130,15 @@ export class HttpApi {
       return handler(req, res, match.slice(1).map((part) => safeDecode(part)));
     }
     throw new HttpError(404, 'not_found', 'There is no such API address');
+  }
+
+  /** Every address of a deleted event answers 410 Gone (a second DELETE included). */
+  private async refuseDeletedEvent(pathname: string): Promise<void> {
+    const eventId = /^\/api\/events\/([^/]+)(?:\/|$)/.exec(pathname)?.[1];
+    if (!eventId || eventId === 'import' || !this.options.privacy) return;
+    if (await this.options.privacy.service.deletion.isDeleted(safeDecode(eventId))) {
+      throw new HttpError(410, 'event_deleted', 'This event has been deleted');
+    }
   }
 
   private async createEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -171,6 +198,10 @@ export class HttpApi {
       }
       throw new HttpError(404, 'unknown_code', 'There is no event with that join code');
     }
+    // Deleted but not yet purged (a storage fault): closed to everyone all the same.
+    if (await this.options.privacy?.service.deletion.isDeleted(record.eventId)) {
+      throw new HttpError(410, 'event_deleted', 'This event has been deleted');
+    }
     const event = await this.options.registry.withDoc(
       eventDocName(record.eventId),
       { kind: 'event', eventId: record.eventId },
@@ -187,6 +218,8 @@ export class HttpApi {
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
       organisations: await this.organisationNames(record.eventId, event),
+      // Shown in full on the join screen before anyone consents.
+      privacyNotice: this.options.privacy ? await joinPrivacyNotice(this.options.privacy.store, record.eventId, event.title) : null,
     });
   }
 
@@ -225,11 +258,12 @@ export class HttpApi {
       throw new HttpError(400, 'unknown_group', 'Please choose one of the stakeholder groups listed for this event');
     }
     const { eventId } = record;
+    const participantId = newId();
     await this.options.registry.withDoc(tableDocName(eventId, table.id), { kind: 'table', eventId, tableId: table.id }, (entry) => {
       if (schemaVersionOf(entry.doc) < CURRENT_SCHEMA_VERSION) migrate(entry.doc, 'table');
-      recordConsent(entry.doc, group.id);
+      // Keyed by the participant's anonymous id, so withdrawing takes the consent back too.
+      recordConsent(entry.doc, group.id, participantId);
     });
-    const participantId = newId();
     const token = await this.options.signer.sign({ eventId, role: 'participant', tableId: table.id, group: group.id, participantId });
     sendJson(res, 200, { token, eventId, tableId: table.id, participantId, group: group.id });
   }

@@ -18,6 +18,8 @@ import { RedisRelay } from './scale/redis-relay.ts';
 import type { EventIndex, RevocationList } from './storage/doc-store.ts';
 import type { DocStore } from './storage/doc-store.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
+import type { PrivacyStore } from './privacy/privacy-store.ts';
+import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
@@ -53,10 +55,12 @@ export interface ServerOptions {
   redisUrl?: string | undefined;
   /** Redis stream used by the relay (tests give each run its own). */
   relayStreamKey?: string;
+  /** The clock retention dates are judged by (tests move it forward). Default `Date.now`. */
+  clock?: () => number;
 }
 
 /** Everything the server keeps: the doc log, the join-code index, revocations. SQLite, or PostgreSQL when scaled out. */
-export type ServerStore = DocStore & EventIndex & RevocationList & { integrityCheck(): string };
+export type ServerStore = DocStore & EventIndex & RevocationList & { integrityCheck(): string; privacy: PrivacyStore };
 
 export interface TablemapServer {
   url: string;
@@ -69,6 +73,8 @@ export interface TablemapServer {
   relay: RedisRelay | null;
   remoteChanges: RemoteChanges | null;
   sync: SyncServer;
+  /** Deletion, retention and withdrawal (src/privacy). */
+  privacy: PrivacyService;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
 }
@@ -102,6 +108,28 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     ? new RemoteChanges(registry, docStore, logger, (eventId, participantId) => sync.closeHolder(eventId, participantId))
     : null;
   if (relay && remoteChanges) remoteChanges.listen(relay);
+  const closeHolder = (eventId: string, participantId: string): number => {
+    relay?.publishRevocation(eventId, participantId); // their sockets on other instances close too
+    return sync.closeHolder(eventId, participantId);
+  };
+  const privacy = new PrivacyService({
+    privacy: store.privacy,
+    registry,
+    events: store,
+    logger,
+    relay,
+    clock: options.clock,
+    revokeHolder: async (eventId, participantId) => {
+      await store.revoke(eventId, participantId);
+      closeHolder(eventId, participantId);
+    },
+  });
+  signer.useDeletedEvents((eventId) => privacy.deletion.isDeleted(eventId));
+  // Another instance deleted an event: close it here, then purge again so a change this instance was
+  // still committing when the deletion arrived cannot outlive it.
+  if (remoteChanges) remoteChanges.onEventDeleted = (eventId) => void privacy.deletion.closeLocally(eventId).then(() => privacy.deletion.purge(eventId));
+  // Expired events are gone before anyone can connect; unfinished deletions are retried.
+  await privacy.start();
   const api = new HttpApi({
     signer,
     registry,
@@ -109,13 +137,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     limits,
     logger,
     organiserKey: options.organiserKey,
-    revoke: {
-      revocations: store,
-      closeHolder: (eventId, participantId) => {
-        relay?.publishRevocation(eventId, participantId); // their sockets on other instances close too
-        return sync.closeHolder(eventId, participantId);
-      },
-    },
+    revoke: { revocations: store, closeHolder },
+    privacy: { store: store.privacy, service: privacy },
   });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
@@ -171,6 +194,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      privacy.stop();
       sync.closeAll();
       http.closeIdleConnections();
       await registry.closeAll();
@@ -181,7 +205,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
       logger.info('server stopped; all documents flushed');
     })());
 
-  return { url: `http://${urlHost}:${port}`, port, host, logger, store, registry, relay, remoteChanges, sync, close };
+  return { url: `http://${urlHost}:${port}`, port, host, logger, store, registry, relay, remoteChanges, sync, privacy, close };
 }
 
 async function mountApp(

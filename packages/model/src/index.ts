@@ -68,6 +68,7 @@ export {
   findOrganisationByName,
   linkOrganisations,
   observeTable,
+  purgeNote,
   readTable,
   recordConsent,
   removeLink,
@@ -81,9 +82,10 @@ export {
   updateNote,
   updateOrganisation,
   votesUsedBy,
+  withdrawParticipant,
   addNote,
 } from './table-doc.ts';
-export type { Actor, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
+export type { Actor, TableSnapshot, VoteTally, VotingRules, Withdrawal } from './table-doc.ts';
 export {
   MAX_TABLES,
   addPrompt,

@@ -84,6 +84,8 @@ export class DocRegistry {
   private readonly entries = new Map<string, Promise<DocEntry>>();
   private readonly options: DocRegistryOptions;
   private closing = false;
+  /** Deleted events: their docs are never loaded again by this process. */
+  private readonly goneEvents = new Set<string>();
 
   constructor(options: DocRegistryOptions) {
     this.options = options;
@@ -109,6 +111,7 @@ export class DocRegistry {
   /** Loads (or reuses) a doc and counts one user; pair with `release`. */
   async acquire(name: string, ref: DocRef): Promise<DocEntry> {
     if (this.closing) throw new StorageError('The server is shutting down');
+    if (this.goneEvents.has(ref.eventId)) throw new StorageError(`The event of ${name} has been deleted`);
     let loading = this.entries.get(name);
     if (!loading) {
       loading = this.load(name, ref);
@@ -248,6 +251,32 @@ export class DocRegistry {
     if (entry.users > 0 || entry.unloaded) return;
     this.drop(entry);
     this.options.logger.debug({ doc: entry.name }, 'doc unloaded');
+  }
+
+  /**
+   * Event deletion: no doc of the event is loaded again; every loaded one has its sockets closed with
+   * `closeCode`, its pending writes awaited, and is dropped WITHOUT compacting (nothing is written back).
+   */
+  async evictEvent(eventId: string, closeCode: number, reason: string): Promise<void> {
+    this.goneEvents.add(eventId);
+    const loaded = await Promise.allSettled([...this.entries.values()]);
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled' || result.value.ref.eventId !== eventId) continue;
+      const entry = result.value;
+      for (const peer of [...entry.peers]) peer.close(closeCode, reason);
+      await entry.writes.catch(() => {});
+      if (!entry.unloaded) this.drop(entry);
+    }
+  }
+
+  /**
+   * Folds the doc's whole log into one fresh snapshot now. The doc garbage-collects deleted content, so
+   * text removed from it (withdrawal, purged notes, a redacted roster) leaves the stored bytes too.
+   */
+  async rewriteStored(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.options.store.flush();
+    await this.compact(entry);
   }
 
   /** Shutdown: refuse new loads, wait for every write, compact, unload. */

@@ -25,6 +25,8 @@ export const CLOSE = {
   docTooLarge: 4413,
   tableLocked: 4423,
   tooManyMessages: 4429,
+  /** The event was deleted (final: there is nothing to come back to). */
+  eventDeleted: 4410,
 } as const;
 
 export function syncStep1Message(doc: Y.Doc): Uint8Array {

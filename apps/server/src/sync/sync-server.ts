@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
-import { TokenError, type TokenSigner } from '../auth.ts';
+import { EventDeletedError, TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { safeUrl, type Logger } from '../logger.ts';
 import type { DocEntry, DocRegistry } from './doc-registry.ts';
@@ -33,6 +33,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   408: 'Request Timeout',
+  410: 'Gone',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
@@ -129,6 +130,7 @@ export class SyncServer {
       // Also refuses revoked holders (TokenSigner checks the revocation list).
       verified = await this.options.signer.verify(url.searchParams.get('token'));
     } catch (error) {
+      if (error instanceof EventDeletedError) throw new UpgradeRefusal(410, 'event_deleted', error.message);
       if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
       throw error;
     }
