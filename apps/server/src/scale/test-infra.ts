@@ -121,6 +121,11 @@ export class PostgresCluster {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
+  /** The cluster's data directory (tests search its files for text that must be gone). */
+  get dataDir(): string {
+    return join(this.dir, 'data');
+  }
+
   /** A new empty database (each test gets its own, so tables never mix). */
   createDatabase(name: string): string {
     this.run('createdb', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', name]);
