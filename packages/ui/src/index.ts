@@ -14,4 +14,5 @@ export { default as ConnectionBadge } from './components/ConnectionBadge.svelte'
 export { default as LegendList } from './components/LegendList.svelte';
 export type { LegendItem } from './components/LegendList.svelte';
 export { describeConnection, refusalReason } from './connection.ts';
+export { formatDay } from './dates.ts';
 export type { ConnectionDescription, ConnectionTone } from './connection.ts';

@@ -21,7 +21,17 @@ import {
   type TableSnapshot,
   type VotingRules,
 } from '@tablemap/model';
-import { measureServerClockOffset, openDoc, presenceSummary, isPresenceState, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import {
+  EVENT_DELETED_CLOSE_CODE,
+  forgetOfflineCopy,
+  measureServerClockOffset,
+  openDoc,
+  presenceSummary,
+  isPresenceState,
+  type ConnectionState,
+  type PresenceState,
+  type SyncedDoc,
+} from '@tablemap/sync-client';
 import type { Session } from './session.ts';
 
 const LOCKED_CLOSE_CODE = 4423;
@@ -57,8 +67,11 @@ export class TableState {
   canUndo = $state(false);
   canRedo = $state(false);
   loaded = $state(false);
+  /** The organisers deleted the event: its sockets closed with 4410, or its join code is gone. */
+  eventDeleted = $state(false);
 
   readonly #cleanups: (() => void)[] = [];
+  #destroyed = false;
 
   constructor(session: Session) {
     this.session = session;
@@ -96,7 +109,17 @@ export class TableState {
       }),
     );
     this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
-    this.#cleanups.push(this.table.onState((state) => (this.connection = state)));
+    this.#cleanups.push(
+      this.table.onState((state) => {
+        this.connection = state;
+        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+      }),
+    );
+    this.#cleanups.push(
+      this.event.onState((state) => {
+        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+      }),
+    );
     this.#measureClock(serverUrl);
     this.#tickEverySecond();
 
@@ -260,7 +283,16 @@ export class TableState {
     retractThemeVote(this.table.doc, themeId, this.actor);
   }
 
+  /** Closes everything and removes this phone's offline copies of the event (after a withdrawal or deletion). */
+  async forgetEverything(): Promise<void> {
+    this.destroy();
+    const names = [this.table.docName, this.event.docName, this.synthesis.docName];
+    await Promise.all(names.map((name) => forgetOfflineCopy(name).catch(() => {})));
+  }
+
   destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
     for (const cleanup of this.#cleanups) cleanup();
     this.undo.destroy();
     this.table.destroy();
