@@ -1,0 +1,71 @@
+import { devices, expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from './axe.ts';
+import { BASE, createEventViaUi } from './helpers.ts';
+
+const TITLE = 'Riverside privacy day';
+
+test('the facilitator deletes the event after typing its title; a phone at a table is told it has been deleted', async ({ page, browser }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, TITLE, 2);
+  // The dashboard shows when the data is deleted: 90 days from today by default.
+  const in90Days = new Date(Date.now() + 90 * 24 * 60 * 60 * 1000).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  await expect(page.getByText(`Event data is deleted on ${in90Days}`)).toBeVisible();
+
+  // A phone joins from the table's QR link; the privacy notice is shown in full before consent.
+  const phoneContext = await browser.newContext({ ...devices['Pixel 7'], locale: 'en-GB', baseURL: BASE });
+  const phone = await phoneContext.newPage();
+  await phone.goto(`/join/${joinCode}/t1`);
+  await expect(phone.getByRole('heading', { name: 'Privacy notice' })).toBeVisible();
+  await expect(phone.getByText(`Everything from this event is deleted on ${in90Days}.`)).toBeVisible();
+  await expect(phone.getByText(`The organisers of “${TITLE}”`)).toBeVisible();
+  await phone.getByLabel('I speak for').selectOption({ label: 'Housing' });
+  await phone.getByLabel('I understand and agree to take part').check();
+  await phone.getByRole('button', { name: 'Join table' }).tap();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Table 1');
+  await expect(phone.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Privacy and data' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Delete event' })).toBeVisible();
+  await expectNoSeriousViolations(page, 'privacy page');
+  const deleteButton = page.getByRole('button', { name: 'Delete event' });
+  await expect(deleteButton).toBeDisabled();
+  const confirm = page.getByLabel('Type the event’s title to confirm');
+  await confirm.fill('Riverside privacy');
+  await expect(deleteButton).toBeDisabled();
+  await confirm.fill(TITLE);
+  await expect(deleteButton).toBeEnabled();
+  await deleteButton.click();
+
+  await expect(page.getByRole('heading', { name: 'This event has been deleted' })).toBeVisible();
+  await expect(phone.getByRole('heading', { name: 'This event has been deleted' })).toBeVisible();
+  await expectNoSeriousViolations(phone, 'phone after deletion');
+  // Neither device keeps anything of it, and the server has forgotten it.
+  expect(await phone.evaluate(() => localStorage.getItem('tablemap:session'))).toBeNull();
+  expect(await page.evaluate((id) => localStorage.getItem('tablemap:facilitator:events')?.includes(id) ?? false, eventId)).toBe(false);
+  expect((await fetch(`${BASE}/api/join/${joinCode}`)).status).toBe(404);
+  await phone.reload();
+  await expect(phone).toHaveURL(/\/$/);
+  await phoneContext.close();
+});
+
+test('a participant removes what they wrote from their phone; the facilitator sees their note go', async ({ page, browser }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, 'Withdrawal day', 1);
+  const phoneContext = await browser.newContext({ ...devices['Pixel 7'], locale: 'en-GB', baseURL: BASE });
+  const phone = await phoneContext.newPage();
+  await phone.goto(`/join/${joinCode}/t1`);
+  await phone.getByLabel('I speak for').selectOption({ label: 'Carers and family' });
+  await phone.getByLabel('I understand and agree to take part').check();
+  await phone.getByRole('button', { name: 'Join table' }).tap();
+  await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Table 1');
+  await phone.getByRole('button', { name: /^Notes/ }).tap();
+  await phone.getByLabel('Your note').fill('My cousin waited nine months for a bed');
+  await phone.getByRole('button', { name: 'Add note' }).tap();
+  await page.goto(`/facilitate/${eventId}/tables/t1`);
+  await expect(page.getByText('My cousin waited nine months for a bed')).toBeVisible();
+
+  await phone.getByRole('button', { name: 'Remove what I wrote' }).tap();
+  await phone.getByRole('dialog', { name: 'Remove what you wrote?' }).getByRole('button', { name: 'Remove what I wrote' }).tap();
+  await expect(phone.getByRole('heading', { name: 'What you wrote has been removed' })).toBeVisible();
+  await expect(page.getByText('My cousin waited nine months for a bed')).toHaveCount(0);
+  expect(await phone.evaluate(() => localStorage.getItem('tablemap:session'))).toBeNull();
+  await phoneContext.close();
+});
