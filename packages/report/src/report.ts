@@ -31,7 +31,7 @@ const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Cont
 const footerFor =
   (retainUntil: string) =>
   (currentPage: number, pageCount: number): Content => ({
-    text: `Page ${currentPage} of ${pageCount}${retainUntil ? ` · Event data kept until ${retainUntil}` : ''}`,
+    text: `Page ${currentPage} of ${pageCount}${retainUntil ? ` · Event data is deleted on ${retainUntil}` : ''}`,
     alignment: 'center',
     fontSize: 8,
     color: '#5a6470',

@@ -104,7 +104,7 @@ export class PrivacyService {
     // Idempotent: a second run finds no attendees and keeps the counts it made before.
     const counts = await this.rewrite(rosterDocName(eventId), { kind: 'roster', eventId }, (entry) => redactRoster(entry.doc));
     await this.options.privacy.markRosterRedacted(eventId, this.now());
-    await this.options.privacy.scrub();
+    await this.options.privacy.scrub({ rebuild: false });
     return counts;
   }
 
@@ -122,7 +122,7 @@ export class PrivacyService {
       for (const key of Object.keys(total) as (keyof Withdrawal)[]) total[key] += removed[key];
     }
     await this.options.revokeHolder(eventId, participantId);
-    await this.options.privacy.scrub();
+    await this.options.privacy.scrub({ rebuild: false });
     this.options.logger.info({ eventId, participantId, ...total }, 'participant withdrew; their contributions were removed');
     return total;
   }
@@ -137,7 +137,7 @@ export class PrivacyService {
     if (!hidden) throw new PrivacyError('not_hidden', 'Hide the note from the report first; only hidden notes can be purged');
     const purged = await this.rewrite(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId }, (entry) => purgeNote(entry.doc, noteId));
     if (!purged) throw new PrivacyError('not_found', 'That note does not exist (it may already have been purged)');
-    await this.options.privacy.scrub();
+    await this.options.privacy.scrub({ rebuild: false });
   }
 
   private async tableIds(eventId: string): Promise<string[]> {

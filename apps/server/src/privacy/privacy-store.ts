@@ -59,8 +59,13 @@ export interface PrivacyStore {
   purgeEvent(eventId: string): Promise<void>;
   /** Every table of the store and how it is keyed (tests: a new table nobody taught deletion fails). */
   tableKeying(): Promise<Record<string, TableKeying>>;
-  /** Overwrites freed space so deleted text is gone from the files, not only unreachable. */
-  scrub(): Promise<void>;
+  /**
+   * Makes deleted text gone from the files, not only unreachable. `rebuild` also rewrites the whole file
+   * (SQLite VACUUM, PostgreSQL VACUUM FULL): thorough but it stalls everything else for seconds on a large
+   * database, so it is used for event deletion only; a withdrawal mid-event relies on SQLite's
+   * secure_delete and a WAL checkpoint (PostgreSQL: a plain VACUUM).
+   */
+  scrub(options: { rebuild: boolean }): Promise<void>;
 
   getPrivacy(eventId: string): Promise<EventPrivacy | null>;
   setRetention(eventId: string, settings: Pick<RetentionSettings, 'deleteAfter' | 'rosterRedactAfter'>): Promise<void>;

@@ -3,6 +3,7 @@
  * bytes), purging a redacted note, the access log, the roster CSV, subject access and the privacy notice,
  * through the real server and its SQLite file.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -305,7 +306,11 @@ describe('data protection', () => {
       const facilitatorId = claimsOf(event.facilitatorToken).participantId;
       const report = (query: string) => fetch(`${server.url}/api/events/${event.eventId}/report.pdf?${query}`, { headers: auth(event.facilitatorToken) });
       expect((await report('sections=cover')).status).toBe(200);
-      expect((await report('sections=cover&attendees=1')).status).toBe(200);
+      const withNames = await report('sections=cover&attendees=1');
+      expect(withNames.status).toBe(200);
+      // Every page's footer says when the event's data is deleted.
+      const text = execFileSync('pdftotext', ['-', '-'], { input: new Uint8Array(await withNames.arrayBuffer()) }).toString('utf8');
+      expect(text).toContain(`Event data is deleted on ${day(Date.now() + 90 * DAY_MS)}`);
       expect((await fetch(`${server.url}/api/events/${event.eventId}/report.pdf?attendees=1`, { headers: auth(participant) })).status).toBe(403);
 
       const log = await fetch(`${server.url}/api/events/${event.eventId}/access-log`, { headers: auth(event.facilitatorToken) });

@@ -114,16 +114,17 @@ export class PostgresPrivacyStore implements PrivacyStore {
     } finally {
       client.release(broken);
     }
-    await this.scrub();
+    await this.scrub({ rebuild: true });
   }
 
-  async scrub(): Promise<void> {
+  async scrub(options: { rebuild: boolean }): Promise<void> {
     const keying = await this.tableKeying();
     const tables = Object.entries(keying)
       .filter(([, kind]) => kind === 'event_id' || kind === 'doc_name')
       .map(([table]) => `"${table}"`);
-    // VACUUM FULL rewrites each table into new files; the old files (with the dead rows) are unlinked.
-    await this.query('scrub the database files', `VACUUM FULL ${tables.join(', ')}`, []);
+    // VACUUM FULL rewrites each table into new files and unlinks the old ones (with the dead rows), under an
+    // exclusive lock; a plain VACUUM only marks dead rows' space for reuse, without blocking writers.
+    await this.query('scrub the database files', `VACUUM ${options.rebuild ? 'FULL ' : ''}${tables.join(', ')}`, []);
   }
 
   async getPrivacy(eventId: string): Promise<EventPrivacy | null> {

@@ -117,15 +117,16 @@ export class SqlitePrivacyStore implements PrivacyStore {
       this.rollback();
       throw new StorageError(`Could not delete event ${eventId}: ${reasonOf(error)}`, { cause: error });
     }
-    await this.scrub();
+    await this.scrub({ rebuild: true });
   }
 
-  async scrub(): Promise<void> {
+  async scrub(options: { rebuild: boolean }): Promise<void> {
     await this.flushAppends();
     try {
+      // secure_delete has already overwritten the deleted records; the WAL still holds older page images.
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE);');
-      this.db.exec('VACUUM;');
-      // VACUUM wrote the rebuilt pages through the WAL; fold them in and empty it again.
+      // VACUUM rebuilds the file (and shrinks it); it writes through the WAL, so that is emptied again below.
+      if (options.rebuild) this.db.exec('VACUUM;');
       const result = this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number } | undefined;
       if (result?.busy) throw new Error('another process is reading the database; the WAL could not be emptied');
     } catch (error) {
