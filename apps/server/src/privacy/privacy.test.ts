@@ -20,7 +20,7 @@ import {
   tableDocName,
   type Actor,
 } from '@tablemap/model';
-import { importAttendees, readRoster, seatAttendee } from '@tablemap/roster';
+import { importAttendees, readRoster, seatAttendee, type Attendee } from '@tablemap/roster';
 import { CLOSE } from '../sync/messages.ts';
 import { DAY_MS } from './privacy-store.ts';
 import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, storedDoc, tempDir, waitFor, waitForSync } from '../testing.ts';
@@ -72,6 +72,20 @@ describe('data protection', () => {
     const connected = connectProvider(server.wsBase, docName, token);
     cleanups.push(() => connected.provider.destroy());
     return connected;
+  }
+
+  /** A server with an event whose roster holds these attendees, the first seated at table 2 (synced to the server). */
+  async function eventWithRoster(attendees: Attendee[]) {
+    const dir = await newDir();
+    const server = await serverIn(dir.path);
+    const event = await createEvent(server.url, 2);
+    const roster = client(server, rosterDocName(event.eventId), event.facilitatorToken);
+    await waitForSync(roster.provider);
+    importAttendees(roster.doc, attendees);
+    seatAttendee(roster.doc, attendees[0]!.id, 't2');
+    await waitFor(() => readRoster(roster.doc).seating[attendees[0]!.id] === 't2', 'seat');
+    await expect.poll(async () => readRoster(await storedDoc(server, rosterDocName(event.eventId))).seating[attendees[0]!.id]).toBe('t2');
+    return { dir, server, event, roster };
   }
 
   describe('retention', () => {
@@ -140,18 +154,11 @@ describe('data protection', () => {
     });
 
     it('reduces the roster to counts by group when its date passes, and at once from the button', async () => {
-      const dir = await newDir();
-      const first = await serverIn(dir.path);
-      const event = await createEvent(first.url, 2);
-      const roster = client(first, rosterDocName(event.eventId), event.facilitatorToken);
-      await waitForSync(roster.provider);
-      importAttendees(roster.doc, [
+      const { dir, server: first, event, roster } = await eventWithRoster([
         { id: 'a1', name: 'Wilhelmina Ashdown', organisation: 'Ashdown Trust', group: 'carer', email: 'w.ashdown@example.org', needs: ['quiet room'] },
         { id: 'a2', name: 'Tobias Renshaw', organisation: '', group: 'carer', needs: [] },
         { id: 'a3', name: 'Ngozi Eze', organisation: '', group: 'vcse', needs: [] },
       ]);
-      seatAttendee(roster.doc, 'a1', 't2');
-      await waitFor(() => readRoster(roster.doc).seating.a1 === 't2', 'seat');
       await put(`${first.url}/api/events/${event.eventId}/privacy`, event.facilitatorToken, { rosterRedactAfter: day(Date.now() + DAY_MS) });
       roster.provider.destroy();
       await first.close();
@@ -283,25 +290,14 @@ describe('data protection', () => {
   });
 
   describe('access log, roster CSV, subject access and the notice', () => {
-    async function eventWithRoster() {
-      const dir = await newDir();
-      const server = await serverIn(dir.path);
-      const event = await createEvent(server.url, 2);
-      const roster = client(server, rosterDocName(event.eventId), event.facilitatorToken);
-      await waitForSync(roster.provider);
-      importAttendees(roster.doc, [
+    const withTwoAttendees = () =>
+      eventWithRoster([
         { id: 'a1', name: 'Oluwaseun Adeyemi', organisation: 'Northshore Mind', group: 'vcse', email: 'seun@example.org', needs: ['step-free access'] },
         { id: 'a2', name: '=HYPERLINK("x")', organisation: '', group: 'carer', needs: [] },
       ]);
-      seatAttendee(roster.doc, 'a1', 't2');
-      await waitFor(() => readRoster(roster.doc).seating.a1 === 't2', 'seat');
-      await waitFor(() => !!roster.provider.synced, 'synced');
-      await server.store.flush();
-      return { server, event };
-    }
 
     it('records a report download with the attendee list (not one without), and refuses the log to participants', async () => {
-      const { server, event } = await eventWithRoster();
+      const { server, event } = await withTwoAttendees();
       const participant = await joinTable(server.url, event.joinCode, 't1');
       const facilitatorId = claimsOf(event.facilitatorToken).participantId;
       const report = (query: string) => fetch(`${server.url}/api/events/${event.eventId}/report.pdf?${query}`, { headers: auth(event.facilitatorToken) });
@@ -326,7 +322,7 @@ describe('data protection', () => {
     });
 
     it('downloads the roster CSV (formula-safe) and one attendee\'s subject-access JSON, each logged', async () => {
-      const { server, event } = await eventWithRoster();
+      const { server, event } = await withTwoAttendees();
       const csv = await fetch(`${server.url}/api/events/${event.eventId}/roster.csv`, { headers: auth(event.facilitatorToken) });
       expect(csv.status).toBe(200);
       const text = await csv.text();
@@ -355,7 +351,7 @@ describe('data protection', () => {
     });
 
     it('shows the join screen the privacy notice with the deletion date; bad notices are refused', async () => {
-      const { server, event } = await eventWithRoster();
+      const { server, event } = await withTwoAttendees();
       const lookup = async () => ((await (await fetch(`${server.url}/api/join/${event.joinCode}`)).json()) as { privacyNotice: Record<string, string> }).privacyNotice;
       expect(await lookup()).toMatchObject({ controller: 'The organisers of “Learning exchange”', deleteAfter: day(Date.now() + 90 * DAY_MS) });
       const url = `${server.url}/api/events/${event.eventId}/privacy`;
