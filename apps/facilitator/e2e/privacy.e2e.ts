@@ -1,6 +1,7 @@
 import { devices, expect, test } from '@playwright/test';
 import { expectNoSeriousViolations } from './axe.ts';
-import { BASE, createEventViaUi } from './helpers.ts';
+import { BASE, createEventViaUi, eventually, joinAsParticipant, openTableAs } from './helpers.ts';
+import { addNote, readTable } from './model-helpers.ts';
 
 const TITLE = 'Riverside privacy day';
 
@@ -68,4 +69,25 @@ test('a participant removes what they wrote from their phone; the facilitator se
   await expect(page.getByText('My cousin waited nine months for a bed')).toHaveCount(0);
   expect(await phone.evaluate(() => localStorage.getItem('tablemap:session'))).toBeNull();
   await phoneContext.close();
+});
+
+test('a note hidden from the report is purged for good from the theme board, after a second confirmation', async ({ page }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, 'Purge day', 1);
+  const writer = await joinAsParticipant(joinCode, 't1', 'carer');
+  const table = await openTableAs(writer);
+  const author = { group: 'carer', participantId: writer.participantId };
+  addNote(table.doc, { text: 'Dr Hollis on ward 4 was rude to my son', kind: 'observation' }, author);
+  addNote(table.doc, { text: 'The crisis café should open on Sundays', kind: 'idea' }, author);
+  await page.goto(`/facilitate/${eventId}/synthesis`);
+  const notes = page.getByRole('list', { name: 'Notes' });
+  const card = notes.getByRole('article', { name: 'Dr Hollis on ward 4 was rude to my son' });
+  await expect(card.getByRole('button', { name: /^Purge for good/ })).toHaveCount(0);
+  await card.getByRole('button', { name: /^Hide from report/ }).click();
+  await card.getByRole('button', { name: /^Purge for good/ }).click();
+  await expect(card.getByRole('alert')).toHaveText('Delete this note from storage for good?');
+  await card.getByRole('button', { name: /^Yes, purge/ }).click();
+  await expect(notes.getByRole('article', { name: 'Dr Hollis on ward 4 was rude to my son' })).toHaveCount(0);
+  await expect(notes.getByRole('article', { name: 'The crisis café should open on Sundays' })).toHaveCount(1);
+  await eventually(() => readTable(table.doc).notes.map((note) => note.text), ['The crisis café should open on Sundays']);
+  table.destroy();
 });

@@ -64,3 +64,8 @@ export async function deleteEvent(eventId: string, token: string): Promise<void>
   const body = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
   throw new ApiError(response.status, body?.error ?? 'http', body?.message ?? `The server answered with HTTP ${response.status}.`);
 }
+
+/** Removes a note that is hidden from the report from storage for good. */
+export function purgeHiddenNote(eventId: string, token: string, tableId: string, noteId: string): Promise<unknown> {
+  return requestJson(eventApiUrl(eventId, 'notes/purge'), { method: 'POST', headers: headers(token), body: JSON.stringify({ tableId, noteId }) }, v.unknown(), fetch);
+}
