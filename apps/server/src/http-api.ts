@@ -29,7 +29,7 @@ import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
-import type { PrivacyStore } from './privacy/privacy-store.ts';
+import { defaultDeleteAfter, type PrivacyStore } from './privacy/privacy-store.ts';
 import type { PrivacyService } from './privacy/privacy-service.ts';
 import { joinPrivacyNotice, privacyRoutes } from './privacy/routes.ts';
 
@@ -150,7 +150,10 @@ export class HttpApi {
     const tables = await this.options.registry.withDoc(docName, { kind: 'event', eventId }, (entry) =>
       initEventDoc(entry.doc, { eventId, title: input.title, tableCount: input.tableCount }),
     );
-    await this.options.events.createEvent({ eventId, joinCode, title: input.title, createdAt: Date.now() });
+    const createdAt = Date.now();
+    await this.options.events.createEvent({ eventId, joinCode, title: input.title, createdAt });
+    // The retention date is fixed now (90 days on), so a later change of the default does not move it.
+    await this.options.privacy?.store.setRetention(eventId, { deleteAfter: defaultDeleteAfter(createdAt), rosterRedactAfter: null });
     const { signer } = this.options;
     const facilitatorToken = await signer.sign({ eventId, role: 'facilitator', participantId: newId() });
     const observerToken = await signer.sign({ eventId, role: 'observer', participantId: newId() });
