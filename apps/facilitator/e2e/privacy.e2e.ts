@@ -1,6 +1,6 @@
 import { devices, expect, test } from '@playwright/test';
 import { expectNoSeriousViolations } from './axe.ts';
-import { BASE, createEventViaUi, eventually, joinAsParticipant, openTableAs } from './helpers.ts';
+import { BASE, createEventViaUi, eventually, joinAsParticipant, openTableAs, storedFacilitatorToken } from './helpers.ts';
 import { addNote, readTable } from './model-helpers.ts';
 
 const TITLE = 'Riverside privacy day';
@@ -24,6 +24,7 @@ test('the facilitator deletes the event after typing its title; a phone at a tab
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Table 1');
   await expect(phone.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
 
+  const facilitatorToken = await storedFacilitatorToken(page, eventId);
   await page.getByRole('link', { name: 'Privacy and data' }).first().click();
   await expect(page.getByRole('heading', { name: 'Delete event' })).toBeVisible();
   await expectNoSeriousViolations(page, 'privacy page');
@@ -46,6 +47,9 @@ test('the facilitator deletes the event after typing its title; a phone at a tab
   await phone.reload();
   await expect(phone).toHaveURL(/\/$/);
   await phoneContext.close();
+  // The facilitator link opened again later (another laptop, say) says so too.
+  await page.goto(`/facilitate/${eventId}#token=${encodeURIComponent(facilitatorToken)}`);
+  await expect(page.getByRole('heading', { name: 'This event has been deleted' })).toBeVisible();
 });
 
 test('a participant removes what they wrote from their phone; the facilitator sees their note go', async ({ page, browser }) => {
