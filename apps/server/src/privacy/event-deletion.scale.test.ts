@@ -132,4 +132,50 @@ describe.skipIf(missing !== null)('deleting an event on PostgreSQL + Redis', () 
     for (const secret of secrets) expect(remaining.includes(asStored(secret)), `stream still holds "${secret}"`).toBe(false);
     expect(readTable(keeperClient.doc).notes.map((note) => note.text)).toEqual(['Keeper note stays put']);
   }, 60_000);
+
+  it('a withdrawal through one instance removes what the participant wrote through another from every stored row', async () => {
+    const databaseUrl = postgres.createDatabase(`tablemap_withdraw_${process.pid}`);
+    const stream = `relay:withdraw:${process.pid}`;
+    const servers = [];
+    for (let index = 0; index < 2; index++) {
+      const dir = await tempDir();
+      const server = await startServer(dir.path, { databaseUrl, redisUrl: redis.url, relayStreamKey: stream });
+      cleanups.push(() => dir.remove(), () => server.close());
+      servers.push(server);
+    }
+    const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
+    const event = await createEvent(a.url, 1);
+    const docName = tableDocName(event.eventId, 't1');
+    // A holds the doc first (the facilitator's console), so what B stores later is newer than A's load.
+    const console = connectProvider(a.wsBase, docName, event.facilitatorToken);
+    cleanups.push(() => console.provider.destroy());
+    await waitForSync(console.provider);
+    const leaverToken = await joinTable(b.url, event.joinCode, 't1');
+    const stayerToken = await joinTable(b.url, event.joinCode, 't1');
+    const leaverId = JSON.parse(Buffer.from(leaverToken.split('.')[1]!, 'base64url').toString()).participantId as string;
+    const phones = [leaverToken, stayerToken].map((token) => connectProvider(b.wsBase, docName, token));
+    for (const phone of phones) cleanups.push(() => phone.provider.destroy());
+    await Promise.all(phones.map((phone) => waitForSync(phone.provider)));
+    for (let index = 0; index < 5; index++) {
+      addNote(phones[0]!.doc, { text: `Leaver's private note number ${index}`, kind: 'observation' }, { group: 'carer', participantId: leaverId });
+    }
+    addNote(phones[1]!.doc, { text: 'Stayer note about the Tuesday drop-in', kind: 'idea' }, { group: 'carer', participantId: 'stayer1' });
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    cleanups.push(() => client.end());
+    const storedText = async () => {
+      const rows = await client.query('SELECT data FROM doc_updates WHERE name = $1 UNION ALL SELECT snapshot FROM doc_snapshots WHERE name = $1', [docName]);
+      return rows.rows.map((row: { data: Buffer }) => row.data.toString('latin1')).join('');
+    };
+    await expect.poll(storedText, { timeout: 5000 }).toContain("Leaver's private note number 4");
+    await expect.poll(storedText, { timeout: 5000 }).toContain('Stayer note about the Tuesday drop-in');
+
+    const answer = await postJson(`${a.url}/api/events/${event.eventId}/withdraw`, { participantId: leaverId }, { Authorization: `Bearer ${event.facilitatorToken}` });
+    expect(answer.status).toBe(200);
+    expect(answer.json.removed).toMatchObject({ notes: 5, consent: 1 });
+    const after = await storedText();
+    expect(after).not.toContain("Leaver's private note");
+    expect(after).toContain('Stayer note about the Tuesday drop-in');
+    await waitFor(() => readTable(phones[1]!.doc).notes.length === 1, 'the other phone on B sees the notes go');
+  }, 60_000);
 });

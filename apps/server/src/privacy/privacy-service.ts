@@ -115,13 +115,14 @@ export class PrivacyService {
    */
   async withdraw(eventId: string, participantId: string): Promise<Withdrawal> {
     const total: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+    // Signed out first, so nothing new of theirs arrives while their contributions are removed.
+    await this.options.revokeHolder(eventId, participantId);
     for (const tableId of await this.tableIds(eventId)) {
       const removed = await this.rewrite(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId }, (entry) =>
         withdrawParticipant(entry.doc, participantId),
       );
       for (const key of Object.keys(total) as (keyof Withdrawal)[]) total[key] += removed[key];
     }
-    await this.options.revokeHolder(eventId, participantId);
     await this.options.privacy.scrub({ rebuild: false });
     this.options.logger.info({ eventId, participantId, ...total }, 'participant withdrew; their contributions were removed');
     return total;
@@ -152,6 +153,7 @@ export class PrivacyService {
     const { registry } = this.options;
     const entry = await registry.acquire(name, ref);
     try {
+      await registry.refreshFromStore(entry);
       const result = change(entry);
       if (entry.bytes > 0) await registry.rewriteStored(entry);
       return result;

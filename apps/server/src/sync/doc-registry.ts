@@ -270,6 +270,20 @@ export class DocRegistry {
   }
 
   /**
+   * Before content is removed for good: brings the loaded doc up to date with everything stored for it,
+   * including changes another instance stored that the relay has not delivered yet, so the removal
+   * reaches them and the rewrite below can fold in every stored row.
+   */
+  async refreshFromStore(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.options.store.flush();
+    const stored = await this.options.store.load(entry.name);
+    // Already durable: applied like another instance's change (broadcast, never appended again).
+    if (stored.updates.length > 0) Y.applyUpdate(entry.doc, Y.mergeUpdates(stored.updates), REMOTE_ORIGIN);
+    entry.lastSeq = Math.max(entry.lastSeq, stored.lastSeq);
+  }
+
+  /**
    * Folds the doc's whole log into one fresh snapshot now. The doc garbage-collects deleted content, so
    * text removed from it (withdrawal, purged notes, a redacted roster) leaves the stored bytes too.
    */
