@@ -47,17 +47,21 @@ describe.skipIf(missing !== null)('deleting an event on PostgreSQL + Redis', () 
     postgres?.stop();
   });
 
-  it('leaves nothing of the event in the database rows, its table files or the relay stream', async () => {
-    const databaseUrl = postgres.createDatabase(`tablemap_delete_${process.pid}`);
-    const stream = `relay:delete:${process.pid}`;
-    const instances = [];
-    for (let index = 0; index < 2; index++) {
+  /** Two instances on a fresh database and relay stream of their own. */
+  async function twoInstances(label: string) {
+    const databaseUrl = postgres.createDatabase(`tablemap_${label}_${process.pid}`);
+    const stream = `relay:${label}:${process.pid}`;
+    const start = async () => {
       const dir = await tempDir();
       const server = await startServer(dir.path, { databaseUrl, redisUrl: redis.url, relayStreamKey: stream });
       cleanups.push(() => dir.remove(), () => server.close());
-      instances.push(server);
-    }
-    const [a, b] = instances as [(typeof instances)[number], (typeof instances)[number]];
+      return server;
+    };
+    return { databaseUrl, stream, a: await start(), b: await start() };
+  }
+
+  it('leaves nothing of the event in the database rows, its table files or the relay stream', async () => {
+    const { databaseUrl, stream, a, b } = await twoInstances('delete');
     const doomed = (await postJson(`${a.url}/api/events`, { title: TITLE, tableCount: 6 })).json as unknown as CreatedEvent;
     const keeper = await createEvent(b.url, 1);
 
@@ -134,16 +138,7 @@ describe.skipIf(missing !== null)('deleting an event on PostgreSQL + Redis', () 
   }, 60_000);
 
   it('a withdrawal through one instance removes what the participant wrote through another from every stored row', async () => {
-    const databaseUrl = postgres.createDatabase(`tablemap_withdraw_${process.pid}`);
-    const stream = `relay:withdraw:${process.pid}`;
-    const servers = [];
-    for (let index = 0; index < 2; index++) {
-      const dir = await tempDir();
-      const server = await startServer(dir.path, { databaseUrl, redisUrl: redis.url, relayStreamKey: stream });
-      cleanups.push(() => dir.remove(), () => server.close());
-      servers.push(server);
-    }
-    const [a, b] = servers as [(typeof servers)[number], (typeof servers)[number]];
+    const { databaseUrl, a, b } = await twoInstances('withdraw');
     const event = await createEvent(a.url, 1);
     const docName = tableDocName(event.eventId, 't1');
     // A holds the doc first (the facilitator's console), so what B stores later is newer than A's load.
