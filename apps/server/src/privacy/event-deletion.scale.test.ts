@@ -11,10 +11,7 @@ import pg from 'pg';
 import { addNote, readTable, tableDocName, type Actor } from '@tablemap/model';
 import { CLOSE } from '../sync/messages.ts';
 import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
-import { PostgresCluster, RedisProcess, missingInfrastructure } from '../scale/test-infra.ts';
-
-const missing = missingInfrastructure();
-if (missing) console.warn(`PostgreSQL deletion tests ${missing}`);
+import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../scale/test-infra.ts';
 
 const TITLE = 'Marrowfield Peer Exchange';
 const noteText = (table: number) => `Marrowfield crisis line ${table} never answers at night`;
@@ -31,25 +28,25 @@ function filesUnder(dir: string): Map<string, string> {
   return files;
 }
 
-describe.skipIf(missing !== null)('deleting an event on PostgreSQL + Redis', () => {
+describe('deleting an event on PostgreSQL + Redis', () => {
   let redis: RedisProcess;
   let postgres: PostgresCluster;
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
   beforeAll(async () => {
-    [redis, postgres] = await Promise.all([RedisProcess.start(), PostgresCluster.start()]);
+    ({ redis, postgres } = await startRedisAndPostgres());
   }, 60_000);
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   afterAll(async () => {
     await redis?.kill();
-    postgres?.stop();
+    await postgres?.stop();
   });
 
   /** Two instances on a fresh database and relay stream of their own. */
   async function twoInstances(label: string) {
-    const databaseUrl = postgres.createDatabase(`tablemap_${label}_${process.pid}`);
+    const databaseUrl = await postgres.createDatabase(`tablemap_${label}_${process.pid}`);
     const stream = `relay:${label}:${process.pid}`;
     const start = async () => {
       const dir = await tempDir();

@@ -3,7 +3,6 @@
  * bytes), purging a redacted note, the access log, the roster CSV, subject access and the privacy notice,
  * through the real server and its SQLite file.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import {
 } from '@tablemap/model';
 import { importAttendees, readRoster, seatAttendee, type Attendee } from '@tablemap/roster';
 import { CLOSE } from '../sync/messages.ts';
+import { pdfText } from '@tablemap/test-support';
 import { DAY_MS } from './privacy-store.ts';
 import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, storedDoc, tempDir, waitFor, waitForSync } from '../testing.ts';
 
@@ -305,7 +305,7 @@ describe('data protection', () => {
       const withNames = await report('sections=cover&attendees=1');
       expect(withNames.status).toBe(200);
       // Every page's footer says when the event's data is deleted.
-      const text = execFileSync('pdftotext', ['-', '-'], { input: new Uint8Array(await withNames.arrayBuffer()) }).toString('utf8');
+      const text = await pdfText(new Uint8Array(await withNames.arrayBuffer()));
       expect(text).toContain(`Event data is deleted on ${day(Date.now() + 90 * DAY_MS)}`);
       expect((await fetch(`${server.url}/api/events/${event.eventId}/report.pdf?attendees=1`, { headers: auth(participant) })).status).toBe(403);
 
