@@ -22,6 +22,8 @@ import {
 import { importAttendees, readRoster, seatAttendee, type Attendee } from '@tablemap/roster';
 import { CLOSE } from '../sync/messages.ts';
 import { pdfText } from '@tablemap/test-support';
+import { exportCli } from '../cli/export.ts';
+import { reportCli } from '../cli/report.ts';
 import { DAY_MS } from './privacy-store.ts';
 import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, storedDoc, tempDir, waitFor, waitForSync } from '../testing.ts';
 
@@ -347,6 +349,23 @@ describe('data protection', () => {
       expect(entries.map(({ what, options }) => ({ what, options }))).toEqual([
         { what: 'roster.csv', options: {} },
         { what: 'subject-access.json', options: { attendeeId: 'a1' } },
+      ]);
+    });
+
+    it('records the command line\'s JSON export and report with names as the operator\'s', async () => {
+      const { dir, server, event } = await withTwoAttendees();
+      const io = { stdout: () => {}, stderr: () => {} };
+      expect(await exportCli([event.eventId, '--format', 'json', '--out', join(dir.path, 'backup.json'), '--data-dir', dir.path], {}, io)).toBe(0);
+      expect(await exportCli([event.eventId, '--format', 'gexf', '--out', join(dir.path, 'map.gexf'), '--data-dir', dir.path], {}, io)).toBe(0);
+      expect(await reportCli([event.eventId, '--out', join(dir.path, 'report.pdf'), '--sections', 'cover', '--include-attendees', '--data-dir', dir.path], {}, io)).toBe(0);
+      const backup = JSON.parse(readFileSync(join(dir.path, 'backup.json'), 'utf8')) as { privacy: { accessLog: { what: string }[] } };
+      expect(backup.privacy.accessLog.map((entry) => entry.what)).toEqual(['export.json']);
+      const { entries } = (await (await fetch(`${server.url}/api/events/${event.eventId}/access-log`, { headers: auth(event.facilitatorToken) })).json()) as {
+        entries: { role: string; tokenId: string; what: string }[];
+      };
+      expect(entries.map(({ role, tokenId, what }) => ({ role, tokenId, what }))).toEqual([
+        { role: 'operator', tokenId: 'command-line', what: 'export.json' },
+        { role: 'operator', tokenId: 'command-line', what: 'report.pdf' },
       ]);
     });
 

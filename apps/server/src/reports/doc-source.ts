@@ -17,15 +17,18 @@ export interface DocSource {
   read<T>(name: string, ref: DocRef, reader: (doc: Y.Doc) => T): Promise<T>;
   /** Retention dates, privacy notice and access log (they travel with the JSON export and the report). */
   privacy?(eventId: string): Promise<(EventPrivacy & { accessLog: AccessLogEntry[] }) | null>;
+  /** Records a download that can hold personal data in the event's access log. */
+  recordAccess?(eventId: string, entry: AccessLogEntry): Promise<void>;
 }
 
-function privacyReader(privacy: PrivacyStore | undefined): Pick<DocSource, 'privacy'> {
+function privacyReader(privacy: PrivacyStore | undefined): Pick<DocSource, 'privacy' | 'recordAccess'> {
   if (!privacy) return {};
   return {
     async privacy(eventId) {
       const settings = await privacy.getPrivacy(eventId);
       return settings ? { ...settings, accessLog: await privacy.accessLog(eventId) } : null;
     },
+    recordAccess: (eventId, entry) => privacy.recordAccess(eventId, entry),
   };
 }
 
