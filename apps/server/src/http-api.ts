@@ -285,10 +285,10 @@ export class HttpApi {
     }
     const { eventId } = record;
     // Consent lives in the server's database, written only here; the event doc shows the counts, read-only.
-    await this.options.events.recordConsent(eventId, table.id, group.id);
+    const participantId = newId();
+    await this.options.events.recordConsent(eventId, table.id, group.id, participantId);
     const counts = await this.options.events.consentCounts(eventId, table.id);
     await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => publishConsentCounts(entry.doc, table.id, counts));
-    const participantId = newId();
     const token = await this.options.signer.sign({ eventId, role: 'participant', tableId: table.id, group: group.id, participantId });
     sendJson(res, 200, { token, eventId, tableId: table.id, participantId, group: group.id });
   }

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { addNote, readTable, tableDocName, type Actor } from '@tablemap/model';
 import { CLOSE } from '../sync/messages.ts';
 import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
-import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../scale/test-infra.ts';
+import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
 const TITLE = 'Marrowfield Peer Exchange';
 const noteText = (table: number) => `Marrowfield crisis line ${table} never answers at night`;
