@@ -24,3 +24,5 @@ export { codebookToCsv, codebookToQdc, themeGuid } from './codebook.ts';
 export type { CodebookNote, Theme } from './codebook.ts';
 export { AnalysisError } from './errors.ts';
 export { toSafeCsv } from './csv.ts';
+export { MAX_PATH_LENGTH, cutVertices, findPathways, findSectorRoute, resolveOrganisation, routeGraph } from './pathways.ts';
+export type { Adjacency, PathwayAnswer, PathwayQuery, Redirect, RouteOptions, SectorRoute } from './pathways.ts';
