@@ -36,3 +36,20 @@ export { changeRows, compareEvents } from './change.ts';
 export type { DiffLink, DiffOrganisation, DiffState, EventChange, MatchSuggestion, MetricChange } from './change.ts';
 export { earlierEventFromExport } from './event-export.ts';
 export type { EarlierEvent } from './event-export.ts';
+export { MAX_IMPORT_CONNECTIONS, MAX_IMPORT_ELEMENTS, MAX_IMPORT_FILE_BYTES, importedTable, previewMapImport } from './map-import.ts';
+export type {
+  ConnectionPreview,
+  ElementPreview,
+  ImportedLink,
+  ImportedOrganisation,
+  MapImportFatalCode,
+  MapImportFormat,
+  MapImportPreview,
+  MapImportProblem,
+  MapImportProblemCode,
+  RawConnection,
+  RawElement,
+  RawMap,
+} from './map-import.ts';
+export { previewMapFile, readGexf, readGraphML, readKumuJson, readSpreadsheetCsv, readSpreadsheetXlsx } from './map-import-formats.ts';
+export type { MapFile } from './map-import-formats.ts';
