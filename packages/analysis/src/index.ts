@@ -53,3 +53,5 @@ export type {
 } from './map-import.ts';
 export { previewMapFile, readGexf, readGraphML, readKumuJson, readSpreadsheetCsv, readSpreadsheetXlsx } from './map-import-formats.ts';
 export type { MapFile } from './map-import-formats.ts';
+export { QDA_PROJECT_NAMESPACE, qdaGuid, qdaProject, toQdpx } from './qdpx.ts';
+export type { QdaProject, QdaProjectInput } from './qdpx.ts';
