@@ -8,7 +8,7 @@
  * The project file follows the REFI-QDA Project standard 1.0 (namespace urn:QDA-XML:project:1.0): the
  * children of <Project> in the standard's order (Users, CodeBook, Variables, Cases, Sources).
  */
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, zipSync, type Zippable } from 'fflate';
 import * as v from 'valibot';
 import { themeGuid, type CodebookNote, type Theme } from './codebook.ts';
 import { AnalysisError, describeIssues } from './errors.ts';
@@ -110,8 +110,9 @@ export function qdaProject(input: QdaProjectInput): QdaProject {
 /** The .qdpx archive: a zip with project.qde and the sources folder. */
 export function toQdpx(input: QdaProjectInput): Uint8Array {
   const project = qdaProject(input);
-  const files: Record<string, Uint8Array> = { 'project.qde': strToU8(project.xml) };
-  for (const [path, text] of Object.entries(project.sources)) files[path] = strToU8(text);
+  const files: Zippable = { 'project.qde': strToU8(project.xml) };
+  // Notes are short: deflating hundreds of tiny files costs more time than it saves bytes, so they are stored.
+  for (const [path, text] of Object.entries(project.sources)) files[path] = [strToU8(text), { level: 0 }];
   // A fixed date inside the zip keeps repeated exports byte-identical.
-  return zipSync(files, { level: 6, mtime: new Date(Date.parse(input.exportedAt) || 0) });
+  return zipSync(files, { level: 6, mtime: new Date(Date.parse(input.exportedAt)) });
 }
