@@ -70,7 +70,7 @@ function withGroups(tables: TableMapInput[], seed: number): TableMapInput[] {
 
 const event = syntheticEvent({ tables: size.tables, organisations: size.organisations, mentionsPerOrganisation: 3, links: size.links });
 const tables = withGroups(event.tables, 5);
-const notes = tables.flatMap((table) => Array.from({ length: 10 }, (_, i) => ({ id: `${table.tableId}n${i}`, text: `Note ${i} from ${table.tableName}: people fall between services after discharge.`, kind: 'observation', group: GROUPS[i % GROUPS.length]!, tableId: table.tableId })));
+const notes = tables.flatMap((table) => Array.from({ length: 10 }, (_, i) => ({ id: `${table.tableId}n${i}`, text: `Note ${i} from ${table.tableName}: people fall between services after discharge.`, kind: 'observation' as const, group: GROUPS[i % GROUPS.length]!, tableId: table.tableId })));
 const themes = Array.from({ length: 12 }, (_, i) => ({ id: `th${i}`, title: `Theme ${i}`, description: '', noteIds: notes.filter((_, n) => n % 12 === i).map((note) => note.id) }));
 const ratings = tables.flatMap((table) => table.organisations.map((org, i) => ({ tableId: table.tableId, organisationId: org.id, value: i % 6 })));
 
