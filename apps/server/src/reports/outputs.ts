@@ -6,6 +6,7 @@ import {
   directoryToHsds,
   toGexf,
   toGraphML,
+  toQdpx,
 } from '@tablemap/analysis';
 import { SECTION_IDS, renderReport, renderTablePacks, type SectionId } from '@tablemap/report';
 import { exportEvent } from '../exports/event-export.ts';
@@ -19,7 +20,7 @@ export interface FileOutput {
   filename: string;
 }
 
-export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'directory-csv', 'hsds', 'codebook-csv', 'qdc'] as const;
+export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'directory-csv', 'hsds', 'codebook-csv', 'qdc', 'qdpx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Bad options from a person (unknown section or format): shown to them as is. */
@@ -121,6 +122,7 @@ const FILE_SUFFIX: Record<Exclude<ExportFormat, 'json'>, string> = {
   hsds: 'directory-hsds.json',
   'codebook-csv': 'codebook.csv',
   qdc: 'codebook.qdc',
+  qdpx: 'notes.qdpx',
 };
 
 function derivedExport(bundle: EventBundle, format: Exclude<ExportFormat, 'json'>): Omit<FileOutput, 'filename'> {
@@ -144,7 +146,22 @@ function derivedExport(bundle: EventBundle, format: Exclude<ExportFormat, 'json'
       const { themes, notes } = codebookInput(bundle);
       return { body: codebookToQdc(themes, notes), contentType: 'application/xml; charset=utf-8' };
     }
+    case 'qdpx':
+      return { body: qdpxOf(bundle), contentType: 'application/zip' };
   }
+}
+
+/** The REFI-QDA project: visible notes only, tables as cases, stakeholder groups by their labels. */
+function qdpxOf(bundle: EventBundle): Uint8Array {
+  const { themes, notes } = codebookInput(bundle);
+  return toQdpx({
+    title: bundle.event.title,
+    exportedAt: new Date().toISOString(),
+    tables: bundle.tables.map((table) => ({ id: table.entry.id, name: table.entry.name })),
+    notes: notes.map((note) => ({ ...note, tableId: note.tableId ?? '' })),
+    themes,
+    groupLabels: Object.fromEntries(bundle.event.groups.map((group) => [group.id, group.label])),
+  });
 }
 
 /** A safe, readable file name from the event title ("Leeds exchange 2025" → "leeds-exchange-2025"). */

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
+import { strFromU8, unzipSync } from 'fflate';
 import { newId } from '@tablemap/model';
 import { pdfText } from '@tablemap/test-support';
 import { TokenSigner, loadOrCreateSecret } from '../auth.ts';
@@ -127,15 +128,26 @@ describe('reports, exports and analysis over HTTP', () => {
       hsds: ['application/json', 'hsds.json'],
       'codebook-csv': ['text/csv', 'codebook.csv'],
       qdc: ['application/xml', '.qdc'],
+      qdpx: ['application/zip', 'notes.qdpx'],
     };
     const bodies: Record<string, string> = {};
+    const archives: Record<string, Uint8Array> = {};
     for (const [format, [type, suffix]] of Object.entries(expected)) {
       const response = await get(`/api/events/${event.eventId}/export?format=${format}`, event.facilitatorToken);
       expect(response.status, format).toBe(200);
       expect(response.headers.get('content-type'), format).toContain(type);
       expect(response.headers.get('content-disposition'), format).toMatch(new RegExp(`attachment; filename="riverside-learning-exchange.*${suffix.replace('.', '\\.')}"`));
-      bodies[format] = await response.text();
+      if (format === 'qdpx') archives[format] = new Uint8Array(await response.arrayBuffer());
+      else bodies[format] = await response.text();
     }
+    // The REFI-QDA project: a zip with project.qde and one source per visible note, none of the hidden one.
+    const qdpx = unzipSync(archives.qdpx!);
+    const project = strFromU8(qdpx['project.qde']!);
+    expect(project).toContain('urn:QDA-XML:project:1.0');
+    expect(project).toContain(FIXTURE.themeTitle);
+    const sources = Object.keys(qdpx).filter((path) => path.startsWith('sources/')).map((path) => strFromU8(qdpx[path]!));
+    expect(sources).toContain(FIXTURE.visibleNote);
+    expect(sources.join('\n') + project).not.toContain('REDACTED-SENTINEL');
     const gexf = new XMLParser({ ignoreAttributes: false }).parse(bodies.gexf!);
     const nodes = [gexf.gexf.graph.nodes.node].flat() as { '@_label': string }[];
     // "Riverside Mind" and "riverside MIND" are one organisation after merging.
