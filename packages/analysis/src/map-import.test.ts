@@ -47,7 +47,7 @@ describe('previewMapImport (Kumu JSON)', () => {
     expect(element(3).skip).toBe(false);
     expect(codes(element(4))).toEqual(['duplicate_label']);
     expect(element(4).skip).toBe(true);
-    expect(element(4).problems[0]!.message).toBe('Same name as line 2: the two are imported as one organisation');
+    expect(element(4).problems[0]!.message).toBe('Same name as element 2: the two are imported as one organisation');
     expect(codes(element(5))).toEqual(['missing_label']);
     expect(codes(element(6))).toEqual(['unknown_sector']);
     expect(element(6).organisation!.sector).toBe('other');
@@ -61,6 +61,9 @@ describe('previewMapImport (Kumu JSON)', () => {
   it('imports a cycle as it is, and follows a duplicate’s id to the organisation it joins', () => {
     expect([1, 2, 3].map((line) => connection(line).link?.kind)).toEqual(['refers_to', 'refers_to', 'refers_to']);
     expect(connection(4).link).toMatchObject({ kind: 'collaborates', mutual: true, source: element(2).organisation!.id });
+    expect(connection(4)).toMatchObject({ from: 'e4', fromName: 'Northshore Mind', toName: 'Eastfield GP' });
+    expect(connection(5)).toMatchObject({ fromName: 'Eastfield GP' });
+    expect(connection(5).toName).toBeUndefined();
     expect(preview.counts).toEqual({ organisations: 4, links: 5, skipped: 4, withProblems: 7 });
   });
 
@@ -72,6 +75,14 @@ describe('previewMapImport (Kumu JSON)', () => {
     // GP -> Mind (referral) and Mind <-> GP (partnership) are one pair on the merged map.
     expect(map.links).toHaveLength(4);
     expect(map.links.flatMap((l) => l.assertions)).toHaveLength(5);
+  });
+
+  it('keeps a referral each way but drops a repeated connection', () => {
+    const twoWays = previewMapImport(readKumuJson(JSON.stringify({
+      elements: [{ _id: 'a', label: 'A' }, { _id: 'b', label: 'B' }],
+      connections: [{ from: 'a', to: 'b', type: 'referral' }, { from: 'b', to: 'a', type: 'referral' }, { from: 'a', to: 'b', type: 'referral' }, { from: 'b', to: 'a', type: 'partnership' }, { from: 'a', to: 'b', type: 'partnership' }],
+    })), sectors);
+    expect(twoWays.connections.map((row) => row.problems.map((p) => p.code))).toEqual([[], [], ['duplicate_connection'], [], ['duplicate_connection']]);
   });
 
   it('refuses a map over 10,000 elements, and an empty one, with a plain message', () => {

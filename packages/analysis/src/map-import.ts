@@ -99,8 +99,12 @@ export interface ElementPreview {
 
 export interface ConnectionPreview {
   line: number;
+  /** The ends as the file names them (an id or a label). */
   from: string;
   to: string;
+  /** The names of the organisations the ends became, when they were found. */
+  fromName?: string;
+  toName?: string;
   link?: ImportedLink;
   problems: MapImportProblem[];
   skip: boolean;
@@ -175,7 +179,7 @@ function previewElements(elements: readonly RawElement[], sectors: readonly { id
     if (fileId && seenIds.has(fileId)) problems.push(problem('duplicate_id', `The id "${fileId}" is used by an earlier element`, true));
     const key = normaliseOrganisationName(label);
     const firstLine = seenNames.get(key);
-    if (label && firstLine !== undefined) problems.push(problem('duplicate_label', `Same name as line ${firstLine}: the two are imported as one organisation`, true));
+    if (label && firstLine !== undefined) problems.push(problem('duplicate_label', `Same name as element ${firstLine}: the two are imported as one organisation`, true));
     let sector = sectorFor(raw.type, sectors);
     if (!sector) {
       problems.push(problem('unknown_sector', raw.type.trim() ? `"${raw.type.trim()}" is not one of this event's sectors: imported as Other` : 'No sector given: imported as Other', false));
@@ -224,12 +228,14 @@ function previewConnections(connections: readonly RawConnection[], byRef: Readon
       kind = 'informal';
     }
     const status = statusFor(raw.status);
-    const pair = source && target ? [source, target].sort().join('|') + `|${kind}|${status}` : '';
+    const direction = simplify(raw.direction);
+    const mutual = direction ? /mutual|undirected|both/.test(direction) : (RELATIONSHIP_KINDS.find((entry) => entry.id === kind)?.mutual ?? false);
+    // A referral each way is two connections; a mutual one is the same whichever end comes first.
+    const ends = source && target ? (mutual ? [source, target].sort().join('|') : `${source}>${target}`) : '';
+    const pair = ends ? `${ends}|${kind}|${status}` : '';
     if (pair && seen.has(pair)) problems.push(problem('duplicate_connection', 'The same connection appears earlier in the file', true));
     if (pair) seen.add(pair);
     const skip = problems.some((entry) => entry.blocking);
-    const direction = simplify(raw.direction);
-    const mutual = direction ? /mutual|undirected|both/.test(direction) : (RELATIONSHIP_KINDS.find((entry) => entry.id === kind)?.mutual ?? false);
     return { line: raw.line, from, to, problems, skip, ...(skip ? {} : { link: { source: source!, target: target!, kind, mutual, status } }) };
   });
 }
@@ -245,7 +251,12 @@ export function previewMapImport(raw: RawMap, sectors: readonly { id: string; la
   if (raw.elements.length === 0) return refusedImport(raw.format, 'empty', 'The file has no elements (organisations) to import.');
   // Only Kumu files give elements ids that people may have left out; spreadsheets name ends by label.
   const { previews, byRef } = previewElements(raw.elements, sectors, raw.format === 'kumu');
-  const connections = previewConnections(raw.connections, byRef);
+  const nameOf = new Map(previews.flatMap((row) => (row.organisation ? [[row.organisation.id, row.organisation.name] as const] : [])));
+  const connections = previewConnections(raw.connections, byRef).map((row) => {
+    const fromName = row.link ? nameOf.get(row.link.source) : nameOf.get(byRef.get(row.from) ?? '');
+    const toName = row.link ? nameOf.get(row.link.target) : nameOf.get(byRef.get(row.to) ?? '');
+    return { ...row, ...(fromName ? { fromName } : {}), ...(toName ? { toName } : {}) };
+  });
   const rows = [...previews, ...connections];
   return {
     format: raw.format,

@@ -11,6 +11,7 @@ const MIND = id('Northshore Mind');
 const CMHT = id('Community Mental Health Team');
 const HOUSING = id('Crisis Housing');
 const ISLAND = id('Island Project');
+const OUTREACH = id('Street Outreach');
 
 // GP -> Talking Therapies -> Mind -> Crisis Housing (referrals), GP -> CMHT -> Crisis Housing (referrals),
 // GP -- Mind informal contact; Island Project has no links.
@@ -19,9 +20,12 @@ const map = mergeTableMaps([
     org('gp', 'Eastfield GP', 'primary_care'), org('tt', 'Talking Therapies', 'nhs_secondary'), org('mind', 'Northshore Mind', 'vcse'),
     org('house', 'Crisis Housing', 'housing'), org('isle', 'Island Project', 'vcse'),
   ], [link('1', 'gp', 'tt'), link('2', 'tt', 'mind'), link('3', 'mind', 'house'), link('4', 'gp', 'mind', 'informal')]),
-  table('t2', [org('gp', 'Eastfield GP', 'primary_care'), org('cmht', 'Community Mental Health Team', 'nhs_secondary'), org('house', 'Crisis Housing', 'housing'), org('old', 'CMHT East', 'nhs_secondary')], [
-    link('5', 'gp', 'cmht'), link('6', 'cmht', 'house'), link('7', 'house', 'cmht', 'refers_to', 'broken'),
+  table('t2', [org('gp', 'Eastfield GP', 'primary_care'), org('cmht', 'Community Mental Health Team', 'nhs_secondary'), org('house', 'Crisis Housing', 'housing'), org('old', 'CMHT East', 'nhs_secondary'), org('out', 'Street Outreach', 'vcse')], [
+    link('5', 'gp', 'cmht'), link('6', 'cmht', 'house'), link('7', 'house', 'out', 'refers_to', 'broken'),
   ]),
+  // A third table says Crisis Housing -> Talking Therapies exists, a fourth that it is broken: resolved as broken.
+  table('t3', [org('house', 'Crisis Housing', 'housing'), org('tt', 'Talking Therapies', 'nhs_secondary')], [link('8', 'house', 'tt')]),
+  table('t4', [org('house', 'Crisis Housing', 'housing'), org('tt', 'Talking Therapies', 'nhs_secondary')], [link('9', 'house', 'tt', 'refers_to', 'broken')]),
 ], { 't2:old': CMHT });
 
 describe('findPathways', () => {
@@ -50,10 +54,11 @@ describe('findPathways', () => {
     expect(findPathways(map, { from: HOUSING, to: GP, kinds: ['refers_to'] }).status).toBe('found');
   });
 
-  it('ignores broken links unless they are asked for', () => {
-    const answer = findPathways(map, { from: HOUSING, to: CMHT, kinds: ['refers_to'], directed: true });
-    expect(answer.status).toBe('no-route');
-    expect(findPathways(map, { from: HOUSING, to: CMHT, directed: true, statuses: ['broken'] }).status).toBe('found');
+  it('ignores broken links unless they are asked for, using the status the merged map resolves', () => {
+    expect(findPathways(map, { from: HOUSING, to: OUTREACH, kinds: ['refers_to'], directed: true }).status).toBe('no-route');
+    expect(findPathways(map, { from: HOUSING, to: OUTREACH, directed: true, statuses: ['broken'] }).status).toBe('found');
+    // One table says the referral exists, another that it is broken: the map says broken, so no way through.
+    expect(findPathways(map, { from: HOUSING, to: TALK, kinds: ['refers_to'], directed: true }).status).toBe('no-route');
   });
 
   it('says "no route" plainly', () => {

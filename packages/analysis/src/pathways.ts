@@ -16,7 +16,7 @@ export const MAX_PATH_LENGTH = 8;
 export interface RouteOptions {
   /** Link kinds a route may use; all kinds when absent or empty. */
   kinds?: RelationshipKindId[];
-  /** Statuses that count as a way through. Default: existing only. */
+  /** Statuses (as the merged map resolves them) that count as a way through. Default: existing only. */
   statuses?: LinkStatus[];
   /** Follow the direction links were drawn in (a mutual link goes both ways). Default false. */
   directed?: boolean;
@@ -76,8 +76,10 @@ export function routeGraph(map: Pick<MergedMap, 'organisations' | 'links'>, opti
   const statuses = new Set<string>(options.statuses ?? ['existing']);
   const next = new Map<string, Set<string>>(map.organisations.map((org) => [org.id, new Set()]));
   for (const link of map.links) {
+    // The link's status as the merged map resolves it (as the metrics use it); its kinds and directions as each table drew it.
+    if (!statuses.has(link.status)) continue;
     for (const assertion of link.assertions) {
-      if (!statuses.has(assertion.status) || (kinds && !kinds.has(assertion.kind))) continue;
+      if (kinds && !kinds.has(assertion.kind)) continue;
       const from = next.get(assertion.source);
       const back = next.get(assertion.target);
       if (!from || !back) continue;
