@@ -11,11 +11,10 @@ import {
   ORGANISATION_SIZES,
   RELATIONSHIP_KINDS,
   type LinkStatus,
-  type OrganisationSize,
   type RelationshipKindId,
 } from '@tablemap/model';
 import * as v from 'valibot';
-import type { TableMapInput } from './merge.ts';
+import type { MergedOrganisation, TableMapInput } from './merge.ts';
 import { normaliseOrganisationName } from './normalise.ts';
 
 /** More elements than this are refused outright: no workshop map is that large, and a preview of it is unreadable. */
@@ -72,14 +71,8 @@ export interface MapImportProblem {
   blocking: boolean;
 }
 
-export interface ImportedOrganisation {
-  id: string;
-  name: string;
-  sector: string;
-  size?: OrganisationSize;
-  locality: string;
-  remit: string;
-}
+/** An organisation as imported: the fields a table's organisation and the merged map share. */
+export type ImportedOrganisation = Pick<MergedOrganisation, 'id' | 'name' | 'sector' | 'size' | 'locality' | 'remit'>;
 
 export interface ImportedLink {
   source: string;
