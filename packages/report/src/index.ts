@@ -13,6 +13,7 @@ export { SECTION_TITLES } from './sections.ts';
 export {
   SECTION_IDS,
   ReportAnalysisSchema,
+  ReportInsightsSchema,
   ReportOptionsSchema,
   ReportSnapshotSchema,
   TablePacksInputSchema,
@@ -22,6 +23,7 @@ export type {
   DirectoryRow,
   ReportAnalysis,
   ReportEvent,
+  ReportInsights,
   ReportLink,
   ReportNote,
   ReportOptions,

@@ -5,6 +5,7 @@ import { validateLogo, type ValidLogo } from './logo.ts';
 import { renderPdf, type RenderOptions } from './pdf.ts';
 import {
   SECTION_TITLES,
+  agreementSection,
   atAGlanceSection,
   coverSection,
   directorySection,
@@ -23,6 +24,7 @@ const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Cont
   themes: themesSection,
   'gaps-and-next-steps': gapsSection,
   ecosystem: ecosystemSection,
+  'agreement-and-statistics': agreementSection,
   'table-appendix': tableAppendixSection,
   directory: directorySection,
 };

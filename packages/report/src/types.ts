@@ -142,6 +142,18 @@ export const ReportAnalysisSchema = v.object({
 });
 export type ReportAnalysis = v.InferInput<typeof ReportAnalysisSchema>;
 
+/** Where the tables agree and the statistics with their uncertainty, as names and sentences (plain data). */
+export const ReportInsightsSchema = v.object({
+  mappingTables: count,
+  contested: v.array(v.object({ from: str, to: str, existingAt: v.array(str), disputedAt: v.array(str) })),
+  livedExperienceOnly: v.array(v.object({ from: str, to: str, groups: v.array(str) })),
+  eiSentence: str,
+  eiSectors: v.array(v.object({ sector: str, observed: v.nullable(v.number()), expected: v.nullable(v.number()), pValue: v.nullable(v.number()), sentence: str })),
+  brokerage: v.array(v.object({ sector: str, sentence: str })),
+  cutVertices: v.array(str),
+});
+export type ReportInsights = v.InferInput<typeof ReportInsightsSchema>;
+
 export const DirectoryRowSchema = v.object({
   name: str,
   sector: str,
@@ -156,6 +168,7 @@ export const ReportSnapshotSchema = v.object({
   tables: v.array(ReportTableSchema),
   synthesis: v.optional(ReportSynthesisSchema, { themes: [], hiddenNoteIds: [], gaps: [], keyMessages: [] }),
   analysis: v.optional(ReportAnalysisSchema),
+  insights: v.optional(ReportInsightsSchema),
   /** Facilitator-only data: printed only when the organiser opts in. */
   attendees: v.optional(v.array(v.object({ name: str, group: str, tableId: v.optional(v.nullable(str), null) })), []),
   directory: v.optional(v.array(DirectoryRowSchema)),
@@ -170,6 +183,7 @@ export const SECTION_IDS = [
   'themes',
   'gaps-and-next-steps',
   'ecosystem',
+  'agreement-and-statistics',
   'table-appendix',
   'directory',
 ] as const;

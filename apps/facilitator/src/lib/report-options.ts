@@ -13,6 +13,7 @@ export const REPORT_SECTIONS = [
   { id: 'themes', title: 'Themes' },
   { id: 'gaps-and-next-steps', title: 'Gaps, key messages and next steps' },
   { id: 'ecosystem', title: 'The service ecosystem' },
+  { id: 'agreement-and-statistics', title: 'Where the tables agree, and the statistics' },
   { id: 'table-appendix', title: 'Appendix: table by table' },
   { id: 'directory', title: 'Appendix: directory of services' },
 ] as const;
@@ -109,6 +110,8 @@ export function sectionSummary(id: ReportSectionId, input: PreviewInput): string
       const broken = input.analysis?.brokenLinks.length ?? 0;
       return `merged map of ${count(organisations, 'organisation', 'organisations')}, ${count(missing, 'missing sector', 'missing sectors')}, ${count(wanted, 'wanted link', 'wanted links')}, ${count(broken, 'broken link', 'broken links')}`;
     }
+    case 'agreement-and-statistics':
+      return 'links one table says exist and another broken or wanted, links drawn only by lived experience or carers, the E-I test against chance and brokerage roles, in words';
     case 'table-appendix':
       return `${count(input.event.tables.length, 'table', 'tables')} with their maps and ${count(visible.length, 'note', 'notes')} (${count(input.notes.length - visible.length, 'hidden note', 'hidden notes')} left out)`;
     case 'directory':

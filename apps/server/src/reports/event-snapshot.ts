@@ -20,6 +20,10 @@ import {
 import {
   DirectoryEditsSchema,
   analyseEcosystem,
+  brokerageRoles,
+  consensusLayer,
+  cutVertices,
+  eiPermutationTest,
   directoryRows,
   mergeTableMaps,
   namesForSuggestions,
@@ -31,7 +35,7 @@ import {
   type MergedMap,
   type Theme as CodebookTheme,
 } from '@tablemap/analysis';
-import type { ReportSnapshot, ReportTable, ReportTheme } from '@tablemap/report';
+import type { ReportInsights, ReportSnapshot, ReportTable, ReportTheme } from '@tablemap/report';
 import { readRoster, type RosterSnapshot } from '@tablemap/roster';
 import type { EventRecord } from '../storage/doc-store.ts';
 import type { DocSource } from './doc-source.ts';
@@ -191,6 +195,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       wantedLinks: bundle.analysis.wantedLinks.map((link) => ({ ...link })),
       brokenLinks: bundle.analysis.brokenLinks.map((link) => ({ ...link })),
     },
+    insights: toReportInsights(bundle),
     attendees: (roster?.attendees ?? []).map((attendee) => ({
       name: attendee.name,
       group: attendee.group,
@@ -203,6 +208,33 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       locality: row.locality,
       remit: row.remit,
     })),
+  };
+}
+
+/** Where the tables agree and the statistics, as names and sentences for the report. */
+function toReportInsights(bundle: Pick<EventBundle, 'event' | 'merged'>): ReportInsights {
+  const { event, merged } = bundle;
+  const name = new Map(merged.organisations.map((org) => [org.id, org.name]));
+  const tableName = new Map(merged.tables.map((table) => [table.id, table.name]));
+  const tables = (ids: string[], status?: string) => ids.map((id) => `${tableName.get(id) ?? id}${status ? ` (${status})` : ''}`);
+  const sectorLabels = Object.fromEntries(event.sectors.map((sector) => [sector.id, sector.label]));
+  const consensus = consensusLayer(merged);
+  // A fixed seed: the report and the facilitator's screen give the same p-values for the same map.
+  const ei = eiPermutationTest(merged, { permutations: 1000, seed: 1, sectorLabels });
+  const brokerage = brokerageRoles(merged, sectorLabels);
+  return {
+    mappingTables: consensus.mappingTables,
+    contested: consensus.contested.map((link) => ({
+      from: name.get(link.source) ?? link.source,
+      to: name.get(link.target) ?? link.target,
+      existingAt: tables(link.tablesByStatus.existing),
+      disputedAt: [...tables(link.tablesByStatus.broken, 'broken'), ...tables(link.tablesByStatus.wanted, 'wanted')],
+    })),
+    livedExperienceOnly: consensus.livedExperienceOnly.map((link) => ({ from: name.get(link.source) ?? link.source, to: name.get(link.target) ?? link.target, groups: link.groups })),
+    eiSentence: ei.overall.sentence,
+    eiSectors: Object.entries(ei.sectors).map(([sector, figure]) => ({ sector, observed: figure.observed, expected: figure.expected, pValue: figure.pValue, sentence: figure.sentence })),
+    brokerage: Object.entries(brokerage.sentences).map(([sector, sentence]) => ({ sector, sentence })),
+    cutVertices: cutVertices(merged).map((id) => name.get(id) ?? id),
   };
 }
 

@@ -36,6 +36,8 @@ const SECTION_ALIASES: Record<string, SectionId> = {
   gaps: 'gaps-and-next-steps',
   'next-steps': 'gaps-and-next-steps',
   map: 'ecosystem',
+  agreement: 'agreement-and-statistics',
+  statistics: 'agreement-and-statistics',
   appendix: 'table-appendix',
   tables: 'table-appendix',
 };

@@ -177,6 +177,10 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(theme!.quoteNoteIds).not.toContain(event.hiddenRef);
     expect(theme!.votes).toEqual({ total: 1, byGroup: { primary_care: 1 } });
     expect(bundle.report.synthesis!.gaps).toEqual([]);
+    // The carer's referral is the only link drawn by lived experience or carers alone; the report names it.
+    expect(bundle.report.insights!.mappingTables).toBe(2);
+    expect(bundle.report.insights!.livedExperienceOnly).toEqual([{ from: FIXTURE.organisations[0], to: FIXTURE.organisations[1], groups: ['carer'] }]);
+    expect(bundle.report.insights!.contested).toEqual([]);
     const withRoster = await buildEventSnapshot(event.eventId, storeSource(server.store), { includeRoster: true });
     expect(withRoster.report.attendees).toEqual([{ name: FIXTURE.attendeeName, group: 'carer', tableId: 't1' }]);
     await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);
