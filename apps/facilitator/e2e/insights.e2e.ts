@@ -58,6 +58,30 @@ test('insights: contested links, the carers’ view, routes and the statistics f
   await expect(page.getByTestId('ei-sentence')).toContainText('The network has');
   await expect(page.getByTestId('brokerage')).toContainText('Housing');
 
+  // Change since last year's event, from its JSON export.
+  const org = (id: string, name: string, sector: string) => ({ id, name, sector, locality: '', remit: '', addedByGroup: 'carer', createdAt: 0 });
+  const lastYear = {
+    format: 'tablemap-event', version: 1, exportedAt: '2025-11-30T10:00:00.000Z', eventId: 'old', title: 'Learning exchange 2025',
+    docs: {
+      event: { kind: 'event', schemaVersion: 1, nested: [], content: { tables: { t1: { id: 't1', name: 'Table 1', order: 0 } }, sectors: [] } },
+      synthesis: null, roster: null,
+      tables: { t1: { kind: 'table', schemaVersion: 1, nested: [], content: {
+        organisations: { a: org('a', 'Eastfield GP', 'primary_care'), b: org('b', 'Talking Therapies Service', 'nhs_secondary'), c: org('c', 'Old Drop-in', 'vcse') },
+        links: { l1: { id: 'l1', source: 'a', target: 'c', kind: 'refers_to', mutual: false, strength: 2, status: 'existing', note: '', addedByGroup: 'carer', createdAt: 0 } },
+      } } },
+    },
+  };
+  await page.getByLabel('Earlier event’s export (.json)').setInputFiles({ name: 'last-year.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(lastYear)) });
+  await expect(page.getByTestId('lost-orgs')).toContainText('Old Drop-in');
+  await expect(page.getByTestId('change-suggestions')).toContainText('“Talking Therapies Service” then, “Talking Therapies” now');
+  await page.getByTestId('change-suggestions').getByRole('button', { name: 'Same organisation' }).click();
+  await expect(page.getByTestId('change-suggestions')).toHaveCount(0);
+  await expect(page.getByTestId('lost-orgs')).toHaveText('Old Drop-in');
+  await expect(page.getByTestId('gained-orgs')).toContainText('Crisis Housing');
+  await expect(page.getByTestId('change-metrics')).toContainText('The number of organisations mapped rose from 3 to 4.');
+  await page.getByRole('heading', { name: 'Change since an earlier event' }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: `${DOCS}insights-change.png`, fullPage: false });
+
   await expectNoSeriousViolations(page, 'insights');
   await page.getByLabel('Show the map as').selectOption('voices');
   await page.evaluate(() => window.scrollTo(0, 0));

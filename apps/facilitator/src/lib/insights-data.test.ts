@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addOrganisation, initEventDoc, linkOrganisations, readEvent, readSynthesis, readTable } from '@tablemap/model';
 import { importedTable, previewMapImport, readKumuJson } from '@tablemap/analysis';
-import { buildInsights, changeCsv, compareWithEarlier, earlierMapFromExport, formatFromName, groupView, seedTable } from './insights-data.ts';
+import { buildInsights, changeCsv, compareWithEarlier, diffMapData, earlierMapFromExport, formatFromName, groupView, seedTable } from './insights-data.ts';
 
 function event() {
   const eventDoc = new Y.Doc();
@@ -67,5 +67,24 @@ describe('earlierMapFromExport and the change CSV', () => {
     const change = compareWithEarlier(earlier.map, buildInsights(s.event, s.tables, s.synthesis).map, s.event, { confirmed: {}, separate: [] });
     expect(change.gainedLinks).toHaveLength(0);
     expect(changeCsv(change)).toContain('link,unchanged,Eastfield GP,Crisis Housing,,broken');
+  });
+});
+
+describe('diffMapData', () => {
+  it('labels new and gone organisations and draws lost links as broken', () => {
+    const s = event();
+    const now = buildInsights(s.event, s.tables, s.synthesis).map;
+    const earlierExport = {
+      format: 'tablemap-event', title: 'Last year',
+      docs: { event: { content: { tables: {}, sectors: [] } }, synthesis: null, tables: { t1: { content: {
+        organisations: { a: { id: 'a', name: 'Eastfield GP', sector: 'primary_care', addedByGroup: 'carer', createdAt: 0 }, z: { id: 'z', name: 'Old Drop-in', sector: 'vcse', addedByGroup: 'carer', createdAt: 0 } },
+        links: { l: { id: 'l', source: 'a', target: 'z', kind: 'refers_to', mutual: false, strength: 2, status: 'existing', addedByGroup: 'carer', createdAt: 0 } },
+      } } } },
+    };
+    const diff = diffMapData(compareWithEarlier(earlierMapFromExport(JSON.stringify(earlierExport)).map, now, s.event, { confirmed: {}, separate: [] }));
+    expect(diff.organisations.map((org) => org.name).sort()).toEqual(['Crisis Housing (new)', 'Eastfield GP', 'Old Drop-in (no longer mapped)']);
+    expect(diff.gainedIds.map((id) => diff.organisations.find((org) => org.id === id)!.name)).toEqual(['Crisis Housing (new)']);
+    // GP - Drop-in was lost (dotted red); GP - Crisis Housing is broken now, so it is not drawn as a tie.
+    expect(diff.links.map((link) => link.status)).toEqual(['broken']);
   });
 });

@@ -20,7 +20,7 @@ import {
   type MergedMap,
   type TableMapInput,
 } from '@tablemap/analysis';
-import { addOrganisation, linkOrganisations, ModelError, type Actor, type EventSnapshot, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
+import { addOrganisation, linkOrganisations, ModelError, type Actor, type EventSnapshot, type Link, type Organisation, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
 import type * as Y from 'yjs';
 import { tableMapInputs } from './synthesis-data.ts';
 
@@ -140,4 +140,37 @@ export function seedTable(doc: Y.Doc, imported: TableMapInput, actor: Actor, exi
     }
   });
   return result;
+}
+
+export interface DiffMapData {
+  organisations: Organisation[];
+  links: Link[];
+  /** Map ids of organisations new since the earlier event (drawn with a highlight border). */
+  gainedIds: string[];
+}
+
+/**
+ * The diff map in the map component's shape: every organisation of either event, labelled "(new)" or
+ * "(no longer mapped)"; existing links now drawn solid and links lost since drawn as broken (dotted red).
+ */
+export function diffMapData(change: EventChange): DiffMapData {
+  const viewId = new Map(change.organisations.map((org, index) => [org.id, `d${index}`]));
+  const suffix = { gained: ' (new)', lost: ' (no longer mapped)', unchanged: '' } as const;
+  const organisations: Organisation[] = change.organisations.map((org, index) => ({
+    id: `d${index}`,
+    name: `${org.name}${suffix[org.state]}`,
+    sector: org.sector,
+    locality: '',
+    remit: '',
+    addedByGroup: 'other',
+    createdAt: index,
+  }));
+  const links: Link[] = change.links.flatMap((link, index) => {
+    const source = viewId.get(link.source);
+    const target = viewId.get(link.target);
+    const shown = link.state === 'lost' ? 'broken' : link.after === 'existing' ? 'existing' : null;
+    if (!source || !target || !shown) return [];
+    return [{ id: `dl${index}`, source, target, kind: 'informal', mutual: true, strength: 2, status: shown, note: '', addedByGroup: 'other', createdAt: index }];
+  });
+  return { organisations, links, gainedIds: change.gainedOrganisations.flatMap((org) => viewId.get(org.id) ?? []) };
 }
