@@ -55,3 +55,24 @@ describe('the agreement and statistics section', () => {
     await expect(renderReport(bad)).rejects.toThrow(/insights/);
   });
 });
+
+describe('the change-over-time section', () => {
+  it('prints the metric sentences and what was gained and lost, or says no earlier event was chosen', async () => {
+    const change = {
+      earlierTitle: 'Learning exchange 2025',
+      metrics: ['The number of organisations mapped rose from 3 to 4.'],
+      gainedOrganisations: ['Crisis Housing'],
+      lostOrganisations: ['Old Drop-in'],
+      gainedLinks: ['Eastfield GP – Crisis Housing'],
+      lostLinks: [],
+    };
+    const text = (await pdfText(await renderReport({ ...snapshot, change }, { sections: ['change-over-time'] }))).replace(/\s+/g, ' ');
+    expect(text).toContain('Compared with Learning exchange 2025.');
+    expect(text).toContain('The number of organisations mapped rose from 3 to 4.');
+    expect(text).toContain('Organisations no longer mapped (1)');
+    expect(text).toContain('Old Drop-in');
+    expect(text).toContain('No link was lost.');
+    const none = (await pdfText(await renderReport(snapshot, { sections: ['change-over-time'] }))).replace(/\s+/g, ' ');
+    expect(none).toContain('No earlier event was chosen for comparison.');
+  });
+});

@@ -13,6 +13,7 @@ export { SECTION_TITLES } from './sections.ts';
 export {
   SECTION_IDS,
   ReportAnalysisSchema,
+  ReportChangeSchema,
   ReportInsightsSchema,
   ReportOptionsSchema,
   ReportSnapshotSchema,
@@ -22,6 +23,7 @@ export {
 export type {
   DirectoryRow,
   ReportAnalysis,
+  ReportChange,
   ReportEvent,
   ReportInsights,
   ReportLink,

@@ -7,6 +7,7 @@ import {
   SECTION_TITLES,
   agreementSection,
   atAGlanceSection,
+  changeSection,
   coverSection,
   directorySection,
   ecosystemSection,
@@ -25,6 +26,7 @@ const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Cont
   'gaps-and-next-steps': gapsSection,
   ecosystem: ecosystemSection,
   'agreement-and-statistics': agreementSection,
+  'change-over-time': changeSection,
   'table-appendix': tableAppendixSection,
   directory: directorySection,
 };

@@ -14,6 +14,7 @@ export const SECTION_TITLES: Record<SectionId, string> = {
   'gaps-and-next-steps': 'Gaps, key messages and next steps',
   ecosystem: 'The service ecosystem',
   'agreement-and-statistics': 'Where the tables agree, and the statistics',
+  'change-over-time': 'Change since an earlier event',
   'table-appendix': 'Appendix: table by table',
   directory: 'Appendix: directory of services',
 };
@@ -485,5 +486,26 @@ export function agreementSection(ctx: ReportContext): Content[] {
       ? para('No single organisation splits the network if it disappears.')
       : para(`If any of these closed, part of the network would be cut off: ${insights.cutVertices.map(t).join(', ')}.`),
   );
+  return content;
+}
+
+/** What changed since the earlier event the facilitator chose: metrics in words, then what was gained and lost. */
+export function changeSection(ctx: ReportContext): Content[] {
+  const change = ctx.snapshot.change;
+  if (!change) return [emptyNote('No earlier event was chosen for comparison.')];
+  const t = ctx.t;
+  const content: Content[] = [para(`Compared with ${t(change.earlierTitle)}. Organisations are matched by name as in the merged map, and by the matches the facilitator confirmed.`)];
+  content.push(h2('In numbers'));
+  content.push(bulletList(change.metrics.map(t)));
+  const lists = [
+    ['Organisations new on the map', change.gainedOrganisations, 'No organisation is new.'],
+    ['Organisations no longer mapped', change.lostOrganisations, 'Every earlier organisation is still on the map.'],
+    ['Links gained', change.gainedLinks, 'No link is new.'],
+    ['Links lost', change.lostLinks, 'No link was lost.'],
+  ] as const;
+  for (const [title, items, none] of lists) {
+    content.push(h2(`${title} (${items.length})`));
+    content.push(items.length === 0 ? emptyNote(none) : bulletList(items.map(t)));
+  }
   return content;
 }

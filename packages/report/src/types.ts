@@ -154,6 +154,17 @@ export const ReportInsightsSchema = v.object({
 });
 export type ReportInsights = v.InferInput<typeof ReportInsightsSchema>;
 
+/** Change since an earlier event, as names and sentences (the facilitator chose the earlier event's export). */
+export const ReportChangeSchema = v.object({
+  earlierTitle: str,
+  metrics: v.array(str),
+  gainedOrganisations: v.array(str),
+  lostOrganisations: v.array(str),
+  gainedLinks: v.array(str),
+  lostLinks: v.array(str),
+});
+export type ReportChange = v.InferInput<typeof ReportChangeSchema>;
+
 export const DirectoryRowSchema = v.object({
   name: str,
   sector: str,
@@ -169,6 +180,7 @@ export const ReportSnapshotSchema = v.object({
   synthesis: v.optional(ReportSynthesisSchema, { themes: [], hiddenNoteIds: [], gaps: [], keyMessages: [] }),
   analysis: v.optional(ReportAnalysisSchema),
   insights: v.optional(ReportInsightsSchema),
+  change: v.optional(ReportChangeSchema),
   /** Facilitator-only data: printed only when the organiser opts in. */
   attendees: v.optional(v.array(v.object({ name: str, group: str, tableId: v.optional(v.nullable(str), null) })), []),
   directory: v.optional(v.array(DirectoryRowSchema)),
@@ -184,6 +196,7 @@ export const SECTION_IDS = [
   'gaps-and-next-steps',
   'ecosystem',
   'agreement-and-statistics',
+  'change-over-time',
   'table-appendix',
   'directory',
 ] as const;

@@ -21,7 +21,9 @@ import {
   DirectoryEditsSchema,
   analyseEcosystem,
   brokerageRoles,
+  compareEvents,
   consensusLayer,
+  earlierEventFromExport,
   cutVertices,
   eiPermutationTest,
   directoryRows,
@@ -35,7 +37,7 @@ import {
   type MergedMap,
   type Theme as CodebookTheme,
 } from '@tablemap/analysis';
-import type { ReportInsights, ReportSnapshot, ReportTable, ReportTheme } from '@tablemap/report';
+import type { ReportChange, ReportInsights, ReportSnapshot, ReportTable, ReportTheme } from '@tablemap/report';
 import { readRoster, type RosterSnapshot } from '@tablemap/roster';
 import type { EventRecord } from '../storage/doc-store.ts';
 import type { DocSource } from './doc-source.ts';
@@ -208,6 +210,26 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       locality: row.locality,
       remit: row.remit,
     })),
+  };
+}
+
+/**
+ * Change since an earlier event (its full JSON export), as sentences and names for the report. Organisations
+ * match by the de-duplication rules only; a malformed export throws AnalysisError (a 400 for the caller).
+ */
+export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged'>, earlierExport: unknown): ReportChange {
+  const earlier = earlierEventFromExport(earlierExport);
+  const earlierMap = mergeTableMaps(earlier.tables, earlier.aliases);
+  const change = compareEvents(earlierMap, bundle.merged, { sectors: bundle.event.sectors, earlierSectors: earlier.sectors });
+  const name = new Map([...earlierMap.organisations.map((org) => [`earlier:${org.id}`, org.name] as const), ...bundle.merged.organisations.map((org) => [org.id, org.name] as const)]);
+  const linkName = (link: { source: string; target: string }) => `${name.get(link.source) ?? link.source} – ${name.get(link.target) ?? link.target}`;
+  return {
+    earlierTitle: earlier.title || 'the earlier event',
+    metrics: change.metrics.map((metric) => metric.sentence),
+    gainedOrganisations: change.gainedOrganisations.map((org) => org.name),
+    lostOrganisations: change.lostOrganisations.map((org) => org.name),
+    gainedLinks: change.gainedLinks.map(linkName),
+    lostLinks: change.lostLinks.map(linkName),
   };
 }
 

@@ -11,7 +11,7 @@ import {
 import { SECTION_IDS, renderReport, renderTablePacks, type SectionId } from '@tablemap/report';
 import { exportEvent } from '../exports/event-export.ts';
 import type { DocSource } from './doc-source.ts';
-import { buildEventSnapshot, codebookInput, type EventBundle } from './event-snapshot.ts';
+import { buildEventSnapshot, changeForReport, codebookInput, type EventBundle } from './event-snapshot.ts';
 
 /** A file ready to be downloaded or written: bytes (or text), its media type and a suggested name. */
 export interface FileOutput {
@@ -63,6 +63,8 @@ export function parseExportFormat(raw: string | null | undefined): ExportFormat 
 
 export interface ReportRequest {
   sections?: SectionId[] | undefined;
+  /** An earlier event's full JSON export, for the change-over-time section. */
+  earlier?: unknown;
   includeAttendeeList?: boolean | undefined;
   logo?: Uint8Array | undefined;
 }
@@ -71,7 +73,8 @@ export interface ReportRequest {
 export async function reportPdf(eventId: string, docs: DocSource, request: ReportRequest = {}): Promise<FileOutput> {
   const includeAttendeeList = request.includeAttendeeList === true;
   const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: includeAttendeeList });
-  const body = await renderReport(bundle.report, {
+  const report = request.earlier === undefined ? bundle.report : { ...bundle.report, change: changeForReport(bundle, request.earlier) };
+  const body = await renderReport(report, {
     ...(request.sections ? { sections: request.sections } : {}),
     includeAttendeeList,
     ...(request.logo ? { logo: request.logo } : {}),

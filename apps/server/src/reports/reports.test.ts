@@ -105,6 +105,31 @@ describe('reports, exports and analysis over HTTP', () => {
     expect((await post({ logo: Buffer.from('GIF89a not a logo').toString('base64') })).status).toBe(400);
   });
 
+  it('POST report compares with an earlier event’s export in its own section; a file that is not one is refused with 400', async () => {
+    const post = (body: unknown) =>
+      fetch(`${server.url}/api/events/${event.eventId}/report.pdf`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${event.facilitatorToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const org = (id: string, name: string) => ({ id, name, sector: 'vcse', locality: '', remit: '', addedByGroup: 'carer', createdAt: 0 });
+    const earlier = {
+      format: 'tablemap-event', version: 1, eventId: 'old', title: 'Riverside exchange 2025',
+      docs: { event: { content: { tables: {}, sectors: [] } }, synthesis: null, roster: null, tables: { t1: { content: {
+        organisations: { a: org('a', FIXTURE.organisations[0]!), b: org('b', 'Closed Drop-in Centre') }, links: {},
+      } } } },
+    };
+    const ok = await post({ sections: ['change-over-time'], earlier });
+    expect(ok.status).toBe(200);
+    const text = (await pdfText(new Uint8Array(await ok.arrayBuffer()))).replace(/\s+/g, ' ');
+    expect(text).toContain('Compared with Riverside exchange 2025.');
+    expect(text).toContain('Closed Drop-in Centre');
+    expect(text).toContain('The number of organisations mapped rose from 2 to');
+    const refused = await post({ sections: ['change-over-time'], earlier: { format: 'kumu' } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/not a Tablemap event export/);
+  });
+
   it('prints table packs with the join code, first names only on request', async () => {
     const plain = await get(`/api/events/${event.eventId}/table-packs.pdf`, event.facilitatorToken);
     expect(plain.status).toBe(200);
