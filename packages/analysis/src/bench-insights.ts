@@ -8,6 +8,7 @@
  * - a 1,000-permutation E-I test under 200 ms;
  * - change over time between two 50-table events (both merged, then compared) under 300 ms.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@tablemap/model';
 import { brokerageRoles } from './brokerage.ts';
@@ -34,6 +35,8 @@ if (!size) {
   process.exit(2);
 }
 const judged = values.size === 'full';
+// Figures on a shared machine mean little without the load they were measured under.
+console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
 
 function median(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
