@@ -13,6 +13,8 @@ export { SECTION_TITLES } from './sections.ts';
 export {
   SECTION_IDS,
   ReportAnalysisSchema,
+  ReportChangeSchema,
+  ReportInsightsSchema,
   ReportOptionsSchema,
   ReportSnapshotSchema,
   TablePacksInputSchema,
@@ -21,7 +23,9 @@ export {
 export type {
   DirectoryRow,
   ReportAnalysis,
+  ReportChange,
   ReportEvent,
+  ReportInsights,
   ReportLink,
   ReportNote,
   ReportOptions,

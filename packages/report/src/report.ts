@@ -5,7 +5,9 @@ import { validateLogo, type ValidLogo } from './logo.ts';
 import { renderPdf, type RenderOptions } from './pdf.ts';
 import {
   SECTION_TITLES,
+  agreementSection,
   atAGlanceSection,
+  changeSection,
   coverSection,
   directorySection,
   ecosystemSection,
@@ -23,6 +25,8 @@ const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Cont
   themes: themesSection,
   'gaps-and-next-steps': gapsSection,
   ecosystem: ecosystemSection,
+  'agreement-and-statistics': agreementSection,
+  'change-over-time': changeSection,
   'table-appendix': tableAppendixSection,
   directory: directorySection,
 };

@@ -13,6 +13,8 @@ export const SECTION_TITLES: Record<SectionId, string> = {
   themes: 'Themes',
   'gaps-and-next-steps': 'Gaps, key messages and next steps',
   ecosystem: 'The service ecosystem',
+  'agreement-and-statistics': 'Where the tables agree, and the statistics',
+  'change-over-time': 'Change since an earlier event',
   'table-appendix': 'Appendix: table by table',
   directory: 'Appendix: directory of services',
 };
@@ -462,4 +464,68 @@ function directoryRows(ctx: ReportContext) {
     // Without analysis, merge by name so an organisation named at five tables is listed once.
     [...new Map(ctx.tables.flatMap((table) => table.organisations).map((o) => [o.name.trim().toLowerCase(), o])).values()];
   return [...source].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Contested links, links only lived-experience or carer participants drew, the E-I test and brokerage, in words. */
+export function agreementSection(ctx: ReportContext): Content[] {
+  const insights = ctx.snapshot.insights;
+  if (!insights) return [emptyNote('No agreement or statistics were available for this report.')];
+  const t = ctx.t;
+  const content: Content[] = [h2('Where the tables disagree')];
+  content.push(para(`${plural(insights.mappingTables, 'table')} mapped organisations. A link is contested when one table says it exists and another says it is broken or wanted.`));
+  content.push(
+    insights.contested.length === 0
+      ? emptyNote('No table contradicted another.')
+      : dataTable(['Link', 'Exists at', 'Broken or wanted at'], insights.contested.map((link) => [`${t(link.from)} – ${t(link.to)}`, t(link.existingAt.join(', ')), t(link.disputedAt.join(', '))]), ['*', 120, 140]),
+  );
+  content.push(h2('Drawn only by people with lived experience or carers'));
+  content.push(
+    insights.livedExperienceOnly.length === 0
+      ? emptyNote('No link was drawn by these groups alone.')
+      : dataTable(['Link', 'Drawn by'], insights.livedExperienceOnly.map((link) => [`${t(link.from)} – ${t(link.to)}`, t(link.groups.map((group) => ctx.groupLabel(group)).join(', '))]), ['*', 180]),
+  );
+  content.push(h2('Cross-sector ties against chance'));
+  content.push(para(t(insights.eiSentence)));
+  const tested = insights.eiSectors.filter((sector) => sector.observed !== null);
+  if (tested.length > 0) {
+    const figure = (value: number | null, digits = 2) => ({ text: value === null ? '—' : value.toFixed(digits), alignment: 'right' as const });
+    content.push(
+      dataTable(
+        ['Sector', 'E-I', 'Expected', 'p', 'In words'],
+        tested.map((sector) => [t(ctx.sectorLabel(sector.sector)), figure(sector.observed), figure(sector.expected), figure(sector.pValue, 3), t(sector.sentence)]),
+        [90, 28, 40, 32, '*'],
+        8,
+      ),
+    );
+  }
+  content.push(h2('Brokerage between sectors'));
+  content.push(insights.brokerage.length === 0 ? emptyNote('No organisation connects two others that are not tied directly.') : bulletList(insights.brokerage.map((entry) => t(entry.sentence))));
+  content.push(h2('Organisations the network depends on'));
+  content.push(
+    insights.cutVertices.length === 0
+      ? para('No single organisation splits the network if it disappears.')
+      : para(`If any of these closed, part of the network would be cut off: ${insights.cutVertices.map(t).join(', ')}.`),
+  );
+  return content;
+}
+
+/** What changed since the earlier event the facilitator chose: metrics in words, then what was gained and lost. */
+export function changeSection(ctx: ReportContext): Content[] {
+  const change = ctx.snapshot.change;
+  if (!change) return [emptyNote('No earlier event was chosen for comparison.')];
+  const t = ctx.t;
+  const content: Content[] = [para(`Compared with ${t(change.earlierTitle)}. Organisations are matched by name as in the merged map, and by the matches the facilitator confirmed.`)];
+  content.push(h2('In numbers'));
+  content.push(bulletList(change.metrics.map(t)));
+  const lists = [
+    ['Organisations new on the map', change.gainedOrganisations, 'No organisation is new.'],
+    ['Organisations no longer mapped', change.lostOrganisations, 'Every earlier organisation is still on the map.'],
+    ['Links gained', change.gainedLinks, 'No link is new.'],
+    ['Links lost', change.lostLinks, 'No link was lost.'],
+  ] as const;
+  for (const [title, items, none] of lists) {
+    content.push(h2(`${title} (${items.length})`));
+    content.push(items.length === 0 ? emptyNote(none) : bulletList(items.map(t)));
+  }
+  return content;
 }

@@ -22,6 +22,12 @@ import {
 import {
   DirectoryEditsSchema,
   analyseEcosystem,
+  brokerageRoles,
+  compareEvents,
+  consensusLayer,
+  earlierEventFromExport,
+  cutVertices,
+  eiPermutationTest,
   directoryRows,
   mergeTableMaps,
   namesForSuggestions,
@@ -33,7 +39,7 @@ import {
   type MergedMap,
   type Theme as CodebookTheme,
 } from '@tablemap/analysis';
-import { raisedBy, type ReportSnapshot, type ReportTable, type ReportTheme } from '@tablemap/report';
+import { raisedBy, type ReportChange, type ReportInsights, type ReportSnapshot, type ReportTable, type ReportTheme } from '@tablemap/report';
 import { readRoster, type RosterSnapshot } from '@tablemap/roster';
 import type { EventRecord } from '../storage/doc-store.ts';
 import type { DocSource } from './doc-source.ts';
@@ -222,6 +228,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       wantedLinks: bundle.analysis.wantedLinks.map((link) => ({ ...link })),
       brokenLinks: bundle.analysis.brokenLinks.map((link) => ({ ...link })),
     },
+    insights: toReportInsights(bundle),
     attendees: attendeesOf(roster),
     attendeeNamesRemoved: roster?.redactedCounts != null && roster.attendees.length === 0,
     directory: directoryRows(bundle.analysis, bundle.directoryEdits).map((row) => ({
@@ -240,6 +247,53 @@ function attendeesOf(roster: RosterSnapshot | null): NonNullable<ReportSnapshot[
   const named = roster.attendees.map((attendee) => ({ name: attendee.name, group: attendee.group, tableId: roster.seating[attendee.id] ?? null }));
   const counted = (roster.redactedCounts ?? []).flatMap(({ group, tableId, count }) => Array.from({ length: count }, () => ({ name: '', group, tableId })));
   return [...named, ...counted];
+}
+
+/**
+ * Change since an earlier event (its full JSON export), as sentences and names for the report. Organisations
+ * match by the de-duplication rules only; a malformed export throws AnalysisError (a 400 for the caller).
+ */
+export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged'>, earlierExport: unknown): ReportChange {
+  const earlier = earlierEventFromExport(earlierExport);
+  const earlierMap = mergeTableMaps(earlier.tables, earlier.aliases);
+  const change = compareEvents(earlierMap, bundle.merged, { sectors: bundle.event.sectors, earlierSectors: earlier.sectors });
+  const name = new Map([...earlierMap.organisations.map((org) => [`earlier:${org.id}`, org.name] as const), ...bundle.merged.organisations.map((org) => [org.id, org.name] as const)]);
+  const linkName = (link: { source: string; target: string }) => `${name.get(link.source) ?? link.source} – ${name.get(link.target) ?? link.target}`;
+  return {
+    earlierTitle: earlier.title || 'the earlier event',
+    metrics: change.metrics.map((metric) => metric.sentence),
+    gainedOrganisations: change.gainedOrganisations.map((org) => org.name),
+    lostOrganisations: change.lostOrganisations.map((org) => org.name),
+    gainedLinks: change.gainedLinks.map(linkName),
+    lostLinks: change.lostLinks.map(linkName),
+  };
+}
+
+/** Where the tables agree and the statistics, as names and sentences for the report. */
+function toReportInsights(bundle: Pick<EventBundle, 'event' | 'merged'>): ReportInsights {
+  const { event, merged } = bundle;
+  const name = new Map(merged.organisations.map((org) => [org.id, org.name]));
+  const tableName = new Map(merged.tables.map((table) => [table.id, table.name]));
+  const tables = (ids: string[], status?: string) => ids.map((id) => `${tableName.get(id) ?? id}${status ? ` (${status})` : ''}`);
+  const sectorLabels = Object.fromEntries(event.sectors.map((sector) => [sector.id, sector.label]));
+  const consensus = consensusLayer(merged);
+  // A fixed seed: the report and the facilitator's screen give the same p-values for the same map.
+  const ei = eiPermutationTest(merged, { permutations: 1000, seed: 1, sectorLabels });
+  const brokerage = brokerageRoles(merged, sectorLabels);
+  return {
+    mappingTables: consensus.mappingTables,
+    contested: consensus.contested.map((link) => ({
+      from: name.get(link.source) ?? link.source,
+      to: name.get(link.target) ?? link.target,
+      existingAt: tables(link.tablesByStatus.existing),
+      disputedAt: [...tables(link.tablesByStatus.broken, 'broken'), ...tables(link.tablesByStatus.wanted, 'wanted')],
+    })),
+    livedExperienceOnly: consensus.livedExperienceOnly.map((link) => ({ from: name.get(link.source) ?? link.source, to: name.get(link.target) ?? link.target, groups: link.groups })),
+    eiSentence: ei.overall.sentence,
+    eiSectors: Object.entries(ei.sectors).map(([sector, figure]) => ({ sector, observed: figure.observed, expected: figure.expected, pValue: figure.pValue, sentence: figure.sentence })),
+    brokerage: Object.entries(brokerage.sentences).map(([sector, sentence]) => ({ sector, sentence })),
+    cutVertices: cutVertices(merged).map((id) => name.get(id) ?? id),
+  };
 }
 
 /** Report notes are keyed by their `<tableId>/<noteId>` reference, the same key the synthesis uses. */

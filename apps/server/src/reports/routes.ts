@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import type { TokenClaims } from '@tablemap/model';
+import { AnalysisError } from '@tablemap/analysis';
 import { ReportInputError, validateLogo } from '@tablemap/report';
 import { requireEventFacilitator, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
@@ -43,12 +44,14 @@ export interface ReportRoute {
   methods: Record<string, Handler>;
 }
 
-/** Base64 of a 2 MB logo plus the rest of the options. */
-const REPORT_BODY_BYTES = 4 * 1024 * 1024;
+/** Base64 of a 2 MB logo, an earlier event's export for the change-over-time section, and the rest. */
+const REPORT_BODY_BYTES = 24 * 1024 * 1024;
 
 const ReportBodySchema = v.object({
   sections: v.optional(v.union([v.array(v.pipe(v.string(), v.maxLength(40))), v.pipe(v.string(), v.maxLength(400))], 'sections must be a list of section ids')),
   includeAttendeeList: v.optional(v.boolean('includeAttendeeList must be true or false'), false),
+  /** An earlier event's full JSON export; checked by the analysis package's reader. */
+  earlier: v.optional(v.unknown()),
   logo: v.optional(
     v.pipe(
       v.string('logo must be base64 text'),
@@ -104,7 +107,7 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
           const sections = Array.isArray(body.sections) ? parseSections(body.sections.join(',')) : parseSections(body.sections);
           const logo = body.logo === undefined ? undefined : decodeLogo(body.logo);
           if (body.includeAttendeeList) await logAccess(eventId, claims, 'report.pdf', { includeAttendeeList: true, sections });
-          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo }));
+          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo, earlier: body.earlier }));
         }),
       },
     },
@@ -156,6 +159,7 @@ async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof EventNotFoundError) throw new HttpError(404, 'unknown_event', 'There is no such event');
     if (error instanceof OutputOptionError) throw new HttpError(400, 'invalid_option', error.message);
     if (error instanceof ReportInputError) throw new HttpError(400, 'invalid_input', error.message);
+    if (error instanceof AnalysisError) throw new HttpError(400, 'invalid_input', error.message);
     if (error instanceof ImportError) throw new HttpError(error.code === 'too_large' ? 413 : 400, error.code, error.message);
     throw error;
   }
