@@ -88,7 +88,7 @@ export class HttpApi {
   private readonly unknownCodeLimiter: KeyedRateLimiter;
   private readonly lookupCache = new Map<string, { at: number; organisations: string[] }>();
   /** Whole lookup answers per join code, reused for a few seconds (a room of phones looks up one code at once). */
-  private readonly lookupAnswers = new Map<string, { at: number; body: { eventId: string } }>();
+  private readonly lookupAnswers = new Map<string, { at: number; body: { eventId: string; title: string } }>();
 
   constructor(options: ApiOptions) {
     this.options = options;
@@ -233,7 +233,7 @@ export class HttpApi {
     const code = normaliseJoinCode(params[0] ?? '');
     const cached = code ? this.lookupAnswers.get(code) : undefined;
     const fresh = cached && Date.now() - cached.at < LOOKUP_CACHE_MS && !(await this.options.privacy?.service.deletion.isDeleted(cached.body.eventId));
-    if (cached && fresh) return sendJson(res, 200, cached.body);
+    if (cached && fresh) return sendJson(res, 200, await this.withPrivacyNotice(cached.body));
     const { record, event } = await this.eventForCode(req, params[0] ?? '', this.lookupLimiter);
     const body = {
       eventId: record.eventId,
@@ -241,12 +241,16 @@ export class HttpApi {
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
       organisations: await this.organisationNames(record.eventId, event),
-      // Shown in full on the join screen before anyone consents.
-      privacyNotice: this.options.privacy ? await joinPrivacyNotice(this.options.privacy.store, record.eventId, event.title) : null,
     };
     if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();
     if (code) this.lookupAnswers.set(code, { at: Date.now(), body });
-    sendJson(res, 200, body);
+    sendJson(res, 200, await this.withPrivacyNotice(body));
+  }
+
+  /** The notice is read afresh on every lookup (never cached): the join screen shows it in full before anyone consents. */
+  private async withPrivacyNotice<T extends { eventId: string; title: string }>(body: T): Promise<T & { privacyNotice: unknown }> {
+    const privacy = this.options.privacy;
+    return { ...body, privacyNotice: privacy ? await joinPrivacyNotice(privacy.store, body.eventId, body.title) : null };
   }
 
   /** Distinct organisation names across the event's tables, for the "which organisation are you from" autocomplete. */
