@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { addNote, readTable, tableDocName, type Actor } from '@tablemap/model';
 import { CLOSE } from '../sync/messages.ts';
-import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
+import { claimsOf, connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
 import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
 const TITLE = 'Marrowfield Peer Exchange';
@@ -70,7 +70,7 @@ describe('deleting an event on PostgreSQL + Redis', () => {
       const client = connectProvider(server.wsBase, tableDocName(doomed.eventId, tableId), token);
       cleanups.push(() => client.provider.destroy());
       await waitForSync(client.provider);
-      const actor: Actor = { group: 'carer', participantId: `writer${table}` };
+      const actor: Actor = { group: 'carer', participantId: claimsOf(token).participantId };
       addNote(client.doc, { text: noteText(table), kind: 'observation' }, actor);
       await waitFor(() => readTable(client.doc).notes.length === 1, 'note written');
     }
@@ -78,7 +78,7 @@ describe('deleting an event on PostgreSQL + Redis', () => {
     const keeperClient = connectProvider(b.wsBase, tableDocName(keeper.eventId, 't1'), keeperToken);
     cleanups.push(() => keeperClient.provider.destroy());
     await waitForSync(keeperClient.provider);
-    addNote(keeperClient.doc, { text: 'Keeper note stays put', kind: 'idea' }, { group: 'carer', participantId: 'keeper1' });
+    addNote(keeperClient.doc, { text: 'Keeper note stays put', kind: 'idea' }, { group: 'carer', participantId: claimsOf(keeperToken).participantId });
 
     const redisClient = new Redis(redis.url);
     cleanups.push(() => redisClient.disconnect());
@@ -144,14 +144,14 @@ describe('deleting an event on PostgreSQL + Redis', () => {
     await waitForSync(console.provider);
     const leaverToken = await joinTable(b.url, event.joinCode, 't1');
     const stayerToken = await joinTable(b.url, event.joinCode, 't1');
-    const leaverId = JSON.parse(Buffer.from(leaverToken.split('.')[1]!, 'base64url').toString()).participantId as string;
+    const leaverId = claimsOf(leaverToken).participantId;
     const phones = [leaverToken, stayerToken].map((token) => connectProvider(b.wsBase, docName, token));
     for (const phone of phones) cleanups.push(() => phone.provider.destroy());
     await Promise.all(phones.map((phone) => waitForSync(phone.provider)));
     for (let index = 0; index < 5; index++) {
       addNote(phones[0]!.doc, { text: `Leaver's private note number ${index}`, kind: 'observation' }, { group: 'carer', participantId: leaverId });
     }
-    addNote(phones[1]!.doc, { text: 'Stayer note about the Tuesday drop-in', kind: 'idea' }, { group: 'carer', participantId: 'stayer1' });
+    addNote(phones[1]!.doc, { text: 'Stayer note about the Tuesday drop-in', kind: 'idea' }, { group: 'carer', participantId: claimsOf(stayerToken).participantId });
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     cleanups.push(() => client.end());

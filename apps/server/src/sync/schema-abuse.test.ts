@@ -106,7 +106,7 @@ describe('schema abuse through the raw Yjs API', () => {
       const table = readTable(doc);
       expect(table.organisations.map((org) => org.name)).toEqual(['Mind in the city']);
       expect(table.problems).toEqual([]);
-      expect([...doc.share.keys()].filter((root) => !['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'].includes(root))).toEqual([]);
+      expect([...doc.share.keys()].filter((root) => !['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'].includes(root))).toEqual([]);
     }
     expect(log.lines.filter((line) => line.includes('change refused')).length).toBe(junk.length);
     honest.provider.destroy();
