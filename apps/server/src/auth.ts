@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import * as v from 'valibot';
 import { TokenClaimsSchema, type Role, type TokenClaims } from '@tablemap/model';
+import { HttpError } from './http-util.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -89,4 +90,22 @@ export class TokenSigner {
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1] ?? null;
+}
+
+/**
+ * The bearer token of the request, which must be this event's facilitator's: 401 without a valid token,
+ * 403 for anyone else (`action` finishes "Only this event's facilitator can …").
+ */
+export async function requireEventFacilitator(signer: TokenSigner, authorization: string | undefined, eventId: string, action: string): Promise<TokenClaims> {
+  let claims: TokenClaims;
+  try {
+    ({ claims } = await signer.verify(bearerToken(authorization)));
+  } catch (error) {
+    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
+    throw error;
+  }
+  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
+    throw new HttpError(403, 'forbidden', `Only this event’s facilitator can ${action}`);
+  }
+  return claims;
 }

@@ -20,6 +20,9 @@ export const LIMITS = {
   label: 200,
   title: 200,
   description: 2000,
+  /** A table theme's title and one-line description, short enough for a phone card. */
+  tableThemeTitle: 80,
+  tableThemeDescription: 140,
   /** Ceiling on a facilitator's votes-per-participant setting. */
   votesPerParticipant: 50,
 } as const;
@@ -183,7 +186,7 @@ export const EventDetailsSchema = v.partial(
 );
 export type EventDetails = v.InferInput<typeof EventDetailsSchema>;
 
-export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, voting or closed');
+export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, themes, voting or closed');
 
 export const TimerSchema = v.object({
   /** Server-clock milliseconds, so every screen shows the same countdown whatever its own clock says. */

@@ -8,7 +8,6 @@ import {
   linkOrganisations,
   observeTable,
   readTable,
-  recordConsent,
   removeLink,
   removeNote,
   removeOrganisation,
@@ -231,16 +230,7 @@ describe('notes and votes', () => {
   });
 });
 
-describe('consent, positions and read-back', () => {
-  it('counts consents by group without identities', () => {
-    const doc = freshTable();
-    recordConsent(doc, 'carer');
-    recordConsent(doc, 'carer');
-    recordConsent(doc, 'vcse');
-    expect(readTable(doc).consentByGroup).toEqual({ carer: 2, vcse: 1 });
-    expectModelError(() => recordConsent(doc, 'Not a group'), 'invalid_input');
-  });
-
+describe('positions and read-back', () => {
   it('stores rounded positions and refuses non-finite ones', () => {
     const doc = freshTable();
     const { mind } = twoOrganisations(doc);

@@ -87,6 +87,8 @@ export const ReportThemeSchema = v.object({
     [],
   ),
   votes: v.optional(v.object({ total: count, byGroup: v.optional(countRecord, {}) }), { total: 0, byGroup: {} }),
+  /** Provenance: the tables whose own themes the facilitator merged into this one, with their themes' titles. */
+  raisedBy: v.optional(v.array(v.object({ tableId: str, tableThemes: v.array(str), noteCount: count, groups: v.optional(countRecord, {}) })), []),
 });
 export type ReportTheme = v.InferOutput<typeof ReportThemeSchema>;
 

@@ -37,7 +37,8 @@ export function storeSource(store: DocStore & EventIndex): DocSource {
       const doc = new Y.Doc();
       try {
         for (const update of stored.updates) Y.applyUpdate(doc, update);
-        if (stored.updates.length > 0 && schemaVersionOf(doc) < CURRENT_SCHEMA_VERSION) migrate(doc, ref.kind);
+        // A newer build's doc is refused (migrate throws), never read as it is.
+        if (stored.updates.length > 0 && schemaVersionOf(doc) !== CURRENT_SCHEMA_VERSION) migrate(doc, ref.kind);
         return reader(doc);
       } finally {
         doc.destroy();

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { ReportInputError, validateLogo } from '@tablemap/report';
-import { bearerToken, TokenError, type TokenSigner } from '../auth.ts';
+import { requireEventFacilitator, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { ImportError, MAX_IMPORT_BYTES } from '../exports/event-export.ts';
 import { importEvent } from '../exports/import-event.ts';
@@ -131,16 +131,7 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
 
 /** 401 without a valid token, 403 for anyone but this event's facilitator, 404 for an unknown event. */
 async function requireFacilitator(req: IncomingMessage, eventId: string, signer: TokenSigner, docs: DocSource): Promise<void> {
-  let claims;
-  try {
-    ({ claims } = await signer.verify(bearerToken(req.headers.authorization)));
-  } catch (error) {
-    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
-    throw error;
-  }
-  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
-    throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can download its reports and exports');
-  }
+  await requireEventFacilitator(signer, req.headers.authorization, eventId, 'download its reports and exports');
   if (!(await docs.findEvent(eventId))) throw new HttpError(404, 'unknown_event', 'There is no such event');
 }
 

@@ -3,18 +3,10 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.ts';
 import type { DocStore } from '../storage/doc-store.ts';
-import { REMOTE_ORIGIN, type ChangeRelay, type DocRegistry } from '../sync/doc-registry.ts';
+import { REMOTE_ORIGIN, type DocRegistry } from '../sync/doc-registry.ts';
 import type { RedisRelay, RelayKind } from './redis-relay.ts';
 
 const RevocationSchema = v.object({ eventId: v.pipe(v.string(), v.maxLength(200)), participantId: v.pipe(v.string(), v.maxLength(200)) });
-
-/** What the registry calls to publish; wired to the Redis relay in multi-instance mode. */
-export function relayPublisher(relay: RedisRelay): ChangeRelay {
-  return {
-    publishUpdate: (docName, update) => relay.publish('update', docName, update),
-    publishAwareness: (docName, update) => relay.publish('awareness', docName, update),
-  };
-}
 
 /**
  * Applies other instances' changes to the docs this instance holds, and reloads them from the database

@@ -36,6 +36,10 @@ export interface EventIndex {
   createEvent(record: EventRecord): Promise<void>;
   findByJoinCode(joinCode: string): Promise<EventRecord | null>;
   findById(eventId: string): Promise<EventRecord | null>;
+  /** One consent given at join: only the table and the stakeholder group, never who. Written by POST /api/join only. */
+  recordConsent(eventId: string, tableId: string, group: string): Promise<void>;
+  /** Consents at one table, by stakeholder group. */
+  consentCounts(eventId: string, tableId: string): Promise<Record<string, number>>;
 }
 
 /** Revoked token holders, per event (participantId). Kept on disk so a restart does not let them back in. */

@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS revocations (
   revoked_at BIGINT NOT NULL,
   PRIMARY KEY (event_id, participant_id)
 );
+CREATE TABLE IF NOT EXISTS consents (
+  event_id TEXT NOT NULL,
+  table_id TEXT NOT NULL,
+  stakeholder_group TEXT NOT NULL,
+  consented_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
 CREATE TABLE IF NOT EXISTS server_secrets (
   id TEXT PRIMARY KEY,
   secret BYTEA NOT NULL
@@ -246,6 +253,24 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
     this.assertOpen();
     const result = await this.pool.query('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = $1', [eventId]);
     return toEventRecord(result.rows[0]);
+  }
+
+  async recordConsent(eventId: string, tableId: string, group: string): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.pool.query('INSERT INTO consents (event_id, table_id, stakeholder_group, consented_at) VALUES ($1, $2, $3, $4)', [eventId, tableId, group, Date.now()]);
+    } catch (error) {
+      throw new StorageError(`Could not record the consent: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {
+    this.assertOpen();
+    const result = await this.pool.query<{ stakeholder_group: string; n: string }>(
+      'SELECT stakeholder_group, COUNT(*) AS n FROM consents WHERE event_id = $1 AND table_id = $2 GROUP BY stakeholder_group',
+      [eventId, tableId],
+    );
+    return Object.fromEntries(result.rows.map((row) => [row.stakeholder_group, Number(row.n)]));
   }
 
   async revoke(eventId: string, participantId: string): Promise<void> {

@@ -34,6 +34,13 @@ CREATE TABLE IF NOT EXISTS revocations (
   revoked_at INTEGER NOT NULL,
   PRIMARY KEY (event_id, participant_id)
 );
+CREATE TABLE IF NOT EXISTS consents (
+  event_id TEXT NOT NULL,
+  table_id TEXT NOT NULL,
+  stakeholder_group TEXT NOT NULL,
+  consented_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
 `;
 
 export interface SqliteStoreOptions {
@@ -72,6 +79,10 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       insertEvent: this.db.prepare('INSERT INTO events (event_id, join_code, title, created_at) VALUES (?, ?, ?, ?)'),
       eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
       eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
+      insertConsent: this.db.prepare('INSERT INTO consents (event_id, table_id, stakeholder_group, consented_at) VALUES (?, ?, ?, ?)'),
+      consentCounts: this.db.prepare(
+        'SELECT stakeholder_group, COUNT(*) AS n FROM consents WHERE event_id = ? AND table_id = ? GROUP BY stakeholder_group',
+      ),
       insertRevocation: this.db.prepare('INSERT OR IGNORE INTO revocations (event_id, participant_id, revoked_at) VALUES (?, ?, ?)'),
       revocation: this.db.prepare('SELECT 1 AS revoked FROM revocations WHERE event_id = ? AND participant_id = ?'),
     };
@@ -189,6 +200,22 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   async findById(eventId: string): Promise<EventRecord | null> {
     this.assertOpen();
     return toEventRecord(this.statement('eventById').get(eventId));
+  }
+
+  async recordConsent(eventId: string, tableId: string, group: string): Promise<void> {
+    this.assertOpen();
+    try {
+      this.statement('insertConsent').run(eventId, tableId, group, Date.now());
+    } catch (error) {
+      throw new StorageError(`Could not record the consent: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {
+    this.assertOpen();
+    const counts: Record<string, number> = {};
+    for (const row of this.statement('consentCounts').all(eventId, tableId)) counts[String(row.stakeholder_group)] = Number(row.n);
+    return counts;
   }
 
   async revoke(eventId: string, participantId: string): Promise<void> {
