@@ -259,6 +259,11 @@ export class PostgresCluster {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
+  /** The cluster's data directory (tests search its files for text that must be gone). */
+  get dataDir(): string {
+    return join(this.dir, 'data');
+  }
+
   /** A new empty database (each test gets its own, so tables never mix). */
   async createDatabase(name: string): Promise<string> {
     const client = new pg.Client({ connectionString: this.url });

@@ -90,6 +90,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     meta: { kind: 'meta' },
     attendees: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
     seating: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
+    // Counts by group and table kept after names, emails and needs are removed (retention).
+    redactedCounts: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
   },
 };
 

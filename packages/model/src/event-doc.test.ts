@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
 import { codeOf } from './test-helpers.ts';
 import { CURRENT_SCHEMA_VERSION } from './versions.ts';
 import {

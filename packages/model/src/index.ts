@@ -68,6 +68,7 @@ export {
   findOrganisationByName,
   linkOrganisations,
   observeTable,
+  purgeNote,
   readTable,
   removeDanglingLinks,
   removeParticipantContent,
@@ -82,9 +83,10 @@ export {
   updateNote,
   updateOrganisation,
   votesUsedBy,
+  withdrawParticipant,
   addNote,
 } from './table-doc.ts';
-export type { Actor, RemovedContent, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
+export type { Actor, RemovedContent, TableSnapshot, VoteTally, VotingRules, Withdrawal } from './table-doc.ts';
 export {
   TableThemeInputSchema,
   createTableTheme,

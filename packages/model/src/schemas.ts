@@ -66,6 +66,8 @@ export const OrganisationSchema = v.object({
   locality: v.optional(text(LIMITS.locality, 'Locality'), ''),
   remit: v.optional(text(LIMITS.remit, 'Remit'), ''),
   addedByGroup: VocabularyIdSchema,
+  /** The anonymous id of whoever added it, so a participant who withdraws takes back what they added alone. */
+  addedBy: v.optional(IdSchema),
   createdAt: v.number(),
 });
 export type Organisation = v.InferOutput<typeof OrganisationSchema>;
@@ -104,6 +106,8 @@ export const LinkSchema = v.object({
   status: v.picklist(LINK_STATUSES),
   note: v.optional(text(LIMITS.linkNote, 'Link note'), ''),
   addedByGroup: VocabularyIdSchema,
+  /** The anonymous id of whoever added it (see OrganisationSchema.addedBy). */
+  addedBy: v.optional(IdSchema),
   createdAt: v.number(),
 });
 export type Link = v.InferOutput<typeof LinkSchema>;

@@ -107,7 +107,7 @@ export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Act
   }
   const id = newId();
   doc.transact(() => {
-    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, createdAt: monotonicNow() }));
+    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, addedBy: by.participantId, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -143,7 +143,7 @@ export function linkOrganisations(doc: Y.Doc, input: LinkInput, actor: Actor): s
   const id = newId();
   const mutual = valid.mutual ?? isMutualByDefault(valid.kind);
   doc.transact(() => {
-    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, createdAt: monotonicNow() }));
+    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, addedBy: by.participantId, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -340,6 +340,68 @@ export function setPosition(doc: Y.Doc, organisationId: string, position: Positi
   const valid = parseInput(PositionSchema, position, 'position');
   requireEntry(organisations(doc), organisationId, 'Organisation');
   doc.transact(() => positions(doc).set(organisationId, { x: Math.round(valid.x), y: Math.round(valid.y) }));
+}
+
+export interface Withdrawal {
+  notes: number;
+  organisations: number;
+  links: number;
+  votes: number;
+  consent: number;
+}
+
+/**
+ * A participant withdraws: removes, in one transaction, their notes (and every vote on them), the links
+ * they added, the organisations they added that nobody else linked to, and their votes. (Consent is a server record, removed by the server.)
+ * Organisations others have linked stay (their links depend on them); they hold no one's words.
+ */
+export function withdrawParticipant(doc: Y.Doc, participantId: string): Withdrawal {
+  const id = parseInput(IdSchema, participantId, 'participant id');
+  const removed: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+  doc.transact(() => {
+    const ownNotes = new Set<string>();
+    for (const [noteId, note] of notes(doc)) if (note instanceof Y.Map && note.get('authorId') === id) ownNotes.add(noteId);
+    for (const noteId of ownNotes) notes(doc).delete(noteId);
+    removed.notes = ownNotes.size;
+    for (const map of [votes(doc), themeVotes(doc)]) {
+      for (const key of [...map.keys()]) {
+        const vote = parseVoteKey(key);
+        if (vote && (vote.voterId === id || ownNotes.has(vote.noteId))) {
+          map.delete(key);
+          removed.votes++;
+        }
+      }
+    }
+    const linkedByOthers = new Set<string>();
+    for (const [linkId, link] of [...links(doc)]) {
+      if (!(link instanceof Y.Map)) continue;
+      if (link.get('addedBy') === id) {
+        links(doc).delete(linkId);
+        removed.links++;
+      } else {
+        linkedByOthers.add(String(link.get('source')));
+        linkedByOthers.add(String(link.get('target')));
+      }
+    }
+    for (const [orgId, org] of [...organisations(doc)]) {
+      if (org instanceof Y.Map && org.get('addedBy') === id && !linkedByOthers.has(orgId)) {
+        organisations(doc).delete(orgId);
+        positions(doc).delete(orgId);
+        removed.organisations++;
+      }
+    }
+  });
+  return removed;
+}
+
+/** Removes one note for good (a redacted note the facilitator purges), with the votes on it. */
+export function purgeNote(doc: Y.Doc, noteId: string): boolean {
+  if (!notes(doc).has(noteId)) return false;
+  doc.transact(() => {
+    notes(doc).delete(noteId);
+    for (const map of [votes(doc)]) for (const key of [...map.keys()]) if (parseVoteKey(key)?.noteId === noteId) map.delete(key);
+  });
+  return true;
 }
 
 export interface VoteTally {

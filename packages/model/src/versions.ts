@@ -16,7 +16,7 @@ export interface Migration {
 export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   event: ['meta', 'prompts', 'tables'],
   table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'],
-  roster: ['meta', 'attendees', 'seating'],
+  roster: ['meta', 'attendees', 'seating', 'redactedCounts'],
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {

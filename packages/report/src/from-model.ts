@@ -26,9 +26,9 @@ export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnap
     return {
       id: entry.id,
       name: entry.name,
-      organisations: table?.organisations ?? [],
-      links: table?.links ?? [],
-      // Only the fields a report may print: the anonymous author id is dropped here.
+      // Only the fields a report may print: the anonymous ids of whoever added things are dropped here.
+      organisations: (table?.organisations ?? []).map(({ addedBy: _addedBy, ...organisation }) => organisation),
+      links: (table?.links ?? []).map(({ addedBy: _addedBy, ...link }) => link),
       notes: (table?.notes ?? []).map((note) => ({ id: ref(note.id), text: note.text, kind: note.kind, promptId: note.promptId ?? null, group: note.group })),
       positions: table?.positions ?? {},
       // Consent is counted by the server and published in the event doc, per table.

@@ -192,6 +192,8 @@ export function whoWasInTheRoomSection(ctx: ReportContext): Content[] {
   content.push(h2('Attendee list'));
   if (!ctx.options.includeAttendeeList) {
     content.push(para('Attendee names are left out of this report to protect participants’ anonymity.'));
+  } else if (ctx.snapshot.attendeeNamesRemoved) {
+    content.push(emptyNote('Attendee names were removed under the event’s retention policy; only counts by stakeholder group are kept.'));
   } else if (ctx.snapshot.attendees.length === 0) {
     content.push(emptyNote('No attendee list was supplied.'));
   } else {

@@ -22,7 +22,19 @@ import {
   type TableSnapshot,
   type VotingRules,
 } from '@tablemap/model';
-import { CHANGE_REFUSED_CLOSE, EditingTracker, groupsPresent, isPresenceState, measureServerClockOffset, openDoc, presenceSummary, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import {
+  CHANGE_REFUSED_CLOSE,
+  EVENT_DELETED_CLOSE_CODE,
+  EditingTracker,
+  forgetOfflineCopy,
+  groupsPresent,
+  measureServerClockOffset,
+  openDoc,
+  presenceSummary,
+  type ConnectionState,
+  type PresenceState,
+  type SyncedDoc,
+} from '@tablemap/sync-client';
 import type { Session } from './session.ts';
 
 /** What a table state reopened after a refused change starts from: the old local copy and the rules it voted under. */
@@ -78,6 +90,9 @@ export class TableState {
   readonly #cleanups: (() => void)[] = [];
   readonly #editing = new EditingTracker();
   #lastActivity = 0;
+  #destroyed = false;
+  /** The organisers deleted the event: its sockets closed with 4410, or its join code is gone. */
+  eventDeleted = $state(false);
 
   /** `refused`: reopening after the server refused a change (4422); this phone's other edits are carried over. */
   constructor(session: Session, refused?: RefusedCopy) {
@@ -132,7 +147,17 @@ export class TableState {
       }),
     );
     this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
-    this.#cleanups.push(this.table.onState((state) => (this.connection = state)));
+    this.#cleanups.push(
+      this.table.onState((state) => {
+        this.connection = state;
+        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+      }),
+    );
+    this.#cleanups.push(
+      this.event.onState((state) => {
+        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+      }),
+    );
     this.#measureClock(serverUrl);
     this.#tickEverySecond();
 
@@ -328,7 +353,16 @@ export class TableState {
     this.synthesis.destroy();
   }
 
+  /** Closes everything and removes this phone's offline copies of the event (after a withdrawal or deletion). */
+  async forgetEverything(): Promise<void> {
+    this.destroy();
+    const names = [this.table.docName, this.event.docName, this.synthesis.docName];
+    await Promise.all(names.map((name) => forgetOfflineCopy(name).catch(() => {})));
+  }
+
   destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
     for (const cleanup of this.#cleanups) cleanup();
     // Say goodbye while the socket is still open, so "working on this" clears on the other phones at once.
     this.table.awareness.setLocalState(null);

@@ -28,6 +28,8 @@ function withoutIds(data: EventExport): unknown {
   copy.eventId = '<id>';
   copy.exportedAt = '<time>';
   copy.docs.event.content.meta.eventId = '<id>';
+  // Retention dates and the access log belong to each event (an imported event starts its own).
+  delete copy.privacy;
   return copy;
 }
 
@@ -67,6 +69,9 @@ describe('full event export and import', () => {
     expect(notes).toContain(FIXTURE.hiddenNote);
     expect(Object.keys(original.docs.synthesis!.content.hiddenNotes as object)).toEqual([event.hiddenRef]);
     expect(JSON.stringify(original.docs.roster)).toContain(FIXTURE.attendeeName);
+    // It holds names, so its own download is in the access log it carries, with the retention date.
+    expect(original.privacy?.accessLog).toEqual([expect.objectContaining({ role: 'facilitator', what: 'export.json', options: { format: 'json' } })]);
+    expect(original.privacy?.deleteAfter).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('round-trips: export → import → export is equal apart from the event id and export time', async () => {

@@ -47,7 +47,7 @@ export async function importEvent(raw: unknown, deps: ImportDeps): Promise<Impor
   // The consent counts the file carried become the new event's records (group and table only, as at join).
   for (const [tableId, counts] of Object.entries(prepared.consentByTable)) {
     for (const [group, count] of Object.entries(counts)) {
-      for (let index = 0; index < Math.min(count, MAX_CONSENTS_PER_GROUP); index++) await deps.events.recordConsent(eventId, tableId, group);
+      for (let index = 0; index < Math.min(count, MAX_CONSENTS_PER_GROUP); index++) await deps.events.recordConsent(eventId, tableId, group, newId());
     }
   }
   const joinCode = await uniqueJoinCode(deps.events);

@@ -75,6 +75,8 @@ export interface EventBundle {
   visibleNotes: VisibleNote[];
   merged: MergedMap;
   analysis: EcosystemAnalysis;
+  /** The retention date (YYYY-MM-DD) for the report's footer; '' when unknown. */
+  retainUntil: string;
   report: ReportSnapshot;
 }
 
@@ -111,7 +113,9 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
     synthesis.aliases,
   );
   const analysis = analyseEcosystem(merged, event.sectors);
-  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis };
+  const privacy = await docs.privacy?.(eventId);
+  const retainUntil = privacy ? new Date(privacy.deleteAfter).toISOString().slice(0, 10) : '';
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, retainUntil };
   return { ...bundle, report: toReportSnapshot(bundle) };
 }
 
@@ -200,6 +204,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       date: event.date,
       venue: event.venue,
       description: event.description,
+      retainUntil: bundle.retainUntil,
       groups: event.groups.map(({ id, label }) => ({ id, label })),
       sectors: event.sectors.map(({ id, label }) => ({ id, label })),
       prompts: event.prompts.map(({ id, text, order }) => ({ id, text, order })),
@@ -217,11 +222,8 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       wantedLinks: bundle.analysis.wantedLinks.map((link) => ({ ...link })),
       brokenLinks: bundle.analysis.brokenLinks.map((link) => ({ ...link })),
     },
-    attendees: (roster?.attendees ?? []).map((attendee) => ({
-      name: attendee.name,
-      group: attendee.group,
-      tableId: roster?.seating[attendee.id] ?? null,
-    })),
+    attendees: attendeesOf(roster),
+    attendeeNamesRemoved: roster?.redactedCounts != null && roster.attendees.length === 0,
     directory: directoryRows(bundle.analysis, bundle.directoryEdits).map((row) => ({
       name: row.name,
       sector: row.sector,
@@ -230,6 +232,14 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       remit: row.remit,
     })),
   };
+}
+
+/** The attendee list, or after the roster was redacted one nameless entry per counted person (counts by group and table). */
+function attendeesOf(roster: RosterSnapshot | null): NonNullable<ReportSnapshot['attendees']> {
+  if (!roster) return [];
+  const named = roster.attendees.map((attendee) => ({ name: attendee.name, group: attendee.group, tableId: roster.seating[attendee.id] ?? null }));
+  const counted = (roster.redactedCounts ?? []).flatMap(({ group, tableId, count }) => Array.from({ length: count }, () => ({ name: '', group, tableId })));
+  return [...named, ...counted];
 }
 
 /** Report notes are keyed by their `<tableId>/<noteId>` reference, the same key the synthesis uses. */

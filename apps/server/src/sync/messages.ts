@@ -29,6 +29,8 @@ export const CLOSE = {
   /** A participant's change breaks a rule of the table's theme board (see board-rules.ts). */
   boardRuleBroken: 4422,
   tooManyMessages: 4429,
+  /** The event was deleted (final: there is nothing to come back to). */
+  eventDeleted: 4410,
 } as const;
 
 export function syncStep1Message(doc: Y.Doc): Uint8Array {
