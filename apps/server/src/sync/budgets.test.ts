@@ -183,6 +183,22 @@ describe('budgets', () => {
     expect(await upgradeStatus(srv.wsBase, `${name}?token=${token}`)).toBe(429);
     expect(await upgradeStatus(srv.wsBase, `${name}?token=${await joinTable(srv.url, event.joinCode, 't1')}`)).toBe(101);
   });
+
+  it('many fresh tokens from one join code cannot loop refused updates either: that event cools down, another event does not', async () => {
+    const srv = await server({ limits: { eventRefusalsPerMinute: 4 } });
+    const attacked = await createEvent(srv.url, 1);
+    const bystander = await createEvent(srv.url, 1);
+    const junk = new Y.Doc();
+    junk.getMap('junk').set('a', 1);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const socket = await openRaw(srv.wsBase, `table/${attacked.eventId}/t1`, await joinTable(srv.url, attacked.joinCode, 't1'));
+      socket.ws.send(updateFrame(Y.encodeStateAsUpdate(junk)));
+      expect((await socket.closed).code).toBe(4422);
+    }
+    expect(await upgradeStatus(srv.wsBase, `table/${attacked.eventId}/t1?token=${await joinTable(srv.url, attacked.joinCode, 't1')}`)).toBe(429);
+    expect(await upgradeStatus(srv.wsBase, `table/${attacked.eventId}/t1?token=${attacked.facilitatorToken}`)).toBe(101);
+    expect(await upgradeStatus(srv.wsBase, `table/${bystander.eventId}/t1?token=${await joinTable(srv.url, bystander.joinCode, 't1')}`)).toBe(101);
+  });
 });
 
 

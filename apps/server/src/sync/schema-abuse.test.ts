@@ -44,7 +44,7 @@ describe('schema abuse through the raw Yjs API', () => {
     dir = await tempDir();
     log = logCapture();
     // Per-participant quotas are lifted here: these tests are about the per-doc size limit.
-    const quotas = { refusalsPerMinute: 1000, participantItemsTotal: 1e9, participantBytesTotal: 1e12, participantItemsPerMinute: 1e9, participantBytesPerMinute: 1e12, eventBytesPerMinute: 1e12 };
+    const quotas = { refusalsPerMinute: 1000, eventRefusalsPerMinute: 1000, participantItemsTotal: 1e9, participantBytesTotal: 1e12, participantItemsPerMinute: 1e9, participantBytesPerMinute: 1e12, eventBytesPerMinute: 1e12 };
     server = await startServer(dir.path, { logger: log.logger, limits: { maxDocBytes: MAX_DOC_BYTES, maxPendingUpdateBytes: 64 * 1024, ...quotas } });
     event = await createEvent(server.url, 1);
     docName = `table/${event.eventId}/t1`;
