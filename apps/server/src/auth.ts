@@ -44,9 +44,18 @@ export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
   }
 }
 
+/** The token belongs to an event that has been deleted: refused everywhere (HTTP and sync answer 410 Gone). */
+export class EventDeletedError extends TokenError {
+  constructor() {
+    super('This event has been deleted');
+    this.name = 'EventDeletedError';
+  }
+}
+
 export class TokenSigner {
   private readonly key: Uint8Array;
   private revocations: { isRevoked(eventId: string, participantId: string): Promise<boolean> } | null = null;
+  private isEventDeleted: ((eventId: string) => Promise<boolean>) | null = null;
 
   constructor(key: Uint8Array) {
     this.key = key;
@@ -55,6 +64,11 @@ export class TokenSigner {
   /** From now on `verify` also refuses revoked token holders, so every route and the sync upgrade agree. */
   useRevocationList(revocations: { isRevoked(eventId: string, participantId: string): Promise<boolean> }): void {
     this.revocations = revocations;
+  }
+
+  /** From now on `verify` refuses every token of a deleted event (EventDeletedError). */
+  useDeletedEvents(isEventDeleted: (eventId: string) => Promise<boolean>): void {
+    this.isEventDeleted = isEventDeleted;
   }
 
   async sign(claims: TokenClaims, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[claims.role]): Promise<string> {
@@ -79,6 +93,7 @@ export class TokenSigner {
     }
     const claims = v.safeParse(TokenClaimsSchema, payload);
     if (!claims.success || typeof payload.exp !== 'number') throw new TokenError('The token is not valid');
+    if (await this.isEventDeleted?.(claims.output.eventId)) throw new EventDeletedError();
     if (await this.revocations?.isRevoked(claims.output.eventId, claims.output.participantId)) {
       throw new TokenError('This token has been revoked by the facilitator');
     }

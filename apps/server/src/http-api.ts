@@ -28,6 +28,9 @@ import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
 import { handlePurge } from './purge.ts';
 import type { Authorship } from './extensions/authorship.ts';
+import { defaultDeleteAfter, type PrivacyStore } from './privacy/privacy-store.ts';
+import type { PrivacyService } from './privacy/privacy-service.ts';
+import { joinPrivacyNotice, privacyRoutes } from './privacy/routes.ts';
 
 export interface ApiOptions {
   signer: TokenSigner;
@@ -40,6 +43,8 @@ export interface ApiOptions {
   authorship?: Authorship;
   /** Revocation (src/revocation.ts); without it the revoke route answers 404. */
   revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
+  /** Data protection (src/privacy): deletion, retention, withdrawal, access log. Without it those routes answer 404. */
+  privacy?: { store: PrivacyStore; service: PrivacyService };
 }
 
 const CreateEventSchema = v.object({
@@ -83,7 +88,7 @@ export class HttpApi {
   private readonly unknownCodeLimiter: KeyedRateLimiter;
   private readonly lookupCache = new Map<string, { at: number; organisations: string[] }>();
   /** Whole lookup answers per join code, reused for a few seconds (a room of phones looks up one code at once). */
-  private readonly lookupAnswers = new Map<string, { at: number; body: unknown }>();
+  private readonly lookupAnswers = new Map<string, { at: number; body: { eventId: string } }>();
 
   constructor(options: ApiOptions) {
     this.options = options;
@@ -99,9 +104,21 @@ export class HttpApi {
       { pattern: /^\/api\/join\/([^/]+)$/, methods: { GET: (req, res, params) => this.lookup(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/scribe$/, methods: { POST: (req, res, params) => this.scribe(req, res, params) } },
       // Reports, exports, analysis and import (src/reports, src/exports).
-      ...reportRoutes({ ...options, requireOrganiserKey: (req) => this.requireOrganiserKey(req) }),
+      ...reportRoutes({
+        ...options,
+        privacy: options.privacy?.store,
+        requireOrganiserKey: (req) => this.requireOrganiserKey(req),
+        recordAccess: options.privacy
+          ? (eventId, claims, what, logged) =>
+              options.privacy!.store.recordAccess(eventId, { at: Date.now(), role: claims.role, tokenId: claims.participantId, what, options: logged })
+          : undefined,
+      }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/purge$/, methods: { POST: (req, res, params) => this.purge(req, res, params) } },
+      // Deletion, retention, withdrawal, access log, roster CSV and subject access (src/privacy).
+      ...(options.privacy
+        ? privacyRoutes({ ...options, privacy: options.privacy.store, service: options.privacy.service, maxBodyBytes: options.limits.maxBodyBytes })
+        : []),
     ];
   }
 
@@ -110,6 +127,7 @@ export class HttpApi {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    await this.refuseDeletedEvent(pathname);
     for (const route of this.routes) {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
@@ -124,6 +142,15 @@ export class HttpApi {
     throw new HttpError(404, 'not_found', 'There is no such API address');
   }
 
+  /** Every address of a deleted event answers 410 Gone (a second DELETE included). */
+  private async refuseDeletedEvent(pathname: string): Promise<void> {
+    const eventId = /^\/api\/events\/([^/]+)(?:\/|$)/.exec(pathname)?.[1];
+    if (!eventId || eventId === 'import' || !this.options.privacy) return;
+    if (await this.options.privacy.service.deletion.isDeleted(safeDecode(eventId))) {
+      throw new HttpError(410, 'event_deleted', 'This event has been deleted');
+    }
+  }
+
   private async createEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requireOrganiserKey(req);
     const input = parseBody(CreateEventSchema, await readJsonBody(req, this.options.limits.maxBodyBytes));
@@ -133,7 +160,10 @@ export class HttpApi {
     const tables = await this.options.registry.withDoc(docName, { kind: 'event', eventId }, (entry) =>
       initEventDoc(entry.doc, { eventId, title: input.title, tableCount: input.tableCount }),
     );
-    await this.options.events.createEvent({ eventId, joinCode, title: input.title, createdAt: Date.now() });
+    const createdAt = Date.now();
+    await this.options.events.createEvent({ eventId, joinCode, title: input.title, createdAt });
+    // The retention date is fixed now (90 days on), so a later change of the default does not move it.
+    await this.options.privacy?.store.setRetention(eventId, { deleteAfter: defaultDeleteAfter(createdAt), rosterRedactAfter: null });
     const { signer } = this.options;
     const facilitatorToken = await signer.sign({ eventId, role: 'facilitator', participantId: newId() });
     const observerToken = await signer.sign({ eventId, role: 'observer', participantId: newId() });
@@ -187,6 +217,10 @@ export class HttpApi {
       }
       throw new HttpError(404, 'unknown_code', 'There is no event with that join code');
     }
+    // Deleted but not yet purged (a storage fault): closed to everyone all the same.
+    if (await this.options.privacy?.service.deletion.isDeleted(record.eventId)) {
+      throw new HttpError(410, 'event_deleted', 'This event has been deleted');
+    }
     const event = await this.options.registry.withDoc(
       eventDocName(record.eventId),
       { kind: 'event', eventId: record.eventId },
@@ -198,7 +232,8 @@ export class HttpApi {
   private async lookup(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
     const code = normaliseJoinCode(params[0] ?? '');
     const cached = code ? this.lookupAnswers.get(code) : undefined;
-    if (cached && Date.now() - cached.at < LOOKUP_CACHE_MS) return sendJson(res, 200, cached.body);
+    const fresh = cached && Date.now() - cached.at < LOOKUP_CACHE_MS && !(await this.options.privacy?.service.deletion.isDeleted(cached.body.eventId));
+    if (cached && fresh) return sendJson(res, 200, cached.body);
     const { record, event } = await this.eventForCode(req, params[0] ?? '', this.lookupLimiter);
     const body = {
       eventId: record.eventId,
@@ -206,6 +241,8 @@ export class HttpApi {
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
       organisations: await this.organisationNames(record.eventId, event),
+      // Shown in full on the join screen before anyone consents.
+      privacyNotice: this.options.privacy ? await joinPrivacyNotice(this.options.privacy.store, record.eventId, event.title) : null,
     };
     if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();
     if (code) this.lookupAnswers.set(code, { at: Date.now(), body });

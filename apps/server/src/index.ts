@@ -20,6 +20,8 @@ import { Hooks } from './extensions/hooks.ts';
 import { Authorship } from './extensions/authorship.ts';
 import type { RelayExtension } from './extensions/redis-relay.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
+import type { PrivacyStore } from './privacy/privacy-store.ts';
+import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
@@ -59,6 +61,8 @@ export interface ServerOptions {
   memoryUsed?: () => number;
   /** Extensions run after the default ones (storage, relay, rules); see ARCHITECTURE.md "Server hooks". */
   extensions?: Extension[];
+  /** The clock retention dates are judged by (tests move it forward). Default `Date.now`. */
+  clock?: () => number;
 }
 
 export type { ServerStore, Extension } from './extensions/extension.ts';
@@ -74,6 +78,8 @@ export interface TablemapServer {
   relay: RedisRelay | null;
   remoteChanges: RemoteChanges | null;
   sync: SyncServer;
+  /** Deletion, retention and withdrawal (src/privacy). */
+  privacy: PrivacyService;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
 }
@@ -102,6 +108,30 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const sync = new SyncServer({ signer, registry, limits, logger, hooks });
   await hooks.started({ registry, store, docStore, logger, limits, closeHolder: (eventId, participantId) => sync.closeHolder(eventId, participantId) });
   const relayExtension = extensions.find((extension): extension is RelayExtension => extension.name === 'redis-relay');
+  const relay = relayExtension?.relay ?? null;
+  const closeHolder = (eventId: string, participantId: string): number => {
+    hooks.revoked(eventId, participantId); // their sockets on other instances close too
+    return sync.closeHolder(eventId, participantId);
+  };
+  const privacy = new PrivacyService({
+    privacy: store.privacy,
+    registry,
+    events: store,
+    logger,
+    relay,
+    clock: options.clock,
+    revokeHolder: async (eventId, participantId) => {
+      await store.revoke(eventId, participantId);
+      closeHolder(eventId, participantId);
+    },
+  });
+  signer.useDeletedEvents((eventId) => privacy.deletion.isDeleted(eventId));
+  // Another instance deleted an event: close it here, then purge again so a change this instance was
+  // still committing when the deletion arrived cannot outlive it.
+  const remoteChanges = relayExtension?.remoteChanges ?? null;
+  if (remoteChanges) remoteChanges.onEventDeleted = (eventId) => void privacy.deletion.closeLocally(eventId).then(() => privacy.deletion.purge(eventId));
+  // Expired events are gone before anyone can connect; unfinished deletions are retried.
+  await privacy.start();
   const api = new HttpApi({
     signer,
     registry,
@@ -110,13 +140,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     logger,
     organiserKey: options.organiserKey,
     authorship,
-    revoke: {
-      revocations: store,
-      closeHolder: (eventId, participantId) => {
-        hooks.revoked(eventId, participantId);
-        return sync.closeHolder(eventId, participantId);
-      },
-    },
+    revoke: { revocations: store, closeHolder },
+    privacy: { store: store.privacy, service: privacy },
   });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
@@ -172,6 +197,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      privacy.stop();
       sync.closeAll();
       http.closeIdleConnections();
       await registry.closeAll();
@@ -194,6 +220,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
       return relayExtension?.remoteChanges ?? null;
     },
     sync,
+    privacy,
     close,
   };
 }

@@ -19,6 +19,8 @@ export { DIRECTORY_CSV_HEADER, DirectoryEditsSchema, directoryRows, directoryToC
 export type { DirectoryEdits, DirectoryRow } from './directory.ts';
 export { toGexf, toGraphML } from './research.ts';
 export { codebookToCsv, codebookToQdc, themeGuid } from './codebook.ts';
-export type { CodebookNote, Theme } from './codebook.ts';
+export type { CodebookNote, SubTheme, Theme } from './codebook.ts';
+export { suggestThemeMerges } from './theme-merge.ts';
+export type { TableThemeEntry, ThemeMergeSuggestion, ThemeSuggestOptions } from './theme-merge.ts';
 export { AnalysisError } from './errors.ts';
 export { toSafeCsv } from './csv.ts';

@@ -12,6 +12,7 @@ import {
   VocabularyEntrySchema,
 } from './schemas.ts';
 import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from './synthesis-doc.ts';
+import { TableThemeEntrySchema } from './table-board.ts';
 
 /**
  * The shape of each root of each doc kind, as data: the one description the server walks to refuse an
@@ -57,6 +58,9 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     votes: { kind: 'values', key: VoteKeySchema, value: VoteCountSchema },
     themeVotes: { kind: 'values', key: VoteKeySchema, value: VoteCountSchema },
     positions: { kind: 'values', key: IdSchema, value: PositionSchema },
+    // The table's own theme board; its cross-entry rules (a placement names a theme and a note of this table) are checked on apply.
+    tableThemes: { kind: 'entries', entry: TableThemeEntrySchema },
+    notePlacements: { kind: 'values', key: IdSchema, value: IdSchema },
     // Consent records of builds before consent moved to the server's database: kept, never written.
     consent: { kind: 'server' },
   },
@@ -75,6 +79,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     noteFlags: { kind: 'values', key: NoteRefSchema, value: NoteFlagsSchema },
     hiddenNotes: { kind: 'values', key: NoteRefSchema, value: v.literal(true) },
     aliases: { kind: 'values', key: MentionKeySchema, value: MentionKeySchema },
+    // A table's theme (tableId:themeId) → the event theme it was merged into.
+    themeSources: { kind: 'values', key: NoteRefSchema, value: IdSchema },
     rejectedMerges: { kind: 'values', key: v.pipe(v.string(), v.maxLength(601)), value: v.literal(true) },
     // Its schema lives in the analysis package (the model imports no other package): plain data, checked there on read.
     directoryEdits: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
@@ -84,6 +90,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     meta: { kind: 'meta' },
     attendees: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
     seating: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
+    // Counts by group and table kept after names, emails and needs are removed (retention).
+    redactedCounts: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
   },
 };
 

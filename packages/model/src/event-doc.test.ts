@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
+import { codeOf } from './test-helpers.ts';
+import { CURRENT_SCHEMA_VERSION } from './versions.ts';
 import {
   addPrompt,
   addTable,
@@ -28,20 +30,11 @@ function freshEvent(tableCount = 3): Y.Doc {
   return doc;
 }
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {
     const event = readEvent(freshEvent(3));
-    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: 1 });
+    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: CURRENT_SCHEMA_VERSION });
     expect(event.tables.map((table) => table.name)).toEqual(['Table 1', 'Table 2', 'Table 3']);
     expect(event.groups.map((group) => group.id)).toContain('lived_experience');
     expect(event.sectors.map((sector) => sector.id)).not.toContain('carer');

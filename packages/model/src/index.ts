@@ -68,6 +68,7 @@ export {
   findOrganisationByName,
   linkOrganisations,
   observeTable,
+  purgeNote,
   readTable,
   removeDanglingLinks,
   removeParticipantContent,
@@ -82,9 +83,22 @@ export {
   updateNote,
   updateOrganisation,
   votesUsedBy,
+  withdrawParticipant,
   addNote,
 } from './table-doc.ts';
-export type { Actor, RemovedContent, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
+export type { Actor, RemovedContent, TableSnapshot, VoteTally, VotingRules, Withdrawal } from './table-doc.ts';
+export {
+  TableThemeInputSchema,
+  createTableTheme,
+  mergeTableThemes,
+  moveNotesToTableTheme,
+  removeTableTheme,
+  tableBoardViolations,
+  updateTableTheme,
+} from './table-board.ts';
+export type { TableTheme, TableThemeInput, TableThemePatch } from './table-board.ts';
+export { withTableThemes } from './theme-provenance.ts';
+export type { RaisingTable, TableBoardSource, ThemeProvenance, ThemedSynthesis } from './theme-provenance.ts';
 export {
   ConsentCountsSchema,
   MAX_TABLES,
@@ -118,8 +132,10 @@ export {
   assignNoteToTheme,
   confirmOrganisationMerge,
   createTheme,
+  detachTableTheme,
   flagNote,
   isMergeRejected,
+  mergeTableThemesInto,
   mergeThemes,
   noteRef,
   observeSynthesis,
@@ -131,6 +147,7 @@ export {
   setThemeQuotes,
   splitOrganisationMerge,
   splitTheme,
+  tableThemeRef,
   updateTheme,
 } from './synthesis-doc.ts';
 export type { NextStep, NoteFlags, SynthesisSnapshot, Theme, ThemeInput } from './synthesis-doc.ts';

@@ -13,10 +13,16 @@ export const LIMITS = {
   locality: 120,
   remit: 1000,
   linkNote: 500,
-  noteText: 5000,
+  /** What a person may write in one note (a phone screen or two). */
+  noteText: 1000,
+  /** Notes read back may be longer: ones written before the 1,000 limit still show, never silently dropped. */
+  storedNoteText: 5000,
   label: 200,
   title: 200,
   description: 2000,
+  /** A table theme's title and one-line description, short enough for a phone card. */
+  tableThemeTitle: 80,
+  tableThemeDescription: 140,
   /** Ceiling on a facilitator's votes-per-participant setting. */
   votesPerParticipant: 50,
 } as const;
@@ -60,6 +66,8 @@ export const OrganisationSchema = v.object({
   locality: v.optional(text(LIMITS.locality, 'Locality'), ''),
   remit: v.optional(text(LIMITS.remit, 'Remit'), ''),
   addedByGroup: VocabularyIdSchema,
+  /** The anonymous id of whoever added it, so a participant who withdraws takes back what they added alone. */
+  addedBy: v.optional(IdSchema),
   createdAt: v.number(),
 });
 export type Organisation = v.InferOutput<typeof OrganisationSchema>;
@@ -98,6 +106,8 @@ export const LinkSchema = v.object({
   status: v.picklist(LINK_STATUSES),
   note: v.optional(text(LIMITS.linkNote, 'Link note'), ''),
   addedByGroup: VocabularyIdSchema,
+  /** The anonymous id of whoever added it (see OrganisationSchema.addedBy). */
+  addedBy: v.optional(IdSchema),
   createdAt: v.number(),
 });
 export type Link = v.InferOutput<typeof LinkSchema>;
@@ -122,7 +132,7 @@ export type NotePatch = v.InferInput<typeof NotePatchSchema>;
 
 export const NoteSchema = v.object({
   id: IdSchema,
-  text: requiredText(LIMITS.noteText, 'Note text'),
+  text: requiredText(LIMITS.storedNoteText, 'Note text'),
   kind: v.picklist(NOTE_KINDS),
   promptId: v.optional(v.nullable(IdSchema), null),
   organisationIds: v.optional(v.array(IdSchema), []),
@@ -180,7 +190,7 @@ export const EventDetailsSchema = v.partial(
 );
 export type EventDetails = v.InferInput<typeof EventDetailsSchema>;
 
-export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, voting or closed');
+export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, themes, voting or closed');
 
 export const TimerSchema = v.object({
   /** Server-clock milliseconds, so every screen shows the same countdown whatever its own clock says. */

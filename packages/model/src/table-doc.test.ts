@@ -4,9 +4,11 @@ import { ModelError } from './errors.ts';
 import {
   addNote,
   addOrganisation,
+  castThemeVote,
   castVote,
   linkOrganisations,
   observeTable,
+  purgeNote,
   readTable,
   removeLink,
   removeNote,
@@ -16,6 +18,7 @@ import {
   updateLink,
   updateNote,
   updateOrganisation,
+  withdrawParticipant,
   type Actor,
 } from './table-doc.ts';
 import { migrate } from './versions.ts';
@@ -47,12 +50,14 @@ function twoOrganisations(doc: Y.Doc) {
 }
 
 describe('organisations', () => {
-  it('adds an organisation attributed to a stakeholder group, never a name', () => {
+  it('adds an organisation attributed to a stakeholder group and an anonymous id, never a name', () => {
     const doc = freshTable();
     const id = addOrganisation(doc, { name: '  Riverside   Mind ', sector: 'vcse', size: 'local', remit: 'Peer support' }, carer);
     const [org] = readTable(doc).organisations;
     expect(org).toMatchObject({ id, name: 'Riverside   Mind', sector: 'vcse', size: 'local', remit: 'Peer support', addedByGroup: 'carer' });
-    expect(JSON.stringify(doc.toJSON())).not.toContain('p1');
+    // The anonymous per-join id (as notes carry), so a participant who withdraws can take it back.
+    expect(org?.addedBy).toBe(carer.participantId);
+    expect(Object.keys(org ?? {}).sort()).toEqual(['addedBy', 'addedByGroup', 'createdAt', 'id', 'locality', 'name', 'remit', 'sector', 'size']);
   });
 
   it.each([
@@ -173,6 +178,23 @@ describe('notes and votes', () => {
     expectModelError(() => addNote(doc, { text: 'x', kind: 'rant' } as never, carer), 'invalid_input');
   });
 
+  it('limits a note to 1,000 characters when added or edited, and leaves the note unchanged on refusal', () => {
+    const doc = freshTable();
+    const id = addNote(doc, { text: 'x'.repeat(1000), kind: 'idea' }, carer);
+    const tooLong = expectModelError(() => addNote(doc, { text: 'y'.repeat(1001), kind: 'idea' }, carer), 'invalid_input');
+    expect(tooLong.message).toContain('at most 1000 characters');
+    expectModelError(() => updateNote(doc, id, { text: 'z'.repeat(3000) }, carer), 'invalid_input');
+    expect(readTable(doc).notes.map((note) => note.text)).toEqual(['x'.repeat(1000)]);
+  });
+
+  it('still reads back a longer note written before the limit, rather than dropping it', () => {
+    const doc = freshTable();
+    const id = addNote(doc, { text: 'short', kind: 'idea' }, carer);
+    const stored = doc.getMap('notes').get(id) as Y.Map<unknown>;
+    stored.set('text', 'w'.repeat(3000));
+    expect(readTable(doc).notes[0]?.text).toHaveLength(3000);
+  });
+
   it('lets only the author (or a facilitator) edit or delete a note', () => {
     const doc = freshTable();
     const id = addNote(doc, { text: 'Waiting lists are long', kind: 'gap' }, carer);
@@ -247,5 +269,64 @@ describe('positions and read-back', () => {
     stop();
     addOrganisation(doc, { name: 'Third', sector: 'vcse' }, carer);
     expect(counts).toEqual([0, 1, 2]);
+  });
+});
+
+describe('withdrawParticipant', () => {
+  const rules = { votesPerParticipant: 5, allowStackedVotes: false };
+
+  it('removes their notes, votes, consent, links and the organisations they added alone; others keep theirs', () => {
+    const doc = freshTable();
+    recordConsent(doc, 'carer', carer.participantId);
+    recordConsent(doc, 'housing', housing.participantId);
+    const aloneOrg = addOrganisation(doc, { name: 'Quiet Peer Group', sector: 'peer_led' }, carer);
+    const sharedOrg = addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse' }, carer);
+    const otherOrg = addOrganisation(doc, { name: 'Riverside Housing', sector: 'housing' }, housing);
+    setPosition(doc, aloneOrg, { x: 1, y: 2 });
+    const ownLink = linkOrganisations(doc, { source: aloneOrg, target: otherOrg, kind: 'refers_to' }, carer);
+    const othersLink = linkOrganisations(doc, { source: otherOrg, target: sharedOrg, kind: 'funds' }, housing);
+    const ownNote = addNote(doc, { text: 'My private worry', kind: 'observation' }, carer);
+    const othersNote = addNote(doc, { text: 'Housing waits are long', kind: 'gap' }, housing);
+    castVote(doc, othersNote, carer, rules);
+    castVote(doc, ownNote, housing, rules);
+    castThemeVote(doc, 'theme1', carer, rules);
+
+    expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 1 });
+
+    const after = readTable(doc);
+    expect(after.notes.map((note) => note.id)).toEqual([othersNote]);
+    expect(after.organisations.map((org) => org.id).sort()).toEqual([sharedOrg, otherOrg].sort());
+    expect(after.links.map((link) => link.id)).toEqual([othersLink]);
+    expect(after.links).not.toContainEqual(expect.objectContaining({ id: ownLink }));
+    expect(after.votes).toEqual({});
+    expect(after.themeVotes).toEqual({});
+    expect(after.consentByGroup).toEqual({ housing: 1 });
+    expect(after.positions).toEqual({});
+    // A gc-enabled doc drops the removed text from its encoded state.
+    const bytes = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1');
+    expect(bytes).not.toContain('My private worry');
+    expect(bytes).not.toContain('Quiet Peer Group');
+    expect(bytes).toContain('Housing waits are long');
+  });
+
+  it('refuses a malformed id and changes nothing', () => {
+    const doc = freshTable();
+    addNote(doc, { text: 'Stays', kind: 'idea' }, carer);
+    const before = Y.encodeStateAsUpdate(doc);
+    expect(() => withdrawParticipant(doc, 'NOT AN ID')).toThrow(ModelError);
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+});
+
+describe('purgeNote', () => {
+  it('removes one note and the votes on it for good', () => {
+    const doc = freshTable();
+    const note = addNote(doc, { text: 'Named a nurse on ward 3', kind: 'observation' }, carer);
+    castVote(doc, note, housing, { votesPerParticipant: 3, allowStackedVotes: false });
+    expect(purgeNote(doc, note)).toBe(true);
+    expect(readTable(doc).notes).toEqual([]);
+    expect(readTable(doc).votesByVoter).toEqual({});
+    expect(Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1')).not.toContain('ward 3');
+    expect(purgeNote(doc, note)).toBe(false);
   });
 });

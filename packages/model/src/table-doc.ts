@@ -29,6 +29,7 @@ import {
 import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
 import { isMutualByDefault } from './vocabulary.ts';
 import { schemaVersionOf } from './versions.ts';
+import { forgetPlacement, readTableBoard, type TableTheme } from './table-board.ts';
 
 /** Who is making a change: a stakeholder group and an anonymous per-join id, never a name. */
 export interface Actor {
@@ -106,7 +107,7 @@ export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Act
   }
   const id = newId();
   doc.transact(() => {
-    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, createdAt: monotonicNow() }));
+    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, addedBy: by.participantId, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -142,7 +143,7 @@ export function linkOrganisations(doc: Y.Doc, input: LinkInput, actor: Actor): s
   const id = newId();
   const mutual = valid.mutual ?? isMutualByDefault(valid.kind);
   doc.transact(() => {
-    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, createdAt: monotonicNow() }));
+    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, addedBy: by.participantId, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -189,6 +190,7 @@ export function removeNote(doc: Y.Doc, id: string, actor: Actor): void {
   requireOwnNote(doc, id, checkActor(actor));
   doc.transact(() => {
     notes(doc).delete(id);
+    forgetPlacement(doc, id);
     for (const key of [...votes(doc).keys()]) if (parseVoteKey(key)?.noteId === id) votes(doc).delete(key);
   });
 }
@@ -340,6 +342,68 @@ export function setPosition(doc: Y.Doc, organisationId: string, position: Positi
   doc.transact(() => positions(doc).set(organisationId, { x: Math.round(valid.x), y: Math.round(valid.y) }));
 }
 
+export interface Withdrawal {
+  notes: number;
+  organisations: number;
+  links: number;
+  votes: number;
+  consent: number;
+}
+
+/**
+ * A participant withdraws: removes, in one transaction, their notes (and every vote on them), the links
+ * they added, the organisations they added that nobody else linked to, and their votes. (Consent is a server record, removed by the server.)
+ * Organisations others have linked stay (their links depend on them); they hold no one's words.
+ */
+export function withdrawParticipant(doc: Y.Doc, participantId: string): Withdrawal {
+  const id = parseInput(IdSchema, participantId, 'participant id');
+  const removed: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+  doc.transact(() => {
+    const ownNotes = new Set<string>();
+    for (const [noteId, note] of notes(doc)) if (note instanceof Y.Map && note.get('authorId') === id) ownNotes.add(noteId);
+    for (const noteId of ownNotes) notes(doc).delete(noteId);
+    removed.notes = ownNotes.size;
+    for (const map of [votes(doc), themeVotes(doc)]) {
+      for (const key of [...map.keys()]) {
+        const vote = parseVoteKey(key);
+        if (vote && (vote.voterId === id || ownNotes.has(vote.noteId))) {
+          map.delete(key);
+          removed.votes++;
+        }
+      }
+    }
+    const linkedByOthers = new Set<string>();
+    for (const [linkId, link] of [...links(doc)]) {
+      if (!(link instanceof Y.Map)) continue;
+      if (link.get('addedBy') === id) {
+        links(doc).delete(linkId);
+        removed.links++;
+      } else {
+        linkedByOthers.add(String(link.get('source')));
+        linkedByOthers.add(String(link.get('target')));
+      }
+    }
+    for (const [orgId, org] of [...organisations(doc)]) {
+      if (org instanceof Y.Map && org.get('addedBy') === id && !linkedByOthers.has(orgId)) {
+        organisations(doc).delete(orgId);
+        positions(doc).delete(orgId);
+        removed.organisations++;
+      }
+    }
+  });
+  return removed;
+}
+
+/** Removes one note for good (a redacted note the facilitator purges), with the votes on it. */
+export function purgeNote(doc: Y.Doc, noteId: string): boolean {
+  if (!notes(doc).has(noteId)) return false;
+  doc.transact(() => {
+    notes(doc).delete(noteId);
+    for (const map of [votes(doc)]) for (const key of [...map.keys()]) if (parseVoteKey(key)?.noteId === noteId) map.delete(key);
+  });
+  return true;
+}
+
 export interface VoteTally {
   noteId: string;
   total: number;
@@ -369,6 +433,9 @@ export interface TableSnapshot {
   themeVotes: Record<string, VoteTally>;
   /** Each voter's used votes on notes and themes, keyed by anonymous voter id. */
   votesByVoter: Record<string, number>;
+  /** The table's own theme board: its themes (with their notes and groups) and note → theme. */
+  tableThemes: TableTheme[];
+  notePlacements: Record<string, string>;
   problems: ReadProblem[];
 }
 
@@ -396,6 +463,8 @@ function tallyVoteMap(
 }
 
 /** Reads the table as plain, validated data. Malformed entries are skipped and listed in `problems`. */
+const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+
 export function readTable(doc: Y.Doc): TableSnapshot {
   const problems: ReadProblem[] = [];
   const orgs = readValidEntries(organisations(doc).entries(), OrganisationSchema, 'organisations', problems);
@@ -408,6 +477,7 @@ export function readTable(doc: Y.Doc): TableSnapshot {
   });
   const allNotes = readValidEntries(notes(doc).entries(), NoteSchema, 'notes', problems);
   const noteIds = new Set(allNotes.map((note) => note.id));
+  const board = readTableBoard(doc, allNotes.sort(byCreation), problems);
   const positionMap: Record<string, Position> = {};
   for (const [id, raw] of positions(doc)) {
     const parsed = v.safeParse(PositionSchema, raw);
@@ -416,17 +486,17 @@ export function readTable(doc: Y.Doc): TableSnapshot {
   const votesByVoter: Record<string, number> = {};
   const noteVotes = tallyVoteMap(votes(doc), 'votes', (id) => noteIds.has(id), votesByVoter, problems);
   const themeVoteTallies = tallyVoteMap(themeVotes(doc), 'themeVotes', () => true, votesByVoter, problems);
-  const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) =>
-    a.createdAt - b.createdAt || a.id.localeCompare(b.id);
   return {
     schemaVersion: schemaVersionOf(doc),
     organisations: orgs.sort(byCreation),
     links: liveLinks.sort(byCreation),
-    notes: allNotes.sort(byCreation),
+    notes: allNotes,
     positions: positionMap,
     votes: noteVotes,
     themeVotes: themeVoteTallies,
     votesByVoter,
+    tableThemes: board.themes,
+    notePlacements: board.placements,
     problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };
 }

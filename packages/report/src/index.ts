@@ -1,5 +1,5 @@
 export { buildReportDefinition, renderReport } from './report.ts';
-export { reportSnapshotFromModel } from './from-model.ts';
+export { raisedBy, reportSnapshotFromModel } from './from-model.ts';
 export type { ModelReportSources } from './from-model.ts';
 export type { RenderOptions } from './pdf.ts';
 export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';

@@ -27,13 +27,16 @@ const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Cont
   directory: directorySection,
 };
 
-const footer = (currentPage: number, pageCount: number): Content => ({
-  text: `Page ${currentPage} of ${pageCount}`,
-  alignment: 'center',
-  fontSize: 8,
-  color: '#5a6470',
-  margin: [0, 12, 0, 0],
-});
+/** Page numbers, and the date the event's data is deleted so a reader knows how long it is kept. */
+const footerFor =
+  (retainUntil: string) =>
+  (currentPage: number, pageCount: number): Content => ({
+    text: `Page ${currentPage} of ${pageCount}${retainUntil ? ` · Event data is deleted on ${retainUntil}` : ''}`,
+    alignment: 'center',
+    fontSize: 8,
+    color: '#5a6470',
+    margin: [0, 12, 0, 0],
+  });
 
 /**
  * Pure: validates the snapshot and options, then returns the pdfmake document definition.
@@ -75,7 +78,7 @@ export function buildReportDefinition(snapshot: ReportSnapshot, options: ReportO
     displayTitle: true,
     pageSize: 'A4',
     pageMargins: [40, 48, 40, 48],
-    footer,
+    footer: footerFor(validSnapshot.event.retainUntil),
     content,
     styles: REPORT_STYLES,
     defaultStyle: { font: 'Roboto', fontSize: 10.5 },

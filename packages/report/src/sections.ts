@@ -2,7 +2,7 @@ import type { Content, TableCell } from 'pdfmake/interfaces.js';
 import { RELATIONSHIP_KINDS } from '@tablemap/model';
 import { participantsByGroup, seatingMatrix, votesOnVisibleNotes, type ReportContext } from './context.ts';
 import { renderMapSvg } from './map-svg.ts';
-import type { SectionId } from './types.ts';
+import type { ReportTheme, SectionId } from './types.ts';
 import type { ValidLogo } from './logo.ts';
 
 /** The visible H1 heading of each section, in the words a reader sees in the contents. */
@@ -192,6 +192,8 @@ export function whoWasInTheRoomSection(ctx: ReportContext): Content[] {
   content.push(h2('Attendee list'));
   if (!ctx.options.includeAttendeeList) {
     content.push(para('Attendee names are left out of this report to protect participants’ anonymity.'));
+  } else if (ctx.snapshot.attendeeNamesRemoved) {
+    content.push(emptyNote('Attendee names were removed under the event’s retention policy; only counts by stakeholder group are kept.'));
   } else if (ctx.snapshot.attendees.length === 0) {
     content.push(emptyNote('No attendee list was supplied.'));
   } else {
@@ -219,6 +221,23 @@ function votesText(ctx: ReportContext, votes: { total: number; byGroup: Record<s
   return `${plural(votes.total, 'vote')}${breakdown.length > 0 ? ` (${breakdown.join(', ')})` : ''}`;
 }
 
+/** Who raised a theme: how many tables, under which of their own titles, and the stakeholder groups behind it. */
+function provenanceLines(ctx: ReportContext, theme: ReportTheme, notes: readonly { group: string }[]): Content[] {
+  const lines: Content[] = [];
+  if (theme.raisedBy.length > 0) {
+    const tables = theme.raisedBy.map((table) => `${ctx.t(ctx.tableName(table.tableId))} (${table.tableThemes.map((title) => `“${ctx.t(title)}”`).join(', ')})`);
+    const lead = theme.raisedBy.length === 1 ? 'Raised by one table' : `Raised by ${theme.raisedBy.length} tables`;
+    lines.push({ text: `${lead}: ${tables.join('; ')}.`, style: 'meta' });
+  }
+  const byGroup = new Map<string, number>();
+  for (const note of notes) byGroup.set(note.group, (byGroup.get(note.group) ?? 0) + 1);
+  if (byGroup.size > 0) {
+    const groups = [...byGroup].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([group, n]) => `${ctx.t(ctx.groupLabel(group))} ${n}`);
+    lines.push({ text: `Groups behind it: ${groups.join(', ')}.`, style: 'meta' });
+  }
+  return lines;
+}
+
 export function themesSection(ctx: ReportContext): Content[] {
   const { themes } = ctx.snapshot.synthesis;
   if (themes.length === 0) return [emptyNote('No themes were recorded.')];
@@ -232,6 +251,7 @@ export function themesSection(ctx: ReportContext): Content[] {
     content.push({ text: ctx.t(theme.title), style: 'h2', headlineLevel: 2, tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub' });
     if (theme.description.trim()) content.push(para(ctx.t(theme.description)));
     content.push({ text: `Drew on ${plural(notes.length, 'note')} from ${plural(tableCount, 'table')}. ${votesText(ctx, theme.votes)}.`, style: 'meta' });
+    content.push(...provenanceLines(ctx, theme, notes));
     const quotes = theme.quoteNoteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
     for (const quote of quotes) {
       content.push({

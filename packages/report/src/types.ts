@@ -18,6 +18,8 @@ export const ReportEventSchema = v.object({
   date: optionalText,
   venue: optionalText,
   description: optionalText,
+  /** The event's retention date (YYYY-MM-DD): printed in every page's footer. */
+  retainUntil: optionalText,
   groups: v.array(VocabularyEntryInputSchema),
   sectors: v.array(VocabularyEntryInputSchema),
   prompts: v.array(v.object({ id: v.string(), text: v.string(), order: v.optional(v.number(), 0) })),
@@ -87,6 +89,8 @@ export const ReportThemeSchema = v.object({
     [],
   ),
   votes: v.optional(v.object({ total: count, byGroup: v.optional(countRecord, {}) }), { total: 0, byGroup: {} }),
+  /** Provenance: the tables whose own themes the facilitator merged into this one, with their themes' titles. */
+  raisedBy: v.optional(v.array(v.object({ tableId: str, tableThemes: v.array(str), noteCount: count, groups: v.optional(countRecord, {}) })), []),
 });
 export type ReportTheme = v.InferOutput<typeof ReportThemeSchema>;
 
@@ -158,6 +162,8 @@ export const ReportSnapshotSchema = v.object({
   analysis: v.optional(ReportAnalysisSchema),
   /** Facilitator-only data: printed only when the organiser opts in. */
   attendees: v.optional(v.array(v.object({ name: str, group: str, tableId: v.optional(v.nullable(str), null) })), []),
+  /** The roster was reduced to counts by group under the retention policy: `attendees` carry no names. */
+  attendeeNamesRemoved: v.optional(v.boolean(), false),
   directory: v.optional(v.array(DirectoryRowSchema)),
 });
 export type ReportSnapshot = v.InferInput<typeof ReportSnapshotSchema>;

@@ -81,6 +81,21 @@ function storePending(docName: string, count: number): void {
   else localStorage.setItem(PENDING_KEY_PREFIX + docName, String(count));
 }
 
+/** The server closes every socket of a deleted event with this code; like every 44xx code it is final. */
+export const EVENT_DELETED_CLOSE_CODE = 4410;
+
+/**
+ * Removes this device's offline copy of a doc (its IndexedDB database and pending-change count): after
+ * the person withdrew, or the event was deleted, nothing of it should stay on the phone. Call after
+ * `destroy()`, so no open connection holds the database.
+ */
+export async function forgetOfflineCopy(docName: string): Promise<void> {
+  storePending(docName, 0);
+  if (typeof indexedDB === 'undefined') return;
+  const { clearDocument } = await import('y-indexeddb');
+  await clearDocument(`tablemap:${docName}`);
+}
+
 async function attachOfflineCache(doc: Y.Doc, docName: string): Promise<{ destroy(): void } | null> {
   if (typeof indexedDB === 'undefined') return null;
   const { IndexeddbPersistence } = await import('y-indexeddb');
@@ -155,6 +170,9 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
   const onOnline = () => {
     if (current.status === 'offline' || current.status === 'reconnecting') {
       attempts = 0;
+      // A socket that stayed open through a short outage may be dead (no close frame ever came, and the
+      // changes made meanwhile were never acknowledged): start a fresh connection, which resends them.
+      if (provider.wsconnected) provider.disconnect();
       scheduleReconnect();
     }
   };

@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_SCHEMA_VERSION } from '@tablemap/model';
 import { createEvent, postJson, startServer, tempDir } from '../testing.ts';
 import { FIXTURE, fillEvent, type FilledEvent } from '../reports/test-fixture.ts';
 import type { EventExport } from './event-export.ts';
@@ -27,6 +28,8 @@ function withoutIds(data: EventExport): unknown {
   copy.eventId = '<id>';
   copy.exportedAt = '<time>';
   copy.docs.event.content.meta.eventId = '<id>';
+  // Retention dates and the access log belong to each event (an imported event starts its own).
+  delete copy.privacy;
   return copy;
 }
 
@@ -56,8 +59,8 @@ describe('full event export and import', () => {
 
   it('exports every doc as plain data with its schema version', () => {
     expect(original).toMatchObject({ format: 'tablemap-event', version: 1, eventId: event.eventId, title: FIXTURE.title });
-    expect(original.docs.event.schemaVersion).toBe(1);
-    expect(original.schemaVersion).toBe(1);
+    expect(original.docs.event.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(original.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(original.skipped).toEqual([]);
     expect(Object.keys(original.docs.tables).sort()).toEqual(['t1', 't2']);
     expect(original.docs.tables.t1?.nested).toContain('notes');
@@ -66,6 +69,9 @@ describe('full event export and import', () => {
     expect(notes).toContain(FIXTURE.hiddenNote);
     expect(Object.keys(original.docs.synthesis!.content.hiddenNotes as object)).toEqual([event.hiddenRef]);
     expect(JSON.stringify(original.docs.roster)).toContain(FIXTURE.attendeeName);
+    // It holds names, so its own download is in the access log it carries, with the retention date.
+    expect(original.privacy?.accessLog).toEqual([expect.objectContaining({ role: 'facilitator', what: 'export.json', options: { format: 'json' } })]);
+    expect(original.privacy?.deleteAfter).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('round-trips: export → import → export is equal apart from the event id and export time', async () => {

@@ -73,6 +73,17 @@ export interface EventExport {
     roster: DocExport | null;
     tables: Record<string, DocExport | null>;
   };
+  /**
+   * When the data is deleted, the notice people were shown, and who downloaded personal data: an
+   * organiser's records of processing go with the data. Not restored on import (a new event starts its own).
+   */
+  privacy?: {
+    deleteAfter: string;
+    rosterRedactAfter: string | null;
+    rosterRedactedAt: string | null;
+    notice: { controller: string; contact: string; purpose: string } | null;
+    accessLog: { at: string; role: string; tokenId: string; what: string; options: Record<string, unknown> }[];
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- export
@@ -89,6 +100,8 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
   for (const tableId of tableIds) tables[tableId] = await read(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId });
   const synthesis = await read(synthesisDocName(eventId), { kind: 'synthesis', eventId });
   const roster = await read(rosterDocName(eventId), { kind: 'roster', eventId });
+  const privacy = await docs.privacy?.(eventId);
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -98,6 +111,17 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
     eventId,
     title: record.title,
     docs: { event, synthesis, roster, tables },
+    ...(privacy
+      ? {
+          privacy: {
+            deleteAfter: new Date(privacy.deleteAfter).toISOString(),
+            rosterRedactAfter: iso(privacy.rosterRedactAfter),
+            rosterRedactedAt: iso(privacy.rosterRedactedAt),
+            notice: privacy.notice,
+            accessLog: privacy.accessLog.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })),
+          },
+        }
+      : {}),
   };
 }
 

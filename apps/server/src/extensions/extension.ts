@@ -1,3 +1,4 @@
+import type { PrivacyStore } from '../privacy/privacy-store.ts';
 import type * as Y from 'yjs';
 import type { Access, DocRef, TokenClaims, UpdateFacts } from '@tablemap/model';
 import type { Limits } from '../config.ts';
@@ -10,6 +11,8 @@ export type ServerStore = DocStore &
   EventIndex &
   RevocationList & {
     integrityCheck(): string;
+    /** Retention dates, deletion records and the access log (src/privacy). */
+    privacy: PrivacyStore;
     /** A token-signing key shared by every instance (PostgreSQL); without it the key is a file in the data directory. */
     sharedSecret?(): Promise<Uint8Array>;
   };

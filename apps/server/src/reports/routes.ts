@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
+import type { TokenClaims } from '@tablemap/model';
 import { ReportInputError, validateLogo } from '@tablemap/report';
 import { requireEventFacilitator, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
@@ -8,6 +9,7 @@ import { importEvent } from '../exports/import-event.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-util.ts';
 import type { Logger } from '../logger.ts';
 import type { EventIndex } from '../storage/doc-store.ts';
+import type { PrivacyStore } from '../privacy/privacy-store.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
 import { registrySource, type DocSource } from './doc-source.ts';
 import { EventNotFoundError, buildEventSnapshot, mergeSuggestions } from './event-snapshot.ts';
@@ -29,6 +31,10 @@ export interface ReportRoutesOptions {
   logger: Logger;
   /** The API's own organiser-key check (401 when a key is configured and not given). */
   requireOrganiserKey(req: IncomingMessage): void;
+  /** Retention dates, notice and access log for the JSON export and the report footer. */
+  privacy?: PrivacyStore | undefined;
+  /** Records a download that can hold personal data in the event's access log (privacy/). */
+  recordAccess?: (eventId: string, claims: TokenClaims, what: string, options: Record<string, unknown>) => Promise<void>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
@@ -56,13 +62,16 @@ const ReportBodySchema = v.object({
  * Registered into HttpApi's route table; errors use the API's `{error, message}` shape.
  */
 export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
-  const docs = registrySource(options.registry, options.events);
-  const facilitator = (handler: (req: IncomingMessage, res: ServerResponse, eventId: string) => Promise<void>): Handler =>
+  const docs = registrySource(options.registry, options.events, options.privacy);
+  const facilitator = (handler: (req: IncomingMessage, res: ServerResponse, eventId: string, claims: TokenClaims) => Promise<void>): Handler =>
     async (req, res, params) => {
       const eventId = params[0] ?? '';
-      await requireFacilitator(req, eventId, options.signer, docs);
-      await translateErrors(() => handler(req, res, eventId));
+      const claims = await requireFacilitator(req, eventId, options.signer, docs);
+      await translateErrors(() => handler(req, res, eventId, claims));
     };
+  // Logged before the file is built, so a JSON backup carries its own download in its access log.
+  const logAccess = (eventId: string, claims: TokenClaims, what: string, logged: Record<string, unknown>) =>
+    options.recordAccess?.(eventId, claims, what, logged) ?? Promise.resolve();
   const url = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://localhost');
 
   return [
@@ -83,18 +92,18 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
     {
       pattern: /^\/api\/events\/([^/]+)\/report\.pdf$/,
       methods: {
-        GET: facilitator(async (req, res, eventId) => {
+        GET: facilitator(async (req, res, eventId, claims) => {
           const query = url(req).searchParams;
-          const pdf = await reportPdf(eventId, docs, {
-            sections: parseSections(query.get('sections')),
-            includeAttendeeList: isOn(query.get('attendees')),
-          });
-          sendFile(res, pdf);
+          const sections = parseSections(query.get('sections'));
+          const includeAttendeeList = isOn(query.get('attendees'));
+          if (includeAttendeeList) await logAccess(eventId, claims, 'report.pdf', { includeAttendeeList, sections });
+          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList }));
         }),
-        POST: facilitator(async (req, res, eventId) => {
+        POST: facilitator(async (req, res, eventId, claims) => {
           const body = parseBody(ReportBodySchema, await readJsonBody(req, REPORT_BODY_BYTES));
           const sections = Array.isArray(body.sections) ? parseSections(body.sections.join(',')) : parseSections(body.sections);
           const logo = body.logo === undefined ? undefined : decodeLogo(body.logo);
+          if (body.includeAttendeeList) await logAccess(eventId, claims, 'report.pdf', { includeAttendeeList: true, sections });
           sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo }));
         }),
       },
@@ -102,8 +111,9 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
     {
       pattern: /^\/api\/events\/([^/]+)\/table-packs\.pdf$/,
       methods: {
-        GET: facilitator(async (req, res, eventId) => {
+        GET: facilitator(async (req, res, eventId, claims) => {
           const includeFirstNames = isOn(url(req).searchParams.get('firstNames'));
+          if (includeFirstNames) await logAccess(eventId, claims, 'table-packs.pdf', { includeFirstNames });
           sendFile(res, await tablePacksPdf(eventId, docs, { joinBaseUrl: joinBaseUrl(req), includeFirstNames }));
         }),
       },
@@ -111,8 +121,10 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
     {
       pattern: /^\/api\/events\/([^/]+)\/export$/,
       methods: {
-        GET: facilitator(async (req, res, eventId) => {
+        GET: facilitator(async (req, res, eventId, claims) => {
           const format = parseExportFormat(url(req).searchParams.get('format') ?? 'json');
+          // The JSON backup holds the roster and hidden notes; the other formats hold neither.
+          if (format === 'json') await logAccess(eventId, claims, 'export.json', { format });
           sendFile(res, await exportFile(eventId, docs, format));
         }),
       },
@@ -130,9 +142,10 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
 }
 
 /** 401 without a valid token, 403 for anyone but this event's facilitator, 404 for an unknown event. */
-async function requireFacilitator(req: IncomingMessage, eventId: string, signer: TokenSigner, docs: DocSource): Promise<void> {
-  await requireEventFacilitator(signer, req.headers.authorization, eventId, 'download its reports and exports');
+async function requireFacilitator(req: IncomingMessage, eventId: string, signer: TokenSigner, docs: DocSource): Promise<TokenClaims> {
+  const claims = await requireEventFacilitator(signer, req.headers.authorization, eventId, 'download its reports and exports');
   if (!(await docs.findEvent(eventId))) throw new HttpError(404, 'unknown_event', 'There is no such event');
+  return claims;
 }
 
 /** The errors of the report, export and import code become the API's JSON errors. */
@@ -190,7 +203,7 @@ function joinBaseUrl(req: IncomingMessage): string {
   return `${protocol}://${host}/join`;
 }
 
-function sendFile(res: ServerResponse, file: FileOutput): void {
+export function sendFile(res: ServerResponse, file: FileOutput): void {
   const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength);
   const ascii = file.filename.replace(/[^A-Za-z0-9._-]/g, '_');
   res.writeHead(200, {

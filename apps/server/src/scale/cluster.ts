@@ -20,6 +20,8 @@ export class RemoteChanges {
   private resyncing: Promise<void> | null = null;
   private resyncAgain = false;
   private readonly closeHolder: (eventId: string, participantId: string) => void;
+  /** Another instance deleted an event (privacy/event-deletion.ts): close and drop its docs here too. */
+  onEventDeleted: (eventId: string) => void = () => {};
   /** Resyncs done (tests and logs). */
   resyncCount = 0;
 
@@ -40,6 +42,7 @@ export class RemoteChanges {
   /** A doc still loading gets the change after its load: its database read may predate the change's commit. */
   apply(kind: RelayKind, docName: string, payload: Uint8Array): void {
     if (kind === 'revoke') return this.revoke(payload);
+    if (kind === 'event-deleted') return this.onEventDeleted(new TextDecoder().decode(payload).slice(0, 200));
     const loading = this.registry.loadedOrLoading(docName);
     if (!loading) return;
     loading.then(

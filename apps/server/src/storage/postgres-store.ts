@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import * as Y from 'yjs';
+import { POSTGRES_PRIVACY_SCHEMA, PostgresPrivacyStore } from './postgres-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
 interface PendingAppend {
@@ -79,9 +80,12 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
   private flushScheduled: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  /** Deletion, retention, privacy notice and access log (`postgres-privacy.ts`). */
+  readonly privacy: PostgresPrivacyStore;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
+    this.privacy = new PostgresPrivacyStore(pool, () => this.flush());
   }
 
   /** Connects, creates the tables if needed (under a lock, so instances starting together do not race). */
@@ -98,6 +102,7 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
       await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, SCHEMA_LOCK]);
         await client.query(SCHEMA);
+        await client.query(POSTGRES_PRIVACY_SCHEMA);
       });
     } catch (error) {
       await pool.end().catch(() => {});

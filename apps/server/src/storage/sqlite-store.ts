@@ -1,4 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
 interface PendingAppend {
@@ -61,12 +62,15 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private queue: PendingAppend[] = [];
   private flushScheduled: Promise<void> | null = null;
   private closed = false;
+  /** Deletion, retention, privacy notice and access log, on this same connection (`sqlite-privacy.ts`). */
+  readonly privacy: SqlitePrivacyStore;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new DatabaseSync(path);
     const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
     this.db.exec(`PRAGMA busy_timeout = ${busyTimeout}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`);
     this.db.exec(SCHEMA);
+    this.privacy = new SqlitePrivacyStore(this.db, () => this.flush());
     this.statements = {
       snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
       updatesAfter: this.db.prepare('SELECT seq, data FROM doc_updates WHERE name = ? AND seq > ? ORDER BY seq'),

@@ -99,6 +99,8 @@ export class DocRegistry {
   private readonly entries = new Map<string, Promise<DocEntry>>();
   private readonly options: DocRegistryOptions;
   private closing = false;
+  /** Deleted events: their docs are never loaded again by this process. */
+  private readonly goneEvents = new Set<string>();
 
   private readonly budgetTimer: NodeJS.Timeout | null = null;
 
@@ -154,6 +156,7 @@ export class DocRegistry {
   /** Loads (or reuses) a doc and counts one user; pair with `release`. */
   async acquire(name: string, ref: DocRef): Promise<DocEntry> {
     if (this.closing) throw new StorageError('The server is shutting down');
+    if (this.goneEvents.has(ref.eventId)) throw new StorageError(`The event of ${name} has been deleted`);
     let loading = this.entries.get(name);
     if (!loading && this.overBudget()) {
       await this.shedIfOverBudget();
@@ -311,6 +314,46 @@ export class DocRegistry {
     if (entry.users > 0 || entry.unloaded) return;
     this.drop(entry);
     this.options.logger.debug({ doc: entry.name }, 'doc unloaded');
+  }
+
+  /**
+   * Event deletion: no doc of the event is loaded again; every loaded one has its sockets closed with
+   * `closeCode`, its pending writes awaited, and is dropped WITHOUT compacting (nothing is written back).
+   */
+  async evictEvent(eventId: string, closeCode: number, reason: string): Promise<void> {
+    this.goneEvents.add(eventId);
+    const loaded = await Promise.allSettled([...this.entries.values()]);
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled' || result.value.ref.eventId !== eventId) continue;
+      const entry = result.value;
+      for (const peer of [...entry.peers]) peer.close(closeCode, reason);
+      await entry.writes.catch(() => {});
+      if (!entry.unloaded) this.drop(entry);
+    }
+  }
+
+  /**
+   * Before content is removed for good: brings the loaded doc up to date with everything stored for it,
+   * including changes another instance stored that the relay has not delivered yet, so the removal
+   * reaches them and the rewrite below can fold in every stored row.
+   */
+  async refreshFromStore(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.options.store.flush();
+    const stored = await this.options.store.load(entry.name);
+    // Already durable: applied like another instance's change (broadcast, never appended again).
+    if (stored.updates.length > 0) Y.applyUpdate(entry.doc, Y.mergeUpdates(stored.updates), REMOTE_ORIGIN);
+    entry.lastSeq = Math.max(entry.lastSeq, stored.lastSeq);
+  }
+
+  /**
+   * Folds the doc's whole log into one fresh snapshot now. The doc garbage-collects deleted content, so
+   * text removed from it (withdrawal, purged notes, a redacted roster) leaves the stored bytes too.
+   */
+  async rewriteStored(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.options.store.flush();
+    await this.compact(entry);
   }
 
   /** Shutdown: refuse new loads, wait for every write, compact, unload. */

@@ -26,7 +26,11 @@ export const CLOSE = {
   /** The update breaks the model's rules (a root or shape it does not define, someone else's note, forged votes...). */
   changeRefused: 4422,
   tableLocked: 4423,
+  /** A participant's change breaks a rule of the table's theme board (see board-rules.ts). */
+  boardRuleBroken: 4422,
   tooManyMessages: 4429,
+  /** The event was deleted (final: there is nothing to come back to). */
+  eventDeleted: 4410,
 } as const;
 
 export function syncStep1Message(doc: Y.Doc): Uint8Array {

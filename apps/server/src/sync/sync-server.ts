@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ModelError, docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
-import { TokenError, type TokenSigner } from '../auth.ts';
+import { EventDeletedError, TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
 import type { Hooks } from '../extensions/hooks.ts';
@@ -37,6 +37,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   408: 'Request Timeout',
   409: 'Conflict',
+  410: 'Gone',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
@@ -141,6 +142,7 @@ export class SyncServer {
       // Also refuses revoked holders (TokenSigner checks the revocation list).
       verified = await this.options.signer.verify(url.searchParams.get('token'));
     } catch (error) {
+      if (error instanceof EventDeletedError) throw new UpgradeRefusal(410, 'event_deleted', error.message);
       if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
       throw error;
     }
