@@ -88,7 +88,7 @@ export class HttpApi {
   private readonly unknownCodeLimiter: KeyedRateLimiter;
   private readonly lookupCache = new Map<string, { at: number; organisations: string[] }>();
   /** Whole lookup answers per join code, reused for a few seconds (a room of phones looks up one code at once). */
-  private readonly lookupAnswers = new Map<string, { at: number; body: { eventId: string } }>();
+  private readonly lookupAnswers = new Map<string, { at: number; body: { eventId: string; title: string } }>();
 
   constructor(options: ApiOptions) {
     this.options = options;
@@ -233,7 +233,7 @@ export class HttpApi {
     const code = normaliseJoinCode(params[0] ?? '');
     const cached = code ? this.lookupAnswers.get(code) : undefined;
     const fresh = cached && Date.now() - cached.at < LOOKUP_CACHE_MS && !(await this.options.privacy?.service.deletion.isDeleted(cached.body.eventId));
-    if (cached && fresh) return sendJson(res, 200, cached.body);
+    if (cached && fresh) return sendJson(res, 200, { ...cached.body, privacyNotice: await this.privacyNotice(cached.body.eventId, cached.body.title) });
     const { record, event } = await this.eventForCode(req, params[0] ?? '', this.lookupLimiter);
     const body = {
       eventId: record.eventId,
@@ -241,12 +241,15 @@ export class HttpApi {
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
       organisations: await this.organisationNames(record.eventId, event),
-      // Shown in full on the join screen before anyone consents.
-      privacyNotice: this.options.privacy ? await joinPrivacyNotice(this.options.privacy.store, record.eventId, event.title) : null,
     };
     if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();
     if (code) this.lookupAnswers.set(code, { at: Date.now(), body });
-    sendJson(res, 200, body);
+    sendJson(res, 200, { ...body, privacyNotice: await this.privacyNotice(record.eventId, event.title) });
+  }
+
+  /** Shown in full on the join screen before anyone consents; read fresh, so an edited notice shows at once. */
+  private async privacyNotice(eventId: string, title: string) {
+    return this.options.privacy ? joinPrivacyNotice(this.options.privacy.store, eventId, title) : null;
   }
 
   /** Distinct organisation names across the event's tables, for the "which organisation are you from" autocomplete. */
@@ -285,10 +288,10 @@ export class HttpApi {
     }
     const { eventId } = record;
     // Consent lives in the server's database, written only here; the event doc shows the counts, read-only.
-    await this.options.events.recordConsent(eventId, table.id, group.id);
+    const participantId = newId();
+    await this.options.events.recordConsent(eventId, table.id, group.id, participantId);
     const counts = await this.options.events.consentCounts(eventId, table.id);
     await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => publishConsentCounts(entry.doc, table.id, counts));
-    const participantId = newId();
     const token = await this.options.signer.sign({ eventId, role: 'participant', tableId: table.id, group: group.id, participantId });
     sendJson(res, 200, { token, eventId, tableId: table.id, participantId, group: group.id });
   }

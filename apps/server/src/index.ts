@@ -20,7 +20,6 @@ import { Hooks } from './extensions/hooks.ts';
 import { Authorship } from './extensions/authorship.ts';
 import type { RelayExtension } from './extensions/redis-relay.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
-import type { PrivacyStore } from './privacy/privacy-store.ts';
 import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 

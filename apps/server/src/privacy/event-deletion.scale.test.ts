@@ -10,8 +10,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { addNote, readTable, tableDocName, type Actor } from '@tablemap/model';
 import { CLOSE } from '../sync/messages.ts';
-import { connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
-import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../scale/test-infra.ts';
+import { claimsOf, connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
+import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
 const TITLE = 'Marrowfield Peer Exchange';
 const noteText = (table: number) => `Marrowfield crisis line ${table} never answers at night`;
@@ -70,7 +70,8 @@ describe('deleting an event on PostgreSQL + Redis', () => {
       const client = connectProvider(server.wsBase, tableDocName(doomed.eventId, tableId), token);
       cleanups.push(() => client.provider.destroy());
       await waitForSync(client.provider);
-      const actor: Actor = { group: 'carer', participantId: `writer${table}` };
+      // The server refuses notes not signed with the sender's own id.
+      const actor: Actor = { group: 'carer', participantId: claimsOf(token).participantId };
       addNote(client.doc, { text: noteText(table), kind: 'observation' }, actor);
       await waitFor(() => readTable(client.doc).notes.length === 1, 'note written');
     }
@@ -78,7 +79,7 @@ describe('deleting an event on PostgreSQL + Redis', () => {
     const keeperClient = connectProvider(b.wsBase, tableDocName(keeper.eventId, 't1'), keeperToken);
     cleanups.push(() => keeperClient.provider.destroy());
     await waitForSync(keeperClient.provider);
-    addNote(keeperClient.doc, { text: 'Keeper note stays put', kind: 'idea' }, { group: 'carer', participantId: 'keeper1' });
+    addNote(keeperClient.doc, { text: 'Keeper note stays put', kind: 'idea' }, { group: 'carer', participantId: claimsOf(keeperToken).participantId });
 
     const redisClient = new Redis(redis.url);
     cleanups.push(() => redisClient.disconnect());
@@ -151,7 +152,7 @@ describe('deleting an event on PostgreSQL + Redis', () => {
     for (let index = 0; index < 5; index++) {
       addNote(phones[0]!.doc, { text: `Leaver's private note number ${index}`, kind: 'observation' }, { group: 'carer', participantId: leaverId });
     }
-    addNote(phones[1]!.doc, { text: 'Stayer note about the Tuesday drop-in', kind: 'idea' }, { group: 'carer', participantId: 'stayer1' });
+    addNote(phones[1]!.doc, { text: 'Stayer note about the Tuesday drop-in', kind: 'idea' }, { group: 'carer', participantId: claimsOf(stayerToken).participantId });
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     cleanups.push(() => client.end());

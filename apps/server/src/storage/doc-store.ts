@@ -36,8 +36,13 @@ export interface EventIndex {
   createEvent(record: EventRecord): Promise<void>;
   findByJoinCode(joinCode: string): Promise<EventRecord | null>;
   findById(eventId: string): Promise<EventRecord | null>;
-  /** One consent given at join: only the table and the stakeholder group, never who. Written by POST /api/join only. */
-  recordConsent(eventId: string, tableId: string, group: string): Promise<void>;
+  /**
+   * One consent given at join: the table and the stakeholder group, published only as counts. Written by
+   * POST /api/join only. The anonymous `participantId` is kept (never published) so a withdrawal removes it.
+   */
+  recordConsent(eventId: string, tableId: string, group: string, participantId?: string): Promise<void>;
+  /** Removes a withdrawing participant's consent; returns the tables whose counts changed. */
+  withdrawConsent(eventId: string, participantId: string): Promise<string[]>;
   /** Consents at one table, by stakeholder group. */
   consentCounts(eventId: string, tableId: string): Promise<Record<string, number>>;
 }

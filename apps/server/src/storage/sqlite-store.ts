@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS consents (
   event_id TEXT NOT NULL,
   table_id TEXT NOT NULL,
   stakeholder_group TEXT NOT NULL,
+  participant_id TEXT,
   consented_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
@@ -83,7 +84,9 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       insertEvent: this.db.prepare('INSERT INTO events (event_id, join_code, title, created_at) VALUES (?, ?, ?, ?)'),
       eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
       eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
-      insertConsent: this.db.prepare('INSERT INTO consents (event_id, table_id, stakeholder_group, consented_at) VALUES (?, ?, ?, ?)'),
+      insertConsent: this.db.prepare('INSERT INTO consents (event_id, table_id, stakeholder_group, participant_id, consented_at) VALUES (?, ?, ?, ?, ?)'),
+      consentTablesOf: this.db.prepare('SELECT DISTINCT table_id FROM consents WHERE event_id = ? AND participant_id = ?'),
+      deleteConsentOf: this.db.prepare('DELETE FROM consents WHERE event_id = ? AND participant_id = ?'),
       consentCounts: this.db.prepare(
         'SELECT stakeholder_group, COUNT(*) AS n FROM consents WHERE event_id = ? AND table_id = ? GROUP BY stakeholder_group',
       ),
@@ -206,13 +209,20 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     return toEventRecord(this.statement('eventById').get(eventId));
   }
 
-  async recordConsent(eventId: string, tableId: string, group: string): Promise<void> {
+  async recordConsent(eventId: string, tableId: string, group: string, participantId?: string): Promise<void> {
     this.assertOpen();
     try {
-      this.statement('insertConsent').run(eventId, tableId, group, Date.now());
+      this.statement('insertConsent').run(eventId, tableId, group, participantId ?? null, Date.now());
     } catch (error) {
       throw new StorageError(`Could not record the consent: ${reasonOf(error)}`, { cause: error });
     }
+  }
+
+  async withdrawConsent(eventId: string, participantId: string): Promise<string[]> {
+    this.assertOpen();
+    const tables = this.statement('consentTablesOf').all(eventId, participantId).map((row) => String(row.table_id));
+    this.statement('deleteConsentOf').run(eventId, participantId);
+    return tables;
   }
 
   async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {
