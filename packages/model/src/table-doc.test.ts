@@ -275,10 +275,8 @@ describe('positions and read-back', () => {
 describe('withdrawParticipant', () => {
   const rules = { votesPerParticipant: 5, allowStackedVotes: false };
 
-  it('removes their notes, votes, consent, links and the organisations they added alone; others keep theirs', () => {
+  it('removes their notes, votes, links and the organisations they added alone; others keep theirs', () => {
     const doc = freshTable();
-    recordConsent(doc, 'carer', carer.participantId);
-    recordConsent(doc, 'housing', housing.participantId);
     const aloneOrg = addOrganisation(doc, { name: 'Quiet Peer Group', sector: 'peer_led' }, carer);
     const sharedOrg = addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse' }, carer);
     const otherOrg = addOrganisation(doc, { name: 'Riverside Housing', sector: 'housing' }, housing);
@@ -291,7 +289,8 @@ describe('withdrawParticipant', () => {
     castVote(doc, ownNote, housing, rules);
     castThemeVote(doc, 'theme1', carer, rules);
 
-    expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 1 });
+    // Consent is not in the table doc: the server removes the record from its database (consent stays 0 here).
+    expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 0 });
 
     const after = readTable(doc);
     expect(after.notes.map((note) => note.id)).toEqual([othersNote]);
@@ -300,7 +299,6 @@ describe('withdrawParticipant', () => {
     expect(after.links).not.toContainEqual(expect.objectContaining({ id: ownLink }));
     expect(after.votes).toEqual({});
     expect(after.themeVotes).toEqual({});
-    expect(after.consentByGroup).toEqual({ housing: 1 });
     expect(after.positions).toEqual({});
     // A gc-enabled doc drops the removed text from its encoded state.
     const bytes = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1');
