@@ -44,7 +44,7 @@ describe('budgets', () => {
     let code = 0;
     for (let round = 0; round < 20 && code === 0; round++) {
       const before = Y.encodeStateVector(source);
-      for (let index = 0; index < 10; index++) addNote(source, { text: 'x'.repeat(2000), kind: 'idea' }, { group: 'carer', participantId: claimsOf(token).participantId });
+      for (let index = 0; index < 10; index++) addNote(source, { text: 'x'.repeat(1000), kind: 'idea' }, { group: 'carer', participantId: claimsOf(token).participantId });
       filler.ws.send(updateFrame(Y.encodeStateAsUpdate(source, before)));
       if ((await roundTrip(filler)) === 'closed') code = (await filler.closed).code;
     }
