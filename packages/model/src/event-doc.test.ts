@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate } from './versions.ts';
 import {
   addPrompt,
   addTable,
@@ -11,6 +12,7 @@ import {
   setCurrentPrompt,
   setEventDetails,
   setPhase,
+  setPriorityGroups,
   setSpotlight,
   setTableFeatures,
   setTableLocked,
@@ -40,7 +42,7 @@ function codeOf(action: () => unknown): string {
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {
     const event = readEvent(freshEvent(3));
-    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: 1 });
+    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: CURRENT_SCHEMA_VERSION });
     expect(event.tables.map((table) => table.name)).toEqual(['Table 1', 'Table 2', 'Table 3']);
     expect(event.groups.map((group) => group.id)).toContain('lived_experience');
     expect(event.sectors.map((sector) => sector.id)).not.toContain('carer');
@@ -122,6 +124,42 @@ describe('event doc', () => {
     ]);
     expect(codeOf(() => setTableFeatures(doc, 't2', { stepFree: 'yes' as never }))).toBe('invalid_input');
     expect(codeOf(() => setTableFeatures(doc, 't9', { stepFree: true }))).toBe('not_found');
+  });
+
+  it('records a hearing loop, a seat near the exit and the languages spoken at a table', () => {
+    const doc = freshEvent(2);
+    setTableFeatures(doc, 't1', { hearingLoop: true, nearExit: true, languages: ['Urdu', ' urdu ', 'Cymraeg'] });
+    expect(readEvent(doc).tables[0]).toMatchObject({ hearingLoop: true, nearExit: true, languages: ['Urdu', 'Cymraeg'], stepFree: false });
+    expect(readEvent(doc).tables[1]).toMatchObject({ hearingLoop: false, nearExit: false, languages: [] });
+    const before = readEvent(doc).tables;
+    expect(codeOf(() => setTableFeatures(doc, 't1', { languages: [''] }))).toBe('invalid_input');
+    expect(codeOf(() => setTableFeatures(doc, 't1', { languages: Array(7).fill('Polish') }))).toBe('invalid_input');
+    expect(codeOf(() => setTableFeatures(doc, 't1', { hearingLoop: 1 as never }))).toBe('invalid_input');
+    expect(readEvent(doc).tables).toEqual(before);
+  });
+
+  it('spreads lived experience and carers first by default; the facilitator can change the list', () => {
+    const doc = freshEvent();
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'carer']);
+    setPriorityGroups(doc, ['lived_experience', 'housing']);
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'housing']);
+    expect(codeOf(() => setPriorityGroups(doc, ['nobody_here']))).toBe('invalid_input');
+    expect(codeOf(() => setPriorityGroups(doc, ['Not An Id']))).toBe('invalid_input');
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'housing']);
+    setPriorityGroups(doc, []);
+    expect(readEvent(doc).priorityGroups).toEqual([]);
+  });
+
+  it('migrates an event made before priority voices and table attributes', () => {
+    const doc = new Y.Doc();
+    migrate(doc, 'event', MIGRATIONS.slice(0, 1));
+    doc.getArray('groups').push([{ id: 'lived_experience', label: 'Lived experience' }, { id: 'carer', label: 'Carers' }]);
+    doc.getMap('tables').set('t1', { id: 't1', name: 'Table 1', order: 0, locked: false, stepFree: true, hasScribe: false });
+    expect(migrate(doc, 'event').applied).toEqual(['v2-priority-voices-and-table-attributes']);
+    expect(doc.getMap('tables').get('t1')).toEqual({
+      id: 't1', name: 'Table 1', order: 0, locked: false, stepFree: true, hasScribe: false, hearingLoop: false, nearExit: false, languages: [],
+    });
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'carer']);
   });
 
   it('replaces vocabularies, refusing duplicate ids and empty lists', () => {

@@ -8,16 +8,19 @@ import {
   PhaseSchema,
   PromptEntrySchema,
   TableEntrySchema,
+  TableFeaturesSchema,
   TimerSchema,
+  VocabularyIdSchema,
   VocabularyEntrySchema,
   IdSchema,
   type EventDetails,
   type PromptEntry,
   type TableEntry,
+  type TableFeatures,
   type Timer,
 } from './schemas.ts';
 import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
-import { DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, type Phase, type VocabularyEntry } from './vocabulary.ts';
+import { DEFAULT_PRIORITY_GROUPS, DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, type Phase, type VocabularyEntry } from './vocabulary.ts';
 import { migrate, schemaVersionOf } from './versions.ts';
 
 const meta = (doc: Y.Doc) => doc.getMap<unknown>('meta');
@@ -27,6 +30,9 @@ const groups = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('groups');
 const sectors = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('sectors');
 
 export const MAX_TABLES = 60;
+
+/** A new table offers nothing special until the facilitator says so. */
+const NEW_TABLE_FEATURES = { locked: false, stepFree: false, hasScribe: false, hearingLoop: false, nearExit: false, languages: [] as string[] };
 
 const TableNameSchema = v.pipe(
   v.string('Table name must be text'),
@@ -64,6 +70,7 @@ export function initEventDoc(doc: Y.Doc, input: NewEventInput): TableEntry[] {
     info.set('phase', 'setup');
     info.set('votesPerParticipant', 3);
     info.set('allowStackedVotes', false);
+    info.set('priorityGroups', [...DEFAULT_PRIORITY_GROUPS]);
     info.set('createdAt', Date.now());
     groups(doc).push([...DEFAULT_STAKEHOLDER_GROUPS]);
     sectors(doc).push([...DEFAULT_SECTORS]);
@@ -72,7 +79,7 @@ export function initEventDoc(doc: Y.Doc, input: NewEventInput): TableEntry[] {
       prompts(doc).set(id, { id, text, order, durationMinutes: 20 });
     });
     for (let index = 0; index < valid.tableCount; index++) {
-      const table = { id: `t${index + 1}`, name: `Table ${index + 1}`, order: index, locked: false, stepFree: false, hasScribe: false };
+      const table = { ...NEW_TABLE_FEATURES, id: `t${index + 1}`, name: `Table ${index + 1}`, order: index };
       tables(doc).set(table.id, table);
       created.push(table);
     }
@@ -158,7 +165,7 @@ export function addTable(doc: Y.Doc, name?: string): TableEntry {
   while (tables(doc).has(id)) id = `t${newId(6)}`;
   const validName = parseInput(TableNameSchema, name ?? `Table ${order + 1}`, 'table name');
   assertUniqueTableName(doc, validName);
-  const table = { id, name: validName, order, locked: false, stepFree: false, hasScribe: false };
+  const table = { ...NEW_TABLE_FEATURES, id, name: validName, order };
   doc.transact(() => tables(doc).set(id, table));
   return table;
 }
@@ -188,12 +195,35 @@ export function setTableLocked(doc: Y.Doc, tableId: string | 'all', locked: bool
   });
 }
 
-/** Marks a table as step-free and/or as having a scribe, for seating. */
-export function setTableFeatures(doc: Y.Doc, tableId: string, features: { stepFree?: boolean; hasScribe?: boolean }): void {
+/** Sets what a table offers (step-free, scribe, hearing loop, near the exit, languages), for seating. */
+export function setTableFeatures(doc: Y.Doc, tableId: string, features: TableFeatures): void {
   const current = tables(doc).get(tableId);
   if (!current) throw new ModelError('not_found', 'That table does not exist');
-  const valid = parseInput(v.object({ stepFree: v.optional(v.boolean()), hasScribe: v.optional(v.boolean()) }), features, 'table features');
-  doc.transact(() => tables(doc).set(tableId, { ...current, ...valid }));
+  const valid = parseInput(TableFeaturesSchema, features, 'table features');
+  const languages = valid.languages ? uniqueLanguages(valid.languages) : undefined;
+  doc.transact(() => tables(doc).set(tableId, { ...current, ...valid, ...(languages ? { languages } : {}) }));
+}
+
+function uniqueLanguages(languages: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return languages.filter((language) => !seen.has(language.toLowerCase()) && seen.add(language.toLowerCase()));
+}
+
+/**
+ * The stakeholder groups seating spreads first, so scarce voices reach as many tables as possible.
+ * Every id must be one of the event's groups; an empty list turns the rule off.
+ */
+export function setPriorityGroups(doc: Y.Doc, groupIds: readonly string[]): void {
+  const valid = parseInput(v.array(VocabularyIdSchema), groupIds, 'priority groups');
+  const known = new Set(groups(doc).toArray().map((group) => group.id));
+  const unknown = valid.find((id) => !known.has(id));
+  if (unknown !== undefined) throw new ModelError('invalid_input', `"${unknown}" is not one of this event's stakeholder groups`);
+  doc.transact(() => meta(doc).set('priorityGroups', [...new Set(valid)]));
+}
+
+function readPriorityGroups(value: unknown, known: readonly VocabularyEntry[]): string[] {
+  const ids = Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : DEFAULT_PRIORITY_GROUPS;
+  return ids.filter((id) => known.some((group) => group.id === id));
 }
 
 /** Replaces an editable vocabulary (stakeholder groups or sectors). Ids must be unique. */
@@ -223,6 +253,8 @@ export interface EventSnapshot {
   allowStackedVotes: boolean;
   timer: Timer | null;
   groups: VocabularyEntry[];
+  /** Stakeholder groups seating spreads first (default: lived experience and carers). */
+  priorityGroups: string[];
   sectors: VocabularyEntry[];
   prompts: PromptEntry[];
   tables: TableEntry[];
@@ -248,6 +280,7 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
   const byOrder = <T extends { order: number }>(a: T, b: T) => a.order - b.order;
   const currentPromptId = readString(info.get('currentPromptId')) || null;
   const spotlightTableId = readString(info.get('spotlightTableId')) || null;
+  const groupList = uniqueById(readValidEntries(groups(doc).toArray().map((g, i) => [String(i), g]), VocabularyEntrySchema, 'groups', problems));
   return {
     schemaVersion: schemaVersionOf(doc),
     eventId: readString(info.get('eventId')),
@@ -261,7 +294,8 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
     votesPerParticipant: typeof votesPer === 'number' && votesPer >= 1 ? Math.floor(votesPer) : 3,
     allowStackedVotes: info.get('allowStackedVotes') === true,
     timer: timer.success ? timer.output : null,
-    groups: uniqueById(readValidEntries(groups(doc).toArray().map((g, i) => [String(i), g]), VocabularyEntrySchema, 'groups', problems)),
+    groups: groupList,
+    priorityGroups: readPriorityGroups(info.get('priorityGroups'), groupList),
     sectors: uniqueById(readValidEntries(sectors(doc).toArray().map((s, i) => [String(i), s]), VocabularyEntrySchema, 'sectors', problems)),
     prompts: readValidEntries(prompts(doc).entries(), PromptEntrySchema, 'prompts', problems).sort(byOrder),
     tables: readValidEntries(tables(doc).entries(), TableEntrySchema, 'tables', problems).sort(byOrder),

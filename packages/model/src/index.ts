@@ -1,4 +1,5 @@
 export {
+  DEFAULT_PRIORITY_GROUPS,
   DEFAULT_PROMPTS,
   DEFAULT_SECTORS,
   DEFAULT_STAKEHOLDER_GROUPS,
@@ -37,7 +38,9 @@ export {
   OrganisationSchema,
   PhaseSchema,
   PositionSchema,
+  MAX_TABLE_LANGUAGES,
   TableEntrySchema,
+  TableFeaturesSchema,
   VocabularyIdSchema,
 } from './schemas.ts';
 export type {
@@ -54,6 +57,7 @@ export type {
   Position,
   PromptEntry,
   TableEntry,
+  TableFeatures,
   Timer,
 } from './schemas.ts';
 export { parseInput, readValidEntries } from './validate.ts';
@@ -97,6 +101,7 @@ export {
   setCurrentPrompt,
   setEventDetails,
   setPhase,
+  setPriorityGroups,
   setSpotlight,
   setTableFeatures,
   setTableLocked,

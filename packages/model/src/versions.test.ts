@@ -6,15 +6,19 @@ import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersionOf, type Migr
 describe('migrate', () => {
   it('brings an empty doc to the current version once, by name', () => {
     const doc = new Y.Doc();
-    expect(migrate(doc, 'table')).toEqual({ from: 0, to: CURRENT_SCHEMA_VERSION, applied: ['v1-initial-layout'] });
-    expect(schemaVersionOf(doc)).toBe(1);
+    expect(migrate(doc, 'table')).toEqual({
+      from: 0,
+      to: CURRENT_SCHEMA_VERSION,
+      applied: ['v1-initial-layout', 'v2-priority-voices-and-table-attributes'],
+    });
+    expect(schemaVersionOf(doc)).toBe(CURRENT_SCHEMA_VERSION);
     expect(doc.getMap('meta').get('kind')).toBe('table');
     expect(migrate(doc, 'table').applied).toEqual([]);
   });
 
   it('runs pending migrations in order and converges when two replicas migrate concurrently', () => {
     const addLocality: Migration = {
-      version: 2,
+      version: CURRENT_SCHEMA_VERSION + 1,
       name: 'v2-default-locality',
       up(doc) {
         for (const org of doc.getMap<Y.Map<unknown>>('organisations').values()) {
@@ -35,7 +39,7 @@ describe('migrate', () => {
     Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
     for (const root of ['meta', 'organisations']) expect(a.getMap(root).toJSON()).toEqual(b.getMap(root).toJSON());
-    expect(schemaVersionOf(a)).toBe(2);
+    expect(schemaVersionOf(a)).toBe(CURRENT_SCHEMA_VERSION + 1);
     expect((a.getMap('organisations').get('o1') as Y.Map<unknown>).get('locality')).toBe('unknown');
   });
 

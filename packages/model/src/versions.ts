@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
 import type { DocKind } from './doc-names.ts';
+import { DEFAULT_PRIORITY_GROUPS } from './vocabulary.ts';
 
 /** The schema version this build of the model writes. */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 export interface Migration {
   /** The version a doc has after this migration. */
@@ -35,6 +36,21 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const name of ROOT_MAPS[kind]) doc.getMap(name);
       for (const name of ROOT_ARRAYS[kind]) doc.getArray(name);
       doc.getMap('meta').set('kind', kind);
+    },
+  },
+  {
+    version: 2,
+    name: 'v2-priority-voices-and-table-attributes',
+    up(doc, kind) {
+      if (kind !== 'event') return;
+      const meta = doc.getMap('meta');
+      // Docs made before priority voices existed get the default; a facilitator's later choice is kept.
+      if (!meta.has('priorityGroups')) meta.set('priorityGroups', [...DEFAULT_PRIORITY_GROUPS]);
+      const tables = doc.getMap<Record<string, unknown>>('tables');
+      for (const [id, table] of [...tables.entries()]) {
+        if (typeof table !== 'object' || table === null || 'hearingLoop' in table) continue;
+        tables.set(id, { ...table, hearingLoop: false, nearExit: false, languages: [] });
+      }
     },
   },
 ];

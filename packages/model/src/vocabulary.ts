@@ -5,6 +5,9 @@ export interface VocabularyEntry {
   label: string;
 }
 
+/** Scarce voices seating spreads first, one to a table, unless the facilitator changes the list. */
+export const DEFAULT_PRIORITY_GROUPS: readonly string[] = ['lived_experience', 'carer'];
+
 export const DEFAULT_STAKEHOLDER_GROUPS: readonly VocabularyEntry[] = [
   { id: 'lived_experience', label: 'People with lived experience / service users' },
   { id: 'carer', label: 'Carers and family' },

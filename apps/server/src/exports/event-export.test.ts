@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CURRENT_SCHEMA_VERSION } from '@tablemap/model';
 import { postJson, startServer, tempDir } from '../testing.ts';
 import { FIXTURE, fillEvent, type FilledEvent } from '../reports/test-fixture.ts';
 import type { EventExport } from './event-export.ts';
@@ -56,7 +57,7 @@ describe('full event export and import', () => {
 
   it('exports every doc as plain data with its schema version', () => {
     expect(original).toMatchObject({ format: 'tablemap-event', version: 1, eventId: event.eventId, title: FIXTURE.title });
-    expect(original.docs.event.schemaVersion).toBe(1);
+    expect(original.docs.event.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
     expect(Object.keys(original.docs.tables).sort()).toEqual(['t1', 't2']);
     expect(original.docs.tables.t1?.nested).toContain('notes');
     const notes = Object.values(original.docs.tables.t1!.content.notes as Record<string, { text: string }>).map((note) => note.text);
