@@ -43,7 +43,10 @@ export type SeatingConstraint = (typeof SEATING_CONSTRAINTS)[number];
 export interface UnmetConstraint {
   constraint: SeatingConstraint;
   tableId?: string;
+  /** The one attendee it is about, when it is about one. */
   attendeeId?: string;
+  /** Everyone an access-need warning is about (one warning per cause, not per person). */
+  attendeeIds?: string[];
   /** True when no seating could meet it (say, 13 people from one organisation at 12 tables). */
   unavoidable?: boolean;
   message: string;
@@ -299,16 +302,18 @@ interface NeedKind {
   fits: (table: SeatingTable) => boolean;
   need: string;
   place: string;
-  /** The table attribute to tick, as the setup and seating pages name it. */
-  attribute: string;
+  /** What to mark on a table (another one when some tables already offer it), as setup names it. */
+  mark: (another: boolean) => string;
 }
+
+const markTable = (attribute: string) => (another: boolean) => `Mark ${another ? 'another' : 'a'} table "${attribute}"`;
 
 /** Access needs and the table attribute that meets each. */
 export const NEED_KINDS: readonly NeedKind[] = [
-  { constraint: 'step_free', needs: needsStepFree, fits: (table) => table.stepFree === true, need: 'step-free access', place: 'step-free table', attribute: 'Step-free' },
-  { constraint: 'scribe', needs: needsScribe, fits: (table) => table.hasScribe === true, need: 'a scribe (no smartphone)', place: 'table with a scribe', attribute: 'Scribe present' },
-  { constraint: 'hearing_loop', needs: needsHearingLoop, fits: (table) => table.hearingLoop === true, need: 'a hearing loop', place: 'table with a hearing loop', attribute: 'Hearing loop' },
-  { constraint: 'near_exit', needs: needsNearExit, fits: (table) => table.nearExit === true, need: 'a seat near the exit or a quiet room', place: 'table near the exit', attribute: 'Near the exit or a quiet room' },
+  { constraint: 'step_free', needs: needsStepFree, fits: (table) => table.stepFree === true, need: 'step-free access', place: 'step-free table', mark: markTable('Step-free') },
+  { constraint: 'scribe', needs: needsScribe, fits: (table) => table.hasScribe === true, need: 'a scribe (no smartphone)', place: 'table with a scribe', mark: markTable('Scribe present') },
+  { constraint: 'hearing_loop', needs: needsHearingLoop, fits: (table) => table.hearingLoop === true, need: 'a hearing loop', place: 'table with a hearing loop', mark: markTable('Hearing loop') },
+  { constraint: 'near_exit', needs: needsNearExit, fits: (table) => table.nearExit === true, need: 'a seat near the exit or a quiet room', place: 'table near the exit', mark: markTable('Near the exit or a quiet room') },
 ];
 
 /** True when a table lists the language (English fits every table). */
@@ -333,7 +338,7 @@ function checkNeeds(
       fits: (table: SeatingTable) => speaksLanguage(table, key),
       need: `a table where ${spokenBy} is spoken`,
       place: `table speaking ${spokenBy}`,
-      attribute: `Languages: ${spokenBy}`,
+      mark: (another: boolean) => `Add ${spokenBy} to the languages spoken at ${another ? 'another' : 'a'} table`,
     };
   });
   const kinds = [...NEED_KINDS, ...languageKinds];
@@ -342,30 +347,37 @@ function checkNeeds(
     const people = seated.filter((attendee) => kind.needs(attendee.needs, attendee));
     const fitting = tables.filter(kind.fits);
     const seats = fitting.reduce((sum, table) => sum + byTable.get(table.id)!.length, 0);
-    for (const attendee of people) {
+    const missed = people.filter((attendee) => !kind.fits(tableById.get(assignments[attendee.id]!)!));
+    if (missed.length === 0) continue;
+    if (fitting.length === 0 || people.length > seats) {
+      // One cause, one warning: the fix is the same for everyone it affects.
+      const names = missed.map((attendee) => attendee.name ?? 'an attendee');
+      const listed = missed.length === 1 ? names[0]! : `${missed.length} people (${names.slice(0, 4).join(', ')}${missed.length > 4 ? ', …' : ''})`;
+      const who = listed.charAt(0).toUpperCase() + listed.slice(1);
+      unmet.push({
+        constraint: kind.constraint,
+        attendeeIds: missed.map((attendee) => attendee.id),
+        ...(missed.length === 1 ? { attendeeId: missed[0]!.id, tableId: assignments[missed[0]!.id]! } : {}),
+        message: fitting.length === 0
+          ? `${who} ${missed.length === 1 ? 'needs' : 'need'} ${kind.need}, but no table is marked as a ${kind.place}`
+          : `${who} ${missed.length === 1 ? 'needs' : 'need'} ${kind.need}, but ${people.length} people need it and the ${fitting.length === 1 ? kind.place : `${kind.place}s`} seat only ${seats}`,
+        action: `${kind.mark(fitting.length > 0)} in setup or on the seating page, then plan again`,
+        unavoidable: true,
+      });
+      continue;
+    }
+    for (const attendee of missed) {
       const table = tableById.get(assignments[attendee.id]!)!;
-      if (kind.fits(table)) continue;
-      let why: string;
-      let action: string;
-      if (fitting.length === 0) {
-        why = `no table is marked as a ${kind.place}`;
-        action = `Mark a table "${kind.attribute}" in setup or on the seating page, then seat again`;
-      } else if (people.length > seats) {
-        why = `${people.length} people need it but the ${fitting.length === 1 ? kind.place : `${kind.place}s`} seat only ${seats}`;
-        action = `Mark another table "${kind.attribute}", then seat again`;
-      } else {
-        why = options.context === 'plan'
-          ? 'every move to a suitable table would break group coverage or seat colleagues together'
-          : `move them to ${fitting.map((entry) => entry.name).slice(0, 5).join(', ')}`;
-        action = `Move ${attendee.name ?? 'them'} to ${fitting.map((entry) => entry.name).slice(0, 5).join(', ')}`;
-      }
+      const suitable = fitting.map((entry) => entry.name).slice(0, 5).join(', ');
+      const why = options.context === 'plan' ? 'every move to a suitable table would break group coverage or seat colleagues together' : `move them to ${suitable}`;
+      const action = `Move ${attendee.name ?? 'them'} to ${suitable}`;
       unmet.push({
         constraint: kind.constraint,
         tableId: table.id,
         attendeeId: attendee.id,
         message: `${attendee.name ?? 'An attendee'} needs ${kind.need} but is at ${table.name}: ${why}`,
         action,
-        ...(fitting.length === 0 || people.length > seats ? { unavoidable: true } : {}),
+        attendeeIds: [attendee.id],
       });
     }
   }
