@@ -1,3 +1,4 @@
+import { m } from '#lib/paraglide/messages.js';
 import * as Y from 'yjs';
 import {
   castThemeVote,
@@ -214,7 +215,7 @@ export class TableState {
   }
 
   get tableName(): string {
-    return this.eventSnapshot.tables.find((table) => table.id === this.session.tableId)?.name ?? 'Your table';
+    return this.eventSnapshot.tables.find((table) => table.id === this.session.tableId)?.name ?? m.join_your_table();
   }
 
   get currentPrompt(): string | null {
