@@ -89,5 +89,16 @@ test('setup marks what each table offers and which groups are priority voices', 
   await priority.getByLabel('Housing').check();
   await priority.getByLabel('Carers and family').uncheck();
   await eventually(() => readEvent(eventDoc.doc).priorityGroups, ['lived_experience', 'housing']);
+
+  const translations = page.getByRole('region', { name: 'Translations for phones' });
+  await translations.getByLabel('Language').selectOption({ label: 'اردو' });
+  await translations.getByLabel('Prompt 1 in اردو').fill('برادریاں اور روابط');
+  await translations.getByLabel('Prompt 1 in اردو').press('Enter');
+  await translations.getByLabel('Carers and family in اردو').fill('نگہداشت کرنے والے اور خاندان');
+  await translations.getByLabel('Carers and family in اردو').press('Enter');
+  await eventually(() => {
+    const { translations: byLanguage, prompts } = readEvent(eventDoc.doc);
+    return [byLanguage.ur?.prompts[prompts[0]!.id], byLanguage.ur?.groups.carer];
+  }, ['برادریاں اور روابط', 'نگہداشت کرنے والے اور خاندان']);
   eventDoc.destroy();
 });

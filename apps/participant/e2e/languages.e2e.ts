@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { addOrganisation, createEvent, expectNoSeriousAxeViolations, joinByQrLink, type TestEvent } from './helpers.ts';
+import { readEvent, setCurrentPrompt, setTranslation } from '@tablemap/model';
+import { addOrganisation, createEvent, expectNoSeriousAxeViolations, facilitatorDoc, flushed, joinByQrLink, type TestEvent } from './helpers.ts';
 
 const messages = (locale: string) => JSON.parse(readFileSync(new URL(`../messages/${locale}.json`, import.meta.url), 'utf8')) as Record<string, string>;
 const english = messages('en');
@@ -38,14 +39,22 @@ async function untranslatedEnglish(page: Page, locale: string): Promise<string[]
 }
 
 test('a participant who reads Urdu gets it from the browser, and the layout runs right to left', async ({ browser }) => {
+  // The facilitator has translated the first prompt and the carers' group name into Urdu.
+  const facilitator = await facilitatorDoc(event);
+  const prompt = readEvent(facilitator.doc).prompts[0]!;
+  setTranslation(facilitator.doc, { locale: 'ur', kind: 'prompt', id: prompt.id, text: 'برادریاں اور روابط' });
+  setTranslation(facilitator.doc, { locale: 'ur', kind: 'group', id: 'carer', text: 'نگہداشت کرنے والے اور خاندان' });
+  setCurrentPrompt(facilitator.doc, prompt.id);
+  await flushed(facilitator);
   const context = await browser.newContext({ locale: 'ur-PK', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
   const page = await context.newPage();
   await page.goto('/');
   await expect(page.locator('html')).toHaveAttribute('lang', 'ur');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(messages('ur').home_title!);
-  await join(page, 'ur', 'Carers and family');
+  await join(page, 'ur', 'نگہداشت کرنے والے اور خاندان');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(page.getByRole('region', { name: 'Current prompt' })).toContainText('برادریاں اور روابط');
   // Mirrored: the first view (the map) sits at the right end of the bottom bar, the last at the left.
   const ur = messages('ur');
   const first = await page.getByRole('tab', { name: ur.table_view_map }).boundingBox();
@@ -54,6 +63,7 @@ test('a participant who reads Urdu gets it from the browser, and the layout runs
   expect(await untranslatedEnglish(page, 'ur')).toEqual([]);
   await expectNoSeriousAxeViolations(page);
   await context.close();
+  facilitator.destroy();
 });
 
 for (const locale of ['cy', 'pl']) {

@@ -16,6 +16,8 @@ import {
   setSpotlight,
   setTableFeatures,
   setTableLocked,
+  setTranslation,
+  translatedText,
   setVocabulary,
   startTimer,
   tableEditBlockedReason,
@@ -148,6 +150,26 @@ describe('event doc', () => {
     expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'housing']);
     setPriorityGroups(doc, []);
     expect(readEvent(doc).priorityGroups).toEqual([]);
+  });
+
+  it('keeps the facilitator translations of prompts and group names, by language', () => {
+    const doc = freshEvent();
+    const prompt = readEvent(doc).prompts[0]!;
+    setTranslation(doc, { locale: 'ur', kind: 'prompt', id: prompt.id, text: 'برادریاں اور روابط' });
+    setTranslation(doc, { locale: 'cy', kind: 'group', id: 'carer', text: ' Gofalwyr a theulu ' });
+    const event = readEvent(doc);
+    expect(event.translations).toEqual({ ur: { prompts: { [prompt.id]: 'برادریاں اور روابط' }, groups: {} }, cy: { prompts: {}, groups: { carer: 'Gofalwyr a theulu' } } });
+    expect(translatedText(event, 'ur', 'prompt', prompt.id, prompt.text)).toBe('برادریاں اور روابط');
+    expect(translatedText(event, 'pl', 'prompt', prompt.id, prompt.text)).toBe(prompt.text);
+    expect(codeOf(() => setTranslation(doc, { locale: 'Urdu!', kind: 'prompt', id: prompt.id, text: 'x' }))).toBe('invalid_input');
+    expect(codeOf(() => setTranslation(doc, { locale: 'ur', kind: 'prompt', id: 'nope', text: 'x' }))).toBe('not_found');
+    expect(codeOf(() => setTranslation(doc, { locale: 'ur', kind: 'group', id: 'nobody', text: 'x' }))).toBe('not_found');
+    expect(codeOf(() => setTranslation(doc, { locale: 'ur', kind: 'prompt', id: prompt.id, text: 'x'.repeat(201) }))).toBe('invalid_input');
+    expect(readEvent(doc).translations).toEqual(event.translations);
+    setTranslation(doc, { locale: 'cy', kind: 'group', id: 'carer', text: '' });
+    expect(readEvent(doc).translations.cy).toBeUndefined();
+    doc.getMap('translations').set('junk', 42);
+    expect(readEvent(doc).problems.map((problem) => problem.collection)).toContain('translations');
   });
 
   it('migrates an event made before priority voices and table attributes', () => {

@@ -28,6 +28,8 @@ const prompts = (doc: Y.Doc) => doc.getMap<PromptEntry>('prompts');
 const tables = (doc: Y.Doc) => doc.getMap<TableEntry>('tables');
 const groups = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('groups');
 const sectors = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('sectors');
+/** `<locale>/<prompt|group>/<id>` → the facilitator's translation of that prompt or group name. */
+const translations = (doc: Y.Doc) => doc.getMap<unknown>('translations');
 
 export const MAX_TABLES = 60;
 
@@ -239,6 +241,52 @@ export function setVocabulary(doc: Y.Doc, list: 'groups' | 'sectors', entries: V
   });
 }
 
+const TranslationSchema = v.object({
+  locale: v.pipe(v.string('language must be text'), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'language must be a code like "ur" or "cy"')),
+  kind: v.picklist(['prompt', 'group'], 'kind must be prompt or group'),
+  id: v.string('id must be text'),
+  text: v.pipe(v.string('Translation must be text'), v.trim(), v.maxLength(LIMITS.label, `Translation must be at most ${LIMITS.label} characters`)),
+});
+export type TranslationInput = v.InferInput<typeof TranslationSchema>;
+
+/** What the facilitator has translated, by language: prompt id → text, group id → label. */
+export type EventTranslations = Record<string, { prompts: Record<string, string>; groups: Record<string, string> }>;
+
+/**
+ * Sets the facilitator's translation of a prompt or a stakeholder group's name into one language, so
+ * phones in that language show it. Empty text removes the translation.
+ */
+export function setTranslation(doc: Y.Doc, input: TranslationInput): void {
+  const valid = parseInput(TranslationSchema, input, 'translation');
+  const exists = valid.kind === 'prompt' ? prompts(doc).has(valid.id) : groups(doc).toArray().some((group) => group.id === valid.id);
+  if (!exists) throw new ModelError('not_found', valid.kind === 'prompt' ? 'That prompt does not exist' : 'That stakeholder group does not exist');
+  const key = `${valid.locale}/${valid.kind}/${valid.id}`;
+  doc.transact(() => {
+    if (valid.text === '') translations(doc).delete(key);
+    else translations(doc).set(key, valid.text);
+  });
+}
+
+function readTranslations(doc: Y.Doc, problems: ReadProblem[]): EventTranslations {
+  const result: EventTranslations = {};
+  for (const [key, text] of translations(doc).entries()) {
+    const [locale, kind, id, ...rest] = key.split('/');
+    if (!locale || !id || rest.length > 0 || (kind !== 'prompt' && kind !== 'group') || typeof text !== 'string' || text.length > LIMITS.label) {
+      problems.push({ collection: 'translations', key: key.slice(0, 80), reason: 'malformed translation' });
+      continue;
+    }
+    const entry = (result[locale] ??= { prompts: {}, groups: {} });
+    entry[kind === 'prompt' ? 'prompts' : 'groups'][id] = text;
+  }
+  return result;
+}
+
+/** A prompt's or group's text in the given language when the facilitator translated it, else as written. */
+export function translatedText(event: Pick<EventSnapshot, 'translations'>, locale: string, kind: 'prompt' | 'group', id: string, original: string): string {
+  const entry = event.translations[locale];
+  return (kind === 'prompt' ? entry?.prompts[id] : entry?.groups[id]) ?? original;
+}
+
 export interface EventSnapshot {
   schemaVersion: number;
   eventId: string;
@@ -258,6 +306,8 @@ export interface EventSnapshot {
   sectors: VocabularyEntry[];
   prompts: PromptEntry[];
   tables: TableEntry[];
+  /** The facilitator's translations of prompts and group names, by language. */
+  translations: EventTranslations;
   problems: ReadProblem[];
 }
 
@@ -299,6 +349,7 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
     sectors: uniqueById(readValidEntries(sectors(doc).toArray().map((s, i) => [String(i), s]), VocabularyEntrySchema, 'sectors', problems)),
     prompts: readValidEntries(prompts(doc).entries(), PromptEntrySchema, 'prompts', problems).sort(byOrder),
     tables: readValidEntries(tables(doc).entries(), TableEntrySchema, 'tables', problems).sort(byOrder),
+    translations: readTranslations(doc, problems),
     problems,
   };
 }

@@ -1,5 +1,6 @@
 export {
   DEFAULT_PRIORITY_GROUPS,
+  LANGUAGES,
   DEFAULT_PROMPTS,
   DEFAULT_SECTORS,
   DEFAULT_STAKEHOLDER_GROUPS,
@@ -105,14 +106,16 @@ export {
   setSpotlight,
   setTableFeatures,
   setTableLocked,
+  setTranslation,
   setVocabulary,
   startTimer,
   stopTimer,
   tableEditBlockedReason,
   timerRemainingMs,
+  translatedText,
   updatePrompt,
 } from './event-doc.ts';
-export type { EventSnapshot, NewEventInput } from './event-doc.ts';
+export type { EventSnapshot, EventTranslations, NewEventInput, TranslationInput } from './event-doc.ts';
 export { ROLES, ROLE_RULES, TokenClaimsSchema, docAccess, mayShareAwareness } from './roles.ts';
 export type { Access, Role, TokenClaims } from './roles.ts';
 export {

@@ -15,7 +15,7 @@ export interface Migration {
 
 /** Root types each doc kind holds; creating them is idempotent in Yjs. */
 export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
-  event: ['meta', 'prompts', 'tables'],
+  event: ['meta', 'prompts', 'tables', 'translations'],
   table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
   roster: ['meta', 'attendees', 'seating'],
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
@@ -43,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'v2-priority-voices-and-table-attributes',
     up(doc, kind) {
       if (kind !== 'event') return;
+      doc.getMap('translations');
       const meta = doc.getMap('meta');
       // Docs made before priority voices existed get the default; a facilitator's later choice is kept.
       if (!meta.has('priorityGroups')) meta.set('priorityGroups', [...DEFAULT_PRIORITY_GROUPS]);

@@ -1,3 +1,4 @@
+import { LANGUAGES as MODEL_LANGUAGES } from '@tablemap/model';
 import { getLocale, locales, setLocale, type Locale } from '#lib/paraglide/runtime.js';
 import status from '../../messages/status.json' with { type: 'json' };
 
@@ -10,18 +11,10 @@ export interface Language {
   reviewed: boolean;
 }
 
-const NAMES: Record<Locale, { name: string; dir: 'ltr' | 'rtl' }> = {
-  en: { name: 'English', dir: 'ltr' },
-  cy: { name: 'Cymraeg', dir: 'ltr' },
-  pl: { name: 'Polski', dir: 'ltr' },
-  ur: { name: 'اردو', dir: 'rtl' },
-  bn: { name: 'বাংলা', dir: 'ltr' },
-  pa: { name: 'ਪੰਜਾਬੀ', dir: 'ltr' },
-};
-
 export const LANGUAGES: readonly Language[] = locales.map((locale) => ({
   locale,
-  ...NAMES[locale],
+  name: MODEL_LANGUAGES.find((entry) => entry.locale === locale)?.name ?? locale,
+  dir: MODEL_LANGUAGES.find((entry) => entry.locale === locale)?.dir ?? 'ltr',
   reviewed: (status as Record<string, { review: string }>)[locale]?.review !== 'needs review by a native speaker',
 }));
 

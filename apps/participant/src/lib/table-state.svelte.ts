@@ -1,4 +1,5 @@
 import { m } from '#lib/paraglide/messages.js';
+import { getLocale } from '#lib/paraglide/runtime.js';
 import * as Y from 'yjs';
 import {
   castThemeVote,
@@ -16,6 +17,7 @@ import {
   tableDocName,
   tableEditBlockedReason,
   timerRemainingMs,
+  translatedText,
   type Actor,
   type EventSnapshot,
   type SynthesisSnapshot,
@@ -220,7 +222,9 @@ export class TableState {
 
   get currentPrompt(): string | null {
     const id = this.eventSnapshot.currentPromptId;
-    return this.eventSnapshot.prompts.find((prompt) => prompt.id === id)?.text ?? null;
+    const prompt = this.eventSnapshot.prompts.find((entry) => entry.id === id);
+    // The facilitator's translation for this phone's language, when there is one.
+    return prompt ? translatedText(this.eventSnapshot, getLocale(), 'prompt', prompt.id, prompt.text) : null;
   }
 
   get sectors() {
@@ -228,7 +232,8 @@ export class TableState {
   }
 
   groupLabel(id: string): string {
-    return this.eventSnapshot.groups.find((group) => group.id === id)?.label ?? id.replaceAll('_', ' ');
+    const label = this.eventSnapshot.groups.find((group) => group.id === id)?.label ?? id.replaceAll('_', ' ');
+    return translatedText(this.eventSnapshot, getLocale(), 'group', id, label);
   }
 
   get votingOpen(): boolean {
