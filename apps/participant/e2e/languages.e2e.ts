@@ -54,7 +54,7 @@ test('a participant who reads Urdu gets it from the browser, and the layout runs
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(messages('ur').home_title!);
   await join(page, 'ur', 'نگہداشت کرنے والے اور خاندان');
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-  await expect(page.getByRole('region', { name: 'Current prompt' })).toContainText('برادریاں اور روابط');
+  await expect(page.getByRole('region', { name: messages('ur').prompt_region })).toContainText('برادریاں اور روابط');
   // Mirrored: the first view (the map) sits at the right end of the bottom bar, the last at the left.
   const ur = messages('ur');
   const first = await page.getByRole('tab', { name: ur.table_view_map }).boundingBox();
@@ -83,6 +83,12 @@ for (const locale of ['cy', 'pl']) {
     await expect(page.locator('html')).toHaveAttribute('lang', locale);
     await join(page, locale, 'Housing');
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    await page.getByRole('button', { name: messages(locale).table_add_organisation }).tap();
+    await expect(page.getByRole('dialog', { name: messages(locale).org_add_title })).toBeVisible();
+    await page.getByRole('dialog').getByRole('button', { name: messages(locale).org_add }).tap(); // the sector error
+    await expect(page.getByRole('dialog').getByRole('alert')).toHaveText(messages(locale).org_error_sector!);
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: messages(locale).table_menu }).tap();
     await expect(page.getByRole('menuitem', { name: messages(locale).table_leave })).toBeVisible();
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
