@@ -89,6 +89,9 @@ for (const locale of ['cy', 'pl']) {
     await expect(page.getByRole('dialog').getByRole('alert')).toHaveText(messages(locale).org_error_sector!);
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
     await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: messages(locale).table_view_notes }).tap();
+    await expect(page.getByRole('heading', { name: messages(locale).notes_heading, exact: true })).toBeVisible();
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
     await page.getByRole('button', { name: messages(locale).table_menu }).tap();
     await expect(page.getByRole('menuitem', { name: messages(locale).table_leave })).toBeVisible();
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
@@ -106,7 +109,7 @@ test('easy-read mode raises the base font size and the target sizes, and is reme
   expect(await buttonHeight()).toBeGreaterThanOrEqual(56);
   expect(await buttonHeight()).toBeGreaterThan(normalTarget);
   await page.reload();
-  expect(await fontSize()).toBeGreaterThanOrEqual(normalFont * 1.2);
+  await expect.poll(fontSize).toBeGreaterThanOrEqual(normalFont * 1.2);
   await expectNoSeriousAxeViolations(page);
 
   // Fewer choices: a new link starts as "works jointly with", with no direction, strength or note to decide.
