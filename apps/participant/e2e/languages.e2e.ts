@@ -118,9 +118,10 @@ test('easy-read mode raises the base font size and the target sizes, and is reme
   await addOrganisation(page, { name: 'Carers Resource' });
   await page.getByRole('tab', { name: english.table_view_outline }).tap();
   await page.getByRole('button', { name: english.table_add_link }).tap();
-  const sheet = page.getByRole('dialog', { name: 'Link two organisations' });
-  await expect(sheet.getByLabel('How are they connected?')).toHaveValue('collaborates');
-  await expect(sheet.getByRole('radiogroup', { name: 'Direction' })).toHaveCount(0);
-  await expect(sheet.getByRole('radiogroup', { name: 'Strength' })).toHaveCount(0);
-  await expect(sheet.getByLabel('Note (optional)')).toHaveCount(0);
+  const sheet = page.getByRole('dialog', { name: english.link_add_title });
+  await expect(sheet.getByLabel(english.link_kind!)).toHaveValue('collaborates');
+  await expect(sheet.getByRole('radiogroup', { name: english.link_status })).toHaveCount(1);
+  await expect(sheet.getByRole('radiogroup', { name: english.link_direction })).toHaveCount(0);
+  await expect(sheet.getByRole('radiogroup', { name: english.link_strength })).toHaveCount(0);
+  await expect(sheet.getByLabel(english.link_note!)).toHaveCount(0);
 });
