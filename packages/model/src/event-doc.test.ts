@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
+import { codeOf } from './test-helpers.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate } from './versions.ts';
 import {
   addPrompt,
   addTable,
   initEventDoc,
+  publishConsentCounts,
   readEvent,
   removePrompt,
   renameTable,
@@ -31,15 +33,6 @@ function freshEvent(tableCount = 3): Y.Doc {
   return doc;
 }
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {
@@ -177,7 +170,7 @@ describe('event doc', () => {
     migrate(doc, 'event', MIGRATIONS.slice(0, 1));
     doc.getArray('groups').push([{ id: 'lived_experience', label: 'Lived experience' }, { id: 'carer', label: 'Carers' }]);
     doc.getMap('tables').set('t1', { id: 't1', name: 'Table 1', order: 0, locked: false, stepFree: true, hasScribe: false });
-    expect(migrate(doc, 'event').applied).toEqual(['v2-priority-voices-and-table-attributes']);
+    expect(migrate(doc, 'event').applied).toEqual(['v2-table-theme-boards', 'v3-priority-voices-and-table-attributes']);
     expect(doc.getMap('tables').get('t1')).toEqual({
       id: 't1', name: 'Table 1', order: 0, locked: false, stepFree: true, hasScribe: false, hearingLoop: false, nearExit: false, languages: [],
     });
@@ -200,5 +193,14 @@ describe('event doc', () => {
     expect(timerRemainingMs(timer, serverNow + 60_000)).toBe(9 * 60_000);
     expect(timerRemainingMs(timer, serverNow + 11 * 60_000)).toBe(0);
     expect(timerRemainingMs(null, serverNow)).toBeNull();
+  });
+
+  it('publishes consent counts by table and group, never who', () => {
+    const doc = new Y.Doc();
+    initEventDoc(doc, { eventId: 'e1', title: 'Consent', tableCount: 2 });
+    publishConsentCounts(doc, 't1', { carer: 2, vcse: 1 });
+    expect(readEvent(doc).consentByTable).toEqual({ t1: { carer: 2, vcse: 1 } });
+    expect(() => publishConsentCounts(doc, 't1', { 'Not a group': 1 })).toThrow(ModelError);
+    expect(readEvent(doc).consentByTable.t1).toEqual({ carer: 2, vcse: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ModelError } from './errors.ts';
+import { codeOf } from './test-helpers.ts';
 import {
   assignNoteToTheme,
   confirmOrganisationMerge,
@@ -28,15 +28,6 @@ function freshSynthesis(): Y.Doc {
   return doc;
 }
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 const a = noteRef('t1', 'n1');
 const b = noteRef('t2', 'n2');

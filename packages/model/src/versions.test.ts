@@ -9,7 +9,7 @@ describe('migrate', () => {
     expect(migrate(doc, 'table')).toEqual({
       from: 0,
       to: CURRENT_SCHEMA_VERSION,
-      applied: ['v1-initial-layout', 'v2-priority-voices-and-table-attributes'],
+      applied: ['v1-initial-layout', 'v2-table-theme-boards', 'v3-priority-voices-and-table-attributes'],
     });
     expect(schemaVersionOf(doc)).toBe(CURRENT_SCHEMA_VERSION);
     expect(doc.getMap('meta').get('kind')).toBe('table');
@@ -41,6 +41,17 @@ describe('migrate', () => {
     for (const root of ['meta', 'organisations']) expect(a.getMap(root).toJSON()).toEqual(b.getMap(root).toJSON());
     expect(schemaVersionOf(a)).toBe(CURRENT_SCHEMA_VERSION + 1);
     expect((a.getMap('organisations').get('o1') as Y.Map<unknown>).get('locality')).toBe('unknown');
+  });
+
+  it('brings a version-1 table doc with notes up to the theme-board layout without touching its notes', () => {
+    const doc = new Y.Doc();
+    migrate(doc, 'table', MIGRATIONS.slice(0, 1));
+    const note = new Y.Map<unknown>();
+    note.set('text', 'kept');
+    doc.getMap('notes').set('n1', note);
+    expect(migrate(doc, 'table').applied).toEqual(['v2-table-theme-boards', 'v3-priority-voices-and-table-attributes']);
+    expect(schemaVersionOf(doc)).toBe(CURRENT_SCHEMA_VERSION);
+    expect(doc.getMap('notes').toJSON()).toEqual({ n1: { text: 'kept' } });
   });
 
   it('refuses a doc written by a newer version instead of downgrading it', () => {

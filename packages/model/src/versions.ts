@@ -4,7 +4,7 @@ import type { DocKind } from './doc-names.ts';
 import { DEFAULT_PRIORITY_GROUPS } from './vocabulary.ts';
 
 /** The schema version this build of the model writes. */
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 export interface Migration {
   /** The version a doc has after this migration. */
@@ -16,9 +16,9 @@ export interface Migration {
 /** Root types each doc kind holds; creating them is idempotent in Yjs. */
 export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   event: ['meta', 'prompts', 'tables', 'translations'],
-  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
-  roster: ['meta', 'attendees', 'seating'],
-  synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
+  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'],
+  roster: ['meta', 'attendees', 'seating', 'redactedCounts'],
+  synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   event: ['groups', 'sectors'],
@@ -40,7 +40,16 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'v2-priority-voices-and-table-attributes',
+    name: 'v2-table-theme-boards',
+    up(doc, kind) {
+      // Each table's own theme board, and the synthesis map from table themes to event themes.
+      if (kind === 'table') for (const name of ['tableThemes', 'notePlacements']) doc.getMap(name);
+      if (kind === 'synthesis') doc.getMap('themeSources');
+    },
+  },
+  {
+    version: 3,
+    name: 'v3-priority-voices-and-table-attributes',
     up(doc, kind) {
       if (kind !== 'event') return;
       doc.getMap('translations');

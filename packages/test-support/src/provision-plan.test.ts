@@ -56,6 +56,7 @@ describe('deciding what to do', () => {
       ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'chromium', 'redis-server'],
     ]);
     expect(decision.problems.map((problem) => problem.tool)).toEqual(['chromium', 'redis-server']);
+    expect(decision.command).toBe('apt-get update && apt-get install -y chromium redis-server');
   });
 
   it('installs only what is missing, through sudo -n for a user with passwordless sudo', () => {
@@ -100,7 +101,9 @@ describe('deciding what to do', () => {
     if (fedora.action === 'stop') expect(fedora.command).toMatch(/^install Chromium \d+\+ \(set CHROMIUM_PATH to it\) and redis-server 5\+/);
   });
 
-  it('does not install over a CHROMIUM_PATH that points nowhere: it says to fix the variable', () => {
+  it('does not install over a CHROMIUM_PATH that points nowhere: it says to fix the variable, and what else to install', () => {
+    const nothingElse = decide({ ...debianRoot, ...user, chromiumPathEnv: '/opt/chrome/chrome', chromium: null, chromiumOnPath: null, redis: null });
+    expect(nothingElse).toMatchObject({ action: 'stop', command: 'unset CHROMIUM_PATH && sudo apt-get update && sudo apt-get install -y chromium redis-server' });
     const decision = decide({ ...debianRoot, chromiumPathEnv: '/opt/chrome/chrome', chromium: null });
     expect(decision).toMatchObject({ action: 'stop' });
     if (decision.action === 'stop') {

@@ -46,7 +46,8 @@ export interface Problem {
 
 export type Decision =
   | { action: 'ready' }
-  | { action: 'install'; commands: string[][]; problems: Problem[] }
+  /** `commands` are run as they are; `command` is the same for a person to read, should they fail. */
+  | { action: 'install'; commands: string[][]; command: string; problems: Problem[] }
   | { action: 'stop'; command: string; problems: Problem[] };
 
 /** The major version from `chromium --version` ("Chromium 156.0.8078.108 built on Debian..."), or null if it is not Chromium. */
@@ -103,25 +104,32 @@ export function packageName(tool: ToolName, distroIds: string[]): string {
   return 'redis-server';
 }
 
-/** The one command a person should run, for when we may not run it ourselves. */
-function commandForPerson(facts: SystemFacts, problems: Problem[]): string {
-  const wrongPath = problems.find((problem) => !problem.packageFixes && problem.tool === 'chromium');
-  if (wrongPath) {
-    return facts.chromiumOnPath && (facts.chromiumOnPath.major ?? 0) >= MIN_CHROMIUM_MAJOR
-      ? `export CHROMIUM_PATH=${facts.chromiumOnPath.path}`
-      : `unset CHROMIUM_PATH   # or point it at Chromium ${MIN_CHROMIUM_MAJOR} or newer`;
-  }
-  const tools = [...new Set(problems.map((problem) => problem.tool))];
+function installCommand(facts: SystemFacts, tools: ToolName[]): string {
   if (isDebianLike(facts)) {
-    const packages = tools.map((tool) => packageName(tool, facts.distroIds)).join(' ');
     const sudo = facts.root ? '' : 'sudo ';
-    return `${sudo}apt-get update && ${sudo}apt-get install -y ${packages}`;
+    return `${sudo}apt-get update && ${sudo}apt-get install -y ${tools.map((tool) => packageName(tool, facts.distroIds)).join(' ')}`;
   }
-  if (facts.platform === 'darwin') {
-    return tools.map((tool) => (tool === 'chromium' ? 'brew install --cask chromium' : 'brew install redis')).join(' && ');
-  }
+  if (facts.platform === 'darwin') return tools.map((tool) => (tool === 'chromium' ? 'brew install --cask chromium' : 'brew install redis')).join(' && ');
   const names = tools.map((tool) => (tool === 'chromium' ? `Chromium ${MIN_CHROMIUM_MAJOR}+ (set CHROMIUM_PATH to it)` : `redis-server ${MIN_REDIS_MAJOR}+`));
   return `install ${names.join(' and ')} with your system's package manager`;
+}
+
+/** The one command a person should run, for when we may not run it ourselves. */
+function commandForPerson(facts: SystemFacts, problems: Problem[]): string {
+  const usableOnPath = facts.chromiumOnPath && (facts.chromiumOnPath.major ?? 0) >= MIN_CHROMIUM_MAJOR ? facts.chromiumOnPath.path : undefined;
+  const steps: string[] = [];
+  const tools = new Set<ToolName>();
+  for (const problem of problems) {
+    if (problem.packageFixes) tools.add(problem.tool);
+    else if (usableOnPath) steps.push(`export CHROMIUM_PATH=${usableOnPath}`);
+    else {
+      // The variable points at nothing usable and there is no other Chromium: drop it and install one.
+      if (facts.chromiumPathEnv) steps.push('unset CHROMIUM_PATH');
+      tools.add('chromium');
+    }
+  }
+  if (tools.size > 0) steps.push(installCommand(facts, [...tools]));
+  return steps.join(' && ');
 }
 
 /** Given what is on the machine: nothing to do, install with apt-get ourselves, or stop with the command to run. */
@@ -136,6 +144,7 @@ export function decide(facts: SystemFacts): Decision {
   return {
     action: 'install',
     problems,
+    command: commandForPerson(facts, problems),
     commands: [
       [...asRoot, 'apt-get', 'update', '-qq'],
       [...asRoot, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages],

@@ -11,8 +11,12 @@ import { findSystemPostgres, observeSystem } from './tools.ts';
 /** apt-get on a slow mirror can take minutes; anything longer is a hang worth stopping for. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 
-function stop(problems: Problem[], command: string): never {
-  console.error('\npnpm test needs programs that npm cannot install, and cannot install them itself here:');
+function stop(problems: Problem[], command: string, installFailed = false): never {
+  console.error(
+    installFailed
+      ? '\napt-get ran, but pnpm test still lacks programs that npm cannot install:'
+      : '\npnpm test needs programs that npm cannot install, and cannot install them itself here:',
+  );
   for (const problem of problems) console.error(`  - ${problem.reason}`);
   console.error(`\nRun this, then pnpm test again:\n\n  ${command}\n`);
   process.exit(1);
@@ -27,27 +31,32 @@ function summary(facts: SystemFacts): string {
   ].join(', ');
 }
 
-function install(commands: string[][]): boolean {
+function install(commands: string[][]): void {
   for (const [program, ...args] of commands) {
     console.log(`$ ${[program, ...args].join(' ')}`);
     const result = spawnSync(program!, args, { stdio: 'inherit', timeout: INSTALL_TIMEOUT_MS });
     if (result.error || result.status !== 0) {
       console.error(`${program} failed: ${result.error?.message ?? `exit ${result.status}`}`);
-      return false;
+      return;
     }
   }
-  return true;
 }
 
-let facts = observeSystem();
+let facts = await observeSystem();
 let decision = decide(facts);
 if (decision.action === 'install') {
   console.log(`Installing what the tests need with apt-get:\n${decision.problems.map((problem) => `  - ${problem.reason}`).join('\n')}`);
-  const installed = install(decision.commands);
-  facts = observeSystem();
+  install(decision.commands);
+  facts = await observeSystem();
   decision = decide(facts);
-  if (!installed && decision.action === 'install') decision = { action: 'stop', command: decision.commands.map((command) => command.join(' ')).join(' && '), problems: decision.problems };
+  // Still not there after installing (apt-get failed, or the program is not on PATH): never loop, say so.
+  if (decision.action !== 'ready') stop(decision.problems, decision.command, true);
 }
-if (decision.action === 'install') stop(decision.problems, decision.commands.map((command) => command.join(' ')).join(' && '));
 if (decision.action === 'stop') stop(decision.problems, decision.command);
-console.log(`Test tools: ${summary(facts)}`);
+try {
+  console.log(`Test tools: ${summary(facts)}`);
+} catch (error) {
+  // A mistyped TABLEMAP_PG stops here, before any test runs.
+  console.error(`\n${(error as Error).message}\n`);
+  process.exit(1);
+}

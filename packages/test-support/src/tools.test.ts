@@ -23,16 +23,22 @@ describe('finding the programs the tests run', () => {
     expect(findOnPath('not-runnable', dir)).toBeUndefined();
   });
 
-  it('reads the version of the redis-server it would start, and flags one that is not Redis', () => {
+  it('reads the version of the redis-server it would start, and flags one that is not Redis', async () => {
     const old = program('old-redis', 'echo "Redis server v=4.0.9 sha=00000000:0 malloc=libc bits=64"');
-    expect(findRedisServer({ TABLEMAP_REDIS_SERVER: old })).toEqual({ path: old, major: 4 });
-    expect(findRedisServer({ TABLEMAP_REDIS_SERVER: program('impostor', 'echo hello') })).toMatchObject({ major: null });
-    expect(findRedisServer({ PATH: dir })).toBeNull();
+    expect(await findRedisServer({ TABLEMAP_REDIS_SERVER: old })).toEqual({ path: old, major: 4 });
+    expect(await findRedisServer({ TABLEMAP_REDIS_SERVER: program('impostor', 'echo hello') })).toMatchObject({ major: null });
+    expect(await findRedisServer({ PATH: dir })).toBeNull();
   });
 
-  it('sees a machine with no Chromium and no Redis as one, and decides without waiting on anything', () => {
+  it('gives up on a program that hangs instead of waiting for it', async () => {
     const started = Date.now();
-    const facts = observeSystem({ PATH: dir, CHROMIUM_PATH: path.join(dir, 'no-chromium') });
+    expect(await findRedisServer({ TABLEMAP_REDIS_SERVER: program('hangs', 'exec sleep 60') })).toMatchObject({ major: null });
+    expect(Date.now() - started).toBeLessThan(8000);
+  });
+
+  it('sees a machine with no Chromium and no Redis as one, and decides without waiting on anything', async () => {
+    const started = Date.now();
+    const facts = await observeSystem({ PATH: dir, CHROMIUM_PATH: path.join(dir, 'no-chromium') });
     expect(facts).toMatchObject({ chromium: null, chromiumOnPath: null, redis: null, aptGet: false, chromiumPathEnv: path.join(dir, 'no-chromium') });
     expect(decide(facts).action).toBe('stop');
     expect(Date.now() - started).toBeLessThan(10_000);

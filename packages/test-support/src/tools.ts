@@ -2,13 +2,23 @@
  * Finding the system programs the tests use, the same way for the provisioning step and for the tests
  * themselves, so the two can never disagree about what is installed.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CHROMIUM_PATH, chromiumMajor, distroIdsFrom, redisMajor, type FoundTool, type SystemFacts } from './provision-plan.ts';
 
-/** Each probe of a program gets this long; a program that hangs counts as not working. */
-const PROBE_TIMEOUT_MS = 3000;
+/**
+ * Each probe of a program gets this long, and all run at once, so looking at the machine takes at most
+ * this long: a program that hangs counts as not working.
+ */
+const PROBE_TIMEOUT_MS = 4000;
+
+/** Runs a program; resolves with its exit code and output, never rejects. */
+function run(program: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile(program, args, { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS, killSignal: 'SIGKILL' }, (error, stdout) => resolve({ ok: !error, stdout }));
+  });
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -29,17 +39,11 @@ export function findOnPath(name: string, searchPath = process.env.PATH ?? ''): s
   return undefined;
 }
 
-/** Runs `program --version` and returns what it printed, or null when it would not run or timed out. */
-export function versionOutput(program: string): string | null {
-  const result = spawnSync(program, ['--version'], { encoding: 'utf8', timeout: PROBE_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.error || result.status !== 0) return null;
-  return result.stdout;
-}
-
 /** An executable at `program` and the major version `parse` reads from its `--version` (null if it is not that program). */
-function probe(program: string | undefined, parse: (output: string | null) => number | null): FoundTool | null {
+async function probe(program: string | undefined, parse: (output: string | null) => number | null): Promise<FoundTool | null> {
   if (!program || !isExecutable(program)) return null;
-  return { path: program, major: parse(versionOutput(program)) };
+  const result = await run(program, ['--version']);
+  return { path: program, major: parse(result.ok ? result.stdout : null) };
 }
 
 /** The Chromium Playwright will launch: CHROMIUM_PATH, or Debian's /usr/bin/chromium. */
@@ -53,7 +57,7 @@ export function redisServerPath(env = process.env): string | undefined {
 }
 
 /** The redis-server the tests would start and its major version (null: it is not Redis); null when there is none. */
-export function findRedisServer(env = process.env): FoundTool | null {
+export function findRedisServer(env = process.env): Promise<FoundTool | null> {
   return probe(redisServerPath(env), redisMajor);
 }
 
@@ -76,10 +80,9 @@ export function findSystemPostgres(env = process.env): string | undefined {
   return undefined;
 }
 
-function hasPasswordlessSudo(env: NodeJS.ProcessEnv): boolean {
+async function hasPasswordlessSudo(env: NodeJS.ProcessEnv): Promise<boolean> {
   const sudo = findOnPath('sudo', env.PATH);
-  if (!sudo) return false;
-  return spawnSync(sudo, ['-n', 'true'], { stdio: 'ignore', timeout: PROBE_TIMEOUT_MS }).status === 0;
+  return sudo !== undefined && (await run(sudo, ['-n', 'true'])).ok;
 }
 
 function readOsRelease(): string {
@@ -91,18 +94,25 @@ function readOsRelease(): string {
 }
 
 /** Looks at this machine: distribution, privileges, and each tool the tests need. */
-export function observeSystem(env = process.env): SystemFacts {
+export async function observeSystem(env = process.env): Promise<SystemFacts> {
   const root = process.getuid?.() === 0;
+  const configured = chromiumPath(env);
   const onPath = findOnPath('chromium', env.PATH) ?? findOnPath('chromium-browser', env.PATH);
+  const [chromium, other, redis, passwordlessSudo] = await Promise.all([
+    probe(configured, chromiumMajor),
+    onPath === configured ? undefined : probe(onPath, chromiumMajor),
+    findRedisServer(env),
+    root ? false : hasPasswordlessSudo(env),
+  ]);
   return {
     platform: process.platform,
     distroIds: distroIdsFrom(readOsRelease()),
     root,
-    passwordlessSudo: !root && hasPasswordlessSudo(env),
+    passwordlessSudo,
     aptGet: findOnPath('apt-get', env.PATH) !== undefined,
     chromiumPathEnv: env.CHROMIUM_PATH || undefined,
-    chromium: probe(chromiumPath(env), chromiumMajor),
-    chromiumOnPath: probe(onPath, chromiumMajor),
-    redis: findRedisServer(env),
+    chromium,
+    chromiumOnPath: other === undefined ? chromium : other,
+    redis,
   };
 }

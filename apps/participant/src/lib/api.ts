@@ -9,6 +9,11 @@ export const JoinInfoSchema = v.object({
   organisations: v.optional(v.array(v.string()), []),
   /** language → group id → the facilitator's translation of that group's name. */
   groupTranslations: v.optional(v.record(v.string(), v.record(v.string(), v.string())), {}),
+  /** Who is responsible for the data, how to reach them, why it is collected and when it is deleted. */
+  privacyNotice: v.optional(
+    v.nullable(v.object({ controller: v.string(), contact: v.string(), purpose: v.string(), deleteAfter: v.string() })),
+    null,
+  ),
 });
 export type JoinInfo = v.InferOutput<typeof JoinInfoSchema>;
 
@@ -32,6 +37,7 @@ export class ApiError extends Error {
 
 const FRIENDLY: Record<number, string> = {
   404: 'We could not find that. Check the code and try again.',
+  410: 'This event has been deleted.',
   429: 'Lots of people are joining right now. Please wait a few seconds and try again.',
 };
 
@@ -74,5 +80,20 @@ export function joinTable(body: JoinRequest): Promise<JoinResult> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...body, joinCode: normaliseJoinCode(body.joinCode) }),
+  });
+}
+
+const WithdrawResultSchema = v.object({
+  withdrawn: v.literal(true),
+  removed: v.object({ notes: v.number(), organisations: v.number(), links: v.number(), votes: v.number(), consent: v.number() }),
+});
+export type WithdrawResult = v.InferOutput<typeof WithdrawResultSchema>;
+
+/** "Remove what I wrote": the server deletes this participant's contributions and consent for good. */
+export function withdraw(eventId: string, token: string): Promise<WithdrawResult> {
+  return request(`/api/events/${encodeURIComponent(eventId)}/withdraw`, WithdrawResultSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{}',
   });
 }

@@ -20,7 +20,7 @@ import {
   waitForSync,
 } from '../testing.ts';
 import type { Limits } from '../config.ts';
-import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from './test-infra.ts';
+import { FailoverProxy, InstanceProcess, startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
 const orgNames = (doc: Y.Doc) => readTable(doc).organisations.map((org) => org.name).sort();
 const range = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix} ${index}`);
@@ -34,8 +34,7 @@ describe('multi-instance mode (PostgreSQL + Redis)', () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
   beforeAll(async () => {
-    // Each is kept as soon as it is up, so afterAll stops it even when the other fails to start.
-    await Promise.all([RedisProcess.start().then((started) => (redis = started)), PostgresCluster.start().then((started) => (postgres = started))]);
+    ({ redis, postgres } = await startRedisAndPostgres());
   }, 60_000);
 
   afterEach(async () => {

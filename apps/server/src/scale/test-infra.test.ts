@@ -1,8 +1,10 @@
 /** The launchers behind the scale-out tests fail fast and say why, instead of hanging or skipping. */
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { Redis } from 'ioredis';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresCluster, RedisProcess, freePort } from './test-infra.ts';
+import { PostgresCluster, RedisProcess, freePort, startRedisAndPostgres } from '../../dev/infra.ts';
 
 async function occupy(port: number): Promise<Server> {
   const server = createServer();
@@ -40,18 +42,20 @@ describe('starting Redis and PostgreSQL for the scale-out tests', () => {
     await expect(PostgresCluster.start({ port })).rejects.toThrow(/PostgreSQL \(.+\) on 127\.0\.0\.1:\d+ exited before it was ready[\s\S]*could not bind/);
   });
 
-  it('starts both on free ports, serves them, and restarts Redis empty on the same port', async () => {
-    const [redis, postgres] = await Promise.all([RedisProcess.start(), PostgresCluster.start()]);
-    cleanups.push(() => redis.kill(), () => postgres.stop());
-    expect(redis.port).not.toBe(postgres.port);
-    const url = await postgres.createDatabase('launcher_check');
-    expect(url).toBe(`postgres://postgres@127.0.0.1:${postgres.port}/launcher_check`);
-    const write = new Redis(redis.url);
-    await write.set('left-over', '1');
-    write.disconnect();
-    await redis.restart(0);
-    const read = new Redis(redis.url);
-    cleanups.push(async () => read.disconnect());
-    expect(await read.get('left-over')).toBeNull();
+  it('stops PostgreSQL again when Redis fails to start beside it', async () => {
+    const privateTmp = mkdtempSync(join(tmpdir(), 'tablemap-launch-'));
+    chmodSync(privateTmp, 0o755); // PostgreSQL may run as another user, who must reach its data dir
+    const savedTmp = process.env.TMPDIR;
+    cleanups.push(async () => rmSync(privateTmp, { recursive: true, force: true }));
+    process.env.TABLEMAP_REDIS_SERVER = '/bin/true';
+    process.env.TMPDIR = privateTmp;
+    try {
+      await expect(startRedisAndPostgres()).rejects.toThrow('/bin/true is not a Redis server');
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
+    // PostgreSQL's temp dir is deleted only once its server has stopped.
+    expect(readdirSync(privateTmp)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * server instances as child processes, and a TCP load balancer that fails over like a real one.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -118,8 +118,10 @@ async function onFreePort<T>(start: (port: number) => Promise<T>, port?: number)
 }
 
 /** The redis-server to run, checked to be Redis and new enough; a clear error with the fix when it is not. */
-function redisServer(): string {
-  const redis = findRedisServer();
+async function redisServer(): Promise<string> {
+  const redis = await findRedisServer();
+  const configured = process.env.TABLEMAP_REDIS_SERVER;
+  if (!redis && configured) throw new Error(`TABLEMAP_REDIS_SERVER is ${configured}, which is not a program that can run; the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+.`);
   if (!redis) throw new Error(`redis-server is not on PATH, and the scale-out tests need a real Redis ${MIN_REDIS_MAJOR}+. Run \`${PROVISION}\` (the first step of pnpm test): it installs it or prints the command that does.`);
   if (redis.major === null || redis.major < MIN_REDIS_MAJOR) {
     throw new Error(`${redis.path} is ${redis.major === null ? 'not a Redis server' : `Redis ${redis.major}`}; the scale-out tests need Redis ${MIN_REDIS_MAJOR}+ (set TABLEMAP_REDIS_SERVER to one, or run \`${PROVISION}\`).`);
@@ -139,7 +141,7 @@ export class RedisProcess {
   }
 
   static async start(options: { port?: number } = {}): Promise<RedisProcess> {
-    const binary = redisServer();
+    const binary = await redisServer();
     return onFreePort(async (port) => {
       const redis = new RedisProcess(port, binary);
       await redis.launch();
@@ -187,12 +189,16 @@ async function postgresBin(): Promise<{ bin: string; source: string }> {
 /** PostgreSQL refuses to run as root; as root we run it as `postgres`, or `nobody` where that user does not exist. */
 function unprivilegedUser(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  for (const name of ['postgres', 'nobody']) {
-    const uid = spawnSync('id', ['-u', name], { encoding: 'utf8' });
-    const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
-    if (uid.status === 0 && gid.status === 0) return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
-  }
-  throw new Error('running as root, PostgreSQL needs an unprivileged user to run as, and neither "postgres" nor "nobody" exists');
+  const users = new Map(
+    readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .map((line) => line.split(':'))
+      .filter((fields) => fields.length >= 4)
+      .map(([name, , uid, gid]) => [name, { uid: Number(uid), gid: Number(gid) }] as const),
+  );
+  const user = users.get('postgres') ?? users.get('nobody');
+  if (!user) throw new Error('running as root, PostgreSQL needs an unprivileged user to run as, and neither "postgres" nor "nobody" exists');
+  return user;
 }
 
 /**
@@ -230,7 +236,7 @@ export class PostgresCluster {
       if (user) chownSync(dir, user.uid, user.gid);
       bin = reachableBin(bin, dir, user);
       const data = join(dir, 'data');
-      const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+      const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions'], {
         encoding: 'utf8',
         cwd: dir,
         timeout: STARTUP_TIMEOUT_MS,
@@ -251,6 +257,11 @@ export class PostgresCluster {
 
   get url(): string {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** The cluster's data directory (tests search its files for text that must be gone). */
+  get dataDir(): string {
+    return join(this.dir, 'data');
   }
 
   /** A new empty database (each test gets its own, so tables never mix). */
@@ -275,7 +286,19 @@ export class PostgresCluster {
   }
 }
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+/**
+ * Redis and PostgreSQL, started side by side. If either fails, the one that did start is stopped before
+ * the error is passed on, so a failed start never leaves a server running.
+ */
+export async function startRedisAndPostgres(): Promise<{ redis: RedisProcess; postgres: PostgresCluster }> {
+  const [redis, postgres] = await Promise.allSettled([RedisProcess.start(), PostgresCluster.start()]);
+  if (redis.status === 'fulfilled' && postgres.status === 'fulfilled') return { redis: redis.value, postgres: postgres.value };
+  if (redis.status === 'fulfilled') await redis.value.kill();
+  if (postgres.status === 'fulfilled') await postgres.value.stop();
+  throw [redis, postgres].flatMap((result) => (result.status === 'rejected' ? [result.reason] : []))[0];
+}
+
+const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.ts');
 
 /** `node src/main.ts` as its own process (so it can be killed like a crashed server). */
 export class InstanceProcess {

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from './test-infra.ts';
+import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from './infra.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -35,7 +35,7 @@ const balancer = await FailoverProxy.start(servers.map((server) => server.port),
 console.log(`\nTablemap cluster: ${instances} instances behind a round-robin balancer`);
 console.log(`  Balancer:   http://${values.host}:${balancer.port}/facilitate`);
 servers.forEach((server, index) => console.log(`  Instance ${index + 1}: ${server.url} (pid ${server.child.pid})`));
-console.log(`  PostgreSQL: ${env.DATABASE_URL}\n  Redis:      ${env.REDIS_URL}\nCtrl-C stops everything.\n`);
+console.log(`  PostgreSQL: ${env.DATABASE_URL}${postgres ? ` (${postgres.source})` : ''}\n  Redis:      ${env.REDIS_URL}\nCtrl-C stops everything.\n`);
 
 let stopping = false;
 async function stop(): Promise<void> {
