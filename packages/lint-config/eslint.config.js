@@ -5,7 +5,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 
 export default ts.config(
-  { ignores: ['**/build/', '**/.svelte-kit/', '**/dist/', '**/node_modules/', '**/test-results/', '**/playwright-report/'] },
+  { ignores: ['**/build/', '**/.svelte-kit/', '**/dist/', '**/node_modules/', '**/test-results/', '**/playwright-report/', '**/src/lib/paraglide/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

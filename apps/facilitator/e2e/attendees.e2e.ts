@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { expectNoSeriousViolations } from './axe.ts';
 import { createEventViaUi, openAsFacilitator, storedFacilitatorToken } from './helpers.ts';
 
 const messyCsv = new URL('../../../packages/roster/src/fixtures/attendees-messy.csv', import.meta.url);
@@ -65,7 +66,11 @@ test('120 attendees are seated at rainbow tables and can be moved by menu with l
   await page.getByRole('button', { name: /^Import \d+ attendees$/ }).click();
   await expect(page.getByText(/^\d+ attendees · 0 seated at 12 tables$/)).toBeVisible();
 
-  await page.getByRole('button', { name: 'Seat everyone automatically' }).click();
+  await page.getByRole('button', { name: 'Plan seating for everyone' }).click();
+  await expect(page.getByRole('region', { name: 'Proposed seating' })).toContainText('Proposed seating at 12 tables');
+  // A plan is only a proposal: nobody is seated until it is applied.
+  await expect(page.getByText(/^\d+ attendees · 0 seated at 12 tables$/)).toBeVisible();
+  await page.getByRole('button', { name: 'Apply this seating' }).click();
   await expect(page.getByText(/^(\d+) attendees · \1 seated at 12 tables$/)).toBeVisible();
   const sizes = await page.locator('.seat-table').evaluateAll((tables) => tables.map((table) => table.querySelectorAll('li').length));
   expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
@@ -78,5 +83,75 @@ test('120 attendees are seated at rainbow tables and can be moved by menu with l
   for (let index = 0; index < count; index++) {
     await livedHere.first().getByRole('combobox').selectOption({ label: 'Table 2' });
   }
-  await expect(page.getByRole('list', { name: 'Seating warnings' })).toContainText('Table 1');
+  const warnings = page.getByRole('list', { name: 'Seating warnings' });
+  await expect(warnings).toContainText('Table 1 has no one with lived experience');
+  // Each warning is shown once, with what to do about it.
+  const texts = await warnings.getByRole('listitem').allInnerTexts();
+  expect(new Set(texts).size).toBe(texts.length);
+  for (const text of texts) expect(text).toContain('What to do:');
+  await expect(page.getByText(/constraints the plan could not meet/)).toHaveCount(0);
+});
+
+test('scarce voices: the plan names the table left without lived experience or a carer and offers fewer tables', async ({ page }) => {
+  await createEventViaUi(page, 'Scarce voices', 6);
+  const others = ['Voluntary, community and social enterprise sector', 'Housing', 'Social care', 'Public health', 'Local authority'];
+  const rows = [
+    ...['Ada Lane', 'Bo Reyes'].map((name) => `${name},,People with lived experience / service users`),
+    ...['Cy Moss', 'Di Park', 'Ed Shaw'].map((name) => `${name},,Carers and family`),
+    ...Array.from({ length: 31 }, (_, index) => `Person ${index},Org ${index % 9},"${others[index % others.length]}"`),
+  ];
+  await page.getByRole('link', { name: 'Attendees and seating' }).click();
+  await page.getByLabel('Attendee CSV file').setInputFiles({ name: 'scarce.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,organisation,stakeholder group\n${rows.join('\n')}\n`) });
+  await page.getByRole('button', { name: 'Import 36 attendees' }).click();
+  await page.getByRole('button', { name: 'Plan seating for everyone' }).click();
+
+  const gap = page.locator('[data-priority-gap]');
+  await expect(gap).toHaveText(/^Table \d has no one with lived experience or from carers and family\. Seat people at 5 tables instead of 6, or invite 1 more person with lived experience or from carers and family\.$/);
+  // The grid shows which groups sit at each table: exactly one table has neither priority group.
+  const grid = page.getByRole('table', { name: 'Groups present at each table' });
+  const priorityCells = await grid.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(0, 2).map((cell) => cell.textContent?.trim())));
+  expect(priorityCells.filter((cells) => cells.every((cell) => cell === '–'))).toHaveLength(1);
+  expect(priorityCells.flat().filter((cell) => cell !== '–').every((cell) => cell === '1')).toBe(true);
+  // Named once: in the proposal with its choices, not again in the list below.
+  await expect(page.getByText(/has no one with lived experience/)).toHaveCount(1);
+  await expectNoSeriousViolations(page, 'seating proposal with its warnings and grid');
+
+  await page.getByRole('button', { name: 'Plan for 5 tables instead' }).click();
+  await expect(page.getByRole('region', { name: 'Proposed seating' })).toContainText('Proposed seating at 5 tables');
+  await expect(gap).toHaveCount(0);
+});
+
+test('a table marked step-free on the seating page is used for people who need it', async ({ page }) => {
+  const { eventId } = await createEventViaUi(page, 'Table attributes', 3);
+  const event = openAsFacilitator(await storedFacilitatorToken(page, eventId), `event/${eventId}`);
+  await event.ready;
+  const rows = [
+    'Ada Lane,,People with lived experience / service users',
+    'Bo Reyes,,Carers and family',
+    'Cy Moss,,People with lived experience / service users',
+    'Di Park,Mind,Housing,,step-free access',
+    'Ed Shaw,Council,Social care,,hearing loop',
+    'Fay Hill,Trust,Public health',
+    'Gil Ray,Surgery,Primary care',
+    'Hal Dunn,Police,Police and criminal justice',
+    'Ivy Cole,Charity,"Voluntary, community and social enterprise sector"',
+  ];
+  await page.getByRole('link', { name: 'Attendees and seating' }).click();
+  await page.getByLabel('Attendee CSV file').setInputFiles({ name: 'needs.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,organisation,stakeholder group,email,needs\n${rows.join('\n')}\n`) });
+  await page.getByRole('button', { name: 'Import 9 attendees' }).click();
+  await page.getByRole('button', { name: 'Plan seating for everyone' }).click();
+  const warnings = page.getByRole('list', { name: 'Seating warnings' });
+  await expect(warnings.locator('[data-constraint="step_free"]')).toContainText('Mark a table "Step-free" in setup or on the seating page');
+
+  const tableThree = page.getByRole('region', { name: /^Table 3 / });
+  await tableThree.getByText('What this table offers').click();
+  await tableThree.getByLabel('Step-free').check();
+  await tableThree.getByLabel('Hearing loop').check();
+  await expect.poll(() => (event.doc.getMap<{ stepFree: boolean; hearingLoop: boolean }>('tables').get('t3'))?.stepFree).toBe(true);
+  await page.getByRole('button', { name: 'Plan seating for everyone' }).click();
+  await expect(warnings).toHaveCount(0);
+  await page.getByRole('button', { name: 'Apply this seating' }).click();
+  await expect(tableThree.getByRole('listitem').filter({ hasText: 'Di Park' })).toBeVisible();
+  await expect(tableThree.getByRole('listitem').filter({ hasText: 'Ed Shaw' })).toBeVisible();
+  event.destroy();
 });

@@ -64,3 +64,41 @@ test('tables can be added and renamed, and duplicate names are refused', async (
   await expect(page.getByRole('img', { name: 'QR code to join Harbour' })).toBeVisible();
   eventDoc.destroy();
 });
+
+test('setup marks what each table offers and which groups are priority voices', async ({ page }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, 'Table attributes in setup', 2);
+  const phone = await joinAsParticipant(joinCode, 't1', 'carer');
+  const eventDoc = phone.open(`event/${eventId}`);
+  await eventDoc.ready;
+  await page.getByRole('link', { name: 'Event setup' }).click();
+
+  const tableTwo = page.getByRole('group', { name: 'What Table 2 offers' });
+  await tableTwo.getByLabel('Hearing loop').check();
+  await tableTwo.getByLabel('Scribe present').check();
+  await tableTwo.getByLabel('Near the exit or a quiet room').check();
+  await tableTwo.getByLabel('Languages spoken at Table 2 besides English').fill('Urdu, Cymraeg');
+  await tableTwo.getByLabel('Languages spoken at Table 2 besides English').press('Enter');
+  await eventually(() => {
+    const table = readEvent(eventDoc.doc).tables[1]!;
+    return [table.hearingLoop, table.hasScribe, table.nearExit, table.stepFree, table.languages];
+  }, [true, true, true, false, ['Urdu', 'Cymraeg']]);
+
+  const priority = page.getByRole('region', { name: 'Priority voices' });
+  await expect(priority.getByLabel('People with lived experience / service users')).toBeChecked();
+  await expect(priority.getByLabel('Carers and family')).toBeChecked();
+  await priority.getByLabel('Housing').check();
+  await priority.getByLabel('Carers and family').uncheck();
+  await eventually(() => readEvent(eventDoc.doc).priorityGroups, ['lived_experience', 'housing']);
+
+  const translations = page.getByRole('region', { name: 'Translations for phones' });
+  await translations.getByLabel('Language').selectOption({ label: 'اردو' });
+  await translations.getByLabel('Prompt 1 in اردو').fill('برادریاں اور روابط');
+  await translations.getByLabel('Prompt 1 in اردو').press('Enter');
+  await translations.getByLabel('Carers and family in اردو').fill('نگہداشت کرنے والے اور خاندان');
+  await translations.getByLabel('Carers and family in اردو').press('Enter');
+  await eventually(() => {
+    const { translations: byLanguage, prompts } = readEvent(eventDoc.doc);
+    return [byLanguage.ur?.prompts[prompts[0]!.id], byLanguage.ur?.groups.carer];
+  }, ['برادریاں اور روابط', 'نگہداشت کرنے والے اور خاندان']);
+  eventDoc.destroy();
+});

@@ -240,6 +240,8 @@ export class HttpApi {
       title: event.title,
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
+      // The facilitator's translations of group names, by language, for the join form.
+      groupTranslations: Object.fromEntries(Object.entries(event.translations).map(([locale, entry]) => [locale, entry.groups])),
       organisations: await this.organisationNames(record.eventId, event),
     };
     if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();

@@ -47,6 +47,9 @@ export const PlainValueSchema = v.custom<unknown>((value) => {
 export const VoteKeySchema = v.pipe(v.string(), v.maxLength(200), v.regex(/^[a-z][a-z0-9_]{0,39}\|[a-z0-9][a-z0-9_-]{0,63}\|[a-z0-9][a-z0-9_-]{0,63}$/, 'vote key is malformed'));
 export const VoteCountSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.votesPerParticipant));
 
+const TranslationKeySchema = v.pipe(v.string(), v.maxLength(200), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\/(prompt|group)\/[^/]+$/, 'translation key is malformed'));
+const TranslationTextSchema = v.pipe(v.string(), v.maxLength(LIMITS.label));
+
 const FreeKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 
 export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = {
@@ -70,6 +73,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     tables: { kind: 'values', key: IdSchema, value: TableEntrySchema },
     groups: { kind: 'list', value: VocabularyEntrySchema },
     sectors: { kind: 'list', value: VocabularyEntrySchema },
+    // `<locale>/<prompt|group>/<id>` → the facilitator's translation of that prompt or group name.
+    translations: { kind: 'values', key: TranslationKeySchema, value: TranslationTextSchema },
     consent: { kind: 'server' },
   },
   synthesis: {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
 import { codeOf } from './test-helpers.ts';
-import { CURRENT_SCHEMA_VERSION } from './versions.ts';
+import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate } from './versions.ts';
 import {
   addPrompt,
   addTable,
@@ -14,9 +14,12 @@ import {
   setCurrentPrompt,
   setEventDetails,
   setPhase,
+  setPriorityGroups,
   setSpotlight,
   setTableFeatures,
   setTableLocked,
+  setTranslation,
+  translatedText,
   setVocabulary,
   startTimer,
   tableEditBlockedReason,
@@ -116,6 +119,62 @@ describe('event doc', () => {
     ]);
     expect(codeOf(() => setTableFeatures(doc, 't2', { stepFree: 'yes' as never }))).toBe('invalid_input');
     expect(codeOf(() => setTableFeatures(doc, 't9', { stepFree: true }))).toBe('not_found');
+  });
+
+  it('records a hearing loop, a seat near the exit and the languages spoken at a table', () => {
+    const doc = freshEvent(2);
+    setTableFeatures(doc, 't1', { hearingLoop: true, nearExit: true, languages: ['Urdu', ' urdu ', 'Cymraeg'] });
+    expect(readEvent(doc).tables[0]).toMatchObject({ hearingLoop: true, nearExit: true, languages: ['Urdu', 'Cymraeg'], stepFree: false });
+    expect(readEvent(doc).tables[1]).toMatchObject({ hearingLoop: false, nearExit: false, languages: [] });
+    const before = readEvent(doc).tables;
+    expect(codeOf(() => setTableFeatures(doc, 't1', { languages: [''] }))).toBe('invalid_input');
+    expect(codeOf(() => setTableFeatures(doc, 't1', { languages: Array(7).fill('Polish') }))).toBe('invalid_input');
+    expect(codeOf(() => setTableFeatures(doc, 't1', { hearingLoop: 1 as never }))).toBe('invalid_input');
+    expect(readEvent(doc).tables).toEqual(before);
+  });
+
+  it('spreads lived experience and carers first by default; the facilitator can change the list', () => {
+    const doc = freshEvent();
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'carer']);
+    setPriorityGroups(doc, ['lived_experience', 'housing']);
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'housing']);
+    expect(codeOf(() => setPriorityGroups(doc, ['nobody_here']))).toBe('invalid_input');
+    expect(codeOf(() => setPriorityGroups(doc, ['Not An Id']))).toBe('invalid_input');
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'housing']);
+    setPriorityGroups(doc, []);
+    expect(readEvent(doc).priorityGroups).toEqual([]);
+  });
+
+  it('keeps the facilitator translations of prompts and group names, by language', () => {
+    const doc = freshEvent();
+    const prompt = readEvent(doc).prompts[0]!;
+    setTranslation(doc, { locale: 'ur', kind: 'prompt', id: prompt.id, text: 'برادریاں اور روابط' });
+    setTranslation(doc, { locale: 'cy', kind: 'group', id: 'carer', text: ' Gofalwyr a theulu ' });
+    const event = readEvent(doc);
+    expect(event.translations).toEqual({ ur: { prompts: { [prompt.id]: 'برادریاں اور روابط' }, groups: {} }, cy: { prompts: {}, groups: { carer: 'Gofalwyr a theulu' } } });
+    expect(translatedText(event, 'ur', 'prompt', prompt.id, prompt.text)).toBe('برادریاں اور روابط');
+    expect(translatedText(event, 'pl', 'prompt', prompt.id, prompt.text)).toBe(prompt.text);
+    expect(codeOf(() => setTranslation(doc, { locale: 'Urdu!', kind: 'prompt', id: prompt.id, text: 'x' }))).toBe('invalid_input');
+    expect(codeOf(() => setTranslation(doc, { locale: 'ur', kind: 'prompt', id: 'nope', text: 'x' }))).toBe('not_found');
+    expect(codeOf(() => setTranslation(doc, { locale: 'ur', kind: 'group', id: 'nobody', text: 'x' }))).toBe('not_found');
+    expect(codeOf(() => setTranslation(doc, { locale: 'ur', kind: 'prompt', id: prompt.id, text: 'x'.repeat(201) }))).toBe('invalid_input');
+    expect(readEvent(doc).translations).toEqual(event.translations);
+    setTranslation(doc, { locale: 'cy', kind: 'group', id: 'carer', text: '' });
+    expect(readEvent(doc).translations.cy).toBeUndefined();
+    doc.getMap('translations').set('junk', 42);
+    expect(readEvent(doc).problems.map((problem) => problem.collection)).toContain('translations');
+  });
+
+  it('migrates an event made before priority voices and table attributes', () => {
+    const doc = new Y.Doc();
+    migrate(doc, 'event', MIGRATIONS.slice(0, 1));
+    doc.getArray('groups').push([{ id: 'lived_experience', label: 'Lived experience' }, { id: 'carer', label: 'Carers' }]);
+    doc.getMap('tables').set('t1', { id: 't1', name: 'Table 1', order: 0, locked: false, stepFree: true, hasScribe: false });
+    expect(migrate(doc, 'event').applied).toEqual(['v2-table-theme-boards', 'v3-priority-voices-and-table-attributes']);
+    expect(doc.getMap('tables').get('t1')).toEqual({
+      id: 't1', name: 'Table 1', order: 0, locked: false, stepFree: true, hasScribe: false, hearingLoop: false, nearExit: false, languages: [],
+    });
+    expect(readEvent(doc).priorityGroups).toEqual(['lived_experience', 'carer']);
   });
 
   it('replaces vocabularies, refusing duplicate ids and empty lists', () => {

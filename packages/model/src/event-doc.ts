@@ -8,17 +8,19 @@ import {
   PhaseSchema,
   PromptEntrySchema,
   TableEntrySchema,
+  TableFeaturesSchema,
   TimerSchema,
+  VocabularyIdSchema,
   VocabularyEntrySchema,
   IdSchema,
-  VocabularyIdSchema,
   type EventDetails,
   type PromptEntry,
   type TableEntry,
+  type TableFeatures,
   type Timer,
 } from './schemas.ts';
 import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
-import { DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, type Phase, type VocabularyEntry } from './vocabulary.ts';
+import { DEFAULT_PRIORITY_GROUPS, DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, type Phase, type VocabularyEntry } from './vocabulary.ts';
 import { migrate, schemaVersionOf } from './versions.ts';
 
 const meta = (doc: Y.Doc) => doc.getMap<unknown>('meta');
@@ -26,6 +28,8 @@ const prompts = (doc: Y.Doc) => doc.getMap<PromptEntry>('prompts');
 const tables = (doc: Y.Doc) => doc.getMap<TableEntry>('tables');
 const groups = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('groups');
 const sectors = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('sectors');
+/** `<locale>/<prompt|group>/<id>` → the facilitator's translation of that prompt or group name. */
+const translations = (doc: Y.Doc) => doc.getMap<unknown>('translations');
 /** Consents at join, counted by the server per table and stakeholder group (the records live in its database). */
 const consent = (doc: Y.Doc) => doc.getMap<unknown>('consent');
 
@@ -42,6 +46,9 @@ export function publishConsentCounts(doc: Y.Doc, tableId: string, counts: Record
 }
 
 export const MAX_TABLES = 60;
+
+/** A new table offers nothing special until the facilitator says so. */
+const NEW_TABLE_FEATURES = { locked: false, stepFree: false, hasScribe: false, hearingLoop: false, nearExit: false, languages: [] as string[] };
 
 const TableNameSchema = v.pipe(
   v.string('Table name must be text'),
@@ -79,6 +86,7 @@ export function initEventDoc(doc: Y.Doc, input: NewEventInput): TableEntry[] {
     info.set('phase', 'setup');
     info.set('votesPerParticipant', 3);
     info.set('allowStackedVotes', false);
+    info.set('priorityGroups', [...DEFAULT_PRIORITY_GROUPS]);
     info.set('createdAt', Date.now());
     groups(doc).push([...DEFAULT_STAKEHOLDER_GROUPS]);
     sectors(doc).push([...DEFAULT_SECTORS]);
@@ -87,7 +95,7 @@ export function initEventDoc(doc: Y.Doc, input: NewEventInput): TableEntry[] {
       prompts(doc).set(id, { id, text, order, durationMinutes: 20 });
     });
     for (let index = 0; index < valid.tableCount; index++) {
-      const table = { id: `t${index + 1}`, name: `Table ${index + 1}`, order: index, locked: false, stepFree: false, hasScribe: false };
+      const table = { ...NEW_TABLE_FEATURES, id: `t${index + 1}`, name: `Table ${index + 1}`, order: index };
       tables(doc).set(table.id, table);
       created.push(table);
     }
@@ -173,7 +181,7 @@ export function addTable(doc: Y.Doc, name?: string): TableEntry {
   while (tables(doc).has(id)) id = `t${newId(6)}`;
   const validName = parseInput(TableNameSchema, name ?? `Table ${order + 1}`, 'table name');
   assertUniqueTableName(doc, validName);
-  const table = { id, name: validName, order, locked: false, stepFree: false, hasScribe: false };
+  const table = { ...NEW_TABLE_FEATURES, id, name: validName, order };
   doc.transact(() => tables(doc).set(id, table));
   return table;
 }
@@ -203,12 +211,35 @@ export function setTableLocked(doc: Y.Doc, tableId: string | 'all', locked: bool
   });
 }
 
-/** Marks a table as step-free and/or as having a scribe, for seating. */
-export function setTableFeatures(doc: Y.Doc, tableId: string, features: { stepFree?: boolean; hasScribe?: boolean }): void {
+/** Sets what a table offers (step-free, scribe, hearing loop, near the exit, languages), for seating. */
+export function setTableFeatures(doc: Y.Doc, tableId: string, features: TableFeatures): void {
   const current = tables(doc).get(tableId);
   if (!current) throw new ModelError('not_found', 'That table does not exist');
-  const valid = parseInput(v.object({ stepFree: v.optional(v.boolean()), hasScribe: v.optional(v.boolean()) }), features, 'table features');
-  doc.transact(() => tables(doc).set(tableId, { ...current, ...valid }));
+  const valid = parseInput(TableFeaturesSchema, features, 'table features');
+  const languages = valid.languages ? uniqueLanguages(valid.languages) : undefined;
+  doc.transact(() => tables(doc).set(tableId, { ...current, ...valid, ...(languages ? { languages } : {}) }));
+}
+
+function uniqueLanguages(languages: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return languages.filter((language) => !seen.has(language.toLowerCase()) && seen.add(language.toLowerCase()));
+}
+
+/**
+ * The stakeholder groups seating spreads first, so scarce voices reach as many tables as possible.
+ * Every id must be one of the event's groups; an empty list turns the rule off.
+ */
+export function setPriorityGroups(doc: Y.Doc, groupIds: readonly string[]): void {
+  const valid = parseInput(v.array(VocabularyIdSchema), groupIds, 'priority groups');
+  const known = new Set(groups(doc).toArray().map((group) => group.id));
+  const unknown = valid.find((id) => !known.has(id));
+  if (unknown !== undefined) throw new ModelError('invalid_input', `"${unknown}" is not one of this event's stakeholder groups`);
+  doc.transact(() => meta(doc).set('priorityGroups', [...new Set(valid)]));
+}
+
+function readPriorityGroups(value: unknown, known: readonly VocabularyEntry[]): string[] {
+  const ids = Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : DEFAULT_PRIORITY_GROUPS;
+  return ids.filter((id) => known.some((group) => group.id === id));
 }
 
 /** Replaces an editable vocabulary (stakeholder groups or sectors). Ids must be unique. */
@@ -222,6 +253,52 @@ export function setVocabulary(doc: Y.Doc, list: 'groups' | 'sectors', entries: V
     target.delete(0, target.length);
     target.push(valid);
   });
+}
+
+const TranslationSchema = v.object({
+  locale: v.pipe(v.string('language must be text'), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'language must be a code like "ur" or "cy"')),
+  kind: v.picklist(['prompt', 'group'], 'kind must be prompt or group'),
+  id: v.string('id must be text'),
+  text: v.pipe(v.string('Translation must be text'), v.trim(), v.maxLength(LIMITS.label, `Translation must be at most ${LIMITS.label} characters`)),
+});
+export type TranslationInput = v.InferInput<typeof TranslationSchema>;
+
+/** What the facilitator has translated, by language: prompt id → text, group id → label. */
+export type EventTranslations = Record<string, { prompts: Record<string, string>; groups: Record<string, string> }>;
+
+/**
+ * Sets the facilitator's translation of a prompt or a stakeholder group's name into one language, so
+ * phones in that language show it. Empty text removes the translation.
+ */
+export function setTranslation(doc: Y.Doc, input: TranslationInput): void {
+  const valid = parseInput(TranslationSchema, input, 'translation');
+  const exists = valid.kind === 'prompt' ? prompts(doc).has(valid.id) : groups(doc).toArray().some((group) => group.id === valid.id);
+  if (!exists) throw new ModelError('not_found', valid.kind === 'prompt' ? 'That prompt does not exist' : 'That stakeholder group does not exist');
+  const key = `${valid.locale}/${valid.kind}/${valid.id}`;
+  doc.transact(() => {
+    if (valid.text === '') translations(doc).delete(key);
+    else translations(doc).set(key, valid.text);
+  });
+}
+
+function readTranslations(doc: Y.Doc, problems: ReadProblem[]): EventTranslations {
+  const result: EventTranslations = {};
+  for (const [key, text] of translations(doc).entries()) {
+    const [locale, kind, id, ...rest] = key.split('/');
+    if (!locale || !id || rest.length > 0 || (kind !== 'prompt' && kind !== 'group') || typeof text !== 'string' || text.length > LIMITS.label) {
+      problems.push({ collection: 'translations', key: key.slice(0, 80), reason: 'malformed translation' });
+      continue;
+    }
+    const entry = (result[locale] ??= { prompts: {}, groups: {} });
+    entry[kind === 'prompt' ? 'prompts' : 'groups'][id] = text;
+  }
+  return result;
+}
+
+/** A prompt's or group's text in the given language when the facilitator translated it, else as written. */
+export function translatedText(event: Pick<EventSnapshot, 'translations'>, locale: string, kind: 'prompt' | 'group', id: string, original: string): string {
+  const entry = event.translations[locale];
+  return (kind === 'prompt' ? entry?.prompts[id] : entry?.groups[id]) ?? original;
 }
 
 export interface EventSnapshot {
@@ -238,9 +315,13 @@ export interface EventSnapshot {
   allowStackedVotes: boolean;
   timer: Timer | null;
   groups: VocabularyEntry[];
+  /** Stakeholder groups seating spreads first (default: lived experience and carers). */
+  priorityGroups: string[];
   sectors: VocabularyEntry[];
   prompts: PromptEntry[];
   tables: TableEntry[];
+  /** The facilitator's translations of prompts and group names, by language. */
+  translations: EventTranslations;
   /** table id → stakeholder group → consents at join (published by the server). */
   consentByTable: Record<string, Record<string, number>>;
   problems: ReadProblem[];
@@ -265,6 +346,7 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
   const byOrder = <T extends { order: number }>(a: T, b: T) => a.order - b.order;
   const currentPromptId = readString(info.get('currentPromptId')) || null;
   const spotlightTableId = readString(info.get('spotlightTableId')) || null;
+  const groupList = uniqueById(readValidEntries(groups(doc).toArray().map((g, i) => [String(i), g]), VocabularyEntrySchema, 'groups', problems));
   return {
     schemaVersion: schemaVersionOf(doc),
     eventId: readString(info.get('eventId')),
@@ -278,10 +360,12 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
     votesPerParticipant: typeof votesPer === 'number' && votesPer >= 1 ? Math.floor(votesPer) : 3,
     allowStackedVotes: info.get('allowStackedVotes') === true,
     timer: timer.success ? timer.output : null,
-    groups: uniqueById(readValidEntries(groups(doc).toArray().map((g, i) => [String(i), g]), VocabularyEntrySchema, 'groups', problems)),
+    groups: groupList,
+    priorityGroups: readPriorityGroups(info.get('priorityGroups'), groupList),
     sectors: uniqueById(readValidEntries(sectors(doc).toArray().map((s, i) => [String(i), s]), VocabularyEntrySchema, 'sectors', problems)),
     prompts: readValidEntries(prompts(doc).entries(), PromptEntrySchema, 'prompts', problems).sort(byOrder),
     tables: readValidEntries(tables(doc).entries(), TableEntrySchema, 'tables', problems).sort(byOrder),
+    translations: readTranslations(doc, problems),
     consentByTable: Object.fromEntries(
       [...consent(doc).entries()].flatMap(([tableId, raw]) => {
         const counts = v.safeParse(ConsentCountsSchema, raw);

@@ -1,4 +1,6 @@
 export {
+  DEFAULT_PRIORITY_GROUPS,
+  LANGUAGES,
   DEFAULT_PROMPTS,
   DEFAULT_SECTORS,
   DEFAULT_STAKEHOLDER_GROUPS,
@@ -37,7 +39,9 @@ export {
   OrganisationSchema,
   PhaseSchema,
   PositionSchema,
+  MAX_TABLE_LANGUAGES,
   TableEntrySchema,
+  TableFeaturesSchema,
   VocabularyIdSchema,
 } from './schemas.ts';
 export type {
@@ -54,6 +58,7 @@ export type {
   Position,
   PromptEntry,
   TableEntry,
+  TableFeatures,
   Timer,
 } from './schemas.ts';
 export { parseInput, readValidEntries } from './validate.ts';
@@ -114,17 +119,20 @@ export {
   setCurrentPrompt,
   setEventDetails,
   setPhase,
+  setPriorityGroups,
   setSpotlight,
   setTableFeatures,
   setTableLocked,
+  setTranslation,
   setVocabulary,
   startTimer,
   stopTimer,
   tableEditBlockedReason,
   timerRemainingMs,
+  translatedText,
   updatePrompt,
 } from './event-doc.ts';
-export type { EventSnapshot, NewEventInput } from './event-doc.ts';
+export type { EventSnapshot, EventTranslations, NewEventInput, TranslationInput } from './event-doc.ts';
 export { ROLES, ROLE_RULES, TokenClaimsSchema, docAccess, mayShareAwareness } from './roles.ts';
 export type { Access, Role, TokenClaims } from './roles.ts';
 export {

@@ -154,6 +154,12 @@ export const VocabularyEntrySchema = v.object({
   label: requiredText(LIMITS.label, 'Label'),
 });
 
+export const MAX_TABLE_LANGUAGES = 6;
+const TableLanguagesSchema = v.pipe(
+  v.array(requiredText(40, 'Language')),
+  v.maxLength(MAX_TABLE_LANGUAGES, `A table can list at most ${MAX_TABLE_LANGUAGES} languages`),
+);
+
 export const TableEntrySchema = v.object({
   id: IdSchema,
   name: requiredText(LIMITS.label, 'Table name'),
@@ -162,8 +168,26 @@ export const TableEntrySchema = v.object({
   /** Seating needs: a step-free table, and a table with a scribe for people without a smartphone. */
   stepFree: v.optional(v.boolean(), false),
   hasScribe: v.optional(v.boolean(), false),
+  /** An induction (hearing) loop reaches this table. */
+  hearingLoop: v.optional(v.boolean(), false),
+  /** Near the exit or a quiet room, for people who may need to step out. */
+  nearExit: v.optional(v.boolean(), false),
+  /** Languages spoken at the table besides English (say a bilingual facilitator), e.g. "Urdu". */
+  languages: v.optional(TableLanguagesSchema, []),
 });
 export type TableEntry = v.InferOutput<typeof TableEntrySchema>;
+
+/** What a facilitator can say about a table, for matching attendees' needs and languages. */
+export const TableFeaturesSchema = v.partial(
+  v.object({
+    stepFree: v.boolean('step-free must be true or false'),
+    hasScribe: v.boolean('scribe present must be true or false'),
+    hearingLoop: v.boolean('hearing loop must be true or false'),
+    nearExit: v.boolean('near the exit must be true or false'),
+    languages: TableLanguagesSchema,
+  }),
+);
+export type TableFeatures = v.InferInput<typeof TableFeaturesSchema>;
 
 export const PromptEntrySchema = v.object({
   id: IdSchema,

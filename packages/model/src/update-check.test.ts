@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DOC_SHAPES } from './doc-shapes.ts';
 import { addNote, addOrganisation, castVote, linkOrganisations, readTable, removeDanglingLinks, removeNote, removeOrganisation, retractVote, setPosition, updateNote, type Actor } from './table-doc.ts';
+import { initEventDoc, readEvent, setPriorityGroups, setTableFeatures, setTranslation } from './event-doc.ts';
 import { checkUpdate, type UpdateAuthor } from './update-check.ts';
 import { ROOT_ARRAYS, ROOT_MAPS, migrate } from './versions.ts';
 
@@ -174,5 +175,28 @@ describe('checkUpdate: a participant on a table doc', () => {
     for (const [kind, roots] of Object.entries(ROOT_MAPS)) {
       for (const root of [...roots, ...ROOT_ARRAYS[kind as keyof typeof ROOT_ARRAYS]]) expect(DOC_SHAPES[kind as keyof typeof DOC_SHAPES][root], `${kind}.${root}`).toBeDefined();
     }
+  });
+});
+
+describe('checkUpdate: a facilitator on the event doc', () => {
+  it('accepts table attributes, priority voices and translations as the model writes them, and refuses a malformed translation', () => {
+    const server = new Y.Doc();
+    initEventDoc(server, { eventId: 'ev1', title: 'Riverside', tableCount: 2 });
+    const client = clientOf(server);
+    const tableId = readEvent(client).tables[0]!.id;
+    const promptId = readEvent(client).prompts[0]!.id;
+    const steps: ((doc: Y.Doc) => void)[] = [
+      (doc) => setTableFeatures(doc, tableId, { stepFree: true, hearingLoop: true, nearExit: true, languages: ['Urdu'] }),
+      (doc) => setPriorityGroups(doc, ['carer']),
+      (doc) => setTranslation(doc, { locale: 'ur', kind: 'prompt', id: promptId, text: 'برادریاں اور روابط' }),
+      (doc) => setTranslation(doc, { locale: 'cy', kind: 'group', id: 'carer', text: 'Gofalwyr' }),
+    ];
+    for (const step of steps) {
+      const update = capture(client, step);
+      expect(checkUpdate(server, 'event', update, facilitator)).toMatchObject({ ok: true });
+      Y.applyUpdate(server, update);
+    }
+    const junk = capture(client, (doc) => doc.getMap('translations').set('not a key', 'x'));
+    expect(checkUpdate(server, 'event', junk, facilitator).ok).toBe(false);
   });
 });

@@ -6,7 +6,11 @@ import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersionOf, type Migr
 describe('migrate', () => {
   it('brings an empty doc to the current version once, by name', () => {
     const doc = new Y.Doc();
-    expect(migrate(doc, 'table')).toEqual({ from: 0, to: CURRENT_SCHEMA_VERSION, applied: ['v1-initial-layout', 'v2-table-theme-boards'] });
+    expect(migrate(doc, 'table')).toEqual({
+      from: 0,
+      to: CURRENT_SCHEMA_VERSION,
+      applied: ['v1-initial-layout', 'v2-table-theme-boards', 'v3-priority-voices-and-table-attributes'],
+    });
     expect(schemaVersionOf(doc)).toBe(CURRENT_SCHEMA_VERSION);
     expect(doc.getMap('meta').get('kind')).toBe('table');
     expect(migrate(doc, 'table').applied).toEqual([]);
@@ -45,8 +49,8 @@ describe('migrate', () => {
     const note = new Y.Map<unknown>();
     note.set('text', 'kept');
     doc.getMap('notes').set('n1', note);
-    expect(migrate(doc, 'table').applied).toEqual(['v2-table-theme-boards']);
-    expect(schemaVersionOf(doc)).toBe(2);
+    expect(migrate(doc, 'table').applied).toEqual(['v2-table-theme-boards', 'v3-priority-voices-and-table-attributes']);
+    expect(schemaVersionOf(doc)).toBe(CURRENT_SCHEMA_VERSION);
     expect(doc.getMap('notes').toJSON()).toEqual({ n1: { text: 'kept' } });
   });
 

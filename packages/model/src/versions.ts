@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
 import type { DocKind } from './doc-names.ts';
+import { DEFAULT_PRIORITY_GROUPS } from './vocabulary.ts';
 
 /** The schema version this build of the model writes. */
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
 
 export interface Migration {
   /** The version a doc has after this migration. */
@@ -14,7 +15,7 @@ export interface Migration {
 
 /** Root types each doc kind holds; creating them is idempotent in Yjs. */
 export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
-  event: ['meta', 'prompts', 'tables'],
+  event: ['meta', 'prompts', 'tables', 'translations'],
   table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'],
   roster: ['meta', 'attendees', 'seating', 'redactedCounts'],
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
@@ -44,6 +45,22 @@ export const MIGRATIONS: readonly Migration[] = [
       // Each table's own theme board, and the synthesis map from table themes to event themes.
       if (kind === 'table') for (const name of ['tableThemes', 'notePlacements']) doc.getMap(name);
       if (kind === 'synthesis') doc.getMap('themeSources');
+    },
+  },
+  {
+    version: 3,
+    name: 'v3-priority-voices-and-table-attributes',
+    up(doc, kind) {
+      if (kind !== 'event') return;
+      doc.getMap('translations');
+      const meta = doc.getMap('meta');
+      // Docs made before priority voices existed get the default; a facilitator's later choice is kept.
+      if (!meta.has('priorityGroups')) meta.set('priorityGroups', [...DEFAULT_PRIORITY_GROUPS]);
+      const tables = doc.getMap<Record<string, unknown>>('tables');
+      for (const [id, table] of [...tables.entries()]) {
+        if (typeof table !== 'object' || table === null || 'hearingLoop' in table) continue;
+        tables.set(id, { ...table, hearingLoop: false, nearExit: false, languages: [] });
+      }
     },
   },
 ];

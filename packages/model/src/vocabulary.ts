@@ -5,6 +5,22 @@ export interface VocabularyEntry {
   label: string;
 }
 
+/**
+ * Languages the participant app speaks, by locale, with each language's name in itself and its
+ * direction. Facilitators can translate an event's prompts and group names into the non-English ones.
+ */
+export const LANGUAGES = [
+  { locale: 'en', name: 'English', dir: 'ltr' },
+  { locale: 'cy', name: 'Cymraeg', dir: 'ltr' },
+  { locale: 'pl', name: 'Polski', dir: 'ltr' },
+  { locale: 'ur', name: 'اردو', dir: 'rtl' },
+  { locale: 'bn', name: 'বাংলা', dir: 'ltr' },
+  { locale: 'pa', name: 'ਪੰਜਾਬੀ', dir: 'ltr' },
+] as const;
+
+/** Scarce voices seating spreads first, one to a table, unless the facilitator changes the list. */
+export const DEFAULT_PRIORITY_GROUPS: readonly string[] = ['lived_experience', 'carer'];
+
 export const DEFAULT_STAKEHOLDER_GROUPS: readonly VocabularyEntry[] = [
   { id: 'lived_experience', label: 'People with lived experience / service users' },
   { id: 'carer', label: 'Carers and family' },

@@ -1,4 +1,6 @@
 import { printable } from './fonts.ts';
+import { svgLabel } from './scripts.ts';
+import type { LabelPlacement } from './map-svg.ts';
 import type { ReportNote, ReportTable, ValidReportOptions, ValidReportSnapshot } from './types.ts';
 
 export interface VisibleNote extends ReportNote {
@@ -19,6 +21,8 @@ export interface ReportContext {
   tableName(id: string): string;
   /** Every user-supplied string goes through this before it reaches the PDF. */
   t(text: string): string;
+  /** The same for map labels: an SVG element, shaped scripts drawn as outlines. */
+  svgLabel(text: string, at: LabelPlacement): string;
 }
 
 const emptyTable = (id: string, name: string): ReportTable => ({
@@ -69,6 +73,7 @@ export function buildContext(snapshot: ValidReportSnapshot, options: ValidReport
     sectorLabel: labeller([...snapshot.event.sectors, ...snapshot.event.groups.filter((g) => !snapshot.event.sectors.some((s) => s.id === g.id))]),
     tableName: (id) => tableNames.get(id) ?? id,
     t: printable,
+    svgLabel: (text, at) => svgLabel(printable(text), at),
   };
 }
 

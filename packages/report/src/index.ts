@@ -8,7 +8,9 @@ export type { MapInput, MapLink, MapOrganisation, MapSector, MapSvgOptions } fro
 export { validateLogo, MAX_LOGO_BYTES } from './logo.ts';
 export type { ValidLogo } from './logo.ts';
 export { ReportInputError } from './errors.ts';
-export { UNSUPPORTED_MARKER, printable } from './fonts.ts';
+export { printable } from './fonts.ts';
+export { placeInVisualOrder, scriptInlines, undrawable } from './scripts.ts';
+export type { RenderedInline, ScriptInline } from './scripts.ts';
 export { SECTION_TITLES } from './sections.ts';
 export {
   SECTION_IDS,

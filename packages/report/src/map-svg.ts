@@ -23,13 +23,31 @@ export interface MapInput {
   positions?: Readonly<Record<string, { x: number; y: number }>>;
   sectors: readonly MapSector[];
 }
+export interface LabelPlacement {
+  x: number;
+  y: number;
+  size: number;
+  anchor: 'start' | 'end';
+}
+
+/** A plain SVG <text> label. */
+export function textLabel(text: string, at: LabelPlacement): string {
+  return `<text x="${fmt(at.x)}" y="${fmt(at.y)}" font-size="${at.size}" fill="#222222"${at.anchor === 'end' ? ' text-anchor="end"' : ''}>${escapeXml(text)}</text>`;
+}
+
+/** At most `max` characters as a person sees them (never half an emoji or a split cluster), with "…" when cut. */
+function shorten(text: string, max: number): string {
+  const graphemes = [...new Intl.Segmenter().segment(text)].map((part) => part.segment);
+  return graphemes.length > max ? `${graphemes.slice(0, max - 1).join('')}…` : text;
+}
+
 export interface MapSvgOptions {
   width: number;
   height: number;
   /** Only the best-connected organisations get a name label, so big maps stay readable. */
   maxLabels?: number;
-  /** Applied to every visible string before escaping (the report swaps glyphs its font lacks). */
-  textFilter?: (text: string) => string;
+  /** Draws one label as an SVG element (the report draws shaped scripts as outlines); default: a <text>. */
+  label?: (text: string, at: LabelPlacement) => string;
 }
 
 /** Colour-blind-aware qualitative palette (Okabe-Ito, then Tableau 10 extras). */
@@ -179,9 +197,10 @@ const fmt = (value: number) => (Math.round(value * 10) / 10).toString();
 
 export function renderMapSvg(input: MapInput, options: MapSvgOptions): string {
   const { width, height } = options;
-  const filter = options.textFilter ?? ((text: string) => text);
-  const label = (text: string) => escapeXml(filter(text));
-  const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(width)}" height="${fmt(height)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" role="img" aria-label="Ecosystem map" font-family="Roboto, sans-serif">`;
+  const label = options.label ?? textLabel;
+  const names = input.organisations.map((organisation) => organisation.name).join('; ');
+  const description = input.organisations.length === 0 ? 'Ecosystem map' : `Ecosystem map of ${input.organisations.length} organisations: ${names}`;
+  const head = `<svg xmlns="http://www.w3.org/2000/svg" width="${fmt(width)}" height="${fmt(height)}" viewBox="0 0 ${fmt(width)} ${fmt(height)}" role="img" aria-label="${escapeXml(description)}" font-family="Roboto, sans-serif">`;
   if (input.organisations.length === 0) {
     return `${head}<rect x="0.5" y="0.5" width="${fmt(width - 1)}" height="${fmt(height - 1)}" fill="none" stroke="#cccccc"/><text x="${fmt(width / 2)}" y="${fmt(height / 2)}" font-size="10" text-anchor="middle" fill="#555555">No organisations were mapped.</text></svg>`;
   }
@@ -226,11 +245,11 @@ export function renderMapSvg(input: MapInput, options: MapSvgOptions): string {
     .slice(0, options.maxLabels ?? 60);
   for (const organisation of labelled) {
     const p = placed.get(organisation.id) as Point;
-    const name = organisation.name.length > 32 ? `${organisation.name.slice(0, 31)}…` : organisation.name;
+    const name = shorten(organisation.name, 32);
     // Labels near the right edge go on the node's left so they are not cut off.
     const onLeft = p.x > width * 0.7;
     const x = onLeft ? p.x - radius - 1.5 : p.x + radius + 1.5;
-    parts.push(`<text x="${fmt(x)}" y="${fmt(p.y + 2.5)}" font-size="6.5" fill="#222222"${onLeft ? ' text-anchor="end"' : ''}>${label(name)}</text>`);
+    parts.push(label(name, { x, y: p.y + 2.5, size: 6.5, anchor: onLeft ? 'end' : 'start' }));
   }
   parts.push(drawLegend(legendEntries, { top: mapHeight, width, columns: legendColumns }, label));
   parts.push('</svg>');
@@ -294,16 +313,15 @@ function drawLinks(links: readonly MapLink[], placed: Map<string, Point>, radius
 function drawLegend(
   entries: { text: string; colour: string }[],
   area: { top: number; width: number; columns: number },
-  label: (text: string) => string,
+  label: (text: string, at: LabelPlacement) => string,
 ): string {
   const columnWidth = (area.width - 16) / area.columns;
   const parts = [`<line x1="8" y1="${fmt(area.top)}" x2="${fmt(area.width - 8)}" y2="${fmt(area.top)}" stroke="#dddddd" stroke-width="0.5"/>`];
   entries.forEach((entry, index) => {
     const x = 8 + (index % area.columns) * columnWidth;
     const y = area.top + 10 + Math.floor(index / area.columns) * 12;
-    const text = entry.text.length > 30 ? `${entry.text.slice(0, 29)}…` : entry.text;
     parts.push(`<circle cx="${fmt(x + 4)}" cy="${fmt(y - 2.5)}" r="3.5" fill="${entry.colour}"/>`);
-    parts.push(`<text x="${fmt(x + 11)}" y="${fmt(y)}" font-size="7" fill="#222222">${label(text)}</text>`);
+    parts.push(label(shorten(entry.text, 30), { x: x + 11, y, size: 7, anchor: 'start' }));
   });
   const y = area.top + 10 + Math.ceil(entries.length / area.columns) * 12;
   const lineKinds: [keyof typeof LINK_STYLES, string][] = [

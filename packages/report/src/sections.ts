@@ -310,7 +310,7 @@ export function ecosystemSection(ctx: ReportContext): Content[] {
   content.push({
     svg: renderMapSvg(
       { organisations: analysis.organisations, links: analysis.links, sectors: ctx.snapshot.event.sectors },
-      { width: CONTENT_WIDTH, height: 470, maxLabels: 25, textFilter: ctx.t },
+      { width: CONTENT_WIDTH, height: 470, maxLabels: 25, label: ctx.svgLabel },
     ),
     width: CONTENT_WIDTH,
     margin: [0, 4, 0, 8],
@@ -399,7 +399,7 @@ export function tableAppendixSection(ctx: ReportContext): Content[] {
       content.push({
         svg: renderMapSvg(
           { organisations: table.organisations, links: table.links, positions: table.positions, sectors: ctx.snapshot.event.sectors },
-          { width: CONTENT_WIDTH, height: 300, maxLabels: 30, textFilter: ctx.t },
+          { width: CONTENT_WIDTH, height: 300, maxLabels: 30, label: ctx.svgLabel },
         ),
         width: CONTENT_WIDTH,
         margin: [0, 4, 0, 8],

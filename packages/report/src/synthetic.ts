@@ -34,6 +34,14 @@ const WORDS = [
   }),
 ];
 
+/** One note and one organisation in ten is written in another script, as at a diverse learning exchange. */
+const OTHER_SCRIPTS = [
+  'ذہنی صحت مرکز بریڈفورڈ', 'ہمیں اپنی زبان میں مدد چاہیے', 'نحتاج إلى مترجمين في المواعيد', 'মানসিক স্বাস্থ্য সহায়তা কেন্দ্র',
+  'অনেক পরিবার জানে না কোথায় সাহায্য পাওয়া যায়', 'માનસિક આરોગ્ય સહાય જૂથ', 'ਮਾਨਸਿਕ ਸਿਹਤ ਸਹਾਇਤਾ ਕੇਂਦਰ', '華人心理健康服務中心',
+  '很多老人不知道可以去哪里求助', 'Українська громада Нортшору', 'தமிழ் சமூக மனநல ஆதரவு', 'Polski Ośrodek Wsparcia Społecznego w Łodzi',
+  'Peer support works 💚 🤝 more of it please 🙏', 'मानसिक स्वास्थ्य सहायता केंद्र',
+];
+
 /** A synthetic event of the given size, with analysis results shaped like the analysis package's. */
 export function syntheticSnapshot(size: SyntheticSize, seed = 1): ReportSnapshot {
   const random = seededRandom(seed);
@@ -46,7 +54,9 @@ export function syntheticSnapshot(size: SyntheticSize, seed = 1): ReportSnapshot
 
   const organisations = Array.from({ length: size.organisations }, (_, i) => ({
     id: `org${i + 1}`,
-    name: `${pick(['North', 'South', 'East', 'West', 'Central'])} ${pick(WORDS)} ${pick(['Trust', 'Network', 'Hub', 'Project', 'Service'])} ${i + 1}`,
+    name: random() < 0.1
+      ? `${pick(OTHER_SCRIPTS)} ${i + 1}`
+      : `${pick(['North', 'South', 'East', 'West', 'Central'])} ${pick(WORDS)} ${pick(['Trust', 'Network', 'Hub', 'Project', 'Service'])} ${i + 1}`,
     sector: pick(sectors).id,
     locality: pick(['Leeds', 'Bradford', 'Wakefield', 'Kirklees']),
     remit: sentence(12),
@@ -67,7 +77,7 @@ export function syntheticSnapshot(size: SyntheticSize, seed = 1): ReportSnapshot
     const tableLinks = links.filter((_, i) => i % size.tables === t).map((l, i) => ({ ...l, source: ids.has(l.source) ? l.source : local(i), target: local(i * 3 + 1) }));
     const notes = Array.from({ length: Math.floor(size.notes / size.tables) }, (_, i) => ({
       id: `note${t + 1}x${i + 1}`,
-      text: sentence(10 + Math.floor(random() * 40)),
+      text: random() < 0.1 ? `${pick(OTHER_SCRIPTS)} ${sentence(5)}` : sentence(10 + Math.floor(random() * 40)),
       kind: pick(['observation', 'quote', 'gap', 'idea', 'question']),
       promptId: pick(prompts).id,
       group: pick(groups).id,

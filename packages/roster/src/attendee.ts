@@ -7,6 +7,7 @@ export const ATTENDEE_LIMITS = {
   email: 254,
   need: 100,
   needs: 10,
+  language: 40,
 } as const;
 
 const text = (max: number, what: string) =>
@@ -24,6 +25,8 @@ const attendeeFields = {
   organisation: v.optional(text(ATTENDEE_LIMITS.organisation, 'Organisation'), ''),
   group: VocabularyIdSchema,
   email: v.optional(EmailSchema),
+  /** The language the person would rather speak at their table; empty for English. */
+  language: v.optional(text(ATTENDEE_LIMITS.language, 'Language')),
   needs: v.optional(
     v.pipe(
       v.array(text(ATTENDEE_LIMITS.need, 'Need')),
@@ -42,7 +45,7 @@ export const AttendeeSchema = v.object({ id: IdSchema, ...attendeeFields });
 export type Attendee = v.InferOutput<typeof AttendeeSchema>;
 
 /** What the seating algorithm needs to know about a person; no name or email. */
-export type SeatableAttendee = Pick<Attendee, 'id' | 'group'> & { organisation?: string; needs?: readonly string[] };
+export type SeatableAttendee = Pick<Attendee, 'id' | 'group'> & { organisation?: string; needs?: readonly string[]; language?: string };
 
 const STEP_FREE_NEED = /step[\s-]*free|wheel\s*chair|level access|no stairs|mobility/i;
 const SCRIBE_NEED = /no\s*smart\s*-?\s*phone|no\s+(mobile\s+)?phone|without\s+(a\s+)?(smart\s*)?phone|no mobile/i;
@@ -55,6 +58,25 @@ export function needsStepFree(needs: readonly string[] | undefined): boolean {
 /** True when the person has no smartphone, so must sit at a table with a scribe. */
 export function needsScribe(needs: readonly string[] | undefined): boolean {
   return (needs ?? []).some((need) => SCRIBE_NEED.test(need));
+}
+
+const HEARING_LOOP_NEED = /hearing\s*loop|induction\s*loop|hearing\s*aid|hard\s+of\s+hearing|deaf/i;
+const NEAR_EXIT_NEED = /near\s+(the\s+)?(exit|door)|quiet\s*(room|space|area)|step\s+out|breaks?\b/i;
+
+/** True when the person needs a table an induction loop reaches. */
+export function needsHearingLoop(needs: readonly string[] | undefined): boolean {
+  return (needs ?? []).some((need) => HEARING_LOOP_NEED.test(need));
+}
+
+/** True when the person may need to step out: a seat near the exit or a quiet room. */
+export function needsNearExit(needs: readonly string[] | undefined): boolean {
+  return (needs ?? []).some((need) => NEAR_EXIT_NEED.test(need));
+}
+
+/** A preferred language that needs matching: English (or nothing) fits every table. */
+export function languageKey(language: string | undefined): string {
+  const key = (language ?? '').trim().toLowerCase();
+  return key === 'english' || key === 'en' ? '' : key;
 }
 
 /** Splits a free-text needs cell ("large print; step-free access") into separate needs. */

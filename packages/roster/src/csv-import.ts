@@ -25,7 +25,7 @@ export type ImportProblemCode =
   | 'too_long'
   | 'malformed_row';
 
-export type ImportField = 'name' | 'organisation' | 'group' | 'email' | 'needs';
+export type ImportField = 'name' | 'organisation' | 'group' | 'email' | 'needs' | 'language';
 
 export interface ImportProblem {
   code: ImportProblemCode;
@@ -98,6 +98,7 @@ const HEADER_ALIASES: Record<ColumnRole, readonly string[]> = {
   organisation: ['organisation', 'organization', 'org', 'organisationname', 'organizationname', 'company', 'employer', 'affiliation'],
   group: ['stakeholdergroup', 'group', 'stakeholder', 'stakeholdergroupid', 'stakeholdertype', 'groupid'],
   email: ['email', 'emailaddress', 'mail'],
+  language: ['language', 'preferredlanguage', 'languagespoken', 'firstlanguage', 'mainlanguage'],
   needs: ['needs', 'accessneeds', 'accessibility', 'requirements', 'accessrequirements', 'additionalneeds', 'accessibilityneeds'],
 };
 
@@ -335,7 +336,7 @@ function rawRowFrom(cells: readonly string[], columns: ColumnMapping): RawRow {
     return column ? (cells[column.index] ?? '') : '';
   };
   const fullName = cell('name') || [cell('firstName').trim(), cell('lastName').trim()].filter(Boolean).join(' ');
-  return { name: fullName, organisation: cell('organisation'), group: cell('group'), email: cell('email'), needs: cell('needs') };
+  return { name: fullName, organisation: cell('organisation'), group: cell('group'), email: cell('email'), needs: cell('needs'), language: cell('language') };
 }
 
 function stringsOnly(fix: Partial<RawRow>): Partial<RawRow> {
@@ -388,6 +389,8 @@ function validateRow(row: RowInput, resolveGroup: (value: string) => GroupMatch)
   const name = neutralise(row.raw.name.trim(), 'name', 'Name', problems);
   const organisation = neutralise(row.raw.organisation.trim(), 'organisation', 'Organisation', problems);
   const needs = splitNeeds(row.raw.needs).map((need) => neutralise(need, 'needs', 'Needs', problems));
+  const language = neutralise((row.raw.language ?? '').trim(), 'language', 'Language', problems);
+  checkLength(language, ATTENDEE_LIMITS.language, 'language', 'Language', problems);
   if (name === '') problems.push({ code: 'missing_name', field: 'name', blocking: true, message: 'Name is missing' });
   checkLength(name, ATTENDEE_LIMITS.name, 'name', 'Name', problems);
   checkLength(organisation, ATTENDEE_LIMITS.organisation, 'organisation', 'Organisation', problems);
@@ -416,7 +419,7 @@ function validateRow(row: RowInput, resolveGroup: (value: string) => GroupMatch)
 
   const preview: PreviewRow = { line: row.line, raw: row.raw, problems, skip: true };
   if (name !== '' && group.id && !problems.some((problem) => problem.code === 'too_long')) {
-    preview.attendee = { name, organisation, group: group.id, needs, ...(emailValid ? { email: emailText } : {}) };
+    preview.attendee = { name, organisation, group: group.id, needs, ...(emailValid ? { email: emailText } : {}), ...(language ? { language } : {}) };
   }
   return preview;
 }

@@ -2,6 +2,9 @@ export {
   ATTENDEE_LIMITS,
   AttendeeDraftSchema,
   AttendeeSchema,
+  languageKey,
+  needsHearingLoop,
+  needsNearExit,
   needsScribe,
   needsStepFree,
   organisationKey,
@@ -27,6 +30,13 @@ export { MAX_ROSTER_SIZE, applySeating, importAttendees, observeRoster, readRost
 export type { RedactedCount, RosterSnapshot } from './roster-doc.ts';
 export { planSeating, validateSeatingInput } from './seating.ts';
 export type { SeatingOptions, SeatingPlan } from './seating.ts';
-export { assessSeating, groupPhrase } from './seating-checks.ts';
-export type { AssessOptions, SeatingAttendee, SeatingConstraint, SeatingTable, UnmetConstraint } from './seating-checks.ts';
+export { NEED_KINDS, SEATING_CONSTRAINTS, assessSeating, groupPhrase, priorityVoiceGap, speaksLanguage } from './seating-checks.ts';
+export type {
+  AssessOptions,
+  PriorityVoiceGap,
+  SeatingAttendee,
+  SeatingConstraint,
+  SeatingTable,
+  UnmetConstraint,
+} from './seating-checks.ts';
 export { seatingWarnings } from './warnings.ts';

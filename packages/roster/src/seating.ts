@@ -1,14 +1,24 @@
 import * as v from 'valibot';
-import { IdSchema, ModelError, VocabularyIdSchema, type VocabularyEntry } from '@tablemap/model';
-import { needsScribe, needsStepFree, organisationKey } from './attendee.ts';
+import { DEFAULT_PRIORITY_GROUPS, IdSchema, ModelError, VocabularyIdSchema, type VocabularyEntry } from '@tablemap/model';
+import { languageKey, organisationKey } from './attendee.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
-import { assessSeating, type SeatingAttendee, type SeatingTable, type UnmetConstraint } from './seating-checks.ts';
+import {
+  NEED_KINDS,
+  assessSeating,
+  priorityVoiceGap,
+  type PriorityVoiceGap,
+  type SeatingAttendee,
+  type SeatingTable,
+  type UnmetConstraint,
+} from './seating-checks.ts';
 
 export interface SeatingPlan {
   /** attendee id → table id, for every attendee. */
   assignments: Record<string, string>;
-  /** Every constraint the plan does not meet, with why. */
+  /** Every constraint the plan does not meet, with why and what would fix it, most important first. */
   unmet: UnmetConstraint[];
+  /** Tables the plan leaves without a priority voice and the choices (fewer tables, invite more), or null. */
+  priorityGap: PriorityVoiceGap | null;
 }
 
 export interface SeatingOptions {
@@ -16,6 +26,8 @@ export interface SeatingOptions {
   seed: number;
   /** Labels for messages; ids are used when absent. */
   groups?: readonly VocabularyEntry[];
+  /** Stakeholder groups spread first, to as many tables as possible; default lived experience and carers. */
+  priorityGroups?: readonly string[];
   /** Upper bound on improvement passes; the search usually settles in a handful. */
   maxPasses?: number;
 }
@@ -26,20 +38,26 @@ const SeatingAttendeeSchema = v.object({
   organisation: v.optional(v.string()),
   needs: v.optional(v.array(v.string())),
   name: v.optional(v.string()),
+  language: v.optional(v.string()),
 });
 const SeatingTableSchema = v.object({
   id: IdSchema,
   name: v.pipe(v.string(), v.trim(), v.minLength(1, 'Every table needs a name')),
   hasScribe: v.optional(v.boolean()),
   stepFree: v.optional(v.boolean()),
+  hearingLoop: v.optional(v.boolean()),
+  nearExit: v.optional(v.boolean()),
+  languages: v.optional(v.array(v.string())),
 });
 
 /**
  * Seats attendees at rainbow tables. Priorities, highest first:
+ * 0. priority voices (lived experience and carers by default) together reach as many tables as possible:
+ *    never two at one table while another table has none;
  * 1. every group with at least as many attendees as tables is at every table; rarer groups one per table;
  * 2. no two people from one organisation at a table, when avoidable;
  * 3. table sizes differ by at most 1;
- * 4. step-free access and scribe needs.
+ * 4. access needs (step-free, scribe, hearing loop, near the exit) and preferred languages.
  * Sizes are kept within 1 throughout (a round-robin deal always meets 1 and 3 together, so 3 never has
  * to give way to 1); organisation mix and needs are then improved by swaps that never make a
  * higher priority worse. Pure and deterministic for a seed.
@@ -51,7 +69,8 @@ export function planSeating(
 ): SeatingPlan {
   validateSeatingInput(attendees, tables);
   const random = seededRandom(options.seed);
-  const problem = encodeProblem(attendees, tables);
+  const priorityGroups = options.priorityGroups ?? DEFAULT_PRIORITY_GROUPS;
+  const problem = encodeProblem(attendees, tables, priorityGroups);
   const tableOf = dealRoundRobin(problem, random);
   improveBySwaps(problem, tableOf, random, options.maxPasses ?? 40);
 
@@ -59,8 +78,9 @@ export function planSeating(
   attendees.forEach((attendee, index) => {
     assignments[attendee.id] = tables[tableOf[index]!]!.id;
   });
-  const unmet = assessSeating(attendees, assignments, tables, { context: 'plan', ...(options.groups ? { groups: options.groups } : {}) });
-  return { assignments, unmet };
+  const context = { priorityGroups, ...(options.groups ? { groups: options.groups } : {}) };
+  const unmet = assessSeating(attendees, assignments, tables, { context: 'plan', ...context });
+  return { assignments, unmet, priorityGap: priorityVoiceGap(attendees, assignments, tables, context) };
 }
 
 /** Refuses input no seating can serve, with a message a facilitator can act on. */
@@ -112,15 +132,18 @@ interface Problem {
   tables: number;
   groupCount: number;
   organisationCount: number;
+  languageCount: number;
   /** per person */
   group: Int32Array;
   organisation: Int32Array; // -1: none given, never "the same organisation"
-  wantsStepFree: Uint8Array;
-  wantsScribe: Uint8Array;
+  /** One bit per access need (NEED_KINDS order). */
+  wants: Uint8Array;
+  language: Int32Array; // -1: English or none, which every table speaks
   /** per table */
-  stepFree: Uint8Array;
-  scribe: Uint8Array;
+  offers: Uint8Array;
+  speaks: Uint8Array; // tables × languages
   /** per group */
+  priority: Uint8Array;
   groupTotal: Int32Array;
   everywhere: Uint8Array; // 1 if the group has at least one person per table
   evenLow: Int32Array;
@@ -129,14 +152,15 @@ interface Problem {
   radix: number;
 }
 
-function encodeProblem(attendees: readonly SeatingAttendee[], tables: readonly SeatingTable[]): Problem {
+function encodeProblem(attendees: readonly SeatingAttendee[], tables: readonly SeatingTable[], priorityGroups: readonly string[]): Problem {
   const people = attendees.length;
   const groupIndex = new Map<string, number>();
   const organisationIndex = new Map<string, number>();
+  const languageIndex = new Map<string, number>();
   const group = new Int32Array(people);
   const organisation = new Int32Array(people);
-  const wantsStepFree = new Uint8Array(people);
-  const wantsScribe = new Uint8Array(people);
+  const wants = new Uint8Array(people);
+  const language = new Int32Array(people);
   attendees.forEach((attendee, index) => {
     if (!groupIndex.has(attendee.group)) groupIndex.set(attendee.group, groupIndex.size);
     group[index] = groupIndex.get(attendee.group)!;
@@ -146,8 +170,21 @@ function encodeProblem(attendees: readonly SeatingAttendee[], tables: readonly S
       if (!organisationIndex.has(key)) organisationIndex.set(key, organisationIndex.size);
       organisation[index] = organisationIndex.get(key)!;
     }
-    wantsStepFree[index] = needsStepFree(attendee.needs) ? 1 : 0;
-    wantsScribe[index] = needsScribe(attendee.needs) ? 1 : 0;
+    wants[index] = NEED_KINDS.reduce((bits, kind, bit) => bits | (kind.needs(attendee.needs) ? 1 << bit : 0), 0);
+    const spoken = languageKey(attendee.language);
+    if (spoken === '') language[index] = -1;
+    else {
+      if (!languageIndex.has(spoken)) languageIndex.set(spoken, languageIndex.size);
+      language[index] = languageIndex.get(spoken)!;
+    }
+  });
+  const languageCount = languageIndex.size;
+  const speaks = new Uint8Array(tables.length * Math.max(1, languageCount));
+  tables.forEach((table, t) => {
+    for (const spoken of table.languages ?? []) {
+      const l = languageIndex.get(languageKey(spoken));
+      if (l !== undefined) speaks[t * languageCount + l] = 1;
+    }
   });
   const groupCount = groupIndex.size;
   const groupTotal = new Int32Array(groupCount);
@@ -158,28 +195,34 @@ function encodeProblem(attendees: readonly SeatingAttendee[], tables: readonly S
     tables: tableCount,
     groupCount,
     organisationCount: organisationIndex.size,
+    languageCount,
     group,
     organisation,
-    wantsStepFree,
-    wantsScribe,
-    stepFree: Uint8Array.from(tables, (table) => (table.stepFree ? 1 : 0)),
-    scribe: Uint8Array.from(tables, (table) => (table.hasScribe ? 1 : 0)),
+    wants,
+    language,
+    offers: Uint8Array.from(tables, (table) => NEED_KINDS.reduce((bits, kind, bit) => bits | (kind.fits(table) ? 1 << bit : 0), 0)),
+    speaks,
+    priority: Uint8Array.from({ length: groupCount }, (_, g) => (priorityGroups.includes([...groupIndex.keys()][g]!) ? 1 : 0)),
     groupTotal,
     everywhere: Uint8Array.from(groupTotal, (total) => (total >= tableCount ? 1 : 0)),
     evenLow: Int32Array.from(groupTotal, (total) => Math.floor(total / tableCount)),
     evenHigh: Int32Array.from(groupTotal, (total) => Math.ceil(total / tableCount)),
-    radix: 4 * people + 16,
+    radix: 4 * people + 64,
   };
 }
 
 /**
  * Deals people to tables in turn, one group after another and, within a group, organisation by
  * organisation. Each group then has ⌊n/T⌋ or ⌈n/T⌉ at every table and sizes differ by at most 1,
- * so priorities 1 and 3 hold from the start.
+ * and the priority groups, dealt first, cover as many tables as they can: priorities 0, 1 and 3 hold
+ * from the start.
  */
 function dealRoundRobin(problem: Problem, random: () => number): Int32Array {
   const order: number[] = [];
-  const groupsBySize = [...Array(problem.groupCount).keys()].sort((a, b) => problem.groupTotal[b]! - problem.groupTotal[a]! || a - b);
+  // Priority groups are dealt first and back to back, so together they reach min(people, tables) tables.
+  const groupsBySize = [...Array(problem.groupCount).keys()].sort(
+    (a, b) => problem.priority[b]! - problem.priority[a]! || problem.groupTotal[b]! - problem.groupTotal[a]! || a - b,
+  );
   const organisationOrder = shuffleInPlace([...Array(problem.organisationCount).keys()], random);
   const organisationRank = new Int32Array(problem.organisationCount);
   organisationOrder.forEach((organisation, rank) => (organisationRank[organisation] = rank));
@@ -205,11 +248,13 @@ function dealRoundRobin(problem: Problem, random: () => number): Int32Array {
 function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => number, maxPasses: number): void {
   const { people, tables, groupCount, organisationCount, group, organisation, radix } = problem;
   const groupAt = new Int32Array(tables * groupCount);
+  const priorityAt = new Int32Array(tables);
   const organisationAt = new Int32Array(tables * Math.max(1, organisationCount));
   const size = new Int32Array(tables);
   for (let person = 0; person < people; person++) {
     const table = tableOf[person]!;
     groupAt[table * groupCount + group[person]!]!++;
+    priorityAt[table]! += problem.priority[group[person]!]!;
     if (organisation[person]! >= 0) organisationAt[table * organisationCount + organisation[person]!]!++;
     size[table]!++;
   }
@@ -222,8 +267,17 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     problem.everywhere[g] ? (count === 0 ? 1 : 0) : count > 1 ? count - 1 : 0;
   const evenness = (g: number, count: number) =>
     count < problem.evenLow[g]! ? problem.evenLow[g]! - count : count > problem.evenHigh[g]! ? count - problem.evenHigh[g]! : 0;
-  const needMiss = (person: number, table: number) =>
-    (problem.wantsStepFree[person]! & (1 - problem.stepFree[table]!)) + (problem.wantsScribe[person]! & (1 - problem.scribe[table]!));
+  const { languageCount } = problem;
+  const needMiss = (person: number, table: number) => {
+    const language = problem.language[person]!;
+    const languageMiss = language >= 0 && problem.speaks[table * languageCount + language] === 0 ? 1 : 0;
+    return BITS_SET[problem.wants[person]! & ~problem.offers[table]!]! + languageMiss;
+  };
+  /** Weight of one table without a priority voice: above any group-coverage change one swap can make. */
+  const PRIORITY_WEIGHT = 8;
+  /** Change in tables without a priority voice when `person` leaves `from` for `to`. */
+  const priorityDelta = (person: number, from: number, to: number) =>
+    problem.priority[group[person]!] ? (priorityAt[from] === 1 ? 1 : 0) - (priorityAt[to] === 0 ? 1 : 0) : 0;
 
   /** Change in tiers when `person` leaves `from` and joins `to` (ignoring anyone else moving). */
   const tiersOfMove = (person: number, from: number, to: number, out: Int32Array) => {
@@ -231,6 +285,7 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     const before = groupAt[from * groupCount + g]!;
     const after = groupAt[to * groupCount + g]!;
     out[0]! += coverage(g, before - 1) - coverage(g, before) + coverage(g, after + 1) - coverage(g, after);
+    out[0]! += PRIORITY_WEIGHT * priorityDelta(person, from, to);
     out[3]! += evenness(g, before - 1) - evenness(g, before) + evenness(g, after + 1) - evenness(g, after);
     const o = organisation[person]!;
     if (o >= 0) out[1]! += organisationAt[to * organisationCount + o]! - (organisationAt[from * organisationCount + o]! - 1);
@@ -256,6 +311,10 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     }
     tiersOfMove(a, tableA, tableB, tiers);
     tiersOfMove(b, tableB, tableA, tiers);
+    // Two priority voices trading places leave coverage as it was; each move alone would not.
+    if (problem.priority[group[a]!] && problem.priority[group[b]!]) {
+      tiers[0]! -= PRIORITY_WEIGHT * (priorityDelta(a, tableA, tableB) + priorityDelta(b, tableB, tableA));
+    }
     if (organisation[a] === organisation[b] && organisation[a]! >= 0) tiers[1] = 0; // colleagues trading places
     return pack();
   };
@@ -264,6 +323,8 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     const from = tableOf[person]!;
     groupAt[from * groupCount + group[person]!]!--;
     groupAt[to * groupCount + group[person]!]!++;
+    priorityAt[from]! -= problem.priority[group[person]!]!;
+    priorityAt[to]! += problem.priority[group[person]!]!;
     if (organisation[person]! >= 0) {
       organisationAt[from * organisationCount + organisation[person]!]!--;
       organisationAt[to * organisationCount + organisation[person]!]!++;
@@ -326,7 +387,9 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
   /** Tables missing a group they should have; anyone there may be the one to swap out. */
   function markShortTables(): void {
     short.fill(0);
+    const crowdedVoices = priorityAt.some((count) => count > 1);
     for (let table = 0; table < tables; table++) {
+      if (crowdedVoices && priorityAt[table] === 0) short[table] = 1;
       for (let g = 0; g < groupCount; g++) {
         const count = groupAt[table * groupCount + g]!;
         if (count < problem.evenLow[g]! || coverage(g, count) > 0) short[table] = 1;
@@ -344,6 +407,7 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     const o = organisation[person]!;
     if (o >= 0 && organisationAt[home * organisationCount + o]! > 1) return true;
     const g = group[person]!;
+    if (problem.priority[g] && priorityAt[home]! > 1) return true;
     const count = groupAt[home * groupCount + g]!;
     return count > problem.evenHigh[g]! || coverage(g, count) > 0;
   }
@@ -414,3 +478,6 @@ function improveBySwaps(problem: Problem, tableOf: Int32Array, random: () => num
     return false;
   }
 }
+
+/** Number of bits set in each 4-bit need mask. */
+const BITS_SET = Uint8Array.from({ length: 16 }, (_, mask) => (mask & 1) + ((mask >> 1) & 1) + ((mask >> 2) & 1) + ((mask >> 3) & 1));

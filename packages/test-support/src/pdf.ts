@@ -82,14 +82,58 @@ function joinRuns(runs: TextRun[], space: (gap: number, size: number) => string)
   return text.trimEnd();
 }
 
+interface StructNode {
+  alt?: string;
+  children?: (StructNode | { type: string; id: string })[];
+}
+
+/** Marked-content id → the text its structure element says it stands for (ActualText or Alt). */
+function actualTexts(node: StructNode | null, found = new Map<string, string>()): Map<string, string> {
+  for (const child of node?.children ?? []) {
+    if ('type' in child && child.type === 'content') {
+      if (node?.alt !== undefined) found.set(child.id, node.alt);
+    } else actualTexts(child as StructNode, found);
+  }
+  return found;
+}
+
+/**
+ * The page's text runs. Where the PDF says what a piece of text stands for (a tagged structure element's
+ * ActualText, as copy and search in Acrobat and Chrome use it), that text replaces the glyphs' own: shaped
+ * scripts draw glyphs in visual order, and one glyph may stand for several letters.
+ */
 async function pageRuns(doc: PDFDocumentProxy, pageNumber: number): Promise<TextRun[]> {
   const page = await doc.getPage(pageNumber);
-  const content = await page.getTextContent();
+  const content = await page.getTextContent({ includeMarkedContent: true });
+  const actual = actualTexts((await page.getStructTree()) as StructNode | null);
   const runs: TextRun[] = [];
+  let replaced: { text: string; runs: TextRun[] } | null = null;
+  const depth: (string | null)[] = [];
   for (const item of content.items) {
+    if ('type' in item) {
+      if (item.type === 'beginMarkedContentProps' || item.type === 'beginMarkedContent') {
+        const id = 'id' in item ? (item.id as string | null) : null;
+        depth.push(id);
+        if (id && actual.has(id)) replaced = { text: actual.get(id)!, runs: [] };
+      } else if (item.type === 'endMarkedContent') {
+        const id = depth.pop();
+        if (id && replaced && actual.has(id)) {
+          const placed = replaced.runs;
+          if (placed.length > 0) {
+            const left = Math.min(...placed.map((run) => run.x));
+            const right = Math.max(...placed.map((run) => run.x + run.width));
+            runs.push({ text: replaced.text, x: left, y: placed[0]!.y, width: right - left, size: placed[0]!.size });
+          }
+          replaced = null;
+        }
+      }
+      continue;
+    }
     if (!('str' in item) || item.str === '') continue;
     const [, , c = 0, d = 0, x = 0, y = 0] = item.transform as number[];
-    runs.push({ text: item.str, x, y, width: item.width, size: Math.hypot(c, d) || item.height });
+    const run = { text: item.str, x, y, width: item.width, size: Math.hypot(c, d) || item.height };
+    if (replaced) replaced.runs.push(run);
+    else runs.push(run);
   }
   return runs;
 }
@@ -126,14 +170,24 @@ export interface Raster {
   pixels: Uint8Array;
 }
 
+async function drawPage(doc: PDFDocumentProxy, pageNumber: number, dpi: number) {
+  if (pageNumber < 1 || pageNumber > doc.numPages) throw new RangeError(`page ${pageNumber} is not in this ${doc.numPages}-page PDF`);
+  const page = await doc.getPage(pageNumber);
+  const viewport = page.getViewport({ scale: dpi / 72 });
+  const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+  await page.render({ canvas: canvas as unknown as Parameters<PDFPageProxy['render']>[0]['canvas'], viewport, background: 'rgb(255,255,255)' }).promise;
+  return canvas;
+}
+
+/** One page (1-based) as a PNG file's bytes, for a person to look at. */
+export async function pagePng(pdf: Uint8Array, pageNumber: number, dpi = 96): Promise<Uint8Array> {
+  return withPdf(pdf, async (doc) => new Uint8Array(await (await drawPage(doc, pageNumber, dpi)).encode('png')));
+}
+
 /** Draws one page (1-based) at the given resolution on a white background, as a viewer would show it. */
 export async function rasterisePage(pdf: Uint8Array, pageNumber: number, dpi = 40): Promise<Raster> {
   return withPdf(pdf, async (doc) => {
-    if (pageNumber < 1 || pageNumber > doc.numPages) throw new RangeError(`page ${pageNumber} is not in this ${doc.numPages}-page PDF`);
-    const page = await doc.getPage(pageNumber);
-    const viewport = page.getViewport({ scale: dpi / 72 });
-    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
-    await page.render({ canvas: canvas as unknown as Parameters<PDFPageProxy['render']>[0]['canvas'], viewport, background: 'rgb(255,255,255)' }).promise;
+    const canvas = await drawPage(doc, pageNumber, dpi);
     const rgba = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
     const pixels = new Uint8Array(canvas.width * canvas.height * 3);
     for (let source = 0, target = 0; source < rgba.length; source += 4, target += 3) pixels.set(rgba.subarray(source, source + 3), target);

@@ -7,6 +7,8 @@ export const JoinInfoSchema = v.object({
   tables: v.array(v.object({ id: IdSchema, name: v.string() })),
   groups: v.array(v.object({ id: VocabularyIdSchema, label: v.string() })),
   organisations: v.optional(v.array(v.string()), []),
+  /** language → group id → the facilitator's translation of that group's name. */
+  groupTranslations: v.optional(v.record(v.string(), v.record(v.string(), v.string())), {}),
   /** Who is responsible for the data, how to reach them, why it is collected and when it is deleted. */
   privacyNotice: v.optional(
     v.nullable(v.object({ controller: v.string(), contact: v.string(), purpose: v.string(), deleteAfter: v.string() })),

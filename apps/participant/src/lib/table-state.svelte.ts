@@ -1,3 +1,5 @@
+import { m } from '#lib/paraglide/messages.js';
+import { getLocale } from '#lib/paraglide/runtime.js';
 import * as Y from 'yjs';
 import {
   castThemeVote,
@@ -16,6 +18,7 @@ import {
   tableDocName,
   tableEditBlockedReason,
   timerRemainingMs,
+  translatedText,
   type Actor,
   type EventSnapshot,
   type SynthesisSnapshot,
@@ -267,12 +270,14 @@ export class TableState {
   }
 
   get tableName(): string {
-    return this.eventSnapshot.tables.find((table) => table.id === this.session.tableId)?.name ?? 'Your table';
+    return this.eventSnapshot.tables.find((table) => table.id === this.session.tableId)?.name ?? m.join_your_table();
   }
 
   get currentPrompt(): string | null {
     const id = this.eventSnapshot.currentPromptId;
-    return this.eventSnapshot.prompts.find((prompt) => prompt.id === id)?.text ?? null;
+    const prompt = this.eventSnapshot.prompts.find((entry) => entry.id === id);
+    // The facilitator's translation for this phone's language, when there is one.
+    return prompt ? translatedText(this.eventSnapshot, getLocale(), 'prompt', prompt.id, prompt.text) : null;
   }
 
   get sectors() {
@@ -280,7 +285,8 @@ export class TableState {
   }
 
   groupLabel(id: string): string {
-    return this.eventSnapshot.groups.find((group) => group.id === id)?.label ?? id.replaceAll('_', ' ');
+    const label = this.eventSnapshot.groups.find((group) => group.id === id)?.label ?? id.replaceAll('_', ' ');
+    return translatedText(this.eventSnapshot, getLocale(), 'group', id, label);
   }
 
   get votingOpen(): boolean {

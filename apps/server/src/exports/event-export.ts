@@ -32,7 +32,7 @@ import { EventNotFoundError } from '../reports/event-snapshot.ts';
  * ```json
  * { "format": "tablemap-event", "version": 1, "exportedAt": "…", "eventId": "…", "title": "…",
  *   "docs": { "event": Doc, "synthesis": Doc | null, "roster": Doc | null, "tables": { "<tableId>": Doc | null } } }
- * Doc = { "kind": "table", "schemaVersion": 1, "nested": ["organisations", …], "content": { "<root>": {…} | […] } }
+ * Doc = { "kind": "table", "schemaVersion": 2, "nested": ["organisations", …], "content": { "<root>": {…} | […] } }
  * ```
  *
  * `content` holds each root map (as an object with sorted keys) or root array of the Yjs doc; `nested`
