@@ -29,6 +29,7 @@ import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
+import { roomRoutes } from './room-routes.ts';
 
 export interface ApiOptions {
   signer: TokenSigner;
@@ -92,6 +93,8 @@ export class HttpApi {
       // Reports, exports, analysis and import (src/reports, src/exports).
       ...reportRoutes({ ...options, requireOrganiserKey: (req) => this.requireOrganiserKey(req) }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
+      // "We're done" from phones, co-facilitator links (src/room-routes.ts).
+      ...roomRoutes({ signer: options.signer, registry: options.registry, maxBodyBytes: options.limits.maxBodyBytes, logger: options.logger }),
     ];
   }
 

@@ -108,6 +108,18 @@ export {
   updatePrompt,
 } from './event-doc.ts';
 export type { EventSnapshot, NewEventInput } from './event-doc.ts';
+export {
+  DEFAULT_PAUSE_MESSAGE,
+  PAUSE_MESSAGE_MAX,
+  TIMER_END_ACTIONS,
+  currentRoundKey,
+  pauseAllPhones,
+  resumeAllPhones,
+  setTableDone,
+  setTimerEndAction,
+  tablesDoneNow,
+} from './room-controls.ts';
+export type { Pause, RoomControls, TimerEndAction } from './room-controls.ts';
 export { ROLES, ROLE_RULES, TokenClaimsSchema, docAccess, mayShareAwareness } from './roles.ts';
 export type { Access, Role, TokenClaims } from './roles.ts';
 export {

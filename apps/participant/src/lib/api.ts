@@ -74,3 +74,14 @@ export function joinTable(body: JoinRequest): Promise<JoinResult> {
     body: JSON.stringify({ ...body, joinCode: normaliseJoinCode(body.joinCode) }),
   });
 }
+
+const DoneResultSchema = v.object({ tableId: IdSchema, done: v.boolean(), round: v.string() });
+
+/** "We're done" (or "not yet") for this phone's table in the current round; the server picks the round. */
+export function markTableDone(eventId: string, token: string, done: boolean): Promise<v.InferOutput<typeof DoneResultSchema>> {
+  return request(`/api/events/${encodeURIComponent(eventId)}/done`, DoneResultSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ done }),
+  });
+}

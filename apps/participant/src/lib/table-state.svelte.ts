@@ -87,16 +87,19 @@ export class TableState {
     this.#cleanups.push(observeTable(tableDoc, (snapshot) => (this.snapshot = snapshot)));
     this.#cleanups.push(
       observeEvent(this.event.doc, (snapshot) => {
-        const wasBlocked = this.blockedReason;
         this.eventSnapshot = snapshot;
         this.deviceNow = Date.now();
         this.#readPresence();
-        // The facilitator unlocked the table: the server had closed our socket, so connect again.
-        if (wasBlocked && !this.blockedReason && this.connection.closeCode === LOCKED_CLOSE_CODE) this.table.reconnect();
+        this.#resumeWhenUnblocked();
       }),
     );
     this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
-    this.#cleanups.push(this.table.onState((state) => (this.connection = state)));
+    this.#cleanups.push(
+      this.table.onState((state) => {
+        this.connection = state;
+        this.#resumeWhenUnblocked();
+      }),
+    );
     this.#measureClock(serverUrl);
     this.#tickEverySecond();
 
@@ -108,6 +111,25 @@ export class TableState {
 
     Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
   }
+
+  /**
+   * The server closed the table socket with 4423 (an edit reached it while the table was locked or the
+   * room paused; typically offline edits sent on reconnection). That close is final for y-websocket, so we
+   * reconnect ourselves as soon as the event doc says editing is allowed again. Both the event update and
+   * the close can arrive first (they travel on different sockets), so both call this. The check reads the
+   * event doc only: the 4423 itself must not count as "still blocked", or the phone never reconnects.
+   * A short jittered delay keeps a disagreement with the server from turning into a tight loop.
+   */
+  #resumeWhenUnblocked(): void {
+    if (this.connection.closeCode !== LOCKED_CLOSE_CODE || this.#resumeTimer || !this.eventLoaded) return;
+    if (tableEditBlockedReason(this.eventSnapshot, this.session.tableId)) return;
+    this.#resumeTimer = setTimeout(() => {
+      this.#resumeTimer = undefined;
+      if (this.connection.closeCode === LOCKED_CLOSE_CODE && !tableEditBlockedReason(this.eventSnapshot, this.session.tableId)) this.table.reconnect();
+    }, 200 + Math.random() * 800);
+  }
+
+  #resumeTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * Measures the server clock once on load. A few samples, keeping the one with the shortest round trip:
@@ -261,6 +283,7 @@ export class TableState {
   }
 
   destroy(): void {
+    clearTimeout(this.#resumeTimer);
     for (const cleanup of this.#cleanups) cleanup();
     this.undo.destroy();
     this.table.destroy();

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { initEventDoc, readEvent, setCurrentPrompt, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
+import { ModelError } from './errors.ts';
+import {
+  PAUSE_MESSAGE_MAX,
+  currentRoundKey,
+  pauseAllPhones,
+  resumeAllPhones,
+  setTableDone,
+  setTimerEndAction,
+  tablesDoneNow,
+  type TimerEndAction,
+} from './room-controls.ts';
+
+function freshEvent(tableCount = 3): Y.Doc {
+  const doc = new Y.Doc();
+  initEventDoc(doc, { eventId: 'ev1', title: 'Control room', tableCount });
+  return doc;
+}
+
+function codeOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ModelError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('pause all phones', () => {
+  it('blocks every table with the facilitator message, and one call releases it', () => {
+    const doc = freshEvent();
+    pauseAllPhones(doc, '  Eyes on the front for the next speaker  ', 1000);
+    const paused = readEvent(doc);
+    expect(paused.pause).toEqual({ message: 'Eyes on the front for the next speaker', since: 1000 });
+    expect(tableEditBlockedReason(paused, 't1')).toBe('Eyes on the front for the next speaker');
+    expect(tableEditBlockedReason(paused, 't3')).toBe('Eyes on the front for the next speaker');
+    expect(paused.tables.every((table) => !table.locked)).toBe(true);
+    resumeAllPhones(doc);
+    expect(readEvent(doc).pause).toBeNull();
+    expect(tableEditBlockedReason(readEvent(doc), 't1')).toBeNull();
+  });
+
+  it('refuses an empty or over-long message and leaves the event unpaused', () => {
+    const doc = freshEvent();
+    expect(codeOf(() => pauseAllPhones(doc, '   ', 1))).toBe('invalid_input');
+    expect(codeOf(() => pauseAllPhones(doc, 'x'.repeat(PAUSE_MESSAGE_MAX + 1), 1))).toBe('invalid_input');
+    expect(readEvent(doc).pause).toBeNull();
+  });
+
+  it('a malformed pause written by a broken client still pauses (it fails closed) and is reported', () => {
+    const doc = freshEvent();
+    doc.getMap('meta').set('pause', { message: 42 });
+    const event = readEvent(doc);
+    expect(event.pause?.message).toMatch(/pens down/i);
+    expect(event.problems.some((problem) => problem.key === 'pause')).toBe(true);
+  });
+});
+
+describe('tables done for the round', () => {
+  it('counts a table done only for the round it said so in', () => {
+    const doc = freshEvent(3);
+    const [first, second] = readEvent(doc).prompts;
+    setCurrentPrompt(doc, first!.id);
+    const round = currentRoundKey(readEvent(doc));
+    setTableDone(doc, 't1', round, 10);
+    setTableDone(doc, 't3', round, 11);
+    expect(tablesDoneNow(readEvent(doc))).toEqual(['t1', 't3']);
+    setTableDone(doc, 't3', null, 12);
+    expect(tablesDoneNow(readEvent(doc))).toEqual(['t1']);
+    setCurrentPrompt(doc, second!.id);
+    expect(tablesDoneNow(readEvent(doc))).toEqual([]);
+  });
+
+  it('refuses an unknown table or a bad round and changes nothing', () => {
+    const doc = freshEvent(2);
+    expect(codeOf(() => setTableDone(doc, 't9', 'r', 1))).toBe('not_found');
+    expect(codeOf(() => setTableDone(doc, '../t1', 'r', 1))).toBe('invalid_input');
+    expect(codeOf(() => setTableDone(doc, 't1', '', 1))).toBe('invalid_input');
+    expect(readEvent(doc).doneTables).toEqual({});
+  });
+
+  it('skips malformed done entries when reading', () => {
+    const doc = freshEvent(2);
+    doc.getMap('doneTables').set('t1', 'yes');
+    const event = readEvent(doc);
+    expect(event.doneTables).toEqual({});
+    expect(event.problems.some((problem) => problem.collection === 'doneTables')).toBe(true);
+  });
+});
+
+describe('timer end action', () => {
+  it('defaults to a signal, can lock, and refuses anything else', () => {
+    const doc = freshEvent();
+    expect(readEvent(doc).timerEnd).toBe('signal');
+    setTimerEndAction(doc, 'lock');
+    expect(readEvent(doc).timerEnd).toBe('lock');
+    expect(codeOf(() => setTimerEndAction(doc, 'explode' as TimerEndAction))).toBe('invalid_input');
+    expect(readEvent(doc).timerEnd).toBe('lock');
+  });
+
+  it('a lock and a pause are separate: releasing the pause leaves a locked table locked', () => {
+    const doc = freshEvent();
+    setTableLocked(doc, 't2', true);
+    pauseAllPhones(doc, 'Break', 1);
+    resumeAllPhones(doc);
+    expect(tableEditBlockedReason(readEvent(doc), 't2')).toMatch(/locked/);
+    expect(tableEditBlockedReason(readEvent(doc), 't1')).toBeNull();
+  });
+});
