@@ -1,0 +1,28 @@
+/** A short message that appears briefly and is read out politely (or assertively for problems). */
+export interface ToastMessage {
+  id: number;
+  text: string;
+  tone: 'info' | 'success' | 'error';
+  /** One action, e.g. "Undo". */
+  action?: { label: string; run: () => void };
+}
+
+const SHOW_MS = 6000;
+let nextId = 1;
+
+/** The toasts on screen; the one Toaster per app renders them. */
+export const toasts: { items: ToastMessage[] } = $state({ items: [] });
+
+export function dismissToast(id: number): void {
+  toasts.items = toasts.items.filter((item) => item.id !== id);
+}
+
+/** Shows a toast for six seconds (longer reading time for errors, which stay until dismissed). */
+export function toast(text: string, options: { tone?: ToastMessage['tone']; action?: ToastMessage['action'] } = {}): number {
+  const id = nextId++;
+  const tone = options.tone ?? 'info';
+  // Three at most, newest last, so the stack never covers the screen.
+  toasts.items = [...toasts.items.slice(-2), { id, text, tone, ...(options.action ? { action: options.action } : {}) }];
+  if (tone !== 'error' && typeof window !== 'undefined') setTimeout(() => dismissToast(id), SHOW_MS);
+  return id;
+}
