@@ -16,10 +16,10 @@ test('the projector shows the prompt, the spotlighted map, and the top-voted not
   const actor = { group: 'housing', participantId: phone.participantId };
   addOrganisation(table.doc, { name: 'Riverside Housing', sector: 'housing' }, actor);
 
-  await page.getByLabel('Current prompt (shown on every phone)').selectOption({ label: '1. Communities and connections' });
+  await page.getByLabel('Current prompt').selectOption({ label: '1. Communities and connections' });
   await expect(screen.getByTestId('projector-prompt')).toHaveText('Communities and connections', { timeout: 2000 });
 
-  await page.getByLabel('Spotlight on the projector').selectOption({ label: 'Table 2' });
+  await page.getByLabel('Spotlight', { exact: true }).selectOption({ label: 'Table 2' });
   await expect(screen.getByRole('heading', { name: 'Spotlight: Table 2' })).toBeVisible({ timeout: 2000 });
   await expect(screen.getByRole('img', { name: 'Map of Table 2' })).toBeVisible();
   await expect(screen.getByText('1 organisations · 0 links')).toBeVisible();
