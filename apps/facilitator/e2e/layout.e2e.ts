@@ -6,7 +6,7 @@ import { BASE, openAsFacilitator } from './helpers.ts';
 /**
  * The console at laptop sizes with a full room: 15 tables and a 200-character prompt selected.
  * On every facilitator page: no horizontal scroll, and every visible button, select and input is the
- * element at its own centre (nothing covers it).
+ * element at its own centre (nothing covers it). The projector's spotlight map fills at least 60%.
  */
 
 interface ImportedEvent {
@@ -122,6 +122,22 @@ for (const viewport of VIEWPORTS) {
     expect(bar.y).toBeGreaterThanOrEqual(-1);
     expect(bar.y).toBeLessThan(5);
     await expect(page.getByRole('button', { name: 'Lock all', exact: true })).toBeInViewport();
+    await context.close();
+  });
+}
+
+for (const viewport of [...VIEWPORTS, { width: 3840, height: 2160 }]) {
+  test(`the projector's spotlight map fills at least 60% of a ${viewport.width}×${viewport.height} screen`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`/facilitate/${imported.eventId}/projector#token=${encodeURIComponent(imported.observerToken)}&code=${imported.joinCode}`);
+    const map = page.getByTestId('spotlight-map');
+    await expect(map).toBeVisible();
+    const box = (await map.boundingBox())!;
+    expect((box.width * box.height) / (viewport.width * viewport.height)).toBeGreaterThanOrEqual(0.6);
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    // Nothing of the slide falls off the bottom either.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight - document.documentElement.clientHeight)).toBeLessThanOrEqual(0);
     await context.close();
   });
 }

@@ -111,15 +111,18 @@ export type { EventSnapshot, NewEventInput } from './event-doc.ts';
 export {
   DEFAULT_PAUSE_MESSAGE,
   PAUSE_MESSAGE_MAX,
+  PROJECTOR_SLIDES,
   TIMER_END_ACTIONS,
   currentRoundKey,
   pauseAllPhones,
+  resolveProjectorSlide,
   resumeAllPhones,
+  setProjectorSlide,
   setTableDone,
   setTimerEndAction,
   tablesDoneNow,
 } from './room-controls.ts';
-export type { Pause, RoomControls, TimerEndAction } from './room-controls.ts';
+export type { Pause, ProjectorSlide, RoomControls, TimerEndAction } from './room-controls.ts';
 export { ROLES, ROLE_RULES, TokenClaimsSchema, docAccess, mayShareAwareness } from './roles.ts';
 export type { Access, Role, TokenClaims } from './roles.ts';
 export {

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { initEventDoc, readEvent, setCurrentPrompt, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
+import { initEventDoc, readEvent, setCurrentPrompt, setPhase, setSpotlight, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
 import { ModelError } from './errors.ts';
 import {
   PAUSE_MESSAGE_MAX,
   currentRoundKey,
   pauseAllPhones,
+  resolveProjectorSlide,
   resumeAllPhones,
+  setProjectorSlide,
   setTableDone,
   setTimerEndAction,
   tablesDoneNow,
+  type ProjectorSlide,
   type TimerEndAction,
 } from './room-controls.ts';
 
@@ -108,5 +111,22 @@ describe('timer end action', () => {
     resumeAllPhones(doc);
     expect(tableEditBlockedReason(readEvent(doc), 't2')).toMatch(/locked/);
     expect(tableEditBlockedReason(readEvent(doc), 't1')).toBeNull();
+  });
+});
+
+describe('projector slide', () => {
+  it('auto follows the phase and spotlight; a chosen slide sticks; junk is refused', () => {
+    const doc = freshEvent();
+    expect(resolveProjectorSlide(readEvent(doc))).toBe('welcome');
+    setPhase(doc, 'mapping');
+    expect(resolveProjectorSlide(readEvent(doc))).toBe('prompt');
+    setSpotlight(doc, 't2');
+    expect(resolveProjectorSlide(readEvent(doc))).toBe('spotlight');
+    setPhase(doc, 'voting');
+    expect(resolveProjectorSlide(readEvent(doc))).toBe('votes');
+    setProjectorSlide(doc, 'themes');
+    expect(resolveProjectorSlide(readEvent(doc))).toBe('themes');
+    expect(codeOf(() => setProjectorSlide(doc, 'disco' as ProjectorSlide))).toBe('invalid_input');
+    expect(readEvent(doc).projectorSlide).toBe('themes');
   });
 });

@@ -8,7 +8,8 @@ import { parseInput, type ReadProblem } from './validate.ts';
  * The facilitator's control-room state, kept in the event doc beside the phase and timer:
  * - `pause`: every phone frozen with a short message (distinct from a table lock);
  * - `doneTables`: tables that said "we're done" for a round (a round is the current prompt);
- * - `timerEnd`: what happens when the round timer reaches zero.
+ * - `timerEnd`: what happens when the round timer reaches zero;
+ * - `projectorSlide`: what the projector shows; `auto` follows the phase and the spotlight.
  * Phones read these; only facilitators write the event doc, and "done" arrives through the server's
  * HTTP route, which checks the participant's token.
  */
@@ -35,6 +36,10 @@ export const TIMER_END_ACTIONS = ['signal', 'lock'] as const;
 export type TimerEndAction = (typeof TIMER_END_ACTIONS)[number];
 const TimerEndActionSchema = v.picklist(TIMER_END_ACTIONS, 'When the timer ends, choose "signal" or "lock"');
 
+export const PROJECTOR_SLIDES = ['auto', 'welcome', 'prompt', 'spotlight', 'votes', 'themes'] as const;
+export type ProjectorSlide = (typeof PROJECTOR_SLIDES)[number];
+const ProjectorSlideSchema = v.picklist(PROJECTOR_SLIDES, 'Choose a projector slide: auto, welcome, prompt, spotlight, votes or themes');
+
 /** A round key names the round a "done" belongs to: the current prompt, or the phase when there is none. */
 export const RoundKeySchema = v.pipe(v.string('round must be text'), v.minLength(1), v.maxLength(64));
 
@@ -45,6 +50,7 @@ export interface RoomControls {
   /** tableId → the round it said "done" for. */
   doneTables: Record<string, string>;
   timerEnd: TimerEndAction;
+  projectorSlide: ProjectorSlide;
 }
 
 /** Freezes input on every phone with the facilitator's message; the server refuses table edits meanwhile. */
@@ -60,6 +66,24 @@ export function resumeAllPhones(doc: Y.Doc): void {
 export function setTimerEndAction(doc: Y.Doc, action: TimerEndAction): void {
   const valid = parseInput(TimerEndActionSchema, action, 'timer end action');
   doc.transact(() => meta(doc).set('timerEnd', valid));
+}
+
+export function setProjectorSlide(doc: Y.Doc, slide: ProjectorSlide): void {
+  const valid = parseInput(ProjectorSlideSchema, slide, 'projector slide');
+  doc.transact(() => meta(doc).set('projectorSlide', valid));
+}
+
+/** The slide `auto` stands for: welcome before the rounds, votes while voting, then the spotlight or the prompt. */
+export function resolveProjectorSlide(event: {
+  projectorSlide: ProjectorSlide;
+  phase: string;
+  spotlightTableId: string | null;
+}): Exclude<ProjectorSlide, 'auto'> {
+  if (event.projectorSlide !== 'auto') return event.projectorSlide;
+  if (event.phase === 'setup') return 'welcome';
+  if (event.phase === 'voting') return 'votes';
+  if (event.phase === 'closed') return 'themes';
+  return event.spotlightTableId ? 'spotlight' : 'prompt';
 }
 
 /** The round "done" refers to: the current prompt's id, or the phase when no prompt is set. */
@@ -96,7 +120,8 @@ export function readRoomControls(doc: Y.Doc, problems: ReadProblem[]): RoomContr
     else problems.push({ collection: 'doneTables', key: tableId.slice(0, 80), reason: 'malformed done entry' });
   }
   const timerEnd = v.safeParse(TimerEndActionSchema, meta(doc).get('timerEnd'));
-  return { pause, doneTables: done, timerEnd: timerEnd.success ? timerEnd.output : 'signal' };
+  const slide = v.safeParse(ProjectorSlideSchema, meta(doc).get('projectorSlide'));
+  return { pause, doneTables: done, timerEnd: timerEnd.success ? timerEnd.output : 'signal', projectorSlide: slide.success ? slide.output : 'auto' };
 }
 
 /** Tables done for the current round, as the dashboard counts them ("9 of 15 tables done"). */

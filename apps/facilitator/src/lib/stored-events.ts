@@ -67,12 +67,30 @@ export function forgetEvent(store: KeyValueStore, eventId: string): void {
   store.setItem(EVENTS_KEY, JSON.stringify(rest));
 }
 
-export function projectorToken(store: KeyValueStore, eventId: string): string | null {
-  return store.getItem(PROJECTOR_KEY_PREFIX + eventId);
+export interface ProjectorSecrets {
+  token: string;
+  /** Shown big on the welcome slide; absent for a projector link made without it. */
+  joinCode?: string | undefined;
 }
 
-export function rememberProjectorToken(store: KeyValueStore, eventId: string, token: string): void {
-  store.setItem(PROJECTOR_KEY_PREFIX + eventId, token);
+/** What this screen was given for an event's projector (older versions stored the bare token). */
+export function projectorSecrets(store: KeyValueStore, eventId: string): ProjectorSecrets | null {
+  const raw = store.getItem(PROJECTOR_KEY_PREFIX + eventId);
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as ProjectorSecrets).token === 'string') {
+      const { token, joinCode } = parsed as ProjectorSecrets;
+      return { token, joinCode: typeof joinCode === 'string' ? joinCode : undefined };
+    }
+  } catch {
+    // A bare token from before the join code was kept.
+  }
+  return { token: raw };
+}
+
+export function rememberProjectorSecrets(store: KeyValueStore, eventId: string, secrets: ProjectorSecrets): void {
+  store.setItem(PROJECTOR_KEY_PREFIX + eventId, JSON.stringify(secrets));
 }
 
 /** Secrets arrive in the URL fragment (never sent to the server); read them so the caller can strip the hash. */
@@ -93,8 +111,10 @@ export function facilitatorLink(origin: string, event: KnownEvent): string {
   return `${origin}/facilitate/${encodeURIComponent(event.eventId)}#${params.toString()}`;
 }
 
-export function projectorLink(origin: string, eventId: string, observerToken: string): string {
-  return `${origin}/facilitate/${encodeURIComponent(eventId)}/projector#token=${encodeURIComponent(observerToken)}`;
+export function projectorLink(origin: string, eventId: string, observerToken: string, joinCode?: string): string {
+  const params = new URLSearchParams({ token: observerToken });
+  if (joinCode) params.set('code', joinCode);
+  return `${origin}/facilitate/${encodeURIComponent(eventId)}/projector#${params.toString()}`;
 }
 
 export function tableJoinLink(origin: string, joinCode: string, tableId: string): string {
