@@ -5,16 +5,14 @@
  *     on a Pixel 7 emulation with 4× CPU throttling (median of 5 runs; `--size ci` runs once).
  * Run `pnpm --filter @tablemap/participant build` first.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, devices } from '@playwright/test';
 import WebSocket from 'ws';
 import { RELATIONSHIP_KIND_IDS, addOrganisation, linkOrganisations, tableDocName } from '@tablemap/model';
 import { openDoc } from '@tablemap/sync-client';
+import { startServer } from '../scripts/server.ts';
 
 const appDir = new URL('..', import.meta.url).pathname;
 const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1] : 'full';
@@ -57,34 +55,6 @@ function initialJoinRouteJs(): { files: string[]; gzipBytes: number; rawBytes: n
     if (/cytoscape|fcose/i.test(content.toString('utf8'))) hasCytoscape = true;
   }
   return { files, gzipBytes, rawBytes, hasCytoscape };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startServer(port: number) {
-  const child = spawn(process.execPath, [join(appDir, '../server/src/main.ts')], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'tablemap-bench-')), LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-  const base = `http://localhost:${port}`;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { child, base };
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error('The server did not start');
 }
 
 async function seedTable(base: string, organisationCount: number, linkCount: number) {
@@ -159,7 +129,7 @@ console.log(`Initial JS of ${JOIN_ROUTE}: ${(bundle.gzipBytes / 1024).toFixed(1)
 console.log(`Cytoscape in the initial bundle: ${bundle.hasCytoscape ? 'YES (goal: no)' : 'no'}`);
 
 if (process.argv.includes("--bundle-only")) process.exit(0);
-const { child, base } = await startServer(await freePort());
+const { child, base } = await startServer();
 try {
   const organisations = 40;
   const joinCode = await seedTable(base, organisations, 60);

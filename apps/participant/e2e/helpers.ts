@@ -93,13 +93,12 @@ export async function tapNode(page: Page, name: string): Promise<void> {
   const canvas = page.locator('[data-map-ready="true"]');
   const point = await canvas.evaluate((element, label) => {
     type Node = { data(key: string): string; renderedPosition(): { x: number; y: number } };
-    const cy = (element as HTMLElement & { __cy?: { nodes(): Node[] } }).__cy;
+    const cy = (element as HTMLElement & { __cy?: { nodes(): Node[]; center(node: Node): void } }).__cy;
     const node = cy?.nodes().find((candidate) => candidate.data('label') === label);
-    if (!node) return null;
-    // A finger can only tap what is on screen: scroll the node into the middle of the viewport first.
+    if (!cy || !node) return null;
+    // A finger can only tap what is on screen: pan the node to the middle of the map first, as a person would.
+    cy.center(node);
     const position = node.renderedPosition();
-    const before = element.getBoundingClientRect();
-    window.scrollBy(0, before.top + position.y - window.innerHeight / 2);
     const box = element.getBoundingClientRect();
     return { x: box.left + position.x, y: box.top + position.y };
   }, name);

@@ -32,7 +32,8 @@ test('join by typing the event code, consent is required, refresh rejoins, leave
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Table 2');
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
 
-  await page.getByRole('button', { name: 'Leave table' }).tap();
+  await page.getByRole('button', { name: 'Table menu' }).tap();
+  await page.getByRole('menuitem', { name: 'Leave table' }).tap();
   await page.getByRole('dialog', { name: 'Leave this table?' }).getByRole('button', { name: 'Leave table' }).tap();
   await expect(page).toHaveURL(/\/$/);
   await page.goto('/table');

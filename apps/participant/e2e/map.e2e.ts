@@ -15,7 +15,10 @@ test('join by QR link, add, link, edit, delete and undo on the map @both', async
   await addOrganisation(page, { name: 'Riverside Housing', sector: 'Housing', size: 'Local' });
   await addOrganisation(page, { name: 'Mind in Riverside', sector: 'Voluntary, community and social enterprise sector' });
   await expect.poll(() => mapLabels(page)).toEqual(['Mind in Riverside', 'Riverside Housing']);
-  await expect(page.getByRole('group', { name: 'Sectors' }).or(page.getByRole('list', { name: 'Sectors' }))).toContainText('Housing');
+  await page.getByRole('button', { name: 'Map key' }).tap();
+  const key = page.getByRole('dialog', { name: 'Map key' });
+  await expect(key.getByRole('list', { name: 'Sectors' })).toContainText('Housing');
+  await key.getByRole('button', { name: 'Close' }).tap();
 
   // Tap one, press Link, tap the other.
   await tapNode(page, 'Mind in Riverside');
@@ -44,8 +47,9 @@ test('join by QR link, add, link, edit, delete and undo on the map @both', async
   await expect.poll(() => mapLabels(page)).toEqual(['Mind in Riverside']);
   await expect.poll(() => mapEdgeCount(page)).toBe(0);
 
-  // Undo brings the organisation and its link back; redo removes them again.
-  await page.getByRole('button', { name: 'Undo' }).tap();
+  // Undo (offered right in the message that says it was deleted) brings the organisation and its link back;
+  // redo removes them again, undo once more.
+  await page.getByRole('status').filter({ hasText: 'Deleted “Riverside Housing Trust”' }).getByRole('button', { name: 'Undo' }).tap();
   await expect.poll(() => mapLabels(page)).toEqual(['Mind in Riverside', 'Riverside Housing Trust']);
   await expect.poll(() => mapEdgeCount(page)).toBe(1);
   await page.getByRole('button', { name: 'Redo' }).tap();

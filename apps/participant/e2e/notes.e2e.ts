@@ -18,7 +18,7 @@ async function addNote(page: Page, kind: string, text: string) {
 test('a note of each kind, edit and delete own notes, script shows as text, then vote to the limit', async ({ page }) => {
   await page.addInitScript(() => ((window as unknown as { pwned: boolean }).pwned = false));
   await joinByQrLink(page, event, 't1', 'People with lived experience / service users');
-  await page.getByRole('button', { name: /^Notes/ }).tap();
+  await page.getByRole('tab', { name: /^Notes/ }).tap();
   await expectNoSeriousAxeViolations(page);
 
   const kinds = ['Observation', 'Quote', 'Gap', 'Idea', 'Question'];
@@ -31,7 +31,7 @@ test('a note of each kind, edit and delete own notes, script shows as text, then
   // Notes carry the stakeholder group only.
   const first = page.locator('.note').filter({ hasText: 'Quote about' });
   await expect(first).toContainText('People with lived experience / service users (you)');
-  await expect(first.locator('.badge')).toHaveText('Quote');
+  await expect(first.locator('.tm-badge')).toHaveText('Quote');
 
   // An empty note is refused with a message and nothing is added.
   await page.getByLabel('Your note').fill('   ');

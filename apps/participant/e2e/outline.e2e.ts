@@ -20,7 +20,7 @@ test.beforeAll(async () => {
 
 test('outline view edits give the same result on the map', async ({ page }) => {
   await joinByQrLink(page, event, 't1', 'Housing');
-  await page.getByRole('button', { name: 'Outline view' }).tap();
+  await page.getByRole('tab', { name: 'Outline' }).tap();
   await expect(page.getByText('No organisations yet.')).toBeVisible();
   await addOrganisation(page, { name: 'Riverside Council', sector: 'Local authority' });
   await addOrganisation(page, { name: 'Samaritans Riverside', sector: 'Voluntary, community and social enterprise sector' });
@@ -52,11 +52,14 @@ test('outline view edits give the same result on the map', async ({ page }) => {
   await expect(outline.getByText('funds or commissions → Samaritans of Riverside (broken)')).toBeVisible();
   await expectNoSeriousAxeViolations(page);
 
-  await page.getByRole('button', { name: 'Map view' }).tap();
+  await page.getByRole('tab', { name: 'Map' }).tap();
   await expect.poll(() => mapLabels(page)).toEqual(['Riverside Council', 'Samaritans of Riverside']);
   await expect.poll(() => mapEdgeCount(page)).toBe(1);
-  await page.getByText('Describe the map in words').tap();
-  await expect(page.getByText(/Riverside Council funds or commissions → Samaritans of Riverside \(broken\)/)).toBeVisible();
+  // The map in words: in the map key, and the canvas's description for screen readers.
+  await page.getByRole('button', { name: 'Map key' }).tap();
+  const inWords = /Riverside Council funds or commissions → Samaritans of Riverside \(broken\)/;
+  await expect(page.getByRole('dialog', { name: 'Map key' }).getByText(inWords)).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Map of Table 1' })).toHaveAccessibleDescription(inWords);
 });
 
 test('bad input: empty, 10 kB, duplicate and script names; a link to a deleted organisation @both', async ({ page }, testInfo) => {
@@ -87,7 +90,7 @@ test('bad input: empty, 10 kB, duplicate and script names; a link to a deleted o
   const script = '<script>window.pwned=1</script><b>B</b>';
   await addOrganisation(page, { name: script, sector: 'Other' });
   await expect.poll(() => mapLabels(page)).toEqual([script, 'Riverside Housing']);
-  await page.getByRole('button', { name: 'Outline view' }).tap();
+  await page.getByRole('tab', { name: 'Outline' }).tap();
   await expect(page.locator('.org .name').filter({ hasText: script })).toHaveText(script);
   expect(await page.locator('main b').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { pwned: boolean }).pwned)).toBe(false);

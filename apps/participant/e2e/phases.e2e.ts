@@ -18,18 +18,18 @@ test('a locked table and a closed event hide editing and say why', async ({ page
   await flushed(facilitator);
   await expect(page.getByText('The facilitator has locked this table for now.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Add organisation' })).toHaveCount(0);
-  await page.getByRole('button', { name: 'Outline view' }).tap();
+  await page.getByRole('tab', { name: 'Outline' }).tap();
   await expect(page.getByRole('button', { name: 'Edit Hearing Voices Group' })).toHaveCount(0);
-  await page.getByRole('button', { name: /^Notes/ }).tap();
+  await page.getByRole('tab', { name: /^Notes/ }).tap();
   await expect(page.getByRole('button', { name: 'Add note' })).toHaveCount(0);
   await expectNoSeriousAxeViolations(page);
 
   setTableLocked(facilitator.doc, 't1', false);
   await flushed(facilitator);
   await expect(page.getByRole('button', { name: 'Add note' })).toBeVisible();
-  await page.getByRole('button', { name: /^Map/ }).tap();
+  await page.getByRole('tab', { name: 'Map' }).tap();
   await addOrganisation(page, { name: 'Crisis Café', sector: 'Voluntary, community and social enterprise sector' });
-  await page.getByRole('button', { name: 'Map view' }).tap();
+  await page.getByRole('tab', { name: 'Map' }).tap();
   await expect.poll(() => mapLabels(page)).toEqual(['Crisis Café', 'Hearing Voices Group']);
 
   setPhase(facilitator.doc, 'closed');

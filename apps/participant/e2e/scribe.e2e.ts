@@ -26,8 +26,8 @@ test('a scribe link opens the table without a join form; presence and editing hi
 
   // Selecting an organisation shows the others a subtle highlight on it.
   await tapNode(otherPage, 'Recovery College');
-  await page.getByRole('button', { name: 'Outline view' }).tap();
-  await expect(page.getByText('Someone at the table is working on this.')).toBeVisible();
+  await page.getByRole('tab', { name: 'Outline' }).tap();
+  await expect(page.getByRole('region', { name: 'Outline of the map' }).getByText('Someone at the table is working on this.')).toBeVisible();
   await other.close();
 
   await page.goto('/scribe#token=not-a-token');

@@ -69,9 +69,10 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   await flushed(eventDoc);
 
   await joinByQrLink(page, event, 't1', 'Carers and family');
-  // No themes yet: no Themes tab.
-  await expect(page.getByRole('button', { name: /^Themes/ })).toHaveCount(0);
-  await page.getByRole('button', { name: /^Notes/ }).tap();
+  // No themes yet: the Themes view says so.
+  await page.getByRole('tab', { name: /^Themes/ }).tap();
+  await expect(page.getByRole('heading', { name: 'No themes yet.' })).toBeVisible();
+  await page.getByRole('tab', { name: /^Notes/ }).tap();
   const waitingId = await addNote(page, 'Waiting lists for talking therapies are long');
   await addNote(page, 'The crisis line never answers');
 
@@ -97,9 +98,11 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   assignNoteToTheme(synthesis.doc, noteRef('t1', waitingId), access);
   await flushed(synthesis);
 
-  await page.getByRole('button', { name: /^Themes/ }).tap();
-  await expect(page.getByRole('button', { name: 'Themes (2)' })).toHaveAttribute('aria-pressed', 'true');
+  await page.getByRole('tab', { name: /^Themes/ }).tap();
+  await expect(page.getByRole('tab', { name: /^Themes\W+2$/ })).toHaveAttribute('aria-selected', 'true');
   const panel = page.getByRole('region', { name: 'Themes' });
+  // Every button but the one that shows a theme's notes is an action (vote, take back).
+  const actionButtons = panel.getByRole('button').filter({ hasNotText: "Your table's notes in" });
   const accessCard = panel
     .getByRole('listitem')
     .filter({ has: page.getByRole('heading', { name: 'Access to talking therapies' }) });
@@ -107,13 +110,13 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
     .getByRole('listitem')
     .filter({ has: page.getByRole('heading', { name: 'Peer support works' }) });
   await expect(accessCard).toContainText('Long waits and unclear routes in.');
-  await expect(accessCard.locator('.badge')).toHaveText(['Gap']);
+  await expect(accessCard.locator('.tm-badge')).toHaveText(['Gap']);
   await expect(accessCard).toContainText('1 note from your table');
-  await expect(peerCard.locator('.badge')).toHaveText(['Key message']);
+  await expect(peerCard.locator('.tm-badge')).toHaveText(['Key message']);
   await expect(peerCard).toContainText('No notes from your table yet');
-  // Read-only: nothing to type into and no button until voting opens.
+  // Read-only: nothing to type into and no action until voting opens.
   await expect(panel.getByRole('textbox')).toHaveCount(0);
-  await expect(panel.getByRole('button')).toHaveCount(0);
+  await expect(actionButtons).toHaveCount(0);
   await accessCard.getByText("Your table's notes in").tap();
   await expect(accessCard).toContainText('Waiting lists for talking therapies are long');
   await expectNoSeriousAxeViolations(page);
@@ -135,7 +138,7 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   await expect(accessCard).toContainText('Votes from your table: 1 (yours: 1)');
 
   // A note vote spends the same budget.
-  await page.getByRole('button', { name: /^Notes/ }).tap();
+  await page.getByRole('tab', { name: /^Notes/ }).tap();
   await expect(page.getByText('You have 1 of 3 votes left.')).toBeVisible();
   await page
     .locator('.note')
@@ -148,7 +151,7 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   );
 
   // Beyond the limit, on a theme: refused with a message, nothing changes.
-  await page.getByRole('button', { name: /^Themes/ }).tap();
+  await page.getByRole('tab', { name: /^Themes/ }).tap();
   await expect(page.getByText('You have 0 of 3 votes left.')).toBeVisible();
   await voteAccess.tap();
   await expect(page.getByRole('alert').filter({ hasText: 'You have used all 3 of your votes' })).toBeVisible();
@@ -176,14 +179,14 @@ test('themes are read-only on the phone; theme and note votes share one budget; 
   setTableLocked(eventDoc.doc, 't1', true);
   await flushed(eventDoc);
   await expect(page.getByText('The facilitator has locked this table for now.')).toBeVisible();
-  await expect(panel.getByRole('button')).toHaveCount(0);
+  await expect(actionButtons).toHaveCount(0);
   setTableLocked(eventDoc.doc, 't1', false);
   await flushed(eventDoc);
   await expect(voteAccess).toBeVisible();
   setPhase(eventDoc.doc, 'closed');
   await flushed(eventDoc);
   await expect(page.getByText('The event is closed')).toBeVisible();
-  await expect(panel.getByRole('button')).toHaveCount(0);
+  await expect(actionButtons).toHaveCount(0);
   await expect(accessCard).toContainText('Votes from your table: 1');
 });
 

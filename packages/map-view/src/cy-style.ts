@@ -2,6 +2,9 @@ import type { StylesheetJson } from 'cytoscape';
 import { LARGE_GRAPH_NODES } from './layout.ts';
 import { linkStatusStyle } from './styles.ts';
 
+/** Label size in model px: on screen it is this times the zoom, so a readable fit never zooms below minLabelPx / this. */
+export const LABEL_FONT_PX = 12;
+
 export const CY_STYLE: StylesheetJson = [
   {
     selector: 'node',
@@ -12,7 +15,7 @@ export const CY_STYLE: StylesheetJson = [
       // Per node, so the facilitator can size nodes by degree or betweenness without a new layout.
       width: 'data(size)',
       height: 'data(size)',
-      'font-size': 12,
+      'font-size': LABEL_FONT_PX,
       // Text smaller than this on screen is unreadable anyway; skipping it keeps a zoomed-out 500-node map fast.
       'min-zoomed-font-size': 8,
       'font-family': 'system-ui, sans-serif',

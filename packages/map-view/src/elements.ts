@@ -1,4 +1,4 @@
-import type { Link, Organisation, Position } from '@tablemap/model';
+import type { Link, Organisation } from '@tablemap/model';
 import { relationshipLabel } from './describe.ts';
 import { DEFAULT_NODE_SIZE } from './layout.ts';
 import { linkStatusStyle, linkWidth, sectorStyle } from './styles.ts';
@@ -14,6 +14,8 @@ export interface NodeData {
   shape: string;
   /** Width and height in px (see `scaleNodeSizes`). */
   size: number;
+  /** When it was added: of two overlapping organisations, the later one moves. */
+  createdAt: number;
 }
 
 export interface EdgeData {
@@ -33,7 +35,7 @@ export function shortLabel(name: string): string {
 
 export function nodeData(org: Organisation, size: number = DEFAULT_NODE_SIZE): NodeData {
   const style = sectorStyle(org.sector);
-  return { id: org.id, label: shortLabel(org.name), colour: style.colour, shape: style.shape, size };
+  return { id: org.id, label: shortLabel(org.name), colour: style.colour, shape: style.shape, size, createdAt: org.createdAt };
 }
 
 export function edgeData(link: Link): EdgeData {
@@ -49,20 +51,4 @@ export function edgeData(link: Link): EdgeData {
 
 export function edgeClasses(link: Link): string[] {
   return [link.mutual ? 'mutual' : 'directed', link.status];
-}
-
-/**
- * Where to drop a node that has no stored position before the layout refines it:
- * the middle of its already-placed neighbours, or near the centre, nudged so nodes never stack.
- */
-export function seedPosition(neighbourPositions: Position[], centre: Position, salt: number): Position {
-  const angle = salt * 2.399963; // golden angle spreads successive nodes evenly
-  const radius = 40 + (salt % 5) * 12;
-  const base = neighbourPositions.length
-    ? {
-        x: neighbourPositions.reduce((sum, p) => sum + p.x, 0) / neighbourPositions.length,
-        y: neighbourPositions.reduce((sum, p) => sum + p.y, 0) / neighbourPositions.length,
-      }
-    : centre;
-  return { x: base.x + Math.cos(angle) * radius, y: base.y + Math.sin(angle) * radius };
 }

@@ -13,7 +13,10 @@ export const LIMITS = {
   locality: 120,
   remit: 1000,
   linkNote: 500,
-  noteText: 5000,
+  /** What a person may write in one note (a phone screen or two). */
+  noteText: 1000,
+  /** Notes read back may be longer: ones written before the 1,000 limit still show, never silently dropped. */
+  storedNoteText: 5000,
   label: 200,
   title: 200,
   description: 2000,
@@ -122,7 +125,7 @@ export type NotePatch = v.InferInput<typeof NotePatchSchema>;
 
 export const NoteSchema = v.object({
   id: IdSchema,
-  text: requiredText(LIMITS.noteText, 'Note text'),
+  text: requiredText(LIMITS.storedNoteText, 'Note text'),
   kind: v.picklist(NOTE_KINDS),
   promptId: v.optional(v.nullable(IdSchema), null),
   organisationIds: v.optional(v.array(IdSchema), []),

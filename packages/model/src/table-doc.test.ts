@@ -174,6 +174,23 @@ describe('notes and votes', () => {
     expectModelError(() => addNote(doc, { text: 'x', kind: 'rant' } as never, carer), 'invalid_input');
   });
 
+  it('limits a note to 1,000 characters when added or edited, and leaves the note unchanged on refusal', () => {
+    const doc = freshTable();
+    const id = addNote(doc, { text: 'x'.repeat(1000), kind: 'idea' }, carer);
+    const tooLong = expectModelError(() => addNote(doc, { text: 'y'.repeat(1001), kind: 'idea' }, carer), 'invalid_input');
+    expect(tooLong.message).toContain('at most 1000 characters');
+    expectModelError(() => updateNote(doc, id, { text: 'z'.repeat(3000) }, carer), 'invalid_input');
+    expect(readTable(doc).notes.map((note) => note.text)).toEqual(['x'.repeat(1000)]);
+  });
+
+  it('still reads back a longer note written before the limit, rather than dropping it', () => {
+    const doc = freshTable();
+    const id = addNote(doc, { text: 'short', kind: 'idea' }, carer);
+    const stored = doc.getMap('notes').get(id) as Y.Map<unknown>;
+    stored.set('text', 'w'.repeat(3000));
+    expect(readTable(doc).notes[0]?.text).toHaveLength(3000);
+  });
+
   it('lets only the author (or a facilitator) edit or delete a note', () => {
     const doc = freshTable();
     const id = addNote(doc, { text: 'Waiting lists are long', kind: 'gap' }, carer);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupsPresent, presenceSummary } from './presence.ts';
+import { EditingTracker, groupsPresent, presenceSummary } from './presence.ts';
 
 const labels: Record<string, string> = { carer: 'Carer', housing: 'Housing', vcse: 'VCSE' };
 
@@ -17,5 +17,35 @@ describe('presenceSummary', () => {
   it('ignores observers and malformed presence sent by a broken client', () => {
     const states = [{ group: 'carer', role: 'participant' }, { role: 'participant' }, null, 'junk', { group: 'x', role: 'observer' }];
     expect([...groupsPresent(states)]).toEqual([['carer', 1]]);
+  });
+});
+
+describe('EditingTracker', () => {
+  const editing = (organisationId: string | null, activity = 0) => ({ group: 'carer', role: 'participant', editingOrganisationId: organisationId, activity });
+
+  it('shows what other phones are working on, never this phone’s own', () => {
+    const tracker = new EditingTracker(30_000);
+    const states = new Map<number, unknown>([
+      [1, editing('mind')],
+      [2, editing('shelter')],
+      [3, editing(null)],
+    ]);
+    expect(tracker.active(states, 2, 0)).toEqual(['mind']);
+  });
+
+  it('clears when the other phone deselects or leaves', () => {
+    const tracker = new EditingTracker(30_000);
+    expect(tracker.active(new Map([[1, editing('mind')]]), 9, 0)).toEqual(['mind']);
+    expect(tracker.active(new Map([[1, editing(null)]]), 9, 1000)).toEqual([]);
+    expect(tracker.active(new Map([[1, editing('mind')]]), 9, 2000)).toEqual(['mind']);
+    expect(tracker.active(new Map(), 9, 3000)).toEqual([]);
+  });
+
+  it('clears after 30 s without activity, and comes back when the person taps or types again', () => {
+    const tracker = new EditingTracker(30_000);
+    expect(tracker.active(new Map([[1, editing('mind', 1)]]), 9, 0)).toEqual(['mind']);
+    expect(tracker.active(new Map([[1, editing('mind', 1)]]), 9, 29_999)).toEqual(['mind']);
+    expect(tracker.active(new Map([[1, editing('mind', 1)]]), 9, 30_000)).toEqual([]);
+    expect(tracker.active(new Map([[1, editing('mind', 2)]]), 9, 45_000)).toEqual(['mind']);
   });
 });

@@ -34,7 +34,7 @@ export { default as Sheet } from './components/Sheet.svelte';
 export { default as Dialog } from './components/Dialog.svelte';
 /** A tab list (bits-ui Tabs) above its panels. */
 export { default as Tabs } from './components/Tabs.svelte';
-/** The phone's bottom navigation (bits-ui Tabs), pinned in thumb reach, with icons. */
+/** The phone's bottom navigation (bits-ui Tabs) in thumb reach, with icons; fills its parent, panels scroll. */
 export { default as BottomNav } from './components/BottomNav.svelte';
 /** One panel of Tabs or BottomNav; rendered once first shown, `keepMounted` keeps it alive after. */
 export { default as TabPanel } from './components/TabPanel.svelte';

@@ -16,7 +16,8 @@ export type Session = v.InferOutput<typeof SessionSchema>;
 
 const SESSION_KEY = 'tablemap:session';
 
-interface KeyValueStore {
+/** localStorage, or a stand-in in tests. */
+export interface KeyValueStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;

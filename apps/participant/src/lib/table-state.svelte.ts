@@ -21,7 +21,7 @@ import {
   type TableSnapshot,
   type VotingRules,
 } from '@tablemap/model';
-import { measureServerClockOffset, openDoc, presenceSummary, isPresenceState, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import { EditingTracker, groupsPresent, measureServerClockOffset, openDoc, presenceSummary, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
 import type { Session } from './session.ts';
 
 const LOCKED_CLOSE_CODE = 4423;
@@ -29,6 +29,10 @@ const EXPIRED_CLOSE_CODE = 4401;
 /** How often to retry reading the server clock if the first try fails (e.g. the phone is offline). */
 const CLOCK_RETRY_MS = 15_000;
 const CLOCK_SAMPLES = 3;
+/** How often to look again at who is working on what (a quiet editor's mark clears after 30 s). */
+const EDITING_RECHECK_MS = 5_000;
+/** A busy person's phone tells the others at most this often that they are still at it. */
+const ACTIVITY_EVERY_MS = 5_000;
 
 /**
  * Everything the table screen needs, live: the table and event snapshots, connection state,
@@ -52,6 +56,8 @@ export class TableState {
   deviceNow = $state(Date.now());
   connection: ConnectionState = $state.raw({ status: 'connecting', pendingChanges: 0, closeCode: null, closeReason: '' });
   presence: string = $state('');
+  /** How many people are at the table now (this phone included). */
+  presentCount = $state(0);
   /** Organisations that someone else at the table is editing or has selected. */
   othersEditing: string[] = $state.raw([]);
   canUndo = $state(false);
@@ -59,6 +65,8 @@ export class TableState {
   loaded = $state(false);
 
   readonly #cleanups: (() => void)[] = [];
+  readonly #editing = new EditingTracker();
+  #lastActivity = 0;
 
   constructor(session: Session) {
     this.session = session;
@@ -108,6 +116,8 @@ export class TableState {
     this.table.awareness.on('change', onAwareness);
     this.#cleanups.push(() => this.table.awareness.off('change', onAwareness));
     this.#readPresence();
+    const recheck = setInterval(() => this.#readPresence(), EDITING_RECHECK_MS);
+    this.#cleanups.push(() => clearInterval(recheck));
 
     Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
   }
@@ -185,12 +195,9 @@ export class TableState {
     const states = this.table.awareness.getStates();
     const labelOf = (id: string) => this.groupLabel(id);
     this.presence = presenceSummary(states.values(), labelOf);
-    const mine = this.table.awareness.clientID;
-    const editing: string[] = [];
-    for (const [clientId, state] of states) {
-      if (clientId !== mine && isPresenceState(state) && state.editingOrganisationId) editing.push(state.editingOrganisationId);
-    }
-    this.othersEditing = editing;
+    this.presentCount = [...groupsPresent(states.values()).values()].reduce((sum, count) => sum + count, 0);
+    const editing = this.#editing.active(states, this.table.awareness.clientID, Date.now());
+    if (editing.join() !== this.othersEditing.join()) this.othersEditing = editing;
   }
 
   /** Tell the table which organisation this person is working on (a subtle highlight for the others). */
@@ -199,6 +206,18 @@ export class TableState {
     if (current && current.editingOrganisationId !== organisationId) {
       this.table.awareness.setLocalStateField('editingOrganisationId', organisationId);
     }
+  }
+
+  /**
+   * The person tapped or typed: while they work on an organisation, tell the others now and then that they
+   * are still at it, so their "working on this" mark does not go quiet (it clears after 30 s without this).
+   */
+  noteActivity(): void {
+    const current = this.table.awareness.getLocalState();
+    const now = Date.now();
+    if (!current?.editingOrganisationId || now - this.#lastActivity < ACTIVITY_EVERY_MS) return;
+    this.#lastActivity = now;
+    this.table.awareness.setLocalStateField('activity', ((current.activity as number | undefined) ?? 0) + 1);
   }
 
   get eventLoaded(): boolean {
@@ -285,6 +304,8 @@ export class TableState {
   destroy(): void {
     clearTimeout(this.#resumeTimer);
     for (const cleanup of this.#cleanups) cleanup();
+    // Say goodbye while the socket is still open, so "working on this" clears on the other phones at once.
+    this.table.awareness.setLocalState(null);
     this.undo.destroy();
     this.table.destroy();
     this.event.destroy();
