@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { pauseAllPhones, readEvent, resumeAllPhones, setCurrentPrompt, setPhase } from '@tablemap/model';
+import { addNote, pauseAllPhones, readEvent, readTable, resumeAllPhones, setCurrentPrompt, setNotesPrivate, setPhase } from '@tablemap/model';
 import {
   connectProvider,
   createEvent,
@@ -164,5 +164,68 @@ describe('control room', () => {
     await waitFor(() => first.provider.synced, 'the lead to keep working');
     first.provider.destroy();
     second.provider.destroy();
+  });
+
+  it('private round: a note reaches only its author and the facilitators until the reveal, which the server does', async () => {
+    const privateEvent = await createEvent(server.url, 2);
+    const join = async (group: string) => {
+      const result = await postJson(`${server.url}/api/join`, { joinCode: privateEvent.joinCode, tableId: 't1', group, consent: true });
+      return { token: result.json.token as string, participantId: result.json.participantId as string, group };
+    };
+    const author = await join('carer');
+    const neighbour = await join('housing');
+    const facilitator = connectProvider(server.wsBase, `event/${privateEvent.eventId}`, privateEvent.facilitatorToken);
+    await waitForSync(facilitator.provider);
+    setNotesPrivate(facilitator.doc, true);
+    const storedEvent = async () => readEvent(await storedDoc(server, `event/${privateEvent.eventId}`));
+    for (let i = 0; i < 100 && !(await storedEvent()).notesPrivate; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const secret = 'Only I should see this until the reveal';
+    const authorPrivateName = `private/${privateEvent.eventId}/t1/${author.participantId}`;
+    const neighbourTable = await openRaw(server.wsBase, `table/${privateEvent.eventId}/t1`, neighbour.token);
+    const mine = connectProvider(server.wsBase, authorPrivateName, author.token);
+    await waitForSync(mine.provider);
+    addNote(mine.doc, { text: secret, kind: 'observation' }, { group: 'carer', participantId: author.participantId });
+    await waitFor(() => mine.provider.synced, 'the private note to be sent');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readTable(await storedDoc(server, authorPrivateName)).notes.map((note) => note.text)).toEqual([secret]);
+
+    // Nobody else at the table can open the author's private doc, nor an observer.
+    expect(await upgradeStatus(server.wsBase, `${authorPrivateName}?token=${neighbour.token}`)).toBe(403);
+    expect(await upgradeStatus(server.wsBase, `${authorPrivateName}?token=${privateEvent.observerToken}`)).toBe(403);
+    expect(await upgradeStatus(server.wsBase, `${authorPrivateName}?token=${privateEvent.facilitatorToken}`)).toBe(101);
+    // A note written straight into the shared table doc during the private round is refused.
+    const direct = connectProvider(server.wsBase, `table/${privateEvent.eventId}/t1`, author.token);
+    await waitForSync(direct.provider);
+    const closed = new Promise<number>((resolve) => direct.provider.on('connection-close', (event: { code: number } | null) => resolve(event?.code ?? 0)));
+    addNote(direct.doc, { text: 'Sneaked into the shared doc', kind: 'idea' }, { group: 'carer', participantId: author.participantId });
+    expect(await closed).toBe(4423);
+    direct.provider.destroy();
+    expect(readTable(await storedDoc(server, `table/${privateEvent.eventId}/t1`)).notes).toEqual([]);
+    const bytesSeen = () => Buffer.concat(neighbourTable.received).toString('utf8');
+    expect(bytesSeen()).not.toContain(secret);
+    expect(bytesSeen()).not.toContain('Sneaked');
+
+    // The reveal: only a facilitator, only a real table.
+    const url = `${server.url}/api/events/${privateEvent.eventId}/reveal`;
+    expect((await postJson(url, {})).status).toBe(401);
+    expect((await postJson(url, {}, auth(author.token))).status).toBe(403);
+    expect((await postJson(url, {}, auth(privateEvent.observerToken))).status).toBe(403);
+    expect((await postJson(url, { tableId: 't9' }, auth(privateEvent.facilitatorToken))).status).toBe(404);
+    expect((await postJson(url, { tableId: '../t1' }, auth(privateEvent.facilitatorToken))).status).toBe(400);
+    expect(readTable(await storedDoc(server, `table/${privateEvent.eventId}/t1`)).notes).toEqual([]);
+    expect((await storedEvent()).revealedTables).toEqual({});
+
+    const revealed = await postJson(url, { tableId: 't1' }, auth(privateEvent.facilitatorToken));
+    expect(revealed.status).toBe(200);
+    expect(revealed.json).toEqual({ revealed: ['t1'], notes: 1 });
+    expect(readTable(await storedDoc(server, `table/${privateEvent.eventId}/t1`)).notes.map((note) => note.text)).toEqual([secret]);
+    expect(readTable(await storedDoc(server, authorPrivateName)).notes).toEqual([]);
+    await waitFor(() => bytesSeen().includes(secret), 'the neighbour to receive the revealed note');
+    // Revealing again moves nothing twice.
+    expect((await postJson(url, {}, auth(privateEvent.facilitatorToken))).json).toEqual({ revealed: ['t1', 't2'], notes: 0 });
+    neighbourTable.ws.close();
+    mine.provider.destroy();
+    facilitator.provider.destroy();
   });
 });

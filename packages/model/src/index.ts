@@ -23,7 +23,7 @@ export { ModelError } from './errors.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
 export { seededRandom } from './random.ts';
-export { eventDocName, formatDocName, parseDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
+export { eventDocName, formatDocName, parseDocName, privateDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
 export type { DocKind, DocRef } from './doc-names.ts';
 export {
   EventDetailsSchema,
@@ -71,6 +71,7 @@ export {
   readTable,
   recordConsent,
   removeLink,
+  moveAuthorNotes,
   removeNote,
   removeOrganisation,
   retractThemeVote,
@@ -114,9 +115,13 @@ export {
   PROJECTOR_SLIDES,
   TIMER_END_ACTIONS,
   currentRoundKey,
+  markTablesRevealed,
+  notesPrivateAt,
   pauseAllPhones,
+  recordPrivateAuthor,
   resolveProjectorSlide,
   resumeAllPhones,
+  setNotesPrivate,
   setProjectorSlide,
   setTableDone,
   setTimerEndAction,

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { initEventDoc, readEvent, setCurrentPrompt, setPhase, setSpotlight, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
 import { ModelError } from './errors.ts';
+import { parseDocName } from './doc-names.ts';
+import { docAccess, type TokenClaims } from './roles.ts';
 import {
   PAUSE_MESSAGE_MAX,
   currentRoundKey,
+  markTablesRevealed,
+  notesPrivateAt,
   pauseAllPhones,
+  recordPrivateAuthor,
   resolveProjectorSlide,
   resumeAllPhones,
+  setNotesPrivate,
   setProjectorSlide,
   setTableDone,
   setTimerEndAction,
@@ -128,5 +134,41 @@ describe('projector slide', () => {
     expect(resolveProjectorSlide(readEvent(doc))).toBe('themes');
     expect(codeOf(() => setProjectorSlide(doc, 'disco' as ProjectorSlide))).toBe('invalid_input');
     expect(readEvent(doc).projectorSlide).toBe('themes');
+  });
+});
+
+describe('private rounds', () => {
+  it('a private round keeps every table private until it is revealed, and a new private round starts afresh', () => {
+    const doc = freshEvent(3);
+    expect(notesPrivateAt(readEvent(doc), 't1')).toBe(false);
+    setNotesPrivate(doc, true);
+    expect(notesPrivateAt(readEvent(doc), 't1')).toBe(true);
+    markTablesRevealed(doc, ['t1']);
+    expect(notesPrivateAt(readEvent(doc), 't1')).toBe(false);
+    expect(notesPrivateAt(readEvent(doc), 't2')).toBe(true);
+    setNotesPrivate(doc, true);
+    expect(notesPrivateAt(readEvent(doc), 't1')).toBe(true);
+    expect(codeOf(() => markTablesRevealed(doc, ['../x']))).toBe('invalid_input');
+  });
+
+  it('records each private author once, by ids only', () => {
+    const doc = freshEvent(2);
+    expect(recordPrivateAuthor(doc, 't1', 'abc12345')).toBe(true);
+    expect(recordPrivateAuthor(doc, 't1', 'abc12345')).toBe(false);
+    expect(readEvent(doc).privateAuthors).toEqual({ t1: ['abc12345'] });
+    expect(codeOf(() => recordPrivateAuthor(doc, 't1', 'no/slash'))).toBe('invalid_input');
+  });
+
+  it('only the author and the facilitators may open a private notes doc', () => {
+    const ref = parseDocName('private/ev1/t1/abc12345')!;
+    expect(ref).toEqual({ kind: 'private', eventId: 'ev1', tableId: 't1', participantId: 'abc12345' });
+    const claims = (role: TokenClaims['role'], participantId: string, tableId?: string): TokenClaims => ({ eventId: 'ev1', role, participantId, ...(tableId ? { tableId } : {}) });
+    expect(docAccess(claims('participant', 'abc12345', 't1'), ref)).toBe('write');
+    expect(docAccess(claims('participant', 'other123', 't1'), ref)).toBe('none');
+    expect(docAccess(claims('participant', 'abc12345', 't2'), ref)).toBe('none');
+    expect(docAccess(claims('observer', 'obs12345'), ref)).toBe('none');
+    expect(docAccess(claims('facilitator', 'fac12345'), ref)).toBe('write');
+    expect(parseDocName('private/ev1/t1')).toBeNull();
+    expect(parseDocName('private/ev1/t1/../x')).toBeNull();
   });
 });

@@ -9,13 +9,19 @@ import { parseInput, type ReadProblem } from './validate.ts';
  * - `pause`: every phone frozen with a short message (distinct from a table lock);
  * - `doneTables`: tables that said "we're done" for a round (a round is the current prompt);
  * - `timerEnd`: what happens when the round timer reaches zero;
- * - `projectorSlide`: what the projector shows; `auto` follows the phase and the spotlight.
+ * - `projectorSlide`: what the projector shows; `auto` follows the phase and the spotlight;
+ * - `notesPrivate`, `revealedTables`, `privateAuthors`: a private round. Phones then write notes into their
+ *   own private doc (see doc-names.ts), which only they and the facilitators can open; the server refuses
+ *   new notes in a private table's shared doc, and on reveal copies the private notes into it.
  * Phones read these; only facilitators write the event doc, and "done" arrives through the server's
  * HTTP route, which checks the participant's token.
  */
 
 const meta = (doc: Y.Doc) => doc.getMap<unknown>('meta');
 const doneTables = (doc: Y.Doc) => doc.getMap<unknown>('doneTables');
+const revealedTables = (doc: Y.Doc) => doc.getMap<unknown>('revealedTables');
+/** `<tableId>/<participantId>` of every private notes doc opened, so the reveal knows which to copy. Ids only. */
+const privateAuthors = (doc: Y.Doc) => doc.getMap<unknown>('privateAuthors');
 
 export const PAUSE_MESSAGE_MAX = 140;
 export const DEFAULT_PAUSE_MESSAGE = 'Pens down for a moment, please. Eyes on the front.';
@@ -51,6 +57,12 @@ export interface RoomControls {
   doneTables: Record<string, string>;
   timerEnd: TimerEndAction;
   projectorSlide: ProjectorSlide;
+  /** Notes in this round are private to their authors (and facilitators) until revealed. */
+  notesPrivate: boolean;
+  /** Tables revealed since the private round began. */
+  revealedTables: Record<string, true>;
+  /** tableId → participant ids with a private notes doc. */
+  privateAuthors: Record<string, string[]>;
 }
 
 /** Freezes input on every phone with the facilitator's message; the server refuses table edits meanwhile. */
@@ -84,6 +96,35 @@ export function resolveProjectorSlide(event: {
   if (event.phase === 'voting') return 'votes';
   if (event.phase === 'closed') return 'themes';
   return event.spotlightTableId ? 'spotlight' : 'prompt';
+}
+
+/** Starts (or ends) a private round. Starting one forgets earlier reveals: every table starts private. */
+export function setNotesPrivate(doc: Y.Doc, on: boolean): void {
+  doc.transact(() => {
+    meta(doc).set('notesPrivate', on);
+    if (on) for (const key of [...revealedTables(doc).keys()]) revealedTables(doc).delete(key);
+  });
+}
+
+/** Marks tables revealed; the server does this as it copies their private notes into the table docs. */
+export function markTablesRevealed(doc: Y.Doc, tableIds: string[]): void {
+  const ids = tableIds.map((id) => parseInput(IdSchema, id, 'table id'));
+  doc.transact(() => {
+    for (const id of ids) revealedTables(doc).set(id, true);
+  });
+}
+
+/** Records that a participant has a private notes doc at a table (server only, at the doc's first opening). */
+export function recordPrivateAuthor(doc: Y.Doc, tableId: string, participantId: string): boolean {
+  const key = `${parseInput(IdSchema, tableId, 'table id')}/${parseInput(IdSchema, participantId, 'participant id')}`;
+  if (privateAuthors(doc).has(key)) return false;
+  doc.transact(() => privateAuthors(doc).set(key, true));
+  return true;
+}
+
+/** Is a table's note-writing private right now? (A private round, and this table not yet revealed.) */
+export function notesPrivateAt(event: { notesPrivate: boolean; revealedTables: Record<string, true> }, tableId: string): boolean {
+  return event.notesPrivate && !event.revealedTables[tableId];
 }
 
 /** The round "done" refers to: the current prompt's id, or the phase when no prompt is set. */
@@ -121,7 +162,23 @@ export function readRoomControls(doc: Y.Doc, problems: ReadProblem[]): RoomContr
   }
   const timerEnd = v.safeParse(TimerEndActionSchema, meta(doc).get('timerEnd'));
   const slide = v.safeParse(ProjectorSlideSchema, meta(doc).get('projectorSlide'));
-  return { pause, doneTables: done, timerEnd: timerEnd.success ? timerEnd.output : 'signal', projectorSlide: slide.success ? slide.output : 'auto' };
+  const revealed: Record<string, true> = {};
+  for (const [tableId, value] of revealedTables(doc).entries()) if (value === true) revealed[tableId] = true;
+  const authors: Record<string, string[]> = {};
+  for (const key of privateAuthors(doc).keys()) {
+    const [tableId, participantId] = key.split('/');
+    if (tableId && participantId) (authors[tableId] ??= []).push(participantId);
+  }
+  return {
+    pause,
+    doneTables: done,
+    timerEnd: timerEnd.success ? timerEnd.output : 'signal',
+    projectorSlide: slide.success ? slide.output : 'auto',
+    // A malformed flag counts as private: failing open would show notes their authors were promised were private.
+    notesPrivate: meta(doc).has('notesPrivate') ? meta(doc).get('notesPrivate') !== false : false,
+    revealedTables: revealed,
+    privateAuthors: authors,
+  };
 }
 
 /** Tables done for the current round, as the dashboard counts them ("9 of 15 tables done"). */

@@ -18,12 +18,14 @@ export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
   roster: ['meta', 'attendees', 'seating'],
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
+  private: ['meta', 'notes'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   event: ['groups', 'sectors'],
   table: [],
   roster: [],
   synthesis: [],
+  private: [],
 };
 
 /** Named, ordered migrations. Each is applied once, in order, inside one transaction. */

@@ -50,6 +50,8 @@ interface Layout {
 
 /** The root types each doc kind holds (mirrors the model's v1 layout); anything else is refused on import. */
 const LAYOUT: Record<DocKind, Layout> = {
+  // Private-round notes docs are never exported: their notes reach the export once revealed.
+  private: { maps: ['meta', 'notes'], arrays: [], nested: ['notes'] },
   event: { maps: ['meta', 'prompts', 'tables'], arrays: ['groups', 'sectors'], nested: [] },
   table: {
     maps: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],

@@ -7,6 +7,7 @@ import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
 import type { DocEntry, DocPeer } from './doc-registry.ts';
+import { privateNoteRefused } from './private-notes.ts';
 import {
   CLOSE,
   MESSAGE_AWARENESS,
@@ -211,6 +212,7 @@ export class SyncConnection implements DocPeer {
       if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.tableLocked, 'table locked');
       return;
     }
+    if (this.writesPrivateNote(update)) return this.close(CLOSE.tableLocked, 'notes are private this round');
     if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
     if (this.entry.bytes + update.byteLength > this.limits.maxDocBytes && updateChangesDoc(this.entry.doc, update)) {
       this.logger.warn({ bytes: this.entry.bytes, limit: this.limits.maxDocBytes }, 'doc size limit reached');
@@ -240,6 +242,13 @@ export class SyncConnection implements DocPeer {
     if (this.entry.ref.kind !== 'table' || !this.eventEntry) return null;
     if (this.claims.role !== 'participant' && this.claims.role !== 'scribe') return null;
     return tableEditBlockedReason(this.eventEntry.readEventCached(), this.entry.ref.tableId);
+  }
+
+  /** A participant's new note in the shared table doc during a private round (see private-notes.ts). */
+  private writesPrivateNote(update: Uint8Array): boolean {
+    if (this.entry.ref.kind !== 'table' || !this.eventEntry) return false;
+    if (this.claims.role !== 'participant' && this.claims.role !== 'scribe') return false;
+    return privateNoteRefused(this.eventEntry.readEventCached(), this.entry.ref.tableId, update) && updateChangesDoc(this.entry.doc, update);
   }
 
   private onAwareness(update: Uint8Array): void {
