@@ -99,3 +99,49 @@ export function tokenClaims(token: string): { participantId?: string; role?: str
     return {};
   }
 }
+
+const RevealSchema = v.object({ revealed: v.array(v.string()), notes: v.number() });
+
+/** Ends the private round for one table (or all): the server moves each author's private notes into the table doc. */
+export function revealNotes(origin: string, eventId: string, facilitatorToken: string, tableId?: string, fetchImpl: typeof fetch = fetch) {
+  return requestJson(
+    new URL(`/api/events/${encodeURIComponent(eventId)}/reveal`, origin).toString(),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorToken}` },
+      body: JSON.stringify(tableId ? { tableId } : {}),
+    },
+    RevealSchema,
+    fetchImpl,
+  );
+}
+
+const CoFacilitatorSchema = v.object({ token: v.string(), participantId: v.string(), label: v.string() });
+
+/** A second facilitator link with its own token, so it can be revoked alone. */
+export function issueCoFacilitator(origin: string, eventId: string, facilitatorToken: string, label: string, fetchImpl: typeof fetch = fetch) {
+  return requestJson(
+    new URL(`/api/events/${encodeURIComponent(eventId)}/facilitators`, origin).toString(),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorToken}` },
+      body: JSON.stringify({ label }),
+    },
+    CoFacilitatorSchema,
+    fetchImpl,
+  );
+}
+
+/** Withdraws a token holder's access (a co-facilitator link, say); their open connections close at once. */
+export function revokeHolder(origin: string, eventId: string, facilitatorToken: string, participantId: string, fetchImpl: typeof fetch = fetch) {
+  return requestJson(
+    new URL(`/api/events/${encodeURIComponent(eventId)}/revoke`, origin).toString(),
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorToken}` },
+      body: JSON.stringify({ participantId }),
+    },
+    v.object({ revoked: v.boolean() }),
+    fetchImpl,
+  );
+}

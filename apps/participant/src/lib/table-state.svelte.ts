@@ -4,8 +4,11 @@ import {
   castVote,
   eventDocName,
   observeEvent,
+  moveAuthorNotes,
+  notesPrivateAt,
   observeSynthesis,
   observeTable,
+  privateDocName,
   readEvent,
   readSynthesis,
   readTable,
@@ -17,6 +20,7 @@ import {
   timerRemainingMs,
   type Actor,
   type EventSnapshot,
+  type Note,
   type SynthesisSnapshot,
   type TableSnapshot,
   type VotingRules,
@@ -48,6 +52,9 @@ export class TableState {
   readonly undo: Y.UndoManager;
 
   snapshot: TableSnapshot = $state.raw(readTable(new Y.Doc()));
+  /** My notes in a private round, held in my own private doc until the facilitator reveals them. */
+  privateNotes: Note[] = $state.raw([]);
+  #privateDoc: SyncedDoc | null = null;
   eventSnapshot: EventSnapshot = $state.raw(readEvent(new Y.Doc()));
   synthesisSnapshot: SynthesisSnapshot = $state.raw(readSynthesis(new Y.Doc()));
   /** Add to `Date.now()` to get the server's time; null until measured (the device clock is used meanwhile). */
@@ -99,6 +106,7 @@ export class TableState {
         this.deviceNow = Date.now();
         this.#readPresence();
         this.#resumeWhenUnblocked();
+        this.#followPrivateRound();
       }),
     );
     this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
@@ -140,6 +148,40 @@ export class TableState {
   }
 
   #resumeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Is this table's note-writing private right now (a private round not yet revealed here)? */
+  get notesPrivate(): boolean {
+    return notesPrivateAt(this.eventSnapshot, this.session.tableId);
+  }
+
+  /** The doc a new note goes into: my private doc in a private round, else the table's shared doc. */
+  get notesDoc(): Y.Doc {
+    return this.notesPrivate && this.#privateDoc ? this.#privateDoc.doc : this.table.doc;
+  }
+
+  /** The doc holding a note, for editing or deleting it. */
+  docOfNote(noteId: string): Y.Doc {
+    return this.#privateDoc && this.privateNotes.some((note) => note.id === noteId) ? this.#privateDoc.doc : this.table.doc;
+  }
+
+  /**
+   * Opens my private doc when a private round starts here. After the reveal the server moves my notes into
+   * the table doc; if it could not (this phone was offline), I move what is left myself. Note ids make the
+   * two moves the same move.
+   */
+  #followPrivateRound(): void {
+    if (this.notesPrivate && !this.#privateDoc) {
+      const { eventId, tableId, participantId, token } = this.session;
+      const synced = openDoc({ serverUrl: location.origin, docName: privateDocName(eventId, tableId, participantId), token, offlineCache: true });
+      synced.awareness.setLocalState(null);
+      this.#privateDoc = synced;
+      this.#cleanups.push(observeTable(synced.doc, (snapshot) => (this.privateNotes = snapshot.notes)));
+      this.#cleanups.push(() => synced.destroy());
+    }
+    if (!this.notesPrivate && this.#privateDoc && this.privateNotes.length > 0 && !this.blockedReason) {
+      moveAuthorNotes(this.#privateDoc.doc, this.table.doc, this.session.participantId);
+    }
+  }
 
   /**
    * Measures the server clock once on load. A few samples, keeping the one with the shortest round trip:
