@@ -7,6 +7,8 @@ const KnownEventSchema = v.object({
   facilitatorToken: v.pipe(v.string(), v.minLength(10)),
   joinCode: v.optional(v.string()),
   observerToken: v.optional(v.string()),
+  /** How this laptop shows in the other facilitators' consoles ("Sam's laptop"); a co-facilitator link sets it. */
+  label: v.optional(v.string()),
   savedAt: v.number(),
 });
 export type KnownEvent = v.InferOutput<typeof KnownEventSchema>;
@@ -94,18 +96,22 @@ export function rememberProjectorSecrets(store: KeyValueStore, eventId: string, 
 }
 
 /** Secrets arrive in the URL fragment (never sent to the server); read them so the caller can strip the hash. */
-export function readHashSecrets(hash: string): { token?: string; joinCode?: string; observerToken?: string } {
+export function readHashSecrets(hash: string): { token?: string; joinCode?: string; observerToken?: string; label?: string } {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const pick = (key: string) => {
     const value = params.get(key)?.trim();
     return value ? value : undefined;
   };
-  return { token: pick('token'), joinCode: pick('code'), observerToken: pick('observer') };
+  return { token: pick('token'), joinCode: pick('code'), observerToken: pick('observer'), label: pick('name')?.slice(0, 60) };
 }
 
-/** The link a second facilitator opens; it carries the join code and observer token so their dashboard is complete. */
-export function facilitatorLink(origin: string, event: KnownEvent): string {
-  const params = new URLSearchParams({ token: event.facilitatorToken });
+/**
+ * The link a second facilitator opens: their own token (a co-facilitator link) or this browser's, plus the
+ * join code and observer token so their dashboard is complete, and the name they show as.
+ */
+export function facilitatorLink(origin: string, event: KnownEvent, own?: { token: string; label: string }): string {
+  const params = new URLSearchParams({ token: own?.token ?? event.facilitatorToken });
+  if (own) params.set('name', own.label);
   if (event.joinCode) params.set('code', event.joinCode);
   if (event.observerToken) params.set('observer', event.observerToken);
   return `${origin}/facilitate/${encodeURIComponent(event.eventId)}#${params.toString()}`;
@@ -123,4 +129,23 @@ export function tableJoinLink(origin: string, joinCode: string, tableId: string)
 
 export function scribeLink(origin: string, scribeToken: string): string {
   return `${origin}/scribe#token=${encodeURIComponent(scribeToken)}`;
+}
+
+/** A co-facilitator link this browser issued: kept so it can be shown again and revoked. */
+export interface IssuedLink {
+  participantId: string;
+  label: string;
+  link: string;
+}
+
+const ISSUED_KEY_PREFIX = 'tablemap:cofacilitators:';
+
+export function issuedLinks(store: KeyValueStore, eventId: string): IssuedLink[] {
+  const parsed = parseJson(store.getItem(ISSUED_KEY_PREFIX + eventId));
+  const links = v.safeParse(v.array(v.object({ participantId: v.string(), label: v.string(), link: v.string() })), parsed);
+  return links.success ? links.output : [];
+}
+
+export function saveIssuedLinks(store: KeyValueStore, eventId: string, links: IssuedLink[]): void {
+  store.setItem(ISSUED_KEY_PREFIX + eventId, JSON.stringify(links));
 }
