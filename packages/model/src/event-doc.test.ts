@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ModelError } from './errors.ts';
 import {
   addPrompt,
   addTable,
@@ -20,22 +19,7 @@ import {
   timerRemainingMs,
   updatePrompt,
 } from './event-doc.ts';
-
-function freshEvent(tableCount = 3): Y.Doc {
-  const doc = new Y.Doc();
-  initEventDoc(doc, { eventId: 'ev1', title: 'Riverside learning exchange', tableCount });
-  return doc;
-}
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
+import { codeOf, freshEvent } from './test-support.ts';
 
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import { initEventDoc, readEvent, setCurrentPrompt, setPhase, setSpotlight, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
-import { ModelError } from './errors.ts';
+import { readEvent, setCurrentPrompt, setPhase, setSpotlight, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
 import { parseDocName } from './doc-names.ts';
 import { docAccess, type TokenClaims } from './roles.ts';
 import {
@@ -21,22 +19,8 @@ import {
   type ProjectorSlide,
   type TimerEndAction,
 } from './room-controls.ts';
+import { codeOf, freshEvent } from './test-support.ts';
 
-function freshEvent(tableCount = 3): Y.Doc {
-  const doc = new Y.Doc();
-  initEventDoc(doc, { eventId: 'ev1', title: 'Control room', tableCount });
-  return doc;
-}
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('pause all phones', () => {
   it('blocks every table with the facilitator message, and one call releases it', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { ModelError } from './errors.ts';
 import {
   assignNoteToTheme,
   confirmOrganisationMerge,
@@ -21,21 +20,12 @@ import {
 } from './synthesis-doc.ts';
 import { addNote, castThemeVote, castVote, combineVoteTallies, readTable, retractThemeVote } from './table-doc.ts';
 import { migrate } from './versions.ts';
+import { codeOf } from './test-support.ts';
 
 function freshSynthesis(): Y.Doc {
   const doc = new Y.Doc();
   migrate(doc, 'synthesis');
   return doc;
-}
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ModelError) return error.code;
-    throw error;
-  }
-  return 'no error';
 }
 
 const a = noteRef('t1', 'n1');
