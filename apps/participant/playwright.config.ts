@@ -28,8 +28,14 @@ export default defineConfig({
   },
   projects: [
     { name: 'pixel-7', use: { ...devices['Pixel 7'], ...chromium } },
-    // The iPhone project runs the tests tagged @both, so both phone sizes are covered without doubling the run.
-    { name: 'iphone-13', use: { ...devices['iPhone 13'], ...chromium }, grep: /@both/ },
+    // The iPhone project runs the tests tagged @both or @phones, so both phone sizes are covered without
+    // doubling the run; the small-phone project (360×640, the smallest we design for) runs @phones.
+    { name: 'iphone-13', use: { ...devices['iPhone 13'], ...chromium }, grep: /@both|@phones/ },
+    {
+      name: 'small-360',
+      use: { ...devices['Pixel 7'], ...chromium, viewport: { width: 360, height: 640 }, screen: { width: 360, height: 640 } },
+      grep: /@phones/,
+    },
   ],
   webServer: {
     command: `DATA_DIR=$(mktemp -d) PORT=${E2E_PORT} LOG_LEVEL=warn node ../server/src/main.ts`,

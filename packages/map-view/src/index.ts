@@ -2,7 +2,7 @@
  * @tablemap/map-view: the cytoscape map of one table (Svelte 5), its sector styles and a text summary.
  * Cytoscape itself is loaded with a dynamic import inside the component, never during SSR.
  */
-/** The map component. Props: organisations, links, positions?, sectors, selectedId?, highlightIds?, readonly?, compact?, onSelect?, onMove?, label?, nodeSize?. */
+/** The map component. Props: organisations, links, positions?, sectors, selectedId?, highlightIds?, readonly?, compact?, fill?, minLabelPx?, revealAbove?, onSelect?, onMove?, onPlaced?, label?, nodeSize?. */
 export { default as MapView } from './MapView.svelte';
 export { sectorStyle, linkStatusStyle } from './styles.ts';
 export type { NodeShape, SectorStyle, LinkStyle } from './styles.ts';

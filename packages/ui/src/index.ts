@@ -32,7 +32,7 @@ export { default as Checkbox } from './components/Checkbox.svelte';
 export { default as Sheet } from './components/Sheet.svelte';
 /** A centred modal dialog (bits-ui Dialog) with a title, description and actions. */
 export { default as Dialog } from './components/Dialog.svelte';
-/** A tab list (bits-ui Tabs) above its panels. */
+/** A tab list (bits-ui Tabs) above its panels, or with `placement="bottom"` the bottom navigation. */
 export { default as Tabs } from './components/Tabs.svelte';
 /** The phone's bottom navigation (bits-ui Tabs) in thumb reach, with icons; fills its parent, panels scroll. */
 export { default as BottomNav } from './components/BottomNav.svelte';

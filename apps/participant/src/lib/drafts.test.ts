@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStore } from './memory-store.ts';
 import { clearDraft, loadDraft, saveDraft } from './drafts.ts';
 import type { Session } from './session.ts';
-
-function memoryStore() {
-  const data = new Map<string, string>();
-  return {
-    getItem: (key: string) => data.get(key) ?? null,
-    setItem: (key: string, value: string) => void data.set(key, value),
-    removeItem: (key: string) => void data.delete(key),
-    data,
-  };
-}
 
 const session: Session = { token: 'header.payload.signature', eventId: 'ev1abc', tableId: 't1', participantId: 'p1abc', group: 'carer', role: 'participant' };
 const organisation = { editingId: null, name: 'Riverside Mi', sector: 'nhs', size: '' as const, locality: '', remit: '' };

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { memoryStore } from './memory-store.ts';
 import { clearSession, loadSession, saveSession, sessionFromScribeToken, type Session } from './session.ts';
 import { normaliseJoinCode } from './api.ts';
 import { friendlyError } from './errors.ts';
 import { ModelError } from '@tablemap/model';
-
-function memoryStore() {
-  const data = new Map<string, string>();
-  return {
-    getItem: (key: string) => data.get(key) ?? null,
-    setItem: (key: string, value: string) => void data.set(key, value),
-    removeItem: (key: string) => void data.delete(key),
-    data,
-  };
-}
 
 const session: Session = {
   token: 'header.payload.signature',
