@@ -45,6 +45,11 @@ test('private, then reveal: a second phone receives none of the first phone’s 
   expect(first.received()).not.toContain('Housing officers never hear');
   await expect(second.page.locator('.note').filter({ hasText: secret })).toHaveCount(0);
 
+  // The facilitators may read it before the reveal: on the table's page.
+  await page.getByRole('link', { name: 'Open Table 1' }).click();
+  await expect(page.getByTestId('private-notes')).toContainText(secret);
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+
   await card.getByRole('button', { name: 'Reveal notes at Table 1' }).click();
   await expect(card.getByText('Notes private')).toHaveCount(0);
   await expect(second.page.locator('.note').filter({ hasText: secret })).toBeVisible({ timeout: 5000 });
