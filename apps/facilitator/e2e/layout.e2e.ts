@@ -113,6 +113,16 @@ for (const viewport of VIEWPORTS) {
       expect(await coveredControls(page), `${target.name} has covered controls`).toEqual([]);
     }
 
+    // The merged map's labels stay readable (they were about 7 px): at least 12 px on screen.
+    await page.goto(consoleUrl('/ecosystem'));
+    const merged = page.getByRole('img', { name: 'Merged ecosystem map of all tables' });
+    await expect(merged).toHaveAttribute('data-map-ready', 'true', { timeout: 15_000 });
+    const labelPx = await merged.evaluate((element) => {
+      const cy = (element as HTMLElement & { __cy?: { zoom(): number; nodes(): { first(): { numericStyle(name: string): number } } } }).__cy!;
+      return cy.nodes().first().numericStyle('font-size') * cy.zoom();
+    });
+    expect(labelPx).toBeGreaterThanOrEqual(12);
+
     // The control bar stays in view while the table grid scrolls.
     await page.goto(consoleUrl());
     await expect(page.locator('article[data-table-id]')).toHaveCount(15);
