@@ -1,6 +1,7 @@
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { CSP_DIRECTIVES } from './src/lib/csp.ts';
 
 export default defineConfig({
   plugins: [
@@ -10,13 +11,7 @@ export default defineConfig({
       paths: { base: '/facilitate' },
       csp: {
         mode: 'hash',
-        directives: {
-          'default-src': ['self'],
-          'connect-src': ['self', 'ws:', 'wss:'],
-          'img-src': ['self', 'data:', 'blob:'],
-          'style-src': ['self', 'unsafe-inline'],
-          'frame-ancestors': ['none'],
-        },
+        directives: CSP_DIRECTIVES,
       },
     }),
   ],

@@ -1,6 +1,7 @@
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
+import { CSP_DIRECTIVES } from './src/lib/csp.ts';
 
 export default defineConfig({
   plugins: [
@@ -8,17 +9,7 @@ export default defineConfig({
       adapter: adapter({ out: 'build' }),
       csp: {
         mode: 'hash',
-        directives: {
-          'default-src': ['self'],
-          'script-src': ['self'],
-          'connect-src': ['self', 'ws:', 'wss:'],
-          'img-src': ['self', 'data:', 'blob:'],
-          'style-src': ['self', 'unsafe-inline'],
-          'worker-src': ['self'],
-          'frame-ancestors': ['none'],
-          'base-uri': ['self'],
-          'form-action': ['self'],
-        },
+        directives: CSP_DIRECTIVES,
       },
     }),
   ],

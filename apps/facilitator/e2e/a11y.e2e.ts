@@ -5,6 +5,8 @@ import { addNote, addOrganisation, castVote, linkOrganisations } from './model-h
 import { createEventViaUi, joinAsParticipant, openTableAs, projectorUrl } from './helpers.ts';
 
 test('every facilitator screen and the projector have no serious or critical axe violations', async ({ page, browser }) => {
+  // Eight axe scans take about 25 s on the shared 2-core machine, close to the default 30 s.
+  test.setTimeout(60_000);
   await page.goto('/facilitate/');
   await expectNoSeriousViolations(page, 'start page');
 

@@ -37,6 +37,14 @@ async function expectNoSidewaysScroll(page: Page, where: string) {
   expect(overflow, `sideways scroll on ${where}`).toEqual([]);
 }
 
+/** Reloads and waits past the moment a kept draft would reopen its sheet (the table is live and drawn). */
+async function reloadAndSettle(page: Page) {
+  await page.reload();
+  await page.locator('[data-map-ready="true"]').waitFor();
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  await page.waitForTimeout(500);
+}
+
 async function withLargeText(page: Page) {
   await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
 }
@@ -181,9 +189,12 @@ test('live character counts before the limit; a note over 1,000 characters is re
   await restored.getByLabel('Name').fill('Riverside Recovery College');
   await restored.getByRole('button', { name: 'Add to map' }).tap();
   await expect(page.getByText('Selected:')).toContainText('Riverside Recovery College');
-  await page.reload();
-  await page.locator('[data-map-ready="true"]').waitFor();
-  // Saved: the draft is gone, no sheet comes back.
+  // Saved: the draft is gone, no sheet comes back; nor does a sheet that was opened but not typed in.
+  await reloadAndSettle(page);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Add organisation' }).tap();
+  await expect(page.getByRole('dialog', { name: 'Add an organisation' })).toBeVisible();
+  await reloadAndSettle(page);
   await expect(page.getByRole('dialog')).toHaveCount(0);
 
   await page.getByRole('tab', { name: /^Notes/ }).tap();

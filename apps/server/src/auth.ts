@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import * as v from 'valibot';
 import { TokenClaimsSchema, type Role, type TokenClaims } from '@tablemap/model';
+import { HttpError } from './http-util.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
@@ -43,9 +44,18 @@ export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
   }
 }
 
+/** The token belongs to an event that has been deleted: refused everywhere (HTTP and sync answer 410 Gone). */
+export class EventDeletedError extends TokenError {
+  constructor() {
+    super('This event has been deleted');
+    this.name = 'EventDeletedError';
+  }
+}
+
 export class TokenSigner {
   private readonly key: Uint8Array;
   private revocations: { isRevoked(eventId: string, participantId: string): Promise<boolean> } | null = null;
+  private isEventDeleted: ((eventId: string) => Promise<boolean>) | null = null;
 
   constructor(key: Uint8Array) {
     this.key = key;
@@ -54,6 +64,11 @@ export class TokenSigner {
   /** From now on `verify` also refuses revoked token holders, so every route and the sync upgrade agree. */
   useRevocationList(revocations: { isRevoked(eventId: string, participantId: string): Promise<boolean> }): void {
     this.revocations = revocations;
+  }
+
+  /** From now on `verify` refuses every token of a deleted event (EventDeletedError). */
+  useDeletedEvents(isEventDeleted: (eventId: string) => Promise<boolean>): void {
+    this.isEventDeleted = isEventDeleted;
   }
 
   async sign(claims: TokenClaims, lifetimeSeconds = TOKEN_LIFETIME_SECONDS[claims.role]): Promise<string> {
@@ -78,6 +93,7 @@ export class TokenSigner {
     }
     const claims = v.safeParse(TokenClaimsSchema, payload);
     if (!claims.success || typeof payload.exp !== 'number') throw new TokenError('The token is not valid');
+    if (await this.isEventDeleted?.(claims.output.eventId)) throw new EventDeletedError();
     if (await this.revocations?.isRevoked(claims.output.eventId, claims.output.participantId)) {
       throw new TokenError('This token has been revoked by the facilitator');
     }
@@ -89,4 +105,22 @@ export class TokenSigner {
 export function bearerToken(header: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1] ?? null;
+}
+
+/**
+ * The bearer token of the request, which must be this event's facilitator's: 401 without a valid token,
+ * 403 for anyone else (`action` finishes "Only this event's facilitator can …").
+ */
+export async function requireEventFacilitator(signer: TokenSigner, authorization: string | undefined, eventId: string, action: string): Promise<TokenClaims> {
+  let claims: TokenClaims;
+  try {
+    ({ claims } = await signer.verify(bearerToken(authorization)));
+  } catch (error) {
+    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
+    throw error;
+  }
+  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
+    throw new HttpError(403, 'forbidden', `Only this event’s facilitator can ${action}`);
+  }
+  return claims;
 }

@@ -4,12 +4,29 @@ export interface Limits {
   maxFrameBytes: number;
   /** Largest stored size of one document; updates beyond it close the socket with 4413. */
   maxDocBytes: number;
+  /** Items (Yjs structs) one doc may hold; past it, updates that add are refused (4413). Deleting always works. */
+  maxDocItems: number;
+  /** Distinct Yjs client ids (app sessions) that may write one doc; past it, updates that add are refused (4413). */
+  maxDocClients: number;
+  /** What one participant may add to one table: items and update bytes in total (4413) and per minute (4429). */
+  participantItemsTotal: number;
+  participantBytesTotal: number;
+  participantItemsPerMinute: number;
+  participantBytesPerMinute: number;
+  /** What all participants of one event (one join code) may add per minute, in bytes (4429 beyond). */
+  eventBytesPerMinute: number;
+  /** Refused updates per token holder per minute; past it their upgrades get 429 for the rest of the minute. */
+  refusalsPerMinute: number;
+  /** Server-wide memory budget (V8 heap bytes): past it idle docs are unloaded and no new doc is loaded (503, Retry-After). */
+  maxMemoryBytes: number;
   /** Largest HTTP request body; bigger bodies get 413. */
   maxBodyBytes: number;
   /** Open sync sockets across the whole server. */
   maxConnections: number;
   /** Open sync sockets per token holder (participantId), never per IP: a venue shares one IP. */
   maxConnectionsPerToken: number;
+  /** Participant and scribe sockets per table of an event (the event's cap is this × its tables; per join code). */
+  socketsPerTable: number;
   /** Upgrades still authenticating or loading their doc. */
   maxPendingHandshakes: number;
   /** A handshake that has not finished by then is dropped. */
@@ -22,9 +39,15 @@ export interface Limits {
   maxAwarenessBytes: number;
   /** Presence client ids one connection may announce. */
   maxAwarenessClientsPerConnection: number;
-  /** Join attempts (POST /api/join and GET /api/join/<code>) per join code: burst and refill per second. */
+  /** Joins (POST /api/join) per join code: burst and refill per second. */
   joinBurstPerCode: number;
   joinRefillPerSecond: number;
+  /** Lookups (GET /api/join/<code>, answers cached 5 s) per join code, in their own bucket: burst and refill. */
+  lookupBurstPerCode: number;
+  lookupRefillPerSecond: number;
+  /** Joins and lookups per client IP, beside the per-code buckets; generous, as a venue's phones share one IP. */
+  joinBurstPerIp: number;
+  joinRefillPerSecondPerIp: number;
   /** Lookups of unknown join codes across the server (brute force guard): burst and refill per second. */
   unknownCodeBurst: number;
   unknownCodeRefillPerSecond: number;
@@ -43,9 +66,19 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = {
   maxFrameBytes: 1024 * 1024,
   maxDocBytes: 8 * 1024 * 1024,
+  maxDocItems: 200_000,
+  maxDocClients: 2000,
+  participantItemsTotal: 20_000,
+  participantBytesTotal: 1024 * 1024,
+  participantItemsPerMinute: 2000,
+  participantBytesPerMinute: 128 * 1024,
+  eventBytesPerMinute: 4 * 1024 * 1024,
+  refusalsPerMinute: 5,
+  maxMemoryBytes: 768 * 1024 * 1024,
   maxBodyBytes: 16 * 1024,
   maxConnections: 2000,
   maxConnectionsPerToken: 80,
+  socketsPerTable: 60,
   maxPendingHandshakes: 256,
   handshakeTimeoutMs: 10_000,
   messagesPerSecond: 200,
@@ -54,6 +87,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxAwarenessClientsPerConnection: 4,
   joinBurstPerCode: 150,
   joinRefillPerSecond: 5,
+  lookupBurstPerCode: 300,
+  lookupRefillPerSecond: 20,
+  joinBurstPerIp: 600,
+  joinRefillPerSecondPerIp: 20,
   unknownCodeBurst: 30,
   unknownCodeRefillPerSecond: 5,
   compactAfterUpdates: 500,
@@ -115,6 +152,7 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
       maxDocBytes: positiveInt('MAX_DOC_BYTES', env.MAX_DOC_BYTES, DEFAULT_LIMITS.maxDocBytes),
       idleUnloadMs: positiveInt('IDLE_UNLOAD_MS', env.IDLE_UNLOAD_MS, DEFAULT_LIMITS.idleUnloadMs),
       compactAfterUpdates: positiveInt('COMPACT_AFTER_UPDATES', env.COMPACT_AFTER_UPDATES, DEFAULT_LIMITS.compactAfterUpdates),
+      maxMemoryBytes: positiveInt('MAX_MEMORY_BYTES', env.MAX_MEMORY_BYTES, DEFAULT_LIMITS.maxMemoryBytes),
     },
   };
 }

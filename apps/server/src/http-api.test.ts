@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { addOrganisation, readTable } from '@tablemap/model';
+import { addOrganisation, readEvent } from '@tablemap/model';
 import { createEvent, joinTable, logCapture, postJson, startServer, storedDoc, tempDir, waitFor } from './testing.ts';
 import { JOIN_CODE_ALPHABET } from './join-codes.ts';
 
@@ -100,8 +100,10 @@ describe('HTTP API', () => {
     expect(joined.json).toMatchObject({ eventId: event.eventId, tableId: 't2', group: 'lived_experience' });
     expect(typeof joined.json.token).toBe('string');
     expect(typeof joined.json.participantId).toBe('string');
-    const table = await storedDoc(server, `table/${event.eventId}/t2`);
-    expect(readTable(table).consentByGroup).toEqual({ lived_experience: 1 });
+    // Consent is recorded in the server's database and its count published read-only in the event doc.
+    expect(await server.store.consentCounts(event.eventId, 't2')).toEqual({ lived_experience: 1 });
+    expect(readEvent(await storedDoc(server, `event/${event.eventId}`)).consentByTable).toEqual({ t2: { lived_experience: 1 } });
+    expect((await storedDoc(server, `table/${event.eventId}/t2`)).share.has('consent')).toBe(false);
 
     // An organisation added on a table shows up in the lookup's autocomplete list.
     await server.registry.withDoc(`table/${event.eventId}/t1`, { kind: 'table', eventId: event.eventId, tableId: 't1' }, (entry) =>
@@ -136,8 +138,8 @@ describe('HTTP API', () => {
     expect(badGroup.json.error).toBe('unknown_group');
     const wrongTypes = await postJson(`${server.url}/api/join`, { joinCode: 5, tableId: 't1', group: 'carer', consent: true });
     expect(wrongTypes.status).toBe(400);
-    const table = await storedDoc(server, `table/${event.eventId}/t1`);
-    expect(readTable(table).consentByGroup).toEqual({});
+    expect(await server.store.consentCounts(event.eventId, 't1')).toEqual({});
+    expect(readEvent(await storedDoc(server, `event/${event.eventId}`)).consentByTable).toEqual({});
     expect((await fetch(`${server.url}/api/join/ZZZZZZ`)).status).toBe(404);
   });
 
@@ -150,7 +152,8 @@ describe('HTTP API', () => {
     }
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     expect(statuses.slice(5)).toEqual([429, 429]);
-    expect((await fetch(`${server.url}/api/join/${busy.joinCode}`)).status).toBe(429);
+    // Looking the code up has its own bucket (and a cache): used-up joins do not stop the lookup.
+    expect((await fetch(`${server.url}/api/join/${busy.joinCode}`)).status).toBe(200);
     // Same IP, different code: unaffected.
     expect((await postJson(`${server.url}/api/join`, { joinCode: other.joinCode, tableId: 't1', group: 'carer', consent: true })).status).toBe(200);
   });
@@ -188,7 +191,9 @@ describe('HTTP API', () => {
       expect(all).not.toContain(secret);
       expect(all).not.toContain(secret.split('.')[2]!);
     }
-    expect(all).toContain('[redacted]');
+    // A refused upgrade logs its path only, never the query a token travels in.
+    const refusal = JSON.parse(log.lines.find((line) => line.includes('sync upgrade refused'))!) as { path: string };
+    expect(refusal.path).toBe(`/sync/roster/${event.eventId}`);
   });
 });
 

@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import {
-  CURRENT_SCHEMA_VERSION,
   IdSchema,
   LIMITS,
   MAX_TABLES,
@@ -10,26 +9,29 @@ import {
   VocabularyIdSchema,
   eventDocName,
   initEventDoc,
-  migrate,
   newId,
   readEvent,
   readTable,
-  recordConsent,
-  schemaVersionOf,
+  publishConsentCounts,
   tableDocName,
   type EventSnapshot,
 } from '@tablemap/model';
-import { bearerToken, TokenError, type TokenSigner } from './auth.ts';
+import { bearerToken, requireEventFacilitator, type TokenSigner } from './auth.ts';
 import type { Limits } from './config.ts';
 import type { Logger } from './logger.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
 import type { EventIndex, EventRecord } from './storage/doc-store.ts';
-import type { DocRegistry } from './sync/doc-registry.ts';
+import { OverMemoryBudgetError, type DocRegistry } from './sync/doc-registry.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
 import { roomRoutes } from './room-routes.ts';
+import { handlePurge } from './purge.ts';
+import type { Authorship } from './extensions/authorship.ts';
+import { defaultDeleteAfter, type PrivacyStore } from './privacy/privacy-store.ts';
+import type { PrivacyService } from './privacy/privacy-service.ts';
+import { joinPrivacyNotice, privacyRoutes } from './privacy/routes.ts';
 
 export interface ApiOptions {
   signer: TokenSigner;
@@ -38,8 +40,12 @@ export interface ApiOptions {
   limits: Limits;
   logger: Logger;
   organiserKey?: string | undefined;
+  /** What each participant's app sessions wrote, for the purge route (src/purge.ts). */
+  authorship?: Authorship;
   /** Revocation (src/revocation.ts); without it the revoke route answers 404. */
   revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
+  /** Data protection (src/privacy): deletion, retention, withdrawal, access log. Without it those routes answer 404. */
+  privacy?: { store: PrivacyStore; service: PrivacyService };
 }
 
 const CreateEventSchema = v.object({
@@ -75,13 +81,21 @@ const LOOKUP_CACHE_MS = 5000;
 export class HttpApi {
   private readonly options: ApiOptions;
   private readonly routes: Route[];
+  /** Joins per join code; lookups have their own bucket, so looking a code up can never stop the room joining. */
   private readonly joinLimiter: KeyedRateLimiter;
+  private readonly lookupLimiter: KeyedRateLimiter;
+  /** A generous bucket per client IP beside the per-code ones: a venue's phones share one IP behind NAT. */
+  private readonly ipLimiter: KeyedRateLimiter;
   private readonly unknownCodeLimiter: KeyedRateLimiter;
   private readonly lookupCache = new Map<string, { at: number; organisations: string[] }>();
+  /** Whole lookup answers per join code, reused for a few seconds (a room of phones looks up one code at once). */
+  private readonly lookupAnswers = new Map<string, { at: number; body: { eventId: string; title: string } }>();
 
   constructor(options: ApiOptions) {
     this.options = options;
     this.joinLimiter = new KeyedRateLimiter(options.limits.joinBurstPerCode, options.limits.joinRefillPerSecond);
+    this.lookupLimiter = new KeyedRateLimiter(options.limits.lookupBurstPerCode, options.limits.lookupRefillPerSecond);
+    this.ipLimiter = new KeyedRateLimiter(options.limits.joinBurstPerIp, options.limits.joinRefillPerSecondPerIp);
     this.unknownCodeLimiter = new KeyedRateLimiter(options.limits.unknownCodeBurst, options.limits.unknownCodeRefillPerSecond);
     this.routes = [
       { pattern: /^\/healthz$/, methods: { GET: async (_req, res) => sendJson(res, 200, { ok: true }) } },
@@ -91,10 +105,23 @@ export class HttpApi {
       { pattern: /^\/api\/join\/([^/]+)$/, methods: { GET: (req, res, params) => this.lookup(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/scribe$/, methods: { POST: (req, res, params) => this.scribe(req, res, params) } },
       // Reports, exports, analysis and import (src/reports, src/exports).
-      ...reportRoutes({ ...options, requireOrganiserKey: (req) => this.requireOrganiserKey(req) }),
+      ...reportRoutes({
+        ...options,
+        privacy: options.privacy?.store,
+        requireOrganiserKey: (req) => this.requireOrganiserKey(req),
+        recordAccess: options.privacy
+          ? (eventId, claims, what, logged) =>
+              options.privacy!.store.recordAccess(eventId, { at: Date.now(), role: claims.role, tokenId: claims.participantId, what, options: logged })
+          : undefined,
+      }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
       // "We're done" from phones, co-facilitator links (src/room-routes.ts).
       ...roomRoutes({ signer: options.signer, registry: options.registry, maxBodyBytes: options.limits.maxBodyBytes, logger: options.logger }),
+      { pattern: /^\/api\/events\/([^/]+)\/purge$/, methods: { POST: (req, res, params) => this.purge(req, res, params) } },
+      // Deletion, retention, withdrawal, access log, roster CSV and subject access (src/privacy).
+      ...(options.privacy
+        ? privacyRoutes({ ...options, privacy: options.privacy.store, service: options.privacy.service, maxBodyBytes: options.limits.maxBodyBytes })
+        : []),
     ];
   }
 
@@ -103,6 +130,7 @@ export class HttpApi {
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
+    await this.refuseDeletedEvent(pathname);
     for (const route of this.routes) {
       const match = route.pattern.exec(pathname);
       if (!match) continue;
@@ -117,6 +145,15 @@ export class HttpApi {
     throw new HttpError(404, 'not_found', 'There is no such API address');
   }
 
+  /** Every address of a deleted event answers 410 Gone (a second DELETE included). */
+  private async refuseDeletedEvent(pathname: string): Promise<void> {
+    const eventId = /^\/api\/events\/([^/]+)(?:\/|$)/.exec(pathname)?.[1];
+    if (!eventId || eventId === 'import' || !this.options.privacy) return;
+    if (await this.options.privacy.service.deletion.isDeleted(safeDecode(eventId))) {
+      throw new HttpError(410, 'event_deleted', 'This event has been deleted');
+    }
+  }
+
   private async createEvent(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requireOrganiserKey(req);
     const input = parseBody(CreateEventSchema, await readJsonBody(req, this.options.limits.maxBodyBytes));
@@ -126,7 +163,10 @@ export class HttpApi {
     const tables = await this.options.registry.withDoc(docName, { kind: 'event', eventId }, (entry) =>
       initEventDoc(entry.doc, { eventId, title: input.title, tableCount: input.tableCount }),
     );
-    await this.options.events.createEvent({ eventId, joinCode, title: input.title, createdAt: Date.now() });
+    const createdAt = Date.now();
+    await this.options.events.createEvent({ eventId, joinCode, title: input.title, createdAt });
+    // The retention date is fixed now (90 days on), so a later change of the default does not move it.
+    await this.options.privacy?.store.setRetention(eventId, { deleteAfter: defaultDeleteAfter(createdAt), rosterRedactAfter: null });
     const { signer } = this.options;
     const facilitatorToken = await signer.sign({ eventId, role: 'facilitator', participantId: newId() });
     const observerToken = await signer.sign({ eventId, role: 'observer', participantId: newId() });
@@ -159,10 +199,16 @@ export class HttpApi {
     throw new Error('Could not find a free join code');
   }
 
-  /** Finds the event for a join code, rate-limited per code (never per IP) and, for unknown codes, overall. */
-  private async eventForCode(rawCode: string): Promise<{ record: EventRecord; event: EventSnapshot }> {
+  /**
+   * Finds the event for a join code, rate-limited per code (joins and lookups in separate buckets), per IP
+   * (generously: one venue, one IP) and, for unknown codes, overall.
+   */
+  private async eventForCode(req: IncomingMessage, rawCode: string, limiter: KeyedRateLimiter): Promise<{ record: EventRecord; event: EventSnapshot }> {
     const code = normaliseJoinCode(rawCode);
-    if (code && !this.joinLimiter.tryTake(code)) {
+    if (!this.ipLimiter.tryTake(req.socket.remoteAddress ?? 'unknown')) {
+      throw new HttpError(429, 'rate_limited', 'Too many join attempts from this network; wait a moment and try again', { 'Retry-After': '5' });
+    }
+    if (code && !limiter.tryTake(code)) {
       throw new HttpError(429, 'rate_limited', 'Too many attempts with this join code; wait a moment and try again', {
         'Retry-After': '5',
       });
@@ -174,6 +220,10 @@ export class HttpApi {
       }
       throw new HttpError(404, 'unknown_code', 'There is no event with that join code');
     }
+    // Deleted but not yet purged (a storage fault): closed to everyone all the same.
+    if (await this.options.privacy?.service.deletion.isDeleted(record.eventId)) {
+      throw new HttpError(410, 'event_deleted', 'This event has been deleted');
+    }
     const event = await this.options.registry.withDoc(
       eventDocName(record.eventId),
       { kind: 'event', eventId: record.eventId },
@@ -182,15 +232,28 @@ export class HttpApi {
     return { record, event };
   }
 
-  private async lookup(_req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
-    const { record, event } = await this.eventForCode(params[0] ?? '');
-    sendJson(res, 200, {
+  private async lookup(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
+    const code = normaliseJoinCode(params[0] ?? '');
+    const cached = code ? this.lookupAnswers.get(code) : undefined;
+    const fresh = cached && Date.now() - cached.at < LOOKUP_CACHE_MS && !(await this.options.privacy?.service.deletion.isDeleted(cached.body.eventId));
+    if (cached && fresh) return sendJson(res, 200, await this.withPrivacyNotice(cached.body));
+    const { record, event } = await this.eventForCode(req, params[0] ?? '', this.lookupLimiter);
+    const body = {
       eventId: record.eventId,
       title: event.title,
       tables: event.tables.map((table) => ({ id: table.id, name: table.name })),
       groups: event.groups.map((group) => ({ id: group.id, label: group.label })),
       organisations: await this.organisationNames(record.eventId, event),
-    });
+    };
+    if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();
+    if (code) this.lookupAnswers.set(code, { at: Date.now(), body });
+    sendJson(res, 200, await this.withPrivacyNotice(body));
+  }
+
+  /** The notice is read afresh on every lookup (never cached): the join screen shows it in full before anyone consents. */
+  private async withPrivacyNotice<T extends { eventId: string; title: string }>(body: T): Promise<T & { privacyNotice: unknown }> {
+    const privacy = this.options.privacy;
+    return { ...body, privacyNotice: privacy ? await joinPrivacyNotice(privacy.store, body.eventId, body.title) : null };
   }
 
   /** Distinct organisation names across the event's tables, for the "which organisation are you from" autocomplete. */
@@ -220,7 +283,7 @@ export class HttpApi {
     if (input.consent !== true) {
       throw new HttpError(400, 'consent_required', 'Please read and accept the consent note before joining');
     }
-    const { record, event } = await this.eventForCode(input.joinCode);
+    const { record, event } = await this.eventForCode(req, input.joinCode, this.joinLimiter);
     const table = event.tables.find((entry) => entry.id === input.tableId);
     if (!table) throw new HttpError(404, 'unknown_table', 'That table is not part of this event');
     const group = event.groups.find((entry) => entry.id === input.group);
@@ -228,11 +291,11 @@ export class HttpApi {
       throw new HttpError(400, 'unknown_group', 'Please choose one of the stakeholder groups listed for this event');
     }
     const { eventId } = record;
-    await this.options.registry.withDoc(tableDocName(eventId, table.id), { kind: 'table', eventId, tableId: table.id }, (entry) => {
-      if (schemaVersionOf(entry.doc) < CURRENT_SCHEMA_VERSION) migrate(entry.doc, 'table');
-      recordConsent(entry.doc, group.id);
-    });
+    // Consent lives in the server's database, written only here; the event doc shows the counts, read-only.
     const participantId = newId();
+    await this.options.events.recordConsent(eventId, table.id, group.id, participantId);
+    const counts = await this.options.events.consentCounts(eventId, table.id);
+    await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => publishConsentCounts(entry.doc, table.id, counts));
     const token = await this.options.signer.sign({ eventId, role: 'participant', tableId: table.id, group: group.id, participantId });
     sendJson(res, 200, { token, eventId, tableId: table.id, participantId, group: group.id });
   }
@@ -243,18 +306,15 @@ export class HttpApi {
     await handleRevoke({ ...revoke, signer, maxBodyBytes: limits.maxBodyBytes, logger }, req, res, params[0] ?? '');
   }
 
+  private async purge(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
+    const { authorship, signer, registry, limits, logger } = this.options;
+    if (!authorship) throw new HttpError(404, 'not_found', 'There is no such API address');
+    await handlePurge({ signer, registry, authorship, maxBodyBytes: limits.maxBodyBytes, logger }, req, res, params[0] ?? '');
+  }
+
   private async scribe(req: IncomingMessage, res: ServerResponse, params: string[]): Promise<void> {
     const eventId = params[0] ?? '';
-    let claims;
-    try {
-      ({ claims } = await this.options.signer.verify(bearerToken(req.headers.authorization)));
-    } catch (error) {
-      if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
-      throw error;
-    }
-    if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
-      throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can create scribe links');
-    }
+    await requireEventFacilitator(this.options.signer, req.headers.authorization, eventId, 'create scribe links');
     const input = parseBody(ScribeSchema, await readJsonBody(req, this.options.limits.maxBodyBytes));
     const event = await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) =>
       readEvent(entry.doc),
@@ -276,7 +336,10 @@ export class HttpApi {
 /** ModelErrors raised by the model's own validation become 400s with its message. */
 export function toHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
-  if (error instanceof ModelError) return new HttpError(error.code === 'not_found' ? 404 : 400, error.code, error.message);
+  if (error instanceof OverMemoryBudgetError) {
+    return new HttpError(503, 'over_budget', error.message, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  if (error instanceof ModelError) return new HttpError(error.code === 'not_found' ? 404 : error.code === 'wrong_doc' ? 409 : 400, error.code, error.message);
   return null;
 }
 

@@ -2,7 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { DEFAULT_APP_DIRS, loadApp, sendAppMissing, type AppHandler, type MountedApp } from './apps.ts';
 import { TokenSigner, loadOrCreateSecret } from './auth.ts';
@@ -12,12 +11,16 @@ import { HttpError, sendError, sendJson } from './http-util.ts';
 import { createLogger, safeUrl, type Logger } from './logger.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 import { SqliteStore } from './storage/sqlite-store.ts';
-import { PostgresStore } from './storage/postgres-store.ts';
-import { RemoteChanges, relayPublisher } from './scale/cluster.ts';
-import { RedisRelay } from './scale/redis-relay.ts';
-import type { EventIndex, RevocationList } from './storage/doc-store.ts';
+import type { RemoteChanges } from './scale/cluster.ts';
+import type { RedisRelay } from './scale/redis-relay.ts';
 import type { DocStore } from './storage/doc-store.ts';
+import { defaultExtensions } from './extensions/defaults.ts';
+import type { Extension, ServerStore } from './extensions/extension.ts';
+import { Hooks } from './extensions/hooks.ts';
+import { Authorship } from './extensions/authorship.ts';
+import type { RelayExtension } from './extensions/redis-relay.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
+import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
@@ -53,10 +56,15 @@ export interface ServerOptions {
   redisUrl?: string | undefined;
   /** Redis stream used by the relay (tests give each run its own). */
   relayStreamKey?: string;
+  /** Measures memory in use against `limits.maxMemoryBytes` (tests); default the V8 heap. */
+  memoryUsed?: () => number;
+  /** Extensions run after the default ones (storage, relay, rules); see ARCHITECTURE.md "Server hooks". */
+  extensions?: Extension[];
+  /** The clock retention dates are judged by (tests move it forward). Default `Date.now`. */
+  clock?: () => number;
 }
 
-/** Everything the server keeps: the doc log, the join-code index, revocations. SQLite, or PostgreSQL when scaled out. */
-export type ServerStore = DocStore & EventIndex & RevocationList & { integrityCheck(): string };
+export type { ServerStore, Extension } from './extensions/extension.ts';
 
 export interface TablemapServer {
   url: string;
@@ -69,6 +77,8 @@ export interface TablemapServer {
   relay: RedisRelay | null;
   remoteChanges: RemoteChanges | null;
   sync: SyncServer;
+  /** Deletion, retention and withdrawal (src/privacy). */
+  privacy: PrivacyService;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
 }
@@ -77,31 +87,50 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const logger = options.logger ?? createLogger({ level: options.logLevel ?? 'info', ...(options.logDestination ? { destination: options.logDestination } : {}) });
   await mkdir(options.dataDir, { recursive: true });
-  if (options.redisUrl && !options.databaseUrl) {
-    throw new Error('REDIS_URL needs DATABASE_URL: instances that relay changes must share one PostgreSQL database (README "Scaling out")');
-  }
-  const postgres = options.databaseUrl ? await PostgresStore.connect(options.databaseUrl) : null;
+  const authorship = new Authorship();
+  const extensions = [...(await defaultExtensions(options, limits, logger)), authorship.extension(), ...(options.extensions ?? [])];
+  const hooks = new Hooks(extensions);
+  const { store } = hooks;
   // Instances behind one load balancer must accept each other's tokens: the key then lives in the database.
-  const signer = new TokenSigner(postgres ? await postgres.sharedSecret() : await loadOrCreateSecret(options.dataDir));
-  const sqlite = postgres ? null : new SqliteStore(join(options.dataDir, 'tablemap.sqlite'), { busyTimeoutMs: options.busyTimeoutMs });
-  const store: ServerStore = postgres ?? sqlite!;
-  const docStore = sqlite && options.wrapStore ? options.wrapStore(sqlite) : store;
-  const relay = options.redisUrl
-    ? await RedisRelay.connect({ url: options.redisUrl, logger, ...(options.relayStreamKey ? { streamKey: options.relayStreamKey } : {}) })
-    : null;
+  const signer = new TokenSigner(store.sharedSecret ? await store.sharedSecret() : await loadOrCreateSecret(options.dataDir));
+  const docStore = store instanceof SqliteStore && options.wrapStore ? options.wrapStore(store) : store;
   const registry = new DocRegistry({
     store: docStore,
     logger,
     compactAfterUpdates: limits.compactAfterUpdates,
     idleUnloadMs: limits.idleUnloadMs,
-    relay: relay ? relayPublisher(relay) : undefined,
+    listener: hooks,
+    memoryBudgetBytes: limits.maxMemoryBytes,
+    ...(options.memoryUsed ? { memoryUsed: options.memoryUsed } : {}),
   });
   signer.useRevocationList(store);
-  const sync = new SyncServer({ signer, registry, limits, logger });
-  const remoteChanges = relay
-    ? new RemoteChanges(registry, docStore, logger, (eventId, participantId) => sync.closeHolder(eventId, participantId))
-    : null;
-  if (relay && remoteChanges) remoteChanges.listen(relay);
+  const sync = new SyncServer({ signer, registry, limits, logger, hooks });
+  await hooks.started({ registry, store, docStore, logger, limits, closeHolder: (eventId, participantId) => sync.closeHolder(eventId, participantId) });
+  const relayExtension = extensions.find((extension): extension is RelayExtension => extension.name === 'redis-relay');
+  const relay = relayExtension?.relay ?? null;
+  const closeHolder = (eventId: string, participantId: string): number => {
+    hooks.revoked(eventId, participantId); // their sockets on other instances close too
+    return sync.closeHolder(eventId, participantId);
+  };
+  const privacy = new PrivacyService({
+    privacy: store.privacy,
+    registry,
+    events: store,
+    logger,
+    relay,
+    clock: options.clock,
+    revokeHolder: async (eventId, participantId) => {
+      await store.revoke(eventId, participantId);
+      closeHolder(eventId, participantId);
+    },
+  });
+  signer.useDeletedEvents((eventId) => privacy.deletion.isDeleted(eventId));
+  // Another instance deleted an event: close it here, then purge again so a change this instance was
+  // still committing when the deletion arrived cannot outlive it.
+  const remoteChanges = relayExtension?.remoteChanges ?? null;
+  if (remoteChanges) remoteChanges.onEventDeleted = (eventId) => void privacy.deletion.closeLocally(eventId).then(() => privacy.deletion.purge(eventId));
+  // Expired events are gone before anyone can connect; unfinished deletions are retried.
+  await privacy.start();
   const api = new HttpApi({
     signer,
     registry,
@@ -109,13 +138,9 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     limits,
     logger,
     organiserKey: options.organiserKey,
-    revoke: {
-      revocations: store,
-      closeHolder: (eventId, participantId) => {
-        relay?.publishRevocation(eventId, participantId); // their sockets on other instances close too
-        return sync.closeHolder(eventId, participantId);
-      },
-    },
+    authorship,
+    revoke: { revocations: store, closeHolder },
+    privacy: { store: store.privacy, service: privacy },
   });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
@@ -171,17 +196,32 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      privacy.stop();
       sync.closeAll();
       http.closeIdleConnections();
       await registry.closeAll();
-      await relay?.close();
+      await hooks.stop();
       await store.close();
       http.closeAllConnections();
       await stopped;
       logger.info('server stopped; all documents flushed');
     })());
 
-  return { url: `http://${urlHost}:${port}`, port, host, logger, store, registry, relay, remoteChanges, sync, close };
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    logger,
+    store,
+    registry,
+    relay: relayExtension?.relay ?? null,
+    get remoteChanges() {
+      return relayExtension?.remoteChanges ?? null;
+    },
+    sync,
+    privacy,
+    close,
+  };
 }
 
 async function mountApp(

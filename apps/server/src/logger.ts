@@ -26,8 +26,18 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   return options.destination ? pino(config, options.destination) : pino(config);
 }
 
-/** A URL safe to log: the query string's token (and anything token-like) is replaced. */
+/** Query parameters whose value is a secret, matched on the decoded name (so `tok%65n` is `token`). */
+const SECRET_PARAM = /token|key|secret|password|auth/i;
+
+/**
+ * A URL safe to log: the query is parsed the way the server parses it, and the value of every parameter
+ * whose decoded name looks secret is replaced; the fragment is dropped.
+ */
 export function safeUrl(url: string | undefined): string {
   if (!url) return '';
-  return url.replace(/([?&](?:token|access_token|key)=)[^&#]*/gi, '$1[redacted]').replace(/#.*$/, '');
+  const [path = '', query] = url.replace(/#.*$/, '').split(/\?(.*)/s);
+  if (query === undefined) return path;
+  const params = new URLSearchParams(query);
+  const safe = [...params].map(([name, value]) => `${encodeURIComponent(name)}=${SECRET_PARAM.test(name) ? '[redacted]' : encodeURIComponent(value)}`);
+  return `${path}?${safe.join('&')}`;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { IdSchema } from '@tablemap/model';
-import { bearerToken, TokenError, type TokenSigner } from './auth.ts';
+import { requireEventFacilitator, type TokenSigner } from './auth.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import type { Logger } from './logger.ts';
 import type { RevocationList } from './storage/doc-store.ts';
@@ -22,16 +22,7 @@ export interface RevokeDeps {
  * records the revocation on disk first (so a restart keeps it), then closes the holder's sockets.
  */
 export async function handleRevoke(deps: RevokeDeps, req: IncomingMessage, res: ServerResponse, eventId: string): Promise<void> {
-  let claims;
-  try {
-    ({ claims } = await deps.signer.verify(bearerToken(req.headers.authorization)));
-  } catch (error) {
-    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
-    throw error;
-  }
-  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
-    throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can revoke access');
-  }
+  const claims = await requireEventFacilitator(deps.signer, req.headers.authorization, eventId, 'revoke access');
   const input = parseBody(RevokeSchema, await readJsonBody(req, deps.maxBodyBytes));
   if (input.participantId === claims.participantId) {
     throw new HttpError(400, 'cannot_revoke_self', 'A facilitator cannot revoke their own access');

@@ -69,16 +69,16 @@ describe('control room', () => {
     // Reading is fine while paused; writing is not.
     const phone = await openRaw(server.wsBase, `table/${event.eventId}/t2`, token);
     expect(await roundTrip(phone)).toBe('answered');
-    phone.ws.send(updateFrame(mapUpdate('organisations', 'during-pause', 'x')));
+    phone.ws.send(updateFrame(mapUpdate('positions', 'during-pause', { x: 1, y: 1 })));
     expect((await phone.closed).code).toBe(4423);
-    expect((await storedDoc(server, `table/${event.eventId}/t2`)).getMap('organisations').has('during-pause')).toBe(false);
+    expect((await storedDoc(server, `table/${event.eventId}/t2`)).getMap('positions').has('during-pause')).toBe(false);
 
     resumeAllPhones(facilitator.doc);
     await serverEventSees((stored) => stored.pause === null);
     const again = await openRaw(server.wsBase, `table/${event.eventId}/t2`, token);
-    again.ws.send(updateFrame(mapUpdate('organisations', 'after-pause', 'x')));
+    again.ws.send(updateFrame(mapUpdate('positions', 'after-pause', { x: 1, y: 1 })));
     expect(await roundTrip(again)).toBe('answered');
-    expect((await storedDoc(server, `table/${event.eventId}/t2`)).getMap('organisations').has('after-pause')).toBe(true);
+    expect((await storedDoc(server, `table/${event.eventId}/t2`)).getMap('positions').has('after-pause')).toBe(true);
     again.ws.close();
     facilitator.provider.destroy();
   });
@@ -148,9 +148,9 @@ describe('control room', () => {
     const first = connectProvider(server.wsBase, synthesisName, event.facilitatorToken);
     const second = connectProvider(server.wsBase, synthesisName, coToken, new Y.Doc());
     await Promise.all([waitForSync(first.provider), waitForSync(second.provider)]);
-    first.doc.getMap('probe').set('a', 1);
-    second.doc.getMap('probe').set('b', 2);
-    await waitFor(() => first.doc.getMap('probe').size === 2 && second.doc.getMap('probe').size === 2, 'both edits to merge');
+    first.doc.getMap('hiddenNotes').set('t1/a', true);
+    second.doc.getMap('hiddenNotes').set('t1/b', true);
+    await waitFor(() => first.doc.getMap('hiddenNotes').size === 2 && second.doc.getMap('hiddenNotes').size === 2, 'both edits to merge');
 
     // A co-facilitator cannot revoke the lead's link through its own: revoking itself is refused.
     const self = await postJson(`${server.url}/api/events/${event.eventId}/revoke`, { participantId: coId }, auth(coToken));
@@ -160,7 +160,7 @@ describe('control room', () => {
     expect(await upgradeStatus(server.wsBase, `${synthesisName}?token=${coToken}`)).toBe(401);
     expect((await postJson(url, { label: 'again' }, auth(coToken))).status).toBe(401);
     expect(await upgradeStatus(server.wsBase, `${synthesisName}?token=${event.facilitatorToken}`)).toBe(101);
-    first.doc.getMap('probe').set('c', 3);
+    first.doc.getMap('hiddenNotes').set('t1/c', true);
     await waitFor(() => first.provider.synced, 'the lead to keep working');
     first.provider.destroy();
     second.provider.destroy();

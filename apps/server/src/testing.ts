@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { SignJWT } from 'jose';
+import { addNote } from '@tablemap/model';
 import { WebsocketProvider } from 'y-websocket';
 import { createLogger, createServer, type Limits, type ServerOptions, type TablemapServer } from './index.ts';
 
@@ -43,6 +44,25 @@ export async function startServer(
     ...overrides,
   });
   return { ...server, close: server.close, wsBase: server.url.replace(/^http/, 'ws') };
+}
+
+/** Servers on temp dirs for one describe block: `start` one per test, `stopAll` (in afterEach) closes them and removes their dirs. */
+export function serverPool() {
+  const cleanups: (() => Promise<void>)[] = [];
+  return {
+    async start(overrides: Parameters<typeof startServer>[1] = {}) {
+      const dir = await tempDir();
+      const started = await startServer(dir.path, overrides);
+      cleanups.push(async () => {
+        await started.close();
+        await dir.remove();
+      });
+      return started;
+    },
+    async stopAll() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    },
+  };
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
@@ -174,6 +194,31 @@ export function mapUpdate(map: string, key: string, value: unknown): Uint8Array 
   const doc = new Y.Doc();
   doc.getMap(map).set(key, value);
   return Y.encodeStateAsUpdate(doc);
+}
+
+/** The claims a token carries (read without checking the signature: tests only). */
+export function claimsOf(token: string): { participantId: string; group?: string; eventId: string; role: string; tableId?: string } {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/** An update adding `count` valid notes signed by the token's holder, from a fresh client (no dependencies). */
+export function notesUpdate(token: string, count: number, text = 'A note'): Uint8Array {
+  const { participantId, group } = claimsOf(token);
+  const doc = new Y.Doc();
+  for (let index = 0; index < count; index++) {
+    addNote(doc, { text, kind: 'observation' }, { participantId, group: group ?? 'carer' });
+  }
+  return Y.encodeStateAsUpdate(doc);
+}
+
+/**
+ * A write every role with write access may make to a doc of this kind under the model's rules: a
+ * position on a table doc (anyone at the table may move a node), a meta value elsewhere (facilitators).
+ * Returns the update and the root it writes.
+ */
+export function probeUpdate(kind: 'event' | 'table' | 'roster' | 'synthesis', key: string): { update: Uint8Array; root: string } {
+  if (kind === 'table') return { update: mapUpdate('positions', key, { x: 1, y: 2 }), root: 'positions' };
+  return { update: mapUpdate('meta', key, 1), root: 'meta' };
 }
 
 /** Sends messageQueryAwareness and waits for the server's answer: proof the previous frame was processed. */

@@ -66,3 +66,42 @@ describe('codebookToQdc', () => {
     expect(xml).not.toContain('<never>');
   });
 });
+
+describe('table themes as sub-codes', () => {
+  const withSubs: Theme[] = [
+    {
+      id: 'th1',
+      title: 'Access & awareness',
+      description: '',
+      noteIds: ['n1', 'n2'],
+      subThemes: [
+        { id: 't1/a', title: 'Nobody knows', tableId: 't1', noteIds: ['n1'] },
+        { id: 't2/b', title: 'Where to go', tableId: 't2', noteIds: ['n2'] },
+      ],
+    },
+  ];
+
+  it('nests each table theme as a code inside its event theme in the REFI-QDA codebook', () => {
+    const xml = codebookToQdc(withSubs, notes);
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name, _p, _l, attr) => !attr && name === 'Code' }).parse(xml);
+    const [parent] = doc.CodeBook.Codes.Code;
+    expect(parent.name).toBe('Access & awareness');
+    expect(parent.Code.map((code: { name: string }) => code.name)).toEqual(['Nobody knows', 'Where to go']);
+    expect(parent.Code[0].Description).toBe('Raised by table t1.\n\nNotes:\n- [lived_experience] Nobody knows the crisis line number');
+    expect(new Set([parent.guid, ...parent.Code.map((code: { guid: string }) => code.guid)]).size).toBe(3);
+    for (const code of parent.Code) expect(code.guid).toMatch(GUID);
+  });
+
+  it('names the table theme each note came through in the CSV', () => {
+    const rows = Papa.parse<Record<string, string>>(codebookToCsv(withSubs, notes), { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((row) => [row.note_id, row.table_theme_id, row.table_theme])).toEqual([
+      ['n1', 't1/a', 'Nobody knows'],
+      ['n2', 't2/b', 'Where to go'],
+    ]);
+  });
+
+  it('refuses a table theme without a title', () => {
+    expect(() => codebookToQdc([{ ...withSubs[0]!, subThemes: [{ id: 't1/a', title: '', tableId: 't1', noteIds: [] }] }], notes)).toThrow(/table theme title is required/);
+  });
+});

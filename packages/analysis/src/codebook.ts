@@ -14,6 +14,17 @@ export interface Theme {
   title: string;
   description: string;
   noteIds: string[];
+  /** The tables' own themes merged into this one: sub-codes in the codebook. Their notes are also in `noteIds`. */
+  subThemes?: SubTheme[];
+}
+
+/** A table's own theme, under the event theme it was merged into. */
+export interface SubTheme {
+  /** `<tableId>/<tableThemeId>` */
+  id: string;
+  title: string;
+  tableId: string;
+  noteIds: string[];
 }
 
 export type CodebookNote = Pick<Note, 'id' | 'text' | 'kind' | 'group'> & { tableId?: string };
@@ -24,10 +35,21 @@ const ThemesSchema = v.array(
     title: v.pipe(v.string('theme title must be text'), v.trim(), v.minLength(1, 'theme title is required')),
     description: v.optional(v.string('theme description must be text'), ''),
     noteIds: v.array(v.string('note ids must be text')),
+    subThemes: v.optional(
+      v.array(
+        v.object({
+          id: v.pipe(v.string('table theme id must be text'), v.minLength(1, 'table theme id is required')),
+          title: v.pipe(v.string('table theme title must be text'), v.trim(), v.minLength(1, 'table theme title is required')),
+          tableId: v.string('table id must be text'),
+          noteIds: v.array(v.string('note ids must be text')),
+        }),
+      ),
+      [],
+    ),
   }),
 );
 
-function checkThemes(themes: readonly Theme[]): Theme[] {
+function checkThemes(themes: readonly Theme[]): Required<Theme>[] {
   const parsed = v.safeParse(ThemesSchema, themes);
   if (!parsed.success) throw new AnalysisError('The themes are malformed', describeIssues(parsed.issues));
   return parsed.output;
@@ -38,12 +60,17 @@ export function codebookToCsv(themes: readonly Theme[], notes: readonly Codebook
   const rows: unknown[][] = [];
   for (const theme of checkThemes(themes)) {
     const themeNotes = theme.noteIds.flatMap((id) => noteById.get(id) ?? []);
-    if (themeNotes.length === 0) rows.push([theme.id, theme.title, theme.description, '', '', '', '', '']);
+    const subThemeOf = new Map(theme.subThemes.flatMap((sub) => sub.noteIds.map((id) => [id, sub] as const)));
+    if (themeNotes.length === 0) rows.push([theme.id, theme.title, theme.description, '', '', '', '', '', '', '']);
     for (const note of themeNotes) {
-      rows.push([theme.id, theme.title, theme.description, note.id, note.kind, note.group, note.tableId ?? '', note.text]);
+      const sub = subThemeOf.get(note.id);
+      rows.push([theme.id, theme.title, theme.description, note.id, note.kind, note.group, note.tableId ?? '', note.text, sub?.id ?? '', sub?.title ?? '']);
     }
   }
-  return toSafeCsv(['theme_id', 'theme', 'theme_description', 'note_id', 'note_kind', 'stakeholder_group', 'table_id', 'note_text'], rows);
+  return toSafeCsv(
+    ['theme_id', 'theme', 'theme_description', 'note_id', 'note_kind', 'stakeholder_group', 'table_id', 'note_text', 'table_theme_id', 'table_theme'],
+    rows,
+  );
 }
 
 /** FNV-1a, 32 bits: a deterministic GUID per theme so re-exports stay identical (and no node:crypto in browsers). */
@@ -75,8 +102,18 @@ export function codebookToQdc(themes: readonly Theme[], notes: readonly Codebook
     lines.push(
       `    <Code${xmlAttributes({ guid: themeGuid(theme.id), name: theme.title, isCodable: 'true' })}>`,
       `      <Description>${escapeXmlText(description)}</Description>`,
-      '    </Code>',
     );
+    // The tables' own themes become sub-codes, so the table's reading of what it heard is kept.
+    for (const sub of theme.subThemes) {
+      const subExamples = sub.noteIds.flatMap((id) => noteById.get(id) ?? []).map((note) => `- [${note.group}] ${note.text}`);
+      const subDescription = [`Raised by table ${sub.tableId}.`, subExamples.length > 0 ? `Notes:\n${subExamples.join('\n')}` : ''].filter(Boolean).join('\n\n');
+      lines.push(
+        `      <Code${xmlAttributes({ guid: themeGuid(`${theme.id}>${sub.id}`), name: sub.title, isCodable: 'true' })}>`,
+        `        <Description>${escapeXmlText(subDescription)}</Description>`,
+        '      </Code>',
+      );
+    }
+    lines.push('    </Code>');
   }
   lines.push('  </Codes>', '</CodeBook>', '');
   return lines.join('\n');

@@ -20,9 +20,9 @@ describe('mergeTableMaps: organisations', () => {
     const merged = map.organisations.find((o) => o.id === mind)!;
     expect(merged.tableIds).toEqual(['t1', 't2', 't3']);
     expect(merged.mentions).toEqual([
-      { tableId: 't1', organisationId: 'a' },
-      { tableId: 't2', organisationId: 'x' },
-      { tableId: 't3', organisationId: 'p' },
+      { tableId: 't1', organisationId: 'a', group: 'vcse' },
+      { tableId: 't2', organisationId: 'x', group: 'vcse' },
+      { tableId: 't3', organisationId: 'p', group: 'vcse' },
     ]);
     expect(merged.name).toBe('Northshore Mind'); // the spelling two tables used
     expect(merged.variants).toEqual(['Northshore Mind', 'NORTHSHORE  MIND']);
@@ -46,7 +46,7 @@ describe('mergeTableMaps: organisations', () => {
     expect(rejected.organisations.find((o) => o.id === mind)!.tableIds).toEqual(['t1', 't2']);
     expect(rejected.organisations.find((o) => o.id === 'mention:t3:p')!.name).toBe('Northshore Mind');
     const aliased = mergeTableMaps(tables, { 't3:p': 'northshore-mind-peer-group' });
-    expect(aliased.organisations.find((o) => o.id === 'northshore-mind-peer-group')!.mentions).toEqual([{ tableId: 't3', organisationId: 'p' }]);
+    expect(aliased.organisations.find((o) => o.id === 'northshore-mind-peer-group')!.mentions).toEqual([{ tableId: 't3', organisationId: 'p', group: 'vcse' }]);
   });
 
   it('reports an alias for a mention no table has any more, and still merges the rest', () => {

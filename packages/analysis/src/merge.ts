@@ -34,6 +34,8 @@ export type RejectedMerges = readonly string[];
 export interface Mention {
   tableId: string;
   organisationId: string;
+  /** Stakeholder group of whoever added it at that table (a group, never a person). */
+  group: string;
 }
 
 export interface MergedOrganisation {
@@ -61,6 +63,8 @@ export interface LinkAssertion {
   source: string;
   target: string;
   mutual: boolean;
+  /** Stakeholder group of whoever drew it at that table. */
+  group: string;
 }
 
 export interface MergedLink {
@@ -161,7 +165,7 @@ function mergeOrganisation(id: string, members: { tableId: string; org: Organisa
     remit: remits.join(' / '),
     tableIds: [...new Set(members.map((member) => member.tableId))],
     variants: byFrequency(orgs.map((org) => org.name.trim())),
-    mentions: members.map((member) => ({ tableId: member.tableId, organisationId: member.org.id })),
+    mentions: members.map((member) => ({ tableId: member.tableId, organisationId: member.org.id, group: member.org.addedByGroup })),
     sectorsAsserted: sectors.length > 1 ? sectors : [],
   };
   if (size) merged.size = size;
@@ -176,7 +180,8 @@ function resolveStatus(statuses: readonly LinkStatus[]): LinkStatus {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || STATUS_WORRY[b[0]] - STATUS_WORRY[a[0]])[0]![0];
 }
 
-function mergeLink(assertions: LinkAssertion[]): MergedLink {
+/** One merged link from the assertions of one pair (also used to re-resolve a filtered set). */
+export function mergeLink(assertions: LinkAssertion[]): MergedLink {
   const directed = assertions.filter((assertion) => !assertion.mutual);
   const forwardKey = mostCommon(directed.map((assertion) => `${assertion.source}\u0000${assertion.target}`));
   const { source, target } =
@@ -246,7 +251,7 @@ export function mergeTableMaps(
         continue;
       }
       const pair = source < target ? `${source}|${target}` : `${target}|${source}`;
-      const assertion: LinkAssertion = { tableId: table.tableId, linkId: link.id, kind: link.kind, status: link.status, strength: link.strength, source, target, mutual: link.mutual };
+      const assertion: LinkAssertion = { tableId: table.tableId, linkId: link.id, kind: link.kind, status: link.status, strength: link.strength, source, target, mutual: link.mutual, group: link.addedByGroup };
       const list = linkGroups.get(pair);
       if (list) list.push(assertion);
       else linkGroups.set(pair, [assertion]);

@@ -93,3 +93,18 @@ describe('toGraphML', () => {
     expect(dataOf(mutual)).toMatchObject({ kind: 'collaborates', status: 'wanted' });
   });
 });
+
+describe('consensus attributes in GEXF and GraphML', () => {
+  it('carry agreement, groups, contested and lived-experience-only, so Gephi can filter on them', () => {
+    const contested = { ...analysis, links: analysis.links.map((l, i) => (i === 0 ? { ...l, assertions: [
+      { ...l.assertions[0]!, tableId: 't1', status: 'existing' as const, group: 'carer' },
+      { ...l.assertions[0]!, tableId: 't2', status: 'broken' as const, group: 'carer' },
+    ], tableIds: ['t1', 't2'] } : l)) };
+    const gexf = parser.parse(toGexf(contested));
+    const edgeValues = Object.fromEntries(gexf.gexf.graph.edges.edge[0].attvalues.attvalue.map((a: Attrs) => [a.for, a.value]));
+    expect(edgeValues).toMatchObject({ contested: 'true', lived_experience_only: 'true', groups: 'carer' });
+    const graphml = parser.parse(toGraphML(contested));
+    const keys = graphml.graphml.key.map((k: Attrs) => k['attr.name']);
+    expect(keys).toEqual(expect.arrayContaining(['agreement', 'groups', 'contested', 'lived_experience_only']));
+  });
+});

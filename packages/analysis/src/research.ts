@@ -2,6 +2,7 @@
  * GEXF 1.3 and GraphML of the merged map, for Gephi and other network tools. Every link is exported,
  * whatever its status, so researchers can filter on the `status` attribute themselves.
  */
+import { consensusLayer } from './consensus.ts';
 import type { EcosystemAnalysis } from './metrics.ts';
 import { escapeXml, escapeXmlText, xmlAttributes } from './xml.ts';
 
@@ -18,6 +19,8 @@ const NODE_ATTRIBUTES: readonly AttributeSpec[] = [
   { id: 'tables', type: 'string' },
   { id: 'degree', type: 'integer' },
   { id: 'betweenness', type: 'double' },
+  { id: 'agreement', type: 'double' },
+  { id: 'groups', type: 'string' },
 ];
 
 const EDGE_ATTRIBUTES: readonly AttributeSpec[] = [
@@ -26,10 +29,15 @@ const EDGE_ATTRIBUTES: readonly AttributeSpec[] = [
   { id: 'strength', type: 'double' },
   { id: 'tables', type: 'string' },
   { id: 'conflict', type: 'boolean' },
+  { id: 'agreement', type: 'double' },
+  { id: 'groups', type: 'string' },
+  { id: 'contested', type: 'boolean' },
+  { id: 'lived_experience_only', type: 'boolean' },
 ];
 
 function nodeValues(analysis: EcosystemAnalysis) {
   const tableName = new Map(analysis.tables.map((table) => [table.id, table.name]));
+  const consensus = new Map(consensusLayer(analysis).organisations.map((entry) => [entry.id, entry]));
   return analysis.organisations.map((org) => ({
     id: org.id,
     label: org.name,
@@ -41,12 +49,15 @@ function nodeValues(analysis: EcosystemAnalysis) {
       tables: org.tableIds.map((id) => tableName.get(id) ?? id).join('; '),
       degree: org.degree,
       betweenness: org.betweenness,
+      agreement: consensus.get(org.id)?.agreement ?? 0,
+      groups: consensus.get(org.id)?.groups.join('; ') ?? '',
     } as Record<string, unknown>,
   }));
 }
 
 function edgeValues(analysis: EcosystemAnalysis) {
   const tableName = new Map(analysis.tables.map((table) => [table.id, table.name]));
+  const consensus = new Map(consensusLayer(analysis).links.map((entry) => [entry.id, entry]));
   return analysis.links.map((link) => ({
     link,
     values: {
@@ -55,6 +66,10 @@ function edgeValues(analysis: EcosystemAnalysis) {
       strength: link.strength,
       tables: link.tableIds.map((id) => tableName.get(id) ?? id).join('; '),
       conflict: link.conflict,
+      agreement: consensus.get(link.id)?.agreement ?? 0,
+      groups: consensus.get(link.id)?.groups.join('; ') ?? '',
+      contested: consensus.get(link.id)?.contested ?? false,
+      lived_experience_only: consensus.get(link.id)?.livedExperienceOnly ?? false,
     } as Record<string, unknown>,
   }));
 }

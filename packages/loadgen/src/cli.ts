@@ -2,7 +2,7 @@
  * pnpm --filter @tablemap/loadgen bench:sync -- --size ci|event|large [--targets tablemap,tablemap-tmpfs,classic]
  *   [--url http://host:port [--pid N]] [--clients N] [--tables N] [--duration S] [--edit-interval S]
  *   [--workers N] [--no-event-doc] [--no-cold-load] [--out results.json]
- *   [--instances N]  (tablemap as N instances on PostgreSQL + Redis; needs redis-server and postgresql installed)
+ *   [--instances N]  (tablemap as N instances on PostgreSQL + Redis; needs redis-server; PostgreSQL from the system or npm)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';

@@ -135,7 +135,7 @@ export class Phone {
     const doc = this.table?.doc;
     if (!doc) return;
     const editId = `${this.spec.id}.${this.seq++}`;
-    const actor = { group: this.spec.group, participantId: `bench${this.spec.id}` };
+    const actor = { group: this.spec.group, participantId: participantIdOf(this.spec.token) ?? `bench${this.spec.id}` };
     const organisationIds = [...doc.getMap('organisations').keys()];
     const roll = Math.random();
     const sentAt = nowMs();
@@ -211,5 +211,15 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The token holder's anonymous id (the server refuses notes signed with any other); null for the unauthenticated baseline server. */
+function participantIdOf(token: string): string | null {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { participantId?: unknown };
+    return typeof claims.participantId === 'string' ? claims.participantId : null;
+  } catch {
+    return null;
   }
 }

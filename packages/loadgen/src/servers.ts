@@ -61,13 +61,13 @@ export async function startTablemap(options: TablemapStartOptions = {}): Promise
 }
 
 /**
- * Multi-instance mode: `apps/server/src/scale/start-cluster.ts` starts a throwaway Redis and PostgreSQL
+ * Multi-instance mode: `apps/server/dev/start-cluster.ts` starts a throwaway Redis and PostgreSQL
  * (or uses REDIS_URL / DATABASE_URL), N instances and a round-robin balancer; phones connect to the
  * balancer, so they are spread over the instances. `pid` is the first instance's (CPU/RSS of one instance).
  */
 export async function startTablemapCluster(instances: number): Promise<RunningServer> {
   const port = await freePort();
-  const script = join(REPO_ROOT, 'apps/server/src/scale/start-cluster.ts');
+  const script = join(REPO_ROOT, 'apps/server/dev/start-cluster.ts');
   const child = spawn(process.execPath, [script, '--instances', String(instances), '--port', String(port)], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ModelError } from './errors.ts';
+import { CURRENT_SCHEMA_VERSION } from './versions.ts';
 import {
   addPrompt,
   addTable,
   initEventDoc,
+  publishConsentCounts,
   readEvent,
   removePrompt,
   renameTable,
@@ -24,7 +27,7 @@ import { codeOf, freshEvent } from './test-support.ts';
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {
     const event = readEvent(freshEvent(3));
-    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: 1 });
+    expect(event).toMatchObject({ eventId: 'ev1', title: 'Riverside learning exchange', phase: 'setup', schemaVersion: CURRENT_SCHEMA_VERSION });
     expect(event.tables.map((table) => table.name)).toEqual(['Table 1', 'Table 2', 'Table 3']);
     expect(event.groups.map((group) => group.id)).toContain('lived_experience');
     expect(event.sectors.map((sector) => sector.id)).not.toContain('carer');
@@ -124,5 +127,14 @@ describe('event doc', () => {
     expect(timerRemainingMs(timer, serverNow + 60_000)).toBe(9 * 60_000);
     expect(timerRemainingMs(timer, serverNow + 11 * 60_000)).toBe(0);
     expect(timerRemainingMs(null, serverNow)).toBeNull();
+  });
+
+  it('publishes consent counts by table and group, never who', () => {
+    const doc = new Y.Doc();
+    initEventDoc(doc, { eventId: 'e1', title: 'Consent', tableCount: 2 });
+    publishConsentCounts(doc, 't1', { carer: 2, vcse: 1 });
+    expect(readEvent(doc).consentByTable).toEqual({ t1: { carer: 2, vcse: 1 } });
+    expect(() => publishConsentCounts(doc, 't1', { 'Not a group': 1 })).toThrow(ModelError);
+    expect(readEvent(doc).consentByTable.t1).toEqual({ carer: 2, vcse: 1 });
   });
 });

@@ -11,6 +11,7 @@ import {
   TimerSchema,
   VocabularyEntrySchema,
   IdSchema,
+  VocabularyIdSchema,
   type EventDetails,
   type PromptEntry,
   type TableEntry,
@@ -26,6 +27,20 @@ const prompts = (doc: Y.Doc) => doc.getMap<PromptEntry>('prompts');
 const tables = (doc: Y.Doc) => doc.getMap<TableEntry>('tables');
 const groups = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('groups');
 const sectors = (doc: Y.Doc) => doc.getArray<VocabularyEntry>('sectors');
+/** Consents at join, counted by the server per table and stakeholder group (the records live in its database). */
+const consent = (doc: Y.Doc) => doc.getMap<unknown>('consent');
+
+/** Per table: stakeholder group → how many people consented at join. Never who. */
+export const ConsentCountsSchema = v.record(VocabularyIdSchema, v.pipe(v.number(), v.integer(), v.minValue(0)));
+
+/**
+ * Publishes one table's consent counts into the event doc. Only the server calls this (after POST
+ * /api/join recorded a consent in its database); no connection may write this root.
+ */
+export function publishConsentCounts(doc: Y.Doc, tableId: string, counts: Record<string, number>): void {
+  const valid = parseInput(ConsentCountsSchema, counts, 'consent counts');
+  doc.transact(() => consent(doc).set(tableId, valid));
+}
 
 export const MAX_TABLES = 60;
 
@@ -227,6 +242,8 @@ export interface EventSnapshot extends RoomControls {
   sectors: VocabularyEntry[];
   prompts: PromptEntry[];
   tables: TableEntry[];
+  /** table id → stakeholder group → consents at join (published by the server). */
+  consentByTable: Record<string, Record<string, number>>;
   problems: ReadProblem[];
 }
 
@@ -268,6 +285,12 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
     sectors: uniqueById(readValidEntries(sectors(doc).toArray().map((s, i) => [String(i), s]), VocabularyEntrySchema, 'sectors', problems)),
     prompts: readValidEntries(prompts(doc).entries(), PromptEntrySchema, 'prompts', problems).sort(byOrder),
     tables: readValidEntries(tables(doc).entries(), TableEntrySchema, 'tables', problems).sort(byOrder),
+    consentByTable: Object.fromEntries(
+      [...consent(doc).entries()].flatMap(([tableId, raw]) => {
+        const counts = v.safeParse(ConsentCountsSchema, raw);
+        return counts.success ? [[tableId, counts.output]] : [];
+      }),
+    ),
     problems,
   };
 }

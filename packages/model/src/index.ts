@@ -68,8 +68,10 @@ export {
   findOrganisationByName,
   linkOrganisations,
   observeTable,
+  purgeNote,
   readTable,
-  recordConsent,
+  removeDanglingLinks,
+  removeParticipantContent,
   removeLink,
   moveAuthorNotes,
   removeNote,
@@ -82,15 +84,30 @@ export {
   updateNote,
   updateOrganisation,
   votesUsedBy,
+  withdrawParticipant,
   addNote,
 } from './table-doc.ts';
-export type { Actor, TableSnapshot, VoteTally, VotingRules } from './table-doc.ts';
+export type { Actor, RemovedContent, TableSnapshot, VoteTally, VotingRules, Withdrawal } from './table-doc.ts';
 export {
+  TableThemeInputSchema,
+  createTableTheme,
+  mergeTableThemes,
+  moveNotesToTableTheme,
+  removeTableTheme,
+  tableBoardViolations,
+  updateTableTheme,
+} from './table-board.ts';
+export type { TableTheme, TableThemeInput, TableThemePatch } from './table-board.ts';
+export { withTableThemes } from './theme-provenance.ts';
+export type { RaisingTable, TableBoardSource, ThemeProvenance, ThemedSynthesis } from './theme-provenance.ts';
+export {
+  ConsentCountsSchema,
   MAX_TABLES,
   addPrompt,
   addTable,
   initEventDoc,
   observeEvent,
+  publishConsentCounts,
   readEvent,
   removePrompt,
   removeTable,
@@ -135,8 +152,10 @@ export {
   assignNoteToTheme,
   confirmOrganisationMerge,
   createTheme,
+  detachTableTheme,
   flagNote,
   isMergeRejected,
+  mergeTableThemesInto,
   mergeThemes,
   noteRef,
   observeSynthesis,
@@ -148,6 +167,13 @@ export {
   setThemeQuotes,
   splitOrganisationMerge,
   splitTheme,
+  tableThemeRef,
   updateTheme,
 } from './synthesis-doc.ts';
 export type { NextStep, NoteFlags, SynthesisSnapshot, Theme, ThemeInput } from './synthesis-doc.ts';
+export { DOC_SHAPES, PlainValueSchema, VoteKeySchema, hasOnlyKnownFields, isValidRootValue } from './doc-shapes.ts';
+export type { RootShape } from './doc-shapes.ts';
+export { checkUpdate } from './update-check.ts';
+export type { UpdateAuthor, UpdateCheck, UpdateFacts, UpdateRefusal, UpdateRefusalCode } from './update-check.ts';
+export { carryOverChanges } from './carry-over.ts';
+export type { CarryOverResult } from './carry-over.ts';

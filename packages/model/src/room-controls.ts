@@ -49,7 +49,7 @@ const ProjectorSlideSchema = v.picklist(PROJECTOR_SLIDES, 'Choose a projector sl
 /** A round key names the round a "done" belongs to: the current prompt, or the phase when there is none. */
 export const RoundKeySchema = v.pipe(v.string('round must be text'), v.minLength(1), v.maxLength(64));
 
-const DoneEntrySchema = v.object({ round: RoundKeySchema, at: v.number() });
+export const DoneEntrySchema = v.object({ round: RoundKeySchema, at: v.number() });
 
 export interface RoomControls {
   pause: Pause | null;

@@ -20,6 +20,9 @@ export const LIMITS = {
   label: 200,
   title: 200,
   description: 2000,
+  /** A table theme's title and one-line description, short enough for a phone card. */
+  tableThemeTitle: 80,
+  tableThemeDescription: 140,
   /** Ceiling on a facilitator's votes-per-participant setting. */
   votesPerParticipant: 50,
 } as const;
@@ -63,6 +66,8 @@ export const OrganisationSchema = v.object({
   locality: v.optional(text(LIMITS.locality, 'Locality'), ''),
   remit: v.optional(text(LIMITS.remit, 'Remit'), ''),
   addedByGroup: VocabularyIdSchema,
+  /** The anonymous id of whoever added it, so a participant who withdraws takes back what they added alone. */
+  addedBy: v.optional(IdSchema),
   createdAt: v.number(),
 });
 export type Organisation = v.InferOutput<typeof OrganisationSchema>;
@@ -101,6 +106,8 @@ export const LinkSchema = v.object({
   status: v.picklist(LINK_STATUSES),
   note: v.optional(text(LIMITS.linkNote, 'Link note'), ''),
   addedByGroup: VocabularyIdSchema,
+  /** The anonymous id of whoever added it (see OrganisationSchema.addedBy). */
+  addedBy: v.optional(IdSchema),
   createdAt: v.number(),
 });
 export type Link = v.InferOutput<typeof LinkSchema>;
@@ -183,7 +190,7 @@ export const EventDetailsSchema = v.partial(
 );
 export type EventDetails = v.InferInput<typeof EventDetailsSchema>;
 
-export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, voting or closed');
+export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, themes, voting or closed');
 
 export const TimerSchema = v.object({
   /** Server-clock milliseconds, so every screen shows the same countdown whatever its own clock says. */

@@ -28,6 +28,7 @@ function freshSynthesis(): Y.Doc {
   return doc;
 }
 
+
 const a = noteRef('t1', 'n1');
 const b = noteRef('t2', 'n2');
 const c = noteRef('t3', 'n3');

@@ -18,7 +18,7 @@ export function noteRef(tableId: string, noteId: string): string {
   return `${tableId}/${noteId}`;
 }
 
-const NoteRefSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}$/, 'note reference is malformed'));
+export const NoteRefSchema = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}$/, 'note reference is malformed'));
 
 const NextStepSchema = v.object({
   action: v.pipe(v.string(), v.trim(), v.minLength(1, 'Action is required'), v.maxLength(LIMITS.label)),
@@ -35,7 +35,7 @@ const ThemeFieldsSchema = v.object({
 });
 export type ThemeInput = v.InferInput<typeof ThemeFieldsSchema>;
 
-const ThemeSchema = v.object({
+export const ThemeSchema = v.object({
   ...ThemeFieldsSchema.entries,
   id: IdSchema,
   order: v.number(),
@@ -45,7 +45,7 @@ const ThemeSchema = v.object({
 });
 export type Theme = v.InferOutput<typeof ThemeSchema>;
 
-const NoteFlagsSchema = v.object({ gap: v.optional(v.boolean(), false), keyMessage: v.optional(v.boolean(), false) });
+export const NoteFlagsSchema = v.object({ gap: v.optional(v.boolean(), false), keyMessage: v.optional(v.boolean(), false) });
 export type NoteFlags = v.InferOutput<typeof NoteFlagsSchema>;
 
 const themes = (doc: Y.Doc) => doc.getMap<Y.Map<unknown>>('themes');
@@ -54,6 +54,13 @@ const noteFlags = (doc: Y.Doc) => doc.getMap<NoteFlags>('noteFlags');
 const hiddenNotes = (doc: Y.Doc) => doc.getMap<boolean>('hiddenNotes');
 const aliases = (doc: Y.Doc) => doc.getMap<string>('aliases');
 const rejectedMerges = (doc: Y.Doc) => doc.getMap<boolean>('rejectedMerges');
+/** `<tableId>/<tableThemeId>` → event theme id: which tables' own themes the facilitator merged into which theme. */
+const themeSources = (doc: Y.Doc) => doc.getMap<string>('themeSources');
+
+/** A table theme, named from the synthesis doc: `<tableId>/<tableThemeId>`. */
+export function tableThemeRef(tableId: string, tableThemeId: string): string {
+  return `${tableId}/${tableThemeId}`;
+}
 
 function requireTheme(doc: Y.Doc, id: string): Y.Map<unknown> {
   const theme = themes(doc).get(id);
@@ -85,6 +92,7 @@ export function removeTheme(doc: Y.Doc, id: string): void {
   requireTheme(doc, id);
   doc.transact(() => {
     for (const [ref, themeId] of [...noteThemes(doc).entries()]) if (themeId === id) noteThemes(doc).delete(ref);
+    for (const [ref, themeId] of [...themeSources(doc).entries()]) if (themeId === id) themeSources(doc).delete(ref);
     themes(doc).delete(id);
   });
 }
@@ -110,6 +118,7 @@ export function mergeThemes(doc: Y.Doc, fromId: string, intoId: string): void {
   const into = requireTheme(doc, intoId);
   doc.transact(() => {
     for (const [ref, themeId] of [...noteThemes(doc).entries()]) if (themeId === fromId) noteThemes(doc).set(ref, intoId);
+    for (const [ref, themeId] of [...themeSources(doc).entries()]) if (themeId === fromId) themeSources(doc).set(ref, intoId);
     const quotes = [...((into.get('quoteNoteRefs') as string[]) ?? []), ...((from.get('quoteNoteRefs') as string[]) ?? [])];
     into.set('quoteNoteRefs', [...new Set(quotes)].slice(0, MAX_QUOTES_PER_THEME));
     into.set('nextSteps', [...((into.get('nextSteps') as NextStep[]) ?? []), ...((from.get('nextSteps') as NextStep[]) ?? [])]);
@@ -130,14 +139,21 @@ export function splitTheme(doc: Y.Doc, themeId: string, refs: string[], input: T
   return newThemeId;
 }
 
-/** Chooses up to three representative quotes for the report, all from the theme's own notes. */
-export function setThemeQuotes(doc: Y.Doc, themeId: string, refs: string[]): void {
+/**
+ * Chooses up to three representative quotes for the report, all from the theme's own notes: placed there
+ * on the board, or (`viaTableThemes`) arriving through a table theme merged into it.
+ */
+export function setThemeQuotes(doc: Y.Doc, themeId: string, refs: string[], viaTableThemes: readonly string[] = []): void {
   const theme = requireTheme(doc, themeId);
   const unique = [...new Set(refs)];
   if (unique.length > MAX_QUOTES_PER_THEME) {
     throw new ModelError('invalid_input', `A theme can have at most ${MAX_QUOTES_PER_THEME} representative quotes`);
   }
-  const outside = unique.filter((ref) => noteThemes(doc).get(ref) !== themeId);
+  const inherited = new Set(viaTableThemes);
+  const outside = unique.filter((ref) => {
+    const placed = noteThemes(doc).get(ref);
+    return placed !== themeId && !(placed === undefined && inherited.has(ref));
+  });
   if (outside.length > 0) throw new ModelError('invalid_input', 'Quotes must come from the notes in this theme');
   doc.transact(() => theme.set('quoteNoteRefs', unique));
 }
@@ -166,7 +182,33 @@ export function setNoteHidden(doc: Y.Doc, ref: string, hidden: boolean): void {
   });
 }
 
-const MentionKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
+const TableThemeRefsSchema = v.pipe(v.array(NoteRefSchema), v.minLength(1, 'Choose at least one table theme'), v.maxLength(500));
+
+/**
+ * Merges tables' own themes into one event theme: into `target` (an existing theme's id), or into a new
+ * theme made from `target`'s title. The facilitator confirms every merge; nothing calls this by itself.
+ * The table themes' notes follow them into the event theme, unless a note was placed elsewhere by hand.
+ */
+export function mergeTableThemesInto(doc: Y.Doc, refs: readonly string[], target: string | ThemeInput): string {
+  const valid = [...new Set(parseInput(TableThemeRefsSchema, refs, 'table themes'))];
+  if (typeof target === 'string') requireTheme(doc, target);
+  else parseInput(ThemeFieldsSchema, target, 'theme');
+  let themeId = typeof target === 'string' ? target : '';
+  doc.transact(() => {
+    if (typeof target !== 'string') themeId = createTheme(doc, target);
+    for (const ref of valid) themeSources(doc).set(ref, themeId);
+  });
+  return themeId;
+}
+
+/** Takes a table theme back out of its event theme (a merge undone by hand). */
+export function detachTableTheme(doc: Y.Doc, ref: string): void {
+  parseInput(NoteRefSchema, ref, 'table theme reference');
+  if (!themeSources(doc).has(ref)) throw new ModelError('not_found', 'That table theme is not merged into any theme');
+  doc.transact(() => themeSources(doc).delete(ref));
+}
+
+export const MentionKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 
 function pairKey(a: string, b: string): string {
   return [a, b].sort().join('~');
@@ -206,6 +248,8 @@ export interface SynthesisSnapshot {
   /** note ref → theme id */
   noteThemes: Record<string, string>;
   noteFlags: Record<string, NoteFlags>;
+  /** table theme ref → event theme id */
+  themeSources: Record<string, string>;
   hiddenNoteRefs: string[];
   aliases: Record<string, string>;
   rejectedMerges: string[];
@@ -220,6 +264,11 @@ export function readSynthesis(doc: Y.Doc): SynthesisSnapshot {
   const themeIds = new Set(themeList.map((theme) => theme.id));
   const assignments: Record<string, string> = {};
   for (const [ref, themeId] of noteThemes(doc)) if (typeof themeId === 'string' && themeIds.has(themeId)) assignments[ref] = themeId;
+  const sources: Record<string, string> = {};
+  for (const [ref, themeId] of themeSources(doc)) {
+    if (typeof themeId === 'string' && themeIds.has(themeId) && v.is(NoteRefSchema, ref)) sources[ref] = themeId;
+    else problems.push({ collection: 'themeSources', key: ref.slice(0, 80), reason: 'merges a table theme into a theme that was removed' });
+  }
   const flags: Record<string, NoteFlags> = {};
   for (const [ref, raw] of noteFlags(doc)) {
     const parsed = v.safeParse(NoteFlagsSchema, raw);
@@ -232,6 +281,7 @@ export function readSynthesis(doc: Y.Doc): SynthesisSnapshot {
     themes: themeList,
     noteThemes: assignments,
     noteFlags: flags,
+    themeSources: sources,
     hiddenNoteRefs: [...hiddenNotes(doc).keys()].sort(),
     aliases: aliasMap,
     rejectedMerges: [...rejectedMerges(doc).keys()].sort(),

@@ -4,11 +4,12 @@ import { ModelError } from './errors.ts';
 import {
   addNote,
   addOrganisation,
+  castThemeVote,
   castVote,
   linkOrganisations,
   observeTable,
+  purgeNote,
   readTable,
-  recordConsent,
   removeLink,
   removeNote,
   removeOrganisation,
@@ -17,6 +18,7 @@ import {
   updateLink,
   updateNote,
   updateOrganisation,
+  withdrawParticipant,
   type Actor,
 } from './table-doc.ts';
 import { migrate } from './versions.ts';
@@ -48,12 +50,14 @@ function twoOrganisations(doc: Y.Doc) {
 }
 
 describe('organisations', () => {
-  it('adds an organisation attributed to a stakeholder group, never a name', () => {
+  it('adds an organisation attributed to a stakeholder group and an anonymous id, never a name', () => {
     const doc = freshTable();
     const id = addOrganisation(doc, { name: '  Riverside   Mind ', sector: 'vcse', size: 'local', remit: 'Peer support' }, carer);
     const [org] = readTable(doc).organisations;
     expect(org).toMatchObject({ id, name: 'Riverside   Mind', sector: 'vcse', size: 'local', remit: 'Peer support', addedByGroup: 'carer' });
-    expect(JSON.stringify(doc.toJSON())).not.toContain('p1');
+    // The anonymous per-join id (as notes carry), so a participant who withdraws can take it back.
+    expect(org?.addedBy).toBe(carer.participantId);
+    expect(Object.keys(org ?? {}).sort()).toEqual(['addedBy', 'addedByGroup', 'createdAt', 'id', 'locality', 'name', 'remit', 'sector', 'size']);
   });
 
   it.each([
@@ -231,16 +235,7 @@ describe('notes and votes', () => {
   });
 });
 
-describe('consent, positions and read-back', () => {
-  it('counts consents by group without identities', () => {
-    const doc = freshTable();
-    recordConsent(doc, 'carer');
-    recordConsent(doc, 'carer');
-    recordConsent(doc, 'vcse');
-    expect(readTable(doc).consentByGroup).toEqual({ carer: 2, vcse: 1 });
-    expectModelError(() => recordConsent(doc, 'Not a group'), 'invalid_input');
-  });
-
+describe('positions and read-back', () => {
   it('stores rounded positions and refuses non-finite ones', () => {
     const doc = freshTable();
     const { mind } = twoOrganisations(doc);
@@ -274,5 +269,61 @@ describe('consent, positions and read-back', () => {
     stop();
     addOrganisation(doc, { name: 'Third', sector: 'vcse' }, carer);
     expect(counts).toEqual([0, 1, 2]);
+  });
+});
+
+describe('withdrawParticipant', () => {
+  const rules = { votesPerParticipant: 5, allowStackedVotes: false };
+
+  it('removes their notes, votes, links and the organisations they added alone; others keep theirs', () => {
+    const doc = freshTable();
+    const aloneOrg = addOrganisation(doc, { name: 'Quiet Peer Group', sector: 'peer_led' }, carer);
+    const sharedOrg = addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse' }, carer);
+    const otherOrg = addOrganisation(doc, { name: 'Riverside Housing', sector: 'housing' }, housing);
+    setPosition(doc, aloneOrg, { x: 1, y: 2 });
+    const ownLink = linkOrganisations(doc, { source: aloneOrg, target: otherOrg, kind: 'refers_to' }, carer);
+    const othersLink = linkOrganisations(doc, { source: otherOrg, target: sharedOrg, kind: 'funds' }, housing);
+    const ownNote = addNote(doc, { text: 'My private worry', kind: 'observation' }, carer);
+    const othersNote = addNote(doc, { text: 'Housing waits are long', kind: 'gap' }, housing);
+    castVote(doc, othersNote, carer, rules);
+    castVote(doc, ownNote, housing, rules);
+    castThemeVote(doc, 'theme1', carer, rules);
+
+    expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 0 });
+
+    const after = readTable(doc);
+    expect(after.notes.map((note) => note.id)).toEqual([othersNote]);
+    expect(after.organisations.map((org) => org.id).sort()).toEqual([sharedOrg, otherOrg].sort());
+    expect(after.links.map((link) => link.id)).toEqual([othersLink]);
+    expect(after.links).not.toContainEqual(expect.objectContaining({ id: ownLink }));
+    expect(after.votes).toEqual({});
+    expect(after.themeVotes).toEqual({});
+    expect(after.positions).toEqual({});
+    // A gc-enabled doc drops the removed text from its encoded state.
+    const bytes = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1');
+    expect(bytes).not.toContain('My private worry');
+    expect(bytes).not.toContain('Quiet Peer Group');
+    expect(bytes).toContain('Housing waits are long');
+  });
+
+  it('refuses a malformed id and changes nothing', () => {
+    const doc = freshTable();
+    addNote(doc, { text: 'Stays', kind: 'idea' }, carer);
+    const before = Y.encodeStateAsUpdate(doc);
+    expect(() => withdrawParticipant(doc, 'NOT AN ID')).toThrow(ModelError);
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+});
+
+describe('purgeNote', () => {
+  it('removes one note and the votes on it for good', () => {
+    const doc = freshTable();
+    const note = addNote(doc, { text: 'Named a nurse on ward 3', kind: 'observation' }, carer);
+    castVote(doc, note, housing, { votesPerParticipant: 3, allowStackedVotes: false });
+    expect(purgeNote(doc, note)).toBe(true);
+    expect(readTable(doc).notes).toEqual([]);
+    expect(readTable(doc).votesByVoter).toEqual({});
+    expect(Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1')).not.toContain('ward 3');
+    expect(purgeNote(doc, note)).toBe(false);
   });
 });

@@ -29,6 +29,7 @@ import {
 import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
 import { isMutualByDefault } from './vocabulary.ts';
 import { schemaVersionOf } from './versions.ts';
+import { forgetPlacement, readTableBoard, type TableTheme } from './table-board.ts';
 
 /** Who is making a change: a stakeholder group and an anonymous per-join id, never a name. */
 export interface Actor {
@@ -53,7 +54,6 @@ const votes = (doc: Y.Doc) => doc.getMap<number>('votes');
 /** Dot-votes on synthesis themes; kept here because participants may write only their own table doc. */
 const themeVotes = (doc: Y.Doc) => doc.getMap<number>('themeVotes');
 const positions = (doc: Y.Doc) => doc.getMap<Position>('positions');
-const consent = (doc: Y.Doc) => doc.getMap<string>('consent');
 
 /** Names compare equal at a table when they differ only in case and spacing. */
 export function sameNameKey(name: string): string {
@@ -107,7 +107,7 @@ export function addOrganisation(doc: Y.Doc, input: OrganisationInput, actor: Act
   }
   const id = newId();
   doc.transact(() => {
-    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, createdAt: monotonicNow() }));
+    organisations(doc).set(id, entryFrom({ ...valid, id, addedByGroup: by.group, addedBy: by.participantId, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -143,7 +143,7 @@ export function linkOrganisations(doc: Y.Doc, input: LinkInput, actor: Actor): s
   const id = newId();
   const mutual = valid.mutual ?? isMutualByDefault(valid.kind);
   doc.transact(() => {
-    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, createdAt: monotonicNow() }));
+    links(doc).set(id, entryFrom({ ...valid, mutual, id, addedByGroup: by.group, addedBy: by.participantId, createdAt: monotonicNow() }));
   });
   return id;
 }
@@ -206,6 +206,7 @@ export function removeNote(doc: Y.Doc, id: string, actor: Actor): void {
   requireOwnNote(doc, id, checkActor(actor));
   doc.transact(() => {
     notes(doc).delete(id);
+    forgetPlacement(doc, id);
     for (const key of [...votes(doc).keys()]) if (parseVoteKey(key)?.noteId === id) votes(doc).delete(key);
   });
 }
@@ -221,7 +222,7 @@ function voteKey(actor: Actor, noteId: string): string {
   return `${actor.group}|${actor.participantId}|${noteId}`;
 }
 
-function parseVoteKey(key: string): { group: string; voterId: string; noteId: string } | null {
+export function parseVoteKey(key: string): { group: string; voterId: string; noteId: string } | null {
   const [group, voterId, noteId, ...rest] = key.split('|');
   if (!group || !voterId || !noteId || rest.length > 0) return null;
   return { group, voterId, noteId };
@@ -283,6 +284,73 @@ export function retractThemeVote(doc: Y.Doc, themeId: string, actor: Actor): voi
   takeBackVote(doc, themeVotes(doc), themeId, actor, 'theme');
 }
 
+/**
+ * Removes links whose organisation is gone. Two phones can race (one links an organisation while another
+ * removes it); the server runs this after applying a change, so such a link never lingers as junk.
+ * Returns how many links were removed.
+ */
+export function removeDanglingLinks(doc: Y.Doc): number {
+  const live = organisations(doc);
+  const dangling: string[] = [];
+  for (const [id, link] of links(doc)) {
+    if (!(link instanceof Y.Map)) continue;
+    const source = link.get('source');
+    const target = link.get('target');
+    if (typeof source !== 'string' || typeof target !== 'string' || !live.has(source) || !live.has(target)) dangling.push(id);
+  }
+  if (dangling.length > 0) doc.transact(() => dangling.forEach((id) => links(doc).delete(id)));
+  return dangling.length;
+}
+
+export interface RemovedContent {
+  notes: number;
+  votes: number;
+  organisations: number;
+  links: number;
+  positions: number;
+}
+
+/**
+ * Moderation: removes everything one participant wrote at this table: their notes (with every vote on
+ * them), their votes, and the organisations, links and positions created from their app sessions
+ * (`clientIds`, the Yjs client ids the server saw them write with). One transaction.
+ */
+export function removeParticipantContent(doc: Y.Doc, participantId: string, clientIds: ReadonlySet<number> = new Set()): RemovedContent {
+  const removed: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0 };
+  const createdByThem = (map: Y.Map<unknown>, key: string) => {
+    const item = map._map.get(key);
+    return item !== undefined && !item.deleted && clientIds.has(item.id.client);
+  };
+  doc.transact(() => {
+    for (const [id, note] of [...notes(doc).entries()]) {
+      if ((note instanceof Y.Map && note.get('authorId') === participantId) || createdByThem(notes(doc) as Y.Map<unknown>, id)) {
+        notes(doc).delete(id);
+        removed.notes++;
+      }
+    }
+    const liveNotes = new Set(notes(doc).keys());
+    for (const map of [votes(doc), themeVotes(doc)]) {
+      for (const key of [...map.keys()]) {
+        const parsed = parseVoteKey(key);
+        if (parsed?.voterId === participantId || (map === votes(doc) && parsed && !liveNotes.has(parsed.noteId))) {
+          map.delete(key);
+          removed.votes++;
+        }
+      }
+    }
+    for (const [name, count] of [[links(doc), 'links'], [organisations(doc), 'organisations'], [positions(doc), 'positions']] as const) {
+      for (const key of [...name.keys()]) {
+        if (createdByThem(name as Y.Map<unknown>, key)) {
+          name.delete(key);
+          removed[count]++;
+        }
+      }
+    }
+  });
+  removed.links += removeDanglingLinks(doc);
+  return removed;
+}
+
 /** Stores a node position dragged by a user, shared so the whole table sees one picture. */
 export function setPosition(doc: Y.Doc, organisationId: string, position: Position): void {
   const valid = parseInput(PositionSchema, position, 'position');
@@ -290,13 +358,66 @@ export function setPosition(doc: Y.Doc, organisationId: string, position: Positi
   doc.transact(() => positions(doc).set(organisationId, { x: Math.round(valid.x), y: Math.round(valid.y) }));
 }
 
+export interface Withdrawal {
+  notes: number;
+  organisations: number;
+  links: number;
+  votes: number;
+  consent: number;
+}
+
 /**
- * Records one consent at join, as an anonymous entry holding only the stakeholder group.
- * Keyed by a fresh random id so concurrent joins never overwrite each other's count.
+ * A participant withdraws: removes, in one transaction, their notes (and every vote on them), the links
+ * they added, the organisations they added that nobody else linked to, and their votes. (Consent is a server record, removed by the server.)
+ * Organisations others have linked stay (their links depend on them); they hold no one's words.
  */
-export function recordConsent(doc: Y.Doc, group: string): void {
-  const validGroup = parseInput(VocabularyIdSchema, group, 'stakeholder group');
-  doc.transact(() => consent(doc).set(newId(), validGroup));
+export function withdrawParticipant(doc: Y.Doc, participantId: string): Withdrawal {
+  const id = parseInput(IdSchema, participantId, 'participant id');
+  const removed: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+  doc.transact(() => {
+    const ownNotes = new Set<string>();
+    for (const [noteId, note] of notes(doc)) if (note instanceof Y.Map && note.get('authorId') === id) ownNotes.add(noteId);
+    for (const noteId of ownNotes) notes(doc).delete(noteId);
+    removed.notes = ownNotes.size;
+    for (const map of [votes(doc), themeVotes(doc)]) {
+      for (const key of [...map.keys()]) {
+        const vote = parseVoteKey(key);
+        if (vote && (vote.voterId === id || ownNotes.has(vote.noteId))) {
+          map.delete(key);
+          removed.votes++;
+        }
+      }
+    }
+    const linkedByOthers = new Set<string>();
+    for (const [linkId, link] of [...links(doc)]) {
+      if (!(link instanceof Y.Map)) continue;
+      if (link.get('addedBy') === id) {
+        links(doc).delete(linkId);
+        removed.links++;
+      } else {
+        linkedByOthers.add(String(link.get('source')));
+        linkedByOthers.add(String(link.get('target')));
+      }
+    }
+    for (const [orgId, org] of [...organisations(doc)]) {
+      if (org instanceof Y.Map && org.get('addedBy') === id && !linkedByOthers.has(orgId)) {
+        organisations(doc).delete(orgId);
+        positions(doc).delete(orgId);
+        removed.organisations++;
+      }
+    }
+  });
+  return removed;
+}
+
+/** Removes one note for good (a redacted note the facilitator purges), with the votes on it. */
+export function purgeNote(doc: Y.Doc, noteId: string): boolean {
+  if (!notes(doc).has(noteId)) return false;
+  doc.transact(() => {
+    notes(doc).delete(noteId);
+    for (const map of [votes(doc)]) for (const key of [...map.keys()]) if (parseVoteKey(key)?.noteId === noteId) map.delete(key);
+  });
+  return true;
 }
 
 export interface VoteTally {
@@ -328,7 +449,9 @@ export interface TableSnapshot {
   themeVotes: Record<string, VoteTally>;
   /** Each voter's used votes on notes and themes, keyed by anonymous voter id. */
   votesByVoter: Record<string, number>;
-  consentByGroup: Record<string, number>;
+  /** The table's own theme board: its themes (with their notes and groups) and note → theme. */
+  tableThemes: TableTheme[];
+  notePlacements: Record<string, string>;
   problems: ReadProblem[];
 }
 
@@ -356,6 +479,8 @@ function tallyVoteMap(
 }
 
 /** Reads the table as plain, validated data. Malformed entries are skipped and listed in `problems`. */
+const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+
 export function readTable(doc: Y.Doc): TableSnapshot {
   const problems: ReadProblem[] = [];
   const orgs = readValidEntries(organisations(doc).entries(), OrganisationSchema, 'organisations', problems);
@@ -368,30 +493,26 @@ export function readTable(doc: Y.Doc): TableSnapshot {
   });
   const allNotes = readValidEntries(notes(doc).entries(), NoteSchema, 'notes', problems);
   const noteIds = new Set(allNotes.map((note) => note.id));
+  const board = readTableBoard(doc, allNotes.sort(byCreation), problems);
   const positionMap: Record<string, Position> = {};
   for (const [id, raw] of positions(doc)) {
     const parsed = v.safeParse(PositionSchema, raw);
     if (parsed.success && orgIds.has(id)) positionMap[id] = parsed.output;
   }
-  const consentByGroup: Record<string, number> = {};
-  for (const group of consent(doc).values()) {
-    if (typeof group === 'string') consentByGroup[group] = (consentByGroup[group] ?? 0) + 1;
-  }
   const votesByVoter: Record<string, number> = {};
   const noteVotes = tallyVoteMap(votes(doc), 'votes', (id) => noteIds.has(id), votesByVoter, problems);
   const themeVoteTallies = tallyVoteMap(themeVotes(doc), 'themeVotes', () => true, votesByVoter, problems);
-  const byCreation = <T extends { createdAt: number; id: string }>(a: T, b: T) =>
-    a.createdAt - b.createdAt || a.id.localeCompare(b.id);
   return {
     schemaVersion: schemaVersionOf(doc),
     organisations: orgs.sort(byCreation),
     links: liveLinks.sort(byCreation),
-    notes: allNotes.sort(byCreation),
+    notes: allNotes,
     positions: positionMap,
     votes: noteVotes,
     themeVotes: themeVoteTallies,
     votesByVoter,
-    consentByGroup,
+    tableThemes: board.themes,
+    notePlacements: board.placements,
     problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };
 }

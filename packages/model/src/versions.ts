@@ -3,7 +3,7 @@ import { ModelError } from './errors.ts';
 import type { DocKind } from './doc-names.ts';
 
 /** The schema version this build of the model writes. */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 export interface Migration {
   /** The version a doc has after this migration. */
@@ -15,9 +15,9 @@ export interface Migration {
 /** Root types each doc kind holds; creating them is idempotent in Yjs. */
 export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   event: ['meta', 'prompts', 'tables'],
-  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
-  roster: ['meta', 'attendees', 'seating'],
-  synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
+  table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'],
+  roster: ['meta', 'attendees', 'seating', 'redactedCounts'],
+  synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
   private: ['meta', 'notes'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
@@ -37,6 +37,15 @@ export const MIGRATIONS: readonly Migration[] = [
       for (const name of ROOT_MAPS[kind]) doc.getMap(name);
       for (const name of ROOT_ARRAYS[kind]) doc.getArray(name);
       doc.getMap('meta').set('kind', kind);
+    },
+  },
+  {
+    version: 2,
+    name: 'v2-table-theme-boards',
+    up(doc, kind) {
+      // Each table's own theme board, and the synthesis map from table themes to event themes.
+      if (kind === 'table') for (const name of ['tableThemes', 'notePlacements']) doc.getMap(name);
+      if (kind === 'synthesis') doc.getMap('themeSources');
     },
   },
 ];

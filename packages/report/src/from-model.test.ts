@@ -14,14 +14,18 @@ import {
   readEvent,
   readSynthesis,
   readTable,
-  recordConsent,
+  publishConsentCounts,
   setEventDetails,
   setNoteHidden,
   setThemeNextSteps,
   setThemeQuotes,
+  createTableTheme,
+  mergeTableThemesInto,
+  tableThemeRef,
+  type TableSnapshot,
 } from '@tablemap/model';
 import { renderReport, reportSnapshotFromModel } from './index.ts';
-import { pdfText } from './pdf-tools.test-helper.ts';
+import { pdfText } from '@tablemap/test-support';
 
 const rules = { votesPerParticipant: 5, allowStackedVotes: false };
 const carer = { group: 'carer', participantId: 'voterone' };
@@ -32,6 +36,9 @@ function modelEvent() {
   const eventDoc = new Y.Doc();
   const [first, second] = initEventDoc(eventDoc, { eventId: 'leeds', title: 'Leeds Exchange', tableCount: 2 });
   setEventDetails(eventDoc, { venue: 'Civic Hall', date: '12 March 2026' });
+  // Consent is counted by the server at join and published in the event doc.
+  publishConsentCounts(eventDoc, first!.id, { carer: 1, housing: 1 });
+  publishConsentCounts(eventDoc, second!.id, { housing: 1 });
   const event = readEvent(eventDoc);
   const prompt = event.prompts[0]!.id;
 
@@ -41,13 +48,10 @@ function modelEvent() {
   linkOrganisations(tableA, { source: mind, target: cmht, kind: 'refers_to' }, carer);
   const quote = addNote(tableA, { text: 'Nobody tells you where to go next.', kind: 'quote', promptId: prompt }, carer);
   const secret = addNote(tableA, { text: 'Remark naming a particular nurse', kind: 'observation', promptId: prompt }, housing);
-  recordConsent(tableA, 'carer');
-  recordConsent(tableA, 'housing');
   castVote(tableA, quote, housing, rules);
 
   const tableB = new Y.Doc();
   const gap = addNote(tableB, { text: 'No crisis support after 5pm', kind: 'gap' }, housing);
-  recordConsent(tableB, 'housing');
 
   const synthesisDoc = new Y.Doc();
   const theme = createTheme(synthesisDoc, { title: 'Finding the way in', description: 'Routes into care are unclear.' });
@@ -69,7 +73,7 @@ function modelEvent() {
 describe('reportSnapshotFromModel', () => {
   it('turns real model docs into a report with themes, votes, gaps and hidden notes removed', async () => {
     const snapshot = modelEvent();
-    const text = pdfText(await renderReport(snapshot), false).replace(/\s+/g, ' ');
+    const text = (await pdfText(await renderReport(snapshot), false)).replace(/\s+/g, ' ');
     expect(text).toContain('Finding the way in');
     expect(text).toContain('“Nobody tells you where to go next.” — Carers and family');
     expect(text).toContain('Drew on 2 notes from 2 tables. 2 votes (Carers and family 1, Housing 1).');
@@ -85,3 +89,35 @@ describe('reportSnapshotFromModel', () => {
     expect(JSON.stringify(snapshot)).not.toMatch(/voterone|votertwo|authorId/);
   });
 });
+
+describe('theme provenance in the report', () => {
+  it('prints how many tables raised each theme, under which titles, and the groups behind it; a hidden note is not counted', async () => {
+    const eventDoc = new Y.Doc();
+    const tables = initEventDoc(eventDoc, { eventId: 'prov', title: 'Provenance', tableCount: 4 });
+    const synthesisDoc = new Y.Doc();
+    const snapshots: Record<string, TableSnapshot> = {};
+    const titles = ['Waiting times', 'waiting lists', 'Long waits for first appointment', 'Peer support works'];
+    const refs: string[] = [];
+    let hiddenRef = '';
+    tables.forEach((table, index) => {
+      const doc = new Y.Doc();
+      const notes = [addNote(doc, { text: `Months on a list at ${table.name}`, kind: 'observation' }, carer)];
+      if (index === 0) notes.push(addNote(doc, { text: 'A remark to hide', kind: 'observation' }, housing));
+      const themeId = createTableTheme(doc, { title: titles[index]! }, carer, notes);
+      if (index === 0) hiddenRef = noteRef(table.id, notes[1]!);
+      refs.push(tableThemeRef(table.id, themeId));
+      snapshots[table.id] = readTable(doc);
+    });
+    mergeTableThemesInto(synthesisDoc, refs.slice(0, 3), { title: 'Waiting for help' });
+    mergeTableThemesInto(synthesisDoc, refs.slice(3), { title: 'Peer support works' });
+    setNoteHidden(synthesisDoc, hiddenRef, true);
+    const snapshot = reportSnapshotFromModel({ event: readEvent(eventDoc), tables: snapshots, synthesis: readSynthesis(synthesisDoc) });
+    const text = (await pdfText(await renderReport(snapshot), false)).replace(/\s+/g, ' ');
+    expect(text).toContain('Raised by 3 tables: Table 1 (“Waiting times”); Table 2 (“waiting lists”); Table 3 (“Long waits for first appointment”).');
+    expect(text).toContain('Groups behind it: Carers and family 3.');
+    expect(text).toContain('Raised by one table: Table 4 (“Peer support works”).');
+    expect(text).not.toContain('A remark to hide');
+    expect(text).not.toContain('Housing 1');
+  });
+});
+

@@ -1,5 +1,5 @@
-import { combineVoteTallies, noteRef, type EventSnapshot, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
-import type { DirectoryRow, ReportAnalysis, ReportSnapshot, ReportTable } from './types.ts';
+import { combineVoteTallies, noteRef, withTableThemes, type EventSnapshot, type SynthesisSnapshot, type TableSnapshot, type ThemeProvenance } from '@tablemap/model';
+import type { DirectoryRow, ReportAnalysis, ReportSnapshot, ReportTable, ReportTheme } from './types.ts';
 
 export interface ModelReportSources {
   event: EventSnapshot;
@@ -17,19 +17,22 @@ export interface ModelReportSources {
  * hidden notes, theme membership and quotes match exactly.
  */
 export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnapshot {
-  const { event, synthesis } = sources;
+  const { event } = sources;
+  // Notes in the tables' own themes follow them into the event themes they were merged into.
+  const synthesis = sources.synthesis && withTableThemes(sources.synthesis, event.tables.map((entry) => ({ tableId: entry.id, snapshot: sources.tables[entry.id] })));
   const tables: ReportTable[] = event.tables.map((entry) => {
     const table = sources.tables[entry.id];
     const ref = (noteId: string) => noteRef(entry.id, noteId);
     return {
       id: entry.id,
       name: entry.name,
-      organisations: table?.organisations ?? [],
-      links: table?.links ?? [],
-      // Only the fields a report may print: the anonymous author id is dropped here.
+      // Only the fields a report may print: the anonymous ids of whoever added things are dropped here.
+      organisations: (table?.organisations ?? []).map(({ addedBy: _addedBy, ...organisation }) => organisation),
+      links: (table?.links ?? []).map(({ addedBy: _addedBy, ...link }) => link),
       notes: (table?.notes ?? []).map((note) => ({ id: ref(note.id), text: note.text, kind: note.kind, promptId: note.promptId ?? null, group: note.group })),
       positions: table?.positions ?? {},
-      consentByGroup: table?.consentByGroup ?? {},
+      // Consent is counted by the server and published in the event doc, per table.
+      consentByGroup: event.consentByTable?.[entry.id] ?? {},
       votes: Object.fromEntries(Object.entries(table?.votes ?? {}).map(([noteId, tally]) => [ref(noteId), { total: tally.total, byGroup: tally.byGroup }])),
     };
   });
@@ -53,6 +56,7 @@ export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnap
       isKeyMessage: theme.isKeyMessage,
       nextSteps: theme.nextSteps.map((step) => ({ action: step.action, ownerSector: step.ownerSector ?? '', timescale: step.timescale })),
       votes,
+      raisedBy: raisedBy(synthesis?.provenance[theme.id]),
     };
   });
 
@@ -73,4 +77,14 @@ export function reportSnapshotFromModel(sources: ModelReportSources): ReportSnap
     ...(sources.attendees ? { attendees: sources.attendees } : {}),
     ...(sources.directory ? { directory: sources.directory } : {}),
   };
+}
+
+/** A theme's provenance as the report prints it: each raising table with its own themes' titles. */
+export function raisedBy(provenance: ThemeProvenance | undefined): ReportTheme['raisedBy'] {
+  return (provenance?.tables ?? []).map((table) => ({
+    tableId: table.tableId,
+    tableThemes: table.tableThemes.map((tableTheme) => tableTheme.title),
+    noteCount: table.noteCount,
+    groups: table.groups,
+  }));
 }

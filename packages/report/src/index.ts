@@ -1,5 +1,5 @@
 export { buildReportDefinition, renderReport } from './report.ts';
-export { reportSnapshotFromModel } from './from-model.ts';
+export { raisedBy, reportSnapshotFromModel } from './from-model.ts';
 export type { ModelReportSources } from './from-model.ts';
 export type { RenderOptions } from './pdf.ts';
 export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';
@@ -13,6 +13,8 @@ export { SECTION_TITLES } from './sections.ts';
 export {
   SECTION_IDS,
   ReportAnalysisSchema,
+  ReportChangeSchema,
+  ReportInsightsSchema,
   ReportOptionsSchema,
   ReportSnapshotSchema,
   TablePacksInputSchema,
@@ -21,7 +23,9 @@ export {
 export type {
   DirectoryRow,
   ReportAnalysis,
+  ReportChange,
   ReportEvent,
+  ReportInsights,
   ReportLink,
   ReportNote,
   ReportOptions,

@@ -5,7 +5,9 @@ import { validateLogo, type ValidLogo } from './logo.ts';
 import { renderPdf, type RenderOptions } from './pdf.ts';
 import {
   SECTION_TITLES,
+  agreementSection,
   atAGlanceSection,
+  changeSection,
   coverSection,
   directorySection,
   ecosystemSection,
@@ -23,17 +25,22 @@ const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Cont
   themes: themesSection,
   'gaps-and-next-steps': gapsSection,
   ecosystem: ecosystemSection,
+  'agreement-and-statistics': agreementSection,
+  'change-over-time': changeSection,
   'table-appendix': tableAppendixSection,
   directory: directorySection,
 };
 
-const footer = (currentPage: number, pageCount: number): Content => ({
-  text: `Page ${currentPage} of ${pageCount}`,
-  alignment: 'center',
-  fontSize: 8,
-  color: '#5a6470',
-  margin: [0, 12, 0, 0],
-});
+/** Page numbers, and the date the event's data is deleted so a reader knows how long it is kept. */
+const footerFor =
+  (retainUntil: string) =>
+  (currentPage: number, pageCount: number): Content => ({
+    text: `Page ${currentPage} of ${pageCount}${retainUntil ? ` · Event data is deleted on ${retainUntil}` : ''}`,
+    alignment: 'center',
+    fontSize: 8,
+    color: '#5a6470',
+    margin: [0, 12, 0, 0],
+  });
 
 /**
  * Pure: validates the snapshot and options, then returns the pdfmake document definition.
@@ -75,7 +82,7 @@ export function buildReportDefinition(snapshot: ReportSnapshot, options: ReportO
     displayTitle: true,
     pageSize: 'A4',
     pageMargins: [40, 48, 40, 48],
-    footer,
+    footer: footerFor(validSnapshot.event.retainUntil),
     content,
     styles: REPORT_STYLES,
     defaultStyle: { font: 'Roboto', fontSize: 10.5 },

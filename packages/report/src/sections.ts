@@ -2,7 +2,7 @@ import type { Content, TableCell } from 'pdfmake/interfaces.js';
 import { RELATIONSHIP_KINDS } from '@tablemap/model';
 import { participantsByGroup, seatingMatrix, votesOnVisibleNotes, type ReportContext } from './context.ts';
 import { renderMapSvg } from './map-svg.ts';
-import type { SectionId } from './types.ts';
+import type { ReportTheme, SectionId } from './types.ts';
 import type { ValidLogo } from './logo.ts';
 
 /** The visible H1 heading of each section, in the words a reader sees in the contents. */
@@ -13,6 +13,8 @@ export const SECTION_TITLES: Record<SectionId, string> = {
   themes: 'Themes',
   'gaps-and-next-steps': 'Gaps, key messages and next steps',
   ecosystem: 'The service ecosystem',
+  'agreement-and-statistics': 'Where the tables agree, and the statistics',
+  'change-over-time': 'Change since an earlier event',
   'table-appendix': 'Appendix: table by table',
   directory: 'Appendix: directory of services',
 };
@@ -198,6 +200,8 @@ export function whoWasInTheRoomSection(ctx: ReportContext): Content[] {
   content.push(h2('Attendee list'));
   if (!ctx.options.includeAttendeeList) {
     content.push(para('Attendee names are left out of this report to protect participants’ anonymity.'));
+  } else if (ctx.snapshot.attendeeNamesRemoved) {
+    content.push(emptyNote('Attendee names were removed under the event’s retention policy; only counts by stakeholder group are kept.'));
   } else if (ctx.snapshot.attendees.length === 0) {
     content.push(emptyNote('No attendee list was supplied.'));
   } else {
@@ -225,6 +229,23 @@ function votesText(ctx: ReportContext, votes: { total: number; byGroup: Record<s
   return `${plural(votes.total, 'vote')}${breakdown.length > 0 ? ` (${breakdown.join(', ')})` : ''}`;
 }
 
+/** Who raised a theme: how many tables, under which of their own titles, and the stakeholder groups behind it. */
+function provenanceLines(ctx: ReportContext, theme: ReportTheme, notes: readonly { group: string }[]): Content[] {
+  const lines: Content[] = [];
+  if (theme.raisedBy.length > 0) {
+    const tables = theme.raisedBy.map((table) => `${ctx.t(ctx.tableName(table.tableId))} (${table.tableThemes.map((title) => `“${ctx.t(title)}”`).join(', ')})`);
+    const lead = theme.raisedBy.length === 1 ? 'Raised by one table' : `Raised by ${theme.raisedBy.length} tables`;
+    lines.push({ text: `${lead}: ${tables.join('; ')}.`, style: 'meta' });
+  }
+  const byGroup = new Map<string, number>();
+  for (const note of notes) byGroup.set(note.group, (byGroup.get(note.group) ?? 0) + 1);
+  if (byGroup.size > 0) {
+    const groups = [...byGroup].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([group, n]) => `${ctx.t(ctx.groupLabel(group))} ${n}`);
+    lines.push({ text: `Groups behind it: ${groups.join(', ')}.`, style: 'meta' });
+  }
+  return lines;
+}
+
 export function themesSection(ctx: ReportContext): Content[] {
   const { themes } = ctx.snapshot.synthesis;
   if (themes.length === 0) return [emptyNote('No themes were recorded.')];
@@ -238,6 +259,7 @@ export function themesSection(ctx: ReportContext): Content[] {
     content.push({ text: ctx.t(theme.title), style: 'h2', headlineLevel: 2, tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub' });
     if (theme.description.trim()) content.push(para(ctx.t(theme.description)));
     content.push({ text: `Drew on ${plural(notes.length, 'note')} from ${plural(tableCount, 'table')}. ${votesText(ctx, theme.votes)}.`, style: 'meta' });
+    content.push(...provenanceLines(ctx, theme, notes));
     const quotes = theme.quoteNoteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
     for (const quote of quotes) {
       content.push({
@@ -456,4 +478,68 @@ function directoryRows(ctx: ReportContext) {
     // Without analysis, merge by name so an organisation named at five tables is listed once.
     [...new Map(ctx.tables.flatMap((table) => table.organisations).map((o) => [o.name.trim().toLowerCase(), o])).values()];
   return [...source].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Contested links, links only lived-experience or carer participants drew, the E-I test and brokerage, in words. */
+export function agreementSection(ctx: ReportContext): Content[] {
+  const insights = ctx.snapshot.insights;
+  if (!insights) return [emptyNote('No agreement or statistics were available for this report.')];
+  const t = ctx.t;
+  const content: Content[] = [h2('Where the tables disagree')];
+  content.push(para(`${plural(insights.mappingTables, 'table')} mapped organisations. A link is contested when one table says it exists and another says it is broken or wanted.`));
+  content.push(
+    insights.contested.length === 0
+      ? emptyNote('No table contradicted another.')
+      : dataTable(['Link', 'Exists at', 'Broken or wanted at'], insights.contested.map((link) => [`${t(link.from)} – ${t(link.to)}`, t(link.existingAt.join(', ')), t(link.disputedAt.join(', '))]), ['*', 120, 140]),
+  );
+  content.push(h2('Drawn only by people with lived experience or carers'));
+  content.push(
+    insights.livedExperienceOnly.length === 0
+      ? emptyNote('No link was drawn by these groups alone.')
+      : dataTable(['Link', 'Drawn by'], insights.livedExperienceOnly.map((link) => [`${t(link.from)} – ${t(link.to)}`, t(link.groups.map((group) => ctx.groupLabel(group)).join(', '))]), ['*', 180]),
+  );
+  content.push(h2('Cross-sector ties against chance'));
+  content.push(para(t(insights.eiSentence)));
+  const tested = insights.eiSectors.filter((sector) => sector.observed !== null);
+  if (tested.length > 0) {
+    const figure = (value: number | null, digits = 2) => ({ text: value === null ? '—' : value.toFixed(digits), alignment: 'right' as const });
+    content.push(
+      dataTable(
+        ['Sector', 'E-I', 'Expected', 'p', 'In words'],
+        tested.map((sector) => [t(ctx.sectorLabel(sector.sector)), figure(sector.observed), figure(sector.expected), figure(sector.pValue, 3), t(sector.sentence)]),
+        [90, 28, 40, 32, '*'],
+        8,
+      ),
+    );
+  }
+  content.push(h2('Brokerage between sectors'));
+  content.push(insights.brokerage.length === 0 ? emptyNote('No organisation connects two others that are not tied directly.') : bulletList(insights.brokerage.map((entry) => t(entry.sentence))));
+  content.push(h2('Organisations the network depends on'));
+  content.push(
+    insights.cutVertices.length === 0
+      ? para('No single organisation splits the network if it disappears.')
+      : para(`If any of these closed, part of the network would be cut off: ${insights.cutVertices.map(t).join(', ')}.`),
+  );
+  return content;
+}
+
+/** What changed since the earlier event the facilitator chose: metrics in words, then what was gained and lost. */
+export function changeSection(ctx: ReportContext): Content[] {
+  const change = ctx.snapshot.change;
+  if (!change) return [emptyNote('No earlier event was chosen for comparison.')];
+  const t = ctx.t;
+  const content: Content[] = [para(`Compared with ${t(change.earlierTitle)}. Organisations are matched by name as in the merged map, and by the matches the facilitator confirmed.`)];
+  content.push(h2('In numbers'));
+  content.push(bulletList(change.metrics.map(t)));
+  const lists = [
+    ['Organisations new on the map', change.gainedOrganisations, 'No organisation is new.'],
+    ['Organisations no longer mapped', change.lostOrganisations, 'Every earlier organisation is still on the map.'],
+    ['Links gained', change.gainedLinks, 'No link is new.'],
+    ['Links lost', change.lostLinks, 'No link was lost.'],
+  ] as const;
+  for (const [title, items, none] of lists) {
+    content.push(h2(`${title} (${items.length})`));
+    content.push(items.length === 0 ? emptyNote(none) : bulletList(items.map(t)));
+  }
+  return content;
 }

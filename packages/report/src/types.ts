@@ -18,6 +18,8 @@ export const ReportEventSchema = v.object({
   date: optionalText,
   venue: optionalText,
   description: optionalText,
+  /** The event's retention date (YYYY-MM-DD): printed in every page's footer. */
+  retainUntil: optionalText,
   groups: v.array(VocabularyEntryInputSchema),
   sectors: v.array(VocabularyEntryInputSchema),
   prompts: v.array(v.object({ id: v.string(), text: v.string(), order: v.optional(v.number(), 0) })),
@@ -87,6 +89,8 @@ export const ReportThemeSchema = v.object({
     [],
   ),
   votes: v.optional(v.object({ total: count, byGroup: v.optional(countRecord, {}) }), { total: 0, byGroup: {} }),
+  /** Provenance: the tables whose own themes the facilitator merged into this one, with their themes' titles. */
+  raisedBy: v.optional(v.array(v.object({ tableId: str, tableThemes: v.array(str), noteCount: count, groups: v.optional(countRecord, {}) })), []),
 });
 export type ReportTheme = v.InferOutput<typeof ReportThemeSchema>;
 
@@ -142,6 +146,29 @@ export const ReportAnalysisSchema = v.object({
 });
 export type ReportAnalysis = v.InferInput<typeof ReportAnalysisSchema>;
 
+/** Where the tables agree and the statistics with their uncertainty, as names and sentences (plain data). */
+export const ReportInsightsSchema = v.object({
+  mappingTables: count,
+  contested: v.array(v.object({ from: str, to: str, existingAt: v.array(str), disputedAt: v.array(str) })),
+  livedExperienceOnly: v.array(v.object({ from: str, to: str, groups: v.array(str) })),
+  eiSentence: str,
+  eiSectors: v.array(v.object({ sector: str, observed: v.nullable(v.number()), expected: v.nullable(v.number()), pValue: v.nullable(v.number()), sentence: str })),
+  brokerage: v.array(v.object({ sector: str, sentence: str })),
+  cutVertices: v.array(str),
+});
+export type ReportInsights = v.InferInput<typeof ReportInsightsSchema>;
+
+/** Change since an earlier event, as names and sentences (the facilitator chose the earlier event's export). */
+export const ReportChangeSchema = v.object({
+  earlierTitle: str,
+  metrics: v.array(str),
+  gainedOrganisations: v.array(str),
+  lostOrganisations: v.array(str),
+  gainedLinks: v.array(str),
+  lostLinks: v.array(str),
+});
+export type ReportChange = v.InferInput<typeof ReportChangeSchema>;
+
 export const DirectoryRowSchema = v.object({
   name: str,
   sector: str,
@@ -156,8 +183,12 @@ export const ReportSnapshotSchema = v.object({
   tables: v.array(ReportTableSchema),
   synthesis: v.optional(ReportSynthesisSchema, { themes: [], hiddenNoteIds: [], gaps: [], keyMessages: [] }),
   analysis: v.optional(ReportAnalysisSchema),
+  insights: v.optional(ReportInsightsSchema),
+  change: v.optional(ReportChangeSchema),
   /** Facilitator-only data: printed only when the organiser opts in. */
   attendees: v.optional(v.array(v.object({ name: str, group: str, tableId: v.optional(v.nullable(str), null) })), []),
+  /** The roster was reduced to counts by group under the retention policy: `attendees` carry no names. */
+  attendeeNamesRemoved: v.optional(v.boolean(), false),
   directory: v.optional(v.array(DirectoryRowSchema)),
 });
 export type ReportSnapshot = v.InferInput<typeof ReportSnapshotSchema>;
@@ -170,6 +201,8 @@ export const SECTION_IDS = [
   'themes',
   'gaps-and-next-steps',
   'ecosystem',
+  'agreement-and-statistics',
+  'change-over-time',
   'table-appendix',
   'directory',
 ] as const;

@@ -23,8 +23,8 @@ export type {
   PreviewRow,
   RawRow,
 } from './csv-import.ts';
-export { MAX_ROSTER_SIZE, applySeating, importAttendees, observeRoster, readRoster, removeAttendee, seatAttendee } from './roster-doc.ts';
-export type { RosterSnapshot } from './roster-doc.ts';
+export { MAX_ROSTER_SIZE, applySeating, importAttendees, observeRoster, readRoster, redactRoster, removeAttendee, seatAttendee } from './roster-doc.ts';
+export type { RedactedCount, RosterSnapshot } from './roster-doc.ts';
 export { planSeating, validateSeatingInput } from './seating.ts';
 export type { SeatingOptions, SeatingPlan } from './seating.ts';
 export { assessSeating, groupPhrase } from './seating-checks.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from '@tablemap/model';
 import type { Attendee } from './attendee.ts';
-import { applySeating, importAttendees, observeRoster, readRoster, removeAttendee, seatAttendee } from './roster-doc.ts';
+import { applySeating, importAttendees, observeRoster, readRoster, redactRoster, removeAttendee, seatAttendee } from './roster-doc.ts';
 
 const jo: Attendee = { id: 'jo1', name: 'Jo Smith', organisation: 'Northshore Mind', group: 'vcse', email: 'jo@example.org', needs: [] };
 const ali: Attendee = { id: 'ali1', name: 'Ali Khan', organisation: '', group: 'lived_experience', needs: ['step-free access'] };
@@ -28,7 +28,7 @@ describe('roster doc', () => {
     doc.on('afterTransaction', () => transactions++);
     importAttendees(doc, [jo, ali]);
     expect(transactions).toBe(1);
-    expect(readRoster(doc)).toEqual({ attendees: [ali, jo], seating: {}, problems: [] });
+    expect(readRoster(doc)).toEqual({ attendees: [ali, jo], seating: {}, problems: [], redactedCounts: null });
     expect(doc.getMap('meta').get('kind')).toBe('roster');
   });
 
@@ -104,7 +104,7 @@ describe('roster doc', () => {
     const doc = rosterWith(jo, ali);
     seatAttendee(doc, 'jo1', 't1');
     removeAttendee(doc, 'jo1');
-    expect(readRoster(doc)).toEqual({ attendees: [ali], seating: {}, problems: [] });
+    expect(readRoster(doc)).toEqual({ attendees: [ali], seating: {}, problems: [], redactedCounts: null });
     expectRefusedUnchanged(doc, () => removeAttendee(doc, 'jo1'), /not in the roster/);
   });
 
@@ -116,5 +116,29 @@ describe('roster doc', () => {
     stop();
     seatAttendee(doc, 'jo1', 't4');
     expect(seen).toEqual([{ jo1: 't3' }]);
+  });
+});
+
+describe('redactRoster', () => {
+  it('removes names, emails and needs, keeping counts by group and table', () => {
+    const doc = new Y.Doc();
+    importAttendees(doc, [
+      { id: 'a1', name: 'Ada Lovelace', organisation: 'Mind', group: 'carer', email: 'ada@example.org', needs: ['large print'] },
+      { id: 'a2', name: 'Bo Jones', organisation: 'NHS', group: 'carer', needs: [] },
+      { id: 'a3', name: 'Cy Patel', organisation: '', group: 'vcse', needs: [] },
+    ]);
+    seatAttendee(doc, 'a1', 't1');
+    seatAttendee(doc, 'a2', 't1');
+    const counts = redactRoster(doc);
+    expect(counts).toEqual([
+      { group: 'carer', tableId: 't1', count: 2 },
+      { group: 'vcse', tableId: null, count: 1 },
+    ]);
+    const after = readRoster(doc);
+    expect(after.attendees).toEqual([]);
+    expect(after.seating).toEqual({});
+    expect(after.redactedCounts).toEqual(counts);
+    const stored = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1');
+    for (const text of ['Ada Lovelace', 'ada@example.org', 'large print', 'Mind']) expect(stored).not.toContain(text);
   });
 });

@@ -11,6 +11,8 @@ import { AttendeeSchema, type Attendee } from './attendee.ts';
  */
 const attendeesMap = (doc: Y.Doc) => doc.getMap<unknown>('attendees');
 const seatingMap = (doc: Y.Doc) => doc.getMap<unknown>('seating');
+/** After redaction: `<group>|<tableId or ''>` → number of attendees. No names, emails or needs. */
+const redactedCountsMap = (doc: Y.Doc) => doc.getMap<unknown>('redactedCounts');
 
 export const MAX_ROSTER_SIZE = 5000;
 
@@ -25,6 +27,14 @@ export interface RosterSnapshot {
   seating: Record<string, string>;
   /** Stored entries that failed validation; they are skipped, never shown. */
   problems: ReadProblem[];
+  /** Set once names, emails and needs were removed: how many attendees each group had, per table. */
+  redactedCounts: RedactedCount[] | null;
+}
+
+export interface RedactedCount {
+  group: string;
+  tableId: string | null;
+  count: number;
 }
 
 /** Adds attendees in one transaction. Any invalid or clashing entry refuses the whole batch. */
@@ -67,7 +77,41 @@ export function readRoster(doc: Y.Doc): RosterSnapshot {
     }
   }
   attendees.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  return { attendees, seating, problems };
+  return { attendees, seating, problems, redactedCounts: readRedactedCounts(doc) };
+}
+
+function readRedactedCounts(doc: Y.Doc): RedactedCount[] | null {
+  const map = redactedCountsMap(doc);
+  if (map.size === 0) return null;
+  const counts: RedactedCount[] = [];
+  for (const [key, count] of map.entries()) {
+    const [group, tableId = ''] = key.split('|');
+    if (!group || !v.is(IdSchema, group) || (tableId && !v.is(IdSchema, tableId)) || typeof count !== 'number' || !Number.isInteger(count) || count < 1) continue;
+    counts.push({ group, tableId: tableId || null, count });
+  }
+  return counts.sort((a, b) => a.group.localeCompare(b.group) || (a.tableId ?? '').localeCompare(b.tableId ?? ''));
+}
+
+/**
+ * Removes every attendee's name, organisation, email and needs, and their seats, keeping only how many
+ * people of each stakeholder group sat at each table (for the report's counts). One transaction; the
+ * removed text leaves storage once the doc is compacted (the server does that straight after).
+ */
+export function redactRoster(doc: Y.Doc): RedactedCount[] {
+  const { attendees, seating } = readRoster(doc);
+  const counts = new Map<string, number>();
+  for (const existing of readRedactedCounts(doc) ?? []) counts.set(`${existing.group}|${existing.tableId ?? ''}`, existing.count);
+  for (const attendee of attendees) {
+    const key = `${attendee.group}|${seating[attendee.id] ?? ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  doc.transact(() => {
+    migrate(doc, 'roster');
+    for (const key of [...attendeesMap(doc).keys()]) attendeesMap(doc).delete(key);
+    for (const key of [...seatingMap(doc).keys()]) seatingMap(doc).delete(key);
+    for (const [key, count] of counts) redactedCountsMap(doc).set(key, count);
+  });
+  return readRedactedCounts(doc) ?? [];
 }
 
 /** Seats one attendee at a table, or unseats them with `null`. */
@@ -110,11 +154,10 @@ export function removeAttendee(doc: Y.Doc, attendeeId: string): void {
 /** Calls back with a fresh snapshot after every change to the roster; returns an unsubscribe function. */
 export function observeRoster(doc: Y.Doc, callback: (snapshot: RosterSnapshot) => void): () => void {
   const handler = () => callback(readRoster(doc));
-  attendeesMap(doc).observe(handler);
-  seatingMap(doc).observe(handler);
+  const maps = [attendeesMap(doc), seatingMap(doc), redactedCountsMap(doc)];
+  for (const map of maps) map.observe(handler);
   return () => {
-    attendeesMap(doc).unobserve(handler);
-    seatingMap(doc).unobserve(handler);
+    for (const map of maps) map.unobserve(handler);
   };
 }
 

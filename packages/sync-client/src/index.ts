@@ -1,6 +1,6 @@
-export { isPermanentClose, jitteredDelay } from './backoff.ts';
+export { CHANGE_REFUSED_CLOSE, isPermanentClose, jitteredDelay } from './backoff.ts';
 export { EDITING_QUIET_MS, EditingTracker, groupsPresent, isPresenceState, presenceSummary } from './presence.ts';
 export type { PresenceState } from './presence.ts';
 export { measureServerClockOffset } from './server-clock.ts';
-export { openDoc, toSyncUrl } from './synced-doc.ts';
-export type { ConnectionState, ConnectionStatus, OpenDocOptions, SyncedDoc } from './synced-doc.ts';
+export { EVENT_DELETED_CLOSE_CODE, forgetOfflineCopy, openDoc, toSyncUrl } from './synced-doc.ts';
+export type { CarryOver, ConnectionState, ConnectionStatus, OpenDocOptions, SyncedDoc } from './synced-doc.ts';

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
+import { carryOverChanges, type CarryOverResult, type DocKind } from '@tablemap/model';
 import { isPermanentClose, jitteredDelay } from './backoff.ts';
 
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'refused';
@@ -25,6 +26,17 @@ export interface OpenDocOptions {
   WebSocketPolyfill?: unknown;
   /** In tests, stop providers in one process from syncing over BroadcastChannel. */
   disableBroadcastChannel?: boolean;
+  /** After a refused change: once the server's copy has loaded, carry this old local copy's own edits over. */
+  carryOverFrom?: CarryOver;
+}
+
+export interface CarryOver {
+  /** The old local copy (from `detach`); destroyed once its edits were carried over. */
+  doc: Y.Doc;
+  kind: DocKind;
+  /** The server's check, run on the fresh copy: only edits it accepts are kept. */
+  accept(fresh: Y.Doc, update: Uint8Array): boolean;
+  onDone?(result: CarryOverResult): void;
 }
 
 export interface SyncedDoc {
@@ -38,6 +50,11 @@ export interface SyncedDoc {
   readonly ready: Promise<void>;
   /** Reconnect after a permanent close, e.g. once the facilitator unlocks the table. */
   reconnect(): void;
+  /**
+   * Stops syncing and deletes the offline copy, handing back the local doc undestroyed: after a refused
+   * change (4422) the app reopens the doc from the server and carries this copy's own edits over.
+   */
+  detach(): Promise<Y.Doc>;
   destroy(): void;
 }
 
@@ -62,6 +79,21 @@ function storePending(docName: string, count: number): void {
   if (typeof localStorage === 'undefined') return;
   if (count === 0) localStorage.removeItem(PENDING_KEY_PREFIX + docName);
   else localStorage.setItem(PENDING_KEY_PREFIX + docName, String(count));
+}
+
+/** The server closes every socket of a deleted event with this code; like every 44xx code it is final. */
+export const EVENT_DELETED_CLOSE_CODE = 4410;
+
+/**
+ * Removes this device's offline copy of a doc (its IndexedDB database and pending-change count): after
+ * the person withdrew, or the event was deleted, nothing of it should stay on the phone. Call after
+ * `destroy()`, so no open connection holds the database.
+ */
+export async function forgetOfflineCopy(docName: string): Promise<void> {
+  storePending(docName, 0);
+  if (typeof indexedDB === 'undefined') return;
+  const { clearDocument } = await import('y-indexeddb');
+  await clearDocument(`tablemap:${docName}`);
 }
 
 async function attachOfflineCache(doc: Y.Doc, docName: string): Promise<{ destroy(): void } | null> {
@@ -142,6 +174,9 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
   const onOnline = () => {
     if (current.status === 'offline' || current.status === 'reconnecting') {
       attempts = 0;
+      // A socket that stayed open through a short outage may be dead (no close frame ever came, and the
+      // changes made meanwhile were never acknowledged): start a fresh connection, which resends them.
+      if (provider.wsconnected) provider.disconnect();
       scheduleReconnect();
     }
   };
@@ -155,6 +190,18 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
     const fromElsewhere = origin === provider || (offlineCache !== null && origin === offlineCache);
     if (!fromElsewhere && current.status !== 'live') update({ pendingChanges: current.pendingChanges + 1 });
   });
+
+  if (options.carryOverFrom) {
+    const carry = options.carryOverFrom;
+    const onFirstSync = (synced: boolean) => {
+      if (!synced || destroyed) return;
+      provider.off('sync', onFirstSync);
+      const result = carryOverChanges(carry.doc, doc, carry.kind, (update) => carry.accept(doc, update));
+      carry.doc.destroy();
+      carry.onDone?.(result);
+    };
+    provider.on('sync', onFirstSync);
+  }
 
   const ready = (async () => {
     if (options.offlineCache) offlineCache = await attachOfflineCache(doc, options.docName);
@@ -174,6 +221,17 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
     });
   })();
 
+  function stop(): void {
+    destroyed = true;
+    if (reconnectTimer) clearTimeout(reconnectTimer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('offline', onOffline);
+    }
+    listeners.clear();
+    provider.destroy();
+  }
+
   return {
     doc,
     docName: options.docName,
@@ -191,15 +249,14 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
       update({ status: 'reconnecting', closeCode: null, closeReason: '' });
       provider.connect();
     },
+    async detach() {
+      stop();
+      await (offlineCache as { clearData?: () => Promise<void> } | null)?.clearData?.();
+      storePending(options.docName, 0);
+      return doc;
+    },
     destroy() {
-      destroyed = true;
-      if (reconnectTimer) clearTimeout(reconnectTimer);
-      if (typeof window !== 'undefined') {
-        window.removeEventListener('online', onOnline);
-        window.removeEventListener('offline', onOffline);
-      }
-      listeners.clear();
-      provider.destroy();
+      stop();
       offlineCache?.destroy();
       doc.destroy();
     },

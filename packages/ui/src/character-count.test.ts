@@ -5,6 +5,7 @@ describe('characterCount', () => {
   it('says how many characters are left, singular and plural', () => {
     expect(characterCount('abc', 120).message).toBe('117 characters left');
     expect(characterCount('a'.repeat(119), 120).message).toBe('1 character left');
+    expect(characterCount('', 1000).message).toBe('1,000 characters left');
   });
 
   it('turns to a warning in the last 20% and says how many too many past the limit', () => {

@@ -8,6 +8,8 @@ export interface CharacterCount {
   message: string;
 }
 
+const NUMBER = new Intl.NumberFormat('en-GB');
+
 /**
  * Counts the way the model's limits do (string length after trimming the ends), so the counter and the
  * refusal always agree.
@@ -16,7 +18,7 @@ export function characterCount(text: string, max: number): CharacterCount {
   const remaining = max - text.trim().length;
   const over = remaining < 0;
   const near = !over && remaining <= Math.max(1, Math.floor(max * 0.2));
-  const plural = (count: number) => `${count} character${count === 1 ? '' : 's'}`;
+  const plural = (count: number) => `${NUMBER.format(count)} character${count === 1 ? '' : 's'}`;
   const message = over ? `${plural(-remaining)} too many` : `${plural(remaining)} left`;
   return { remaining, over, near, message };
 }

@@ -20,4 +20,7 @@ describe('describeConnection', () => {
     expect(result.detail).toMatch(/read-only/);
     expect(result.tone).toBe('error');
   });
+  it('says when the event has been deleted', () => {
+    expect(describeConnection({ ...base, status: 'refused', closeCode: 4410 }).detail).toBe('This event has been deleted.');
+  });
 });

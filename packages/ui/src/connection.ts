@@ -48,6 +48,8 @@ export function refusalReason(code: number | null): string {
       return 'This connection is read-only.';
     case 4413:
       return 'This table has reached its size limit; no more changes can be saved.';
+    case 4410:
+      return 'This event has been deleted.';
     default:
       return 'The server closed the connection.';
   }

@@ -58,4 +58,8 @@ export type { LegendItem } from './components/LegendList.svelte';
 export { characterCount } from './character-count.ts';
 export type { CharacterCount } from './character-count.ts';
 export { describeConnection, refusalReason } from './connection.ts';
+export { formatDay } from './dates.ts';
 export type { ConnectionDescription, ConnectionTone } from './connection.ts';
+/** A Svelte action: drag a note card (mouse, pen or touch) onto an element with `data-drop-theme`. */
+export { dragNote } from './pointer-drag.ts';
+export type { DragNoteOptions } from './pointer-drag.ts';

@@ -24,7 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-async function requestJson<T>(
+export async function requestJson<T>(
   url: string,
   init: RequestInit,
   schema: v.GenericSchema<unknown, T>,

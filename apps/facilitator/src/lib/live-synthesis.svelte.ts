@@ -44,5 +44,5 @@ export class LiveSynthesis {
 }
 
 function emptySynthesis(): SynthesisSnapshot {
-  return { schemaVersion: 0, themes: [], noteThemes: {}, noteFlags: {}, hiddenNoteRefs: [], aliases: {}, rejectedMerges: [], problems: [] };
+  return { schemaVersion: 0, themes: [], noteThemes: {}, noteFlags: {}, themeSources: {}, hiddenNoteRefs: [], aliases: {}, rejectedMerges: [], problems: [] };
 }

@@ -13,6 +13,8 @@ export const REPORT_SECTIONS = [
   { id: 'themes', title: 'Themes' },
   { id: 'gaps-and-next-steps', title: 'Gaps, key messages and next steps' },
   { id: 'ecosystem', title: 'The service ecosystem' },
+  { id: 'agreement-and-statistics', title: 'Where the tables agree, and the statistics' },
+  { id: 'change-over-time', title: 'Change since an earlier event' },
   { id: 'table-appendix', title: 'Appendix: table by table' },
   { id: 'directory', title: 'Appendix: directory of services' },
 ] as const;
@@ -70,6 +72,8 @@ export interface PreviewInput {
   includeAttendeeList: boolean;
   attendeeCount: number;
   hasLogo: boolean;
+  /** Title of the earlier event chosen for comparison, if any. */
+  earlierTitle?: string | undefined;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -109,6 +113,10 @@ export function sectionSummary(id: ReportSectionId, input: PreviewInput): string
       const broken = input.analysis?.brokenLinks.length ?? 0;
       return `merged map of ${count(organisations, 'organisation', 'organisations')}, ${count(missing, 'missing sector', 'missing sectors')}, ${count(wanted, 'wanted link', 'wanted links')}, ${count(broken, 'broken link', 'broken links')}`;
     }
+    case 'agreement-and-statistics':
+      return 'links one table says exist and another broken or wanted, links drawn only by lived experience or carers, the E-I test against chance and brokerage roles, in words';
+    case 'change-over-time':
+      return input.earlierTitle ? `compared with ${input.earlierTitle}: metrics in words, organisations and links gained and lost` : 'no earlier event chosen: the section says so';
     case 'table-appendix':
       return `${count(input.event.tables.length, 'table', 'tables')} with their maps and ${count(visible.length, 'note', 'notes')} (${count(input.notes.length - visible.length, 'hidden note', 'hidden notes')} left out)`;
     case 'directory':

@@ -7,6 +7,11 @@ export const JoinInfoSchema = v.object({
   tables: v.array(v.object({ id: IdSchema, name: v.string() })),
   groups: v.array(v.object({ id: VocabularyIdSchema, label: v.string() })),
   organisations: v.optional(v.array(v.string()), []),
+  /** Who is responsible for the data, how to reach them, why it is collected and when it is deleted. */
+  privacyNotice: v.optional(
+    v.nullable(v.object({ controller: v.string(), contact: v.string(), purpose: v.string(), deleteAfter: v.string() })),
+    null,
+  ),
 });
 export type JoinInfo = v.InferOutput<typeof JoinInfoSchema>;
 
@@ -30,6 +35,7 @@ export class ApiError extends Error {
 
 const FRIENDLY: Record<number, string> = {
   404: 'We could not find that. Check the code and try again.',
+  410: 'This event has been deleted.',
   429: 'Lots of people are joining right now. Please wait a few seconds and try again.',
 };
 
@@ -83,5 +89,20 @@ export function markTableDone(eventId: string, token: string, done: boolean): Pr
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ done }),
+  });
+}
+
+const WithdrawResultSchema = v.object({
+  withdrawn: v.literal(true),
+  removed: v.object({ notes: v.number(), organisations: v.number(), links: v.number(), votes: v.number(), consent: v.number() }),
+});
+export type WithdrawResult = v.InferOutput<typeof WithdrawResultSchema>;
+
+/** "Remove what I wrote": the server deletes this participant's contributions and consent for good. */
+export function withdraw(eventId: string, token: string): Promise<WithdrawResult> {
+  return request(`/api/events/${encodeURIComponent(eventId)}/withdraw`, WithdrawResultSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: '{}',
   });
 }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import {
   castThemeVote,
+  checkUpdate,
   castVote,
   eventDocName,
   observeEvent,
@@ -25,8 +26,28 @@ import {
   type TableSnapshot,
   type VotingRules,
 } from '@tablemap/model';
-import { EditingTracker, groupsPresent, measureServerClockOffset, openDoc, presenceSummary, type ConnectionState, type PresenceState, type SyncedDoc } from '@tablemap/sync-client';
+import {
+  CHANGE_REFUSED_CLOSE,
+  EVENT_DELETED_CLOSE_CODE,
+  EditingTracker,
+  forgetOfflineCopy,
+  groupsPresent,
+  measureServerClockOffset,
+  openDoc,
+  presenceSummary,
+  type ConnectionState,
+  type PresenceState,
+  type SyncedDoc,
+} from '@tablemap/sync-client';
 import type { Session } from './session.ts';
+
+/** What a table state reopened after a refused change starts from: the old local copy and the rules it voted under. */
+export interface RefusedCopy {
+  doc: Y.Doc;
+  votingRules: VotingRules;
+  /** The server's reason, shown to the person. */
+  reason: string;
+}
 
 const LOCKED_CLOSE_CODE = 4423;
 const EXPIRED_CLOSE_CODE = 4401;
@@ -70,16 +91,38 @@ export class TableState {
   canUndo = $state(false);
   canRedo = $state(false);
   loaded = $state(false);
+  /** Set after a refused change was dropped and the table reloaded: what the person is told. */
+  recoveredNotice: string | null = $state(null);
 
   readonly #cleanups: (() => void)[] = [];
   readonly #editing = new EditingTracker();
   #lastActivity = 0;
+  #destroyed = false;
+  /** The organisers deleted the event: its sockets closed with 4410, or its join code is gone. */
+  eventDeleted = $state(false);
 
-  constructor(session: Session) {
+  /** `refused`: reopening after the server refused a change (4422); this phone's other edits are carried over. */
+  constructor(session: Session, refused?: RefusedCopy) {
     this.session = session;
     this.actor = { group: session.group, participantId: session.participantId };
     const serverUrl = location.origin;
-    this.table = openDoc({ serverUrl, docName: tableDocName(session.eventId, session.tableId), token: session.token, offlineCache: true });
+    const author = { role: session.role, participantId: session.participantId, group: session.group, votingRules: refused?.votingRules };
+    this.table = openDoc({
+      serverUrl,
+      docName: tableDocName(session.eventId, session.tableId),
+      token: session.token,
+      offlineCache: true,
+      ...(refused
+        ? {
+            carryOverFrom: {
+              doc: refused.doc,
+              kind: 'table' as const,
+              accept: (fresh: Y.Doc, update: Uint8Array) => checkUpdate(fresh, 'table', update, author).ok,
+              onDone: () => (this.recoveredNotice = `One change could not be saved (${refused.reason}). The table was reloaded; your other changes are kept.`),
+            },
+          }
+        : {}),
+    });
     this.event = openDoc({ serverUrl, docName: eventDocName(session.eventId), token: session.token, offlineCache: true });
     // Read-only and not cached: a stale local copy could hold changes the server would refuse (4403).
     this.synthesis = openDoc({ serverUrl, docName: synthesisDocName(session.eventId), token: session.token, offlineCache: false });
@@ -90,7 +133,7 @@ export class TableState {
     const tableDoc = this.table.doc;
     // Scoped to this user's own edits: remote and cached updates carry other origins and are not tracked.
     this.undo = new Y.UndoManager(
-      ['organisations', 'links', 'notes', 'positions'].map((name) => tableDoc.getMap(name)),
+      ['organisations', 'links', 'notes', 'positions', 'tableThemes', 'notePlacements'].map((name) => tableDoc.getMap(name)),
       { captureTimeout: 0 },
     );
     const refreshUndo = () => {
@@ -114,6 +157,12 @@ export class TableState {
       this.table.onState((state) => {
         this.connection = state;
         this.#resumeWhenUnblocked();
+        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+      }),
+    );
+    this.#cleanups.push(
+      this.event.onState((state) => {
+        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
       }),
     );
     this.#measureClock(serverUrl);
@@ -343,7 +392,37 @@ export class TableState {
     retractThemeVote(this.table.doc, themeId, this.actor);
   }
 
+  /** Did the server refuse one of this phone's changes (4422)? Then the page reopens the table with `detachRefused`. */
+  get changeRefused(): boolean {
+    return this.connection.closeCode === CHANGE_REFUSED_CLOSE;
+  }
+
+  /** Stops everything and hands back the table's local copy (offline copy deleted), to carry its valid edits over. */
+  async detachRefused(): Promise<RefusedCopy> {
+    const reason = this.connection.closeReason.replace(/^refused: /, '') || 'it broke a rule of the table';
+    const votingRules = this.votingRules;
+    const doc = await this.table.detach();
+    this.#stopAllBut();
+    return { doc, votingRules, reason };
+  }
+
+  #stopAllBut(): void {
+    for (const cleanup of this.#cleanups) cleanup();
+    this.undo.destroy();
+    this.event.destroy();
+    this.synthesis.destroy();
+  }
+
+  /** Closes everything and removes this phone's offline copies of the event (after a withdrawal or deletion). */
+  async forgetEverything(): Promise<void> {
+    this.destroy();
+    const names = [this.table.docName, this.event.docName, this.synthesis.docName];
+    await Promise.all(names.map((name) => forgetOfflineCopy(name).catch(() => {})));
+  }
+
   destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
     clearTimeout(this.#resumeTimer);
     for (const cleanup of this.#cleanups) cleanup();
     // Say goodbye while the socket is still open, so "working on this" clears on the other phones at once.

@@ -5,7 +5,7 @@
  * Exports an event from DATA_DIR (or --data-dir) directly, with or without the server running.
  */
 import { EXPORT_FORMATS, exportFile, parseExportFormat } from '../reports/outputs.ts';
-import { UsageError, openDocs, parseCli, processIo, runCli, writeOutput, type CliIo } from './common.ts';
+import { UsageError, logOperatorAccess, openDocs, parseCli, processIo, runCli, writeOutput, type CliIo } from './common.ts';
 
 export const EXPORT_USAGE = `Usage: node apps/server/src/cli/export.ts <eventId> --format ${EXPORT_FORMATS.join('|')} --out FILE [--data-dir DIR]`;
 
@@ -22,6 +22,8 @@ export function exportCli(args: string[], env: NodeJS.ProcessEnv = process.env, 
     if (!values.out) throw new UsageError('Say where to write the file with --out.');
     const format = parseExportFormat(values.format);
     const docs = openDocs(values['data-dir'], env);
+    // The JSON backup holds the roster and hidden notes; the other formats hold neither.
+    if (format === 'json') await logOperatorAccess(docs, eventId, 'export.json', { format });
     const file = await exportFile(eventId, docs, format);
     await writeOutput(values.out, file.body);
     io.stdout(`Wrote ${values.out} (${format})\n`);

@@ -5,7 +5,7 @@
  * Renders the post-event report from DATA_DIR (or --data-dir) directly, with or without the server running.
  */
 import { reportPdf, parseSections } from '../reports/outputs.ts';
-import { UsageError, openDocs, parseCli, processIo, runCli, writeOutput, type CliIo } from './common.ts';
+import { UsageError, logOperatorAccess, openDocs, parseCli, processIo, runCli, writeOutput, type CliIo } from './common.ts';
 
 export const REPORT_USAGE =
   'Usage: node apps/server/src/cli/report.ts <eventId> --out report.pdf [--sections cover,at-a-glance,…] [--include-attendees] [--data-dir DIR]';
@@ -23,7 +23,9 @@ export function reportCli(args: string[], env: NodeJS.ProcessEnv = process.env, 
     if (!values.out) throw new UsageError('Say where to write the PDF with --out.');
     const sections = parseSections(values.sections);
     const docs = openDocs(values['data-dir'], env);
-    const pdf = await reportPdf(eventId, docs, { sections, includeAttendeeList: values['include-attendees'] === true });
+    const includeAttendeeList = values['include-attendees'] === true;
+    if (includeAttendeeList) await logOperatorAccess(docs, eventId, 'report.pdf', { includeAttendeeList, sections });
+    const pdf = await reportPdf(eventId, docs, { sections, includeAttendeeList });
     await writeOutput(values.out, pdf.body);
     io.stdout(`Wrote ${values.out} (${Math.round(pdf.body.length / 1024)} KB)\n`);
   });

@@ -1,7 +1,8 @@
 import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, startServer, tempDir } from '../testing.ts';
+import { CURRENT_SCHEMA_VERSION } from '@tablemap/model';
+import { createEvent, postJson, startServer, tempDir } from '../testing.ts';
 import { FIXTURE, fillEvent, type FilledEvent } from '../reports/test-fixture.ts';
 import type { EventExport } from './event-export.ts';
 
@@ -27,6 +28,8 @@ function withoutIds(data: EventExport): unknown {
   copy.eventId = '<id>';
   copy.exportedAt = '<time>';
   copy.docs.event.content.meta.eventId = '<id>';
+  // Retention dates and the access log belong to each event (an imported event starts its own).
+  delete copy.privacy;
   return copy;
 }
 
@@ -56,7 +59,9 @@ describe('full event export and import', () => {
 
   it('exports every doc as plain data with its schema version', () => {
     expect(original).toMatchObject({ format: 'tablemap-event', version: 1, eventId: event.eventId, title: FIXTURE.title });
-    expect(original.docs.event.schemaVersion).toBe(1);
+    expect(original.docs.event.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(original.schemaVersion).toBe(CURRENT_SCHEMA_VERSION);
+    expect(original.skipped).toEqual([]);
     expect(Object.keys(original.docs.tables).sort()).toEqual(['t1', 't2']);
     expect(original.docs.tables.t1?.nested).toContain('notes');
     const notes = Object.values(original.docs.tables.t1!.content.notes as Record<string, { text: string }>).map((note) => note.text);
@@ -64,6 +69,9 @@ describe('full event export and import', () => {
     expect(notes).toContain(FIXTURE.hiddenNote);
     expect(Object.keys(original.docs.synthesis!.content.hiddenNotes as object)).toEqual([event.hiddenRef]);
     expect(JSON.stringify(original.docs.roster)).toContain(FIXTURE.attendeeName);
+    // It holds names, so its own download is in the access log it carries, with the retention date.
+    expect(original.privacy?.accessLog).toEqual([expect.objectContaining({ role: 'facilitator', what: 'export.json', options: { format: 'json' } })]);
+    expect(original.privacy?.deleteAfter).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
   it('round-trips: export → import → export is equal apart from the event id and export time', async () => {
@@ -113,24 +121,30 @@ describe('full event export and import', () => {
       const { eventId: _dropped, ...rest } = original;
       return JSON.stringify(rest);
     }, 400, /eventId/],
-    ['a malformed organisation', () => {
-      const copy = structuredClone(original);
-      const orgs = copy.docs.tables.t1!.content.organisations as Record<string, Record<string, unknown>>;
-      const first = Object.values(orgs)[0]!;
-      first.sector = 'Not A Sector!';
-      return JSON.stringify(copy);
-    }, 400, /organisations/],
-    ['a table the event does not have', () => {
-      const copy = structuredClone(original);
-      copy.docs.tables.t9 = copy.docs.tables.t1!;
-      return JSON.stringify(copy);
-    }, 400, /t9: the event has no such table/],
-    ['an unknown part in a doc', () => {
-      const copy = structuredClone(original);
-      copy.docs.event.content.payload = { evil: true };
-      return JSON.stringify(copy);
-    }, 400, /unknown part "payload"/],
+    ['an export from a newer server', () => JSON.stringify({ ...original, schemaVersion: 99 }), 400, /schemaVersion is newer/],
   ];
+
+  it('drops entries the model does not define with warnings, and imports the rest', async () => {
+    const copy = structuredClone(original);
+    const orgs = copy.docs.tables.t1!.content.organisations as Record<string, Record<string, unknown>>;
+    const [firstId, first] = Object.entries(orgs)[0]!;
+    first.sector = 'Not A Sector!';
+    (copy.docs.tables.t1!.content.notes as Record<string, unknown>).junk1 = 42;
+    copy.docs.tables.t9 = copy.docs.tables.t1!;
+    copy.docs.event.content.payload = { evil: true };
+    const response = await importText(JSON.stringify(copy));
+    expect(response.status).toBe(201);
+    const answer = (await response.json()) as { eventId: string; facilitatorToken: string; warnings: string[] };
+    const warnings = answer.warnings.join('\n');
+    expect(warnings).toContain(`docs.tables.t1.content.organisations.${firstId}: not an entry the model defines; left out`);
+    expect(warnings).toContain('docs.tables.t1.content.notes.junk1');
+    expect(warnings).toContain('docs.tables.t9: the event has no such table');
+    expect(warnings).toContain('unknown part "payload"');
+    const exported = await exportOf(answer.eventId, answer.facilitatorToken);
+    expect(Object.keys(exported.docs.tables.t1!.content.organisations as object)).not.toContain(firstId);
+    expect(Object.keys(exported.docs.tables.t1!.content.notes as object)).not.toContain('junk1');
+    expect(exported.skipped).toEqual([]);
+  });
 
   for (const [name, body, status, message] of badFiles) {
     it(`refuses ${name} with a clear message and creates nothing`, async () => {
@@ -165,5 +179,19 @@ describe('full event export and import', () => {
       await guarded.close();
       await keyed.remove();
     }
+  });
+
+  it('export leaves out entries the model does not define and lists what it skipped', async () => {
+    const event = await createEvent(server.url, 1);
+    await server.registry.withDoc(`table/${event.eventId}/t1`, { kind: 'table', eventId: event.eventId, tableId: 't1' }, (entry) => {
+      entry.doc.getMap('notes').set('junk1', 42);
+      entry.doc.getMap('junkroot').set('x', 1);
+    });
+    const exported = await exportOf(event.eventId, event.facilitatorToken);
+    expect(exported.skipped).toEqual(['table.notes.junk1: not an entry the model defines', 'table.junkroot: not part of a table document'].map((line) => line.replace('table.', `table/${event.eventId}/t1.`)));
+    expect(exported.docs.tables.t1!.content.notes).toEqual({});
+    // The export imports cleanly.
+    const response = await importText(JSON.stringify(exported));
+    expect(response.status).toBe(201);
   });
 });

@@ -2,7 +2,11 @@ import * as v from 'valibot';
 import * as Y from 'yjs';
 import {
   CURRENT_SCHEMA_VERSION,
+  DOC_SHAPES,
   MAX_TABLES,
+  isValidRootValue,
+  removeDanglingLinks,
+  type RootShape,
   eventDocName,
   migrate,
   readEvent,
@@ -41,30 +45,10 @@ export const EXPORT_VERSION = 1;
 /** Imports larger than this are refused before they are parsed. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 
-interface Layout {
-  maps: readonly string[];
-  arrays: readonly string[];
-  /** Root maps whose entries may be Y.Maps. */
-  nested: readonly string[];
+/** Is this entry one the model defines? `server` roots (consent counts) are kept as the server wrote them. */
+function entryIsValid(shape: RootShape, key: string | null, value: unknown): boolean {
+  return shape.kind === 'server' || isValidRootValue(shape, key, value);
 }
-
-/** The root types each doc kind holds (mirrors the model's v1 layout); anything else is refused on import. */
-const LAYOUT: Record<DocKind, Layout> = {
-  // Private-round notes docs are never exported: their notes reach the export once revealed.
-  private: { maps: ['meta', 'notes'], arrays: [], nested: ['notes'] },
-  event: { maps: ['meta', 'prompts', 'tables'], arrays: ['groups', 'sectors'], nested: [] },
-  table: {
-    maps: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent'],
-    arrays: [],
-    nested: ['organisations', 'links', 'notes'],
-  },
-  synthesis: {
-    maps: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits'],
-    arrays: [],
-    nested: ['themes', 'directoryEdits'],
-  },
-  roster: { maps: ['meta', 'attendees', 'seating'], arrays: [], nested: [] },
-};
 
 export interface DocExport {
   kind: DocKind;
@@ -76,7 +60,11 @@ export interface DocExport {
 export interface EventExport {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_VERSION;
+  /** The schema version of the server that wrote the file. */
+  schemaVersion: number;
   exportedAt: string;
+  /** Entries left out because the model does not define them (junk from an old or hostile client), with why. */
+  skipped: string[];
   eventId: string;
   title: string;
   docs: {
@@ -85,6 +73,17 @@ export interface EventExport {
     roster: DocExport | null;
     tables: Record<string, DocExport | null>;
   };
+  /**
+   * When the data is deleted, the notice people were shown, and who downloaded personal data: an
+   * organiser's records of processing go with the data. Not restored on import (a new event starts its own).
+   */
+  privacy?: {
+    deleteAfter: string;
+    rosterRedactAfter: string | null;
+    rosterRedactedAt: string | null;
+    notice: { controller: string; contact: string; purpose: string } | null;
+    accessLog: { at: string; role: string; tokenId: string; what: string; options: Record<string, unknown> }[];
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- export
@@ -92,24 +91,37 @@ export interface EventExport {
 export async function exportEvent(eventId: string, docs: DocSource): Promise<EventExport> {
   const record = await docs.findEvent(eventId);
   if (!record) throw new EventNotFoundError(eventId);
-  const read = (name: string, ref: DocRef) => docs.read(name, ref, (doc) => docToPlain(doc, ref.kind));
+  const skipped: string[] = [];
+  const read = (name: string, ref: DocRef) => docs.read(name, ref, (doc) => docToPlain(doc, ref.kind, name, skipped));
   const event = await read(eventDocName(eventId), { kind: 'event', eventId });
   if (!event) throw new EventNotFoundError(eventId);
   const tableIds = await docs.read(eventDocName(eventId), { kind: 'event', eventId }, (doc) => readEvent(doc).tables.map((table) => table.id));
   const tables: Record<string, DocExport | null> = {};
   for (const tableId of tableIds) tables[tableId] = await read(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId });
+  const synthesis = await read(synthesisDocName(eventId), { kind: 'synthesis', eventId });
+  const roster = await read(rosterDocName(eventId), { kind: 'roster', eventId });
+  const privacy = await docs.privacy?.(eventId);
+  const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
+    schemaVersion: CURRENT_SCHEMA_VERSION,
     exportedAt: new Date().toISOString(),
+    skipped,
     eventId,
     title: record.title,
-    docs: {
-      event,
-      synthesis: await read(synthesisDocName(eventId), { kind: 'synthesis', eventId }),
-      roster: await read(rosterDocName(eventId), { kind: 'roster', eventId }),
-      tables,
-    },
+    docs: { event, synthesis, roster, tables },
+    ...(privacy
+      ? {
+          privacy: {
+            deleteAfter: new Date(privacy.deleteAfter).toISOString(),
+            rosterRedactAfter: iso(privacy.rosterRedactAfter),
+            rosterRedactedAt: iso(privacy.rosterRedactedAt),
+            notice: privacy.notice,
+            accessLog: privacy.accessLog.map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() })),
+          },
+        }
+      : {}),
   };
 }
 
@@ -118,38 +130,50 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
  * version (e.g. a synthesis doc a client created before anyone migrated it) is exported as its migrated
  * copy, so every export carries the current layout; the live doc is not touched.
  */
-export function docToPlain(doc: Y.Doc, kind: DocKind): DocExport | null {
+export function docToPlain(doc: Y.Doc, kind: DocKind, label: string = kind, skipped: string[] = []): DocExport | null {
   if (schemaVersionOf(doc) < CURRENT_SCHEMA_VERSION && doc.store.clients.size > 0) {
     const copy = new Y.Doc();
     try {
       Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
       migrate(copy, kind);
-      return plainOf(copy, kind);
+      return plainOf(copy, kind, label, skipped);
     } finally {
       copy.destroy();
     }
   }
-  return plainOf(doc, kind);
+  return plainOf(doc, kind, label, skipped);
 }
 
-function plainOf(doc: Y.Doc, kind: DocKind): DocExport | null {
-  const layout = LAYOUT[kind];
+/** The doc's roots as plain data; entries the model does not define are left out and listed in `skipped`. */
+function plainOf(doc: Y.Doc, kind: DocKind, label: string, skipped: string[]): DocExport | null {
   const content: Record<string, unknown> = {};
   const nested: string[] = [];
   let empty = true;
-  for (const root of layout.maps) {
+  for (const [root, shape] of Object.entries(DOC_SHAPES[kind])) {
+    if (shape.kind === 'list') {
+      const array = doc.getArray<unknown>(root);
+      if (array.length > 0) empty = false;
+      content[root] = array.toJSON().filter((value, index) => keep(entryIsValid(shape, null, value), `${label}.${root}.${index}`, skipped)).map(sortKeys);
+      continue;
+    }
     const map = doc.getMap<unknown>(root);
     if (map.size > 0) empty = false;
-    if (layout.nested.includes(root) && [...map.values()].some((value) => value instanceof Y.Map)) nested.push(root);
-    content[root] = sortKeys(map.toJSON());
+    if (shape.kind === 'entries' && [...map.values()].some((value) => value instanceof Y.Map)) nested.push(root);
+    const plain = map.toJSON() as Record<string, unknown>;
+    for (const key of Object.keys(plain)) {
+      const valid = entryIsValid(shape, key, plain[key]) && (shape.kind !== 'entries' || map.get(key) instanceof Y.Map);
+      if (!keep(valid, `${label}.${root}.${key.slice(0, 64)}`, skipped)) delete plain[key];
+    }
+    content[root] = sortKeys(plain);
   }
-  for (const root of layout.arrays) {
-    const array = doc.getArray<unknown>(root);
-    if (array.length > 0) empty = false;
-    content[root] = array.toJSON().map(sortKeys);
-  }
+  for (const root of doc.share.keys()) if (!(root in DOC_SHAPES[kind])) skipped.push(`${label}.${root.slice(0, 40)}: not part of a ${kind} document`);
   if (empty) return null;
   return { kind, schemaVersion: schemaVersionOf(doc), nested, content };
+}
+
+function keep(valid: boolean, where: string, skipped: string[]): boolean {
+  if (!valid) skipped.push(`${where}: not an entry the model defines`);
+  return valid;
 }
 
 /** Objects with sorted keys, so two exports of equal docs are equal text whatever order edits arrived in. */
@@ -197,6 +221,11 @@ const DocExportSchema = v.object({
 const EventExportSchema = v.object({
   format: v.literal(EXPORT_FORMAT, 'format must be "tablemap-event"'),
   version: v.literal(EXPORT_VERSION),
+  // Files written before the export carried it have none; a newer one is refused.
+  schemaVersion: v.optional(
+    v.pipe(v.number(), v.maxValue(CURRENT_SCHEMA_VERSION, `the export's schemaVersion is newer than this server understands (${CURRENT_SCHEMA_VERSION}); update Tablemap`)),
+  ),
+  skipped: v.optional(v.array(v.string())),
   exportedAt: v.optional(v.string()),
   eventId: v.pipe(v.string('eventId is required'), v.minLength(1, 'eventId is required')),
   title: v.optional(v.string()),
@@ -214,6 +243,10 @@ const EventExportSchema = v.object({
 /** Every doc of an import, rebuilt in memory and validated; nothing is stored yet. */
 export interface PreparedImport {
   title: string;
+  /** Entries dropped because the model does not define them; the rest was imported. */
+  warnings: string[];
+  /** Consent counts the export carried, per table, so the new event's database counts match them. */
+  consentByTable: Record<string, Record<string, number>>;
   tables: { id: string; name: string }[];
   /** In write order: the event doc last, so a half-written import is never reachable. */
   docs: { ref: DocRef; name: string; doc: Y.Doc }[];
@@ -240,17 +273,19 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
   const parsed = v.safeParse(EventExportSchema, raw);
   if (!parsed.success) throw new ImportError('invalid_export', `The export is incomplete or malformed: ${describeIssues(parsed.issues)}`);
   const data = parsed.output;
+  /** Problems that refuse the whole file; `warnings` are entries dropped while the rest is imported. */
   const problems: string[] = [];
+  const warnings: string[] = [];
   const build = (label: string, exported: v.InferOutput<typeof DocExportSchema>, kind: DocKind) => {
     if (exported.kind !== kind) problems.push(`${label}: is a ${exported.kind} doc, expected ${kind}`);
-    return buildDoc(label, exported, kind, problems);
+    return buildDoc(label, exported, kind, problems, warnings);
   };
 
   const eventDoc = build('docs.event', data.docs.event, 'event');
   const meta = eventDoc.getMap<unknown>('meta');
   if (meta.get('eventId') !== data.eventId) problems.push('docs.event: its eventId does not match the export’s eventId');
   const event = readEvent(eventDoc);
-  addReadProblems('docs.event', event.problems, problems);
+  addReadProblems('docs.event', event.problems, warnings);
   if (typeof meta.get('title') !== 'string' || event.title.trim() === '') problems.push('docs.event: the event has no title');
   if (event.tables.length === 0) problems.push('docs.event: the event has no tables');
   if (event.tables.length > MAX_TABLES) problems.push(`docs.event: an event can have at most ${MAX_TABLES} tables`);
@@ -259,24 +294,32 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
   const docs: PreparedImport['docs'] = [];
   for (const [tableId, exported] of Object.entries(data.docs.tables)) {
     if (!knownTables.has(tableId)) {
-      problems.push(`docs.tables.${tableId}: the event has no such table`);
+      warnings.push(`docs.tables.${tableId.slice(0, 64)}: the event has no such table; left out`);
       continue;
     }
     if (!exported) continue;
     const doc = build(`docs.tables.${tableId}`, exported, 'table');
-    addReadProblems(`docs.tables.${tableId}`, readTable(doc).problems, problems);
+    const dangling = removeDanglingLinks(doc);
+    if (dangling > 0) warnings.push(`docs.tables.${tableId}.links: ${dangling} links to organisations that are not there; left out`);
+    addReadProblems(`docs.tables.${tableId}`, readTable(doc).problems, warnings);
     docs.push({ ref: { kind: 'table', eventId: newEventId, tableId }, name: tableDocName(newEventId, tableId), doc });
   }
   if (data.docs.synthesis) {
     const doc = build('docs.synthesis', data.docs.synthesis, 'synthesis');
-    addReadProblems('docs.synthesis', readSynthesis(doc).problems, problems);
-    const edits = v.safeParse(DirectoryEditsSchema, doc.getMap('directoryEdits').toJSON());
-    if (!edits.success) problems.push(`docs.synthesis.directoryEdits: ${describeIssues(edits.issues)}`);
+    addReadProblems('docs.synthesis', readSynthesis(doc).problems, warnings);
+    const edits = doc.getMap<unknown>('directoryEdits');
+    for (const [id, edit] of [...edits.entries()]) {
+      const valid = v.safeParse(DirectoryEditsSchema, { [id]: edit });
+      if (!valid.success) {
+        warnings.push(`docs.synthesis.directoryEdits.${id.slice(0, 64)}: ${describeIssues(valid.issues)}; left out`);
+        edits.delete(id);
+      }
+    }
     docs.push({ ref: { kind: 'synthesis', eventId: newEventId }, name: synthesisDocName(newEventId), doc });
   }
   if (data.docs.roster) {
     const doc = build('docs.roster', data.docs.roster, 'roster');
-    addReadProblems('docs.roster', readRoster(doc).problems, problems);
+    addReadProblems('docs.roster', readRoster(doc).problems, warnings);
     docs.push({ ref: { kind: 'roster', eventId: newEventId }, name: rosterDocName(newEventId), doc });
   }
   for (const { name, doc } of docs) checkSize(name, doc, maxDocBytes, problems);
@@ -290,7 +333,7 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
   }
   eventDoc.transact(() => meta.set('eventId', newEventId));
   docs.push({ ref: { kind: 'event', eventId: newEventId }, name: eventDocName(newEventId), doc: eventDoc });
-  return { title: event.title, tables: event.tables.map(({ id, name }) => ({ id, name })), docs };
+  return { title: event.title, tables: event.tables.map(({ id, name }) => ({ id, name })), docs, warnings, consentByTable: event.consentByTable };
 }
 
 /** The two mistakes people make most (another file, another version) get their own message. */
@@ -306,23 +349,22 @@ function checkEnvelope(raw: unknown): void {
   }
 }
 
-function buildDoc(label: string, exported: v.InferOutput<typeof DocExportSchema>, kind: DocKind, problems: string[]): Y.Doc {
-  const layout = LAYOUT[kind];
+function buildDoc(label: string, exported: v.InferOutput<typeof DocExportSchema>, kind: DocKind, problems: string[], warnings: string[]): Y.Doc {
+  const shapes = DOC_SHAPES[kind];
   const doc = new Y.Doc();
-  for (const root of exported.nested) {
-    if (!layout.nested.includes(root)) problems.push(`${label}.nested: "${root.slice(0, 40)}" cannot hold nested entries`);
-  }
-  const nested = new Set(exported.nested);
   doc.transact(() => {
     for (const [root, value] of Object.entries(exported.content)) {
-      if (layout.arrays.includes(root)) {
-        if (Array.isArray(value)) doc.getArray(root).push(value);
-        else problems.push(`${label}.content.${root}: must be a list`);
-      } else if (layout.maps.includes(root)) {
-        if (Array.isArray(value)) problems.push(`${label}.content.${root}: must be an object`);
-        else fillMap(doc.getMap(root), value, nested.has(root), `${label}.content.${root}`, problems);
+      const shape = shapes[root];
+      const where = `${label}.content.${root.slice(0, 40)}`;
+      if (!shape) {
+        warnings.push(`${label}.content: unknown part "${root.slice(0, 40)}" for a ${kind} doc; left out`);
+      } else if (shape.kind === 'list') {
+        if (!Array.isArray(value)) warnings.push(`${where}: must be a list; left out`);
+        else doc.getArray(root).push(value.filter((entry, index) => keepImported(entryIsValid(shape, null, entry), `${where}.${index}`, warnings)));
+      } else if (Array.isArray(value)) {
+        warnings.push(`${where}: must be an object; left out`);
       } else {
-        problems.push(`${label}.content: unknown part "${root.slice(0, 40)}" for a ${kind} doc`);
+        fillMap(doc.getMap(root), shape, value, where, warnings);
       }
     }
   });
@@ -331,19 +373,21 @@ function buildDoc(label: string, exported: v.InferOutput<typeof DocExportSchema>
   return doc;
 }
 
-function fillMap(map: Y.Map<unknown>, entries: Record<string, unknown>, nested: boolean, label: string, problems: string[]): void {
+function keepImported(valid: boolean, where: string, warnings: string[]): boolean {
+  if (!valid) warnings.push(`${where.slice(0, 160)}: not an entry the model defines; left out`);
+  return valid;
+}
+
+/** Fills a root map with the entries the model defines; `entries` roots get one Y.Map per entry. */
+function fillMap(map: Y.Map<unknown>, shape: RootShape, entries: Record<string, unknown>, label: string, warnings: string[]): void {
   for (const [key, value] of Object.entries(entries)) {
-    if (value === undefined) continue;
-    if (!nested) {
+    if (value === undefined || !keepImported(entryIsValid(shape, key, value), `${label}.${key.slice(0, 64)}`, warnings)) continue;
+    if (shape.kind !== 'entries') {
       map.set(key, value);
       continue;
     }
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      problems.push(`${label}.${key.slice(0, 64)}: must be an object`);
-      continue;
-    }
     const entry = new Y.Map<unknown>();
-    for (const [field, fieldValue] of Object.entries(value)) if (fieldValue !== undefined) entry.set(field, fieldValue);
+    for (const [field, fieldValue] of Object.entries(value as Record<string, unknown>)) if (fieldValue !== undefined) entry.set(field, fieldValue);
     map.set(key, entry);
   }
 }
@@ -353,9 +397,9 @@ function checkSize(label: string, doc: Y.Doc, maxDocBytes: number, problems: str
   if (bytes > maxDocBytes) problems.push(`${label}: ${(bytes / 1024 / 1024).toFixed(1)} MB is over the ${(maxDocBytes / 1024 / 1024).toFixed(1)} MB limit per document`);
 }
 
-function addReadProblems(label: string, found: ReadProblem[], problems: string[]): void {
-  for (const problem of found.slice(0, 5)) problems.push(`${label}.${problem.collection}.${problem.key}: ${problem.reason}`);
-  if (found.length > 5) problems.push(`${label}: ${found.length - 5} more malformed entries`);
+function addReadProblems(label: string, found: ReadProblem[], warnings: string[]): void {
+  for (const problem of found.slice(0, 5)) warnings.push(`${label}.${problem.collection}.${problem.key}: ${problem.reason}`);
+  if (found.length > 5) warnings.push(`${label}: ${found.length - 5} more malformed entries`);
 }
 
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {

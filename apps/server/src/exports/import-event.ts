@@ -6,12 +6,17 @@ import type { EventIndex } from '../storage/doc-store.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
 import { ImportError, prepareImport } from './event-export.ts';
 
+/** No table seats more than this: a larger count in a file is not taken as it is. */
+const MAX_CONSENTS_PER_GROUP = 1000;
+
 export interface ImportedEvent {
   eventId: string;
   joinCode: string;
   facilitatorToken: string;
   observerToken: string;
   tables: { id: string; name: string }[];
+  /** Entries of the file that were dropped (not defined by the model); everything else was imported. */
+  warnings: string[];
 }
 
 export interface ImportDeps {
@@ -39,11 +44,17 @@ export async function importEvent(raw: unknown, deps: ImportDeps): Promise<Impor
   } finally {
     for (const { doc } of prepared.docs) doc.destroy();
   }
+  // The consent counts the file carried become the new event's records (group and table only, as at join).
+  for (const [tableId, counts] of Object.entries(prepared.consentByTable)) {
+    for (const [group, count] of Object.entries(counts)) {
+      for (let index = 0; index < Math.min(count, MAX_CONSENTS_PER_GROUP); index++) await deps.events.recordConsent(eventId, tableId, group, newId());
+    }
+  }
   const joinCode = await uniqueJoinCode(deps.events);
   await deps.events.createEvent({ eventId, joinCode, title: prepared.title, createdAt: Date.now() });
   const facilitatorToken = await deps.signer.sign({ eventId, role: 'facilitator', participantId: newId() });
   const observerToken = await deps.signer.sign({ eventId, role: 'observer', participantId: newId() });
-  return { eventId, joinCode, facilitatorToken, observerToken, tables: prepared.tables };
+  return { eventId, joinCode, facilitatorToken, observerToken, tables: prepared.tables, warnings: prepared.warnings };
 }
 
 async function uniqueJoinCode(events: EventIndex): Promise<string> {

@@ -5,6 +5,7 @@ import { CURRENT_SCHEMA_VERSION, migrate, schemaVersionOf, type DocRef } from '@
 import type { DocStore, EventIndex, EventRecord } from '../storage/doc-store.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
+import type { AccessLogEntry, EventPrivacy, PrivacyStore } from '../privacy/privacy-store.ts';
 
 /**
  * Where the report and export code gets an event's docs from: the live server's registry, or the
@@ -14,11 +15,27 @@ import type { DocRegistry } from '../sync/doc-registry.ts';
 export interface DocSource {
   findEvent(eventId: string): Promise<EventRecord | null>;
   read<T>(name: string, ref: DocRef, reader: (doc: Y.Doc) => T): Promise<T>;
+  /** Retention dates, privacy notice and access log (they travel with the JSON export and the report). */
+  privacy?(eventId: string): Promise<(EventPrivacy & { accessLog: AccessLogEntry[] }) | null>;
+  /** Records a download that can hold personal data in the event's access log. */
+  recordAccess?(eventId: string, entry: AccessLogEntry): Promise<void>;
+}
+
+function privacyReader(privacy: PrivacyStore | undefined): Pick<DocSource, 'privacy' | 'recordAccess'> {
+  if (!privacy) return {};
+  return {
+    async privacy(eventId) {
+      const settings = await privacy.getPrivacy(eventId);
+      return settings ? { ...settings, accessLog: await privacy.accessLog(eventId) } : null;
+    },
+    recordAccess: (eventId, entry) => privacy.recordAccess(eventId, entry),
+  };
 }
 
 /** Reads the docs the server holds in memory (loading them if needed), so a report sees live edits. */
-export function registrySource(registry: DocRegistry, events: EventIndex): DocSource {
+export function registrySource(registry: DocRegistry, events: EventIndex, privacy?: PrivacyStore): DocSource {
   return {
+    ...privacyReader(privacy),
     findEvent: (eventId) => events.findById(eventId),
     read: (name, ref, reader) => registry.withDoc(name, ref, (entry) => reader(entry.doc)),
   };
@@ -29,15 +46,17 @@ export function registrySource(registry: DocRegistry, events: EventIndex): DocSo
  * change the server accepted is committed before it is broadcast, and WAL lets us read alongside it.
  * Docs written by an older build are migrated in memory only.
  */
-export function storeSource(store: DocStore & EventIndex): DocSource {
+export function storeSource(store: DocStore & EventIndex & { privacy?: PrivacyStore }): DocSource {
   return {
+    ...privacyReader(store.privacy),
     findEvent: (eventId) => store.findById(eventId),
     async read(name, ref, reader) {
       const stored = await store.load(name);
       const doc = new Y.Doc();
       try {
         for (const update of stored.updates) Y.applyUpdate(doc, update);
-        if (stored.updates.length > 0 && schemaVersionOf(doc) < CURRENT_SCHEMA_VERSION) migrate(doc, ref.kind);
+        // A newer build's doc is refused (migrate throws), never read as it is.
+        if (stored.updates.length > 0 && schemaVersionOf(doc) !== CURRENT_SCHEMA_VERSION) migrate(doc, ref.kind);
         return reader(doc);
       } finally {
         doc.destroy();

@@ -10,16 +10,24 @@ import {
   rosterDocName,
   synthesisDocName,
   tableDocName,
+  withTableThemes,
   type EventSnapshot,
   type Note,
   type SynthesisSnapshot,
   type TableEntry,
   type TableSnapshot,
+  type ThemedSynthesis,
   type VoteTally,
 } from '@tablemap/model';
 import {
   DirectoryEditsSchema,
   analyseEcosystem,
+  brokerageRoles,
+  compareEvents,
+  consensusLayer,
+  earlierEventFromExport,
+  cutVertices,
+  eiPermutationTest,
   directoryRows,
   mergeTableMaps,
   namesForSuggestions,
@@ -31,7 +39,7 @@ import {
   type MergedMap,
   type Theme as CodebookTheme,
 } from '@tablemap/analysis';
-import type { ReportSnapshot, ReportTable, ReportTheme } from '@tablemap/report';
+import { raisedBy, type ReportChange, type ReportInsights, type ReportSnapshot, type ReportTable, type ReportTheme } from '@tablemap/report';
 import { readRoster, type RosterSnapshot } from '@tablemap/roster';
 import type { EventRecord } from '../storage/doc-store.ts';
 import type { DocSource } from './doc-source.ts';
@@ -63,13 +71,18 @@ export interface EventBundle {
   event: EventSnapshot;
   /** Each table in the event's order; `snapshot.notes` and `snapshot.votes` hold visible notes only. */
   tables: { entry: TableEntry; snapshot: TableSnapshot }[];
-  /** Theme quotes, note assignments and flags of hidden notes are dropped. */
-  synthesis: SynthesisSnapshot;
+  /**
+   * Joined with the tables' own theme boards (notes follow their table theme into the event theme it was
+   * merged into; each theme has its provenance). Theme quotes, note assignments and flags of hidden notes are dropped.
+   */
+  synthesis: ThemedSynthesis;
   directoryEdits: DirectoryEdits;
   roster: RosterSnapshot | null;
   visibleNotes: VisibleNote[];
   merged: MergedMap;
   analysis: EcosystemAnalysis;
+  /** The retention date (YYYY-MM-DD) for the report's footer; '' when unknown. */
+  retainUntil: string;
   report: ReportSnapshot;
 }
 
@@ -95,7 +108,8 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   const visibleNotes = tables.flatMap(({ entry, snapshot }) =>
     snapshot.notes.map((note) => ({ ...note, ref: noteRef(entry.id, note.id), tableId: entry.id })),
   );
-  const synthesis = visibleSynthesis(rawSynthesis, new Set(visibleNotes.map((note) => note.ref)));
+  const joined = withTableThemes(rawSynthesis, tables.map(({ entry, snapshot }) => ({ tableId: entry.id, snapshot })));
+  const synthesis = visibleSynthesis(joined, new Set(visibleNotes.map((note) => note.ref)));
   const roster = options.includeRoster
     ? await docs.read(rosterDocName(eventId), { kind: 'roster', eventId }, readRoster)
     : null;
@@ -105,7 +119,9 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
     synthesis.aliases,
   );
   const analysis = analyseEcosystem(merged, event.sectors);
-  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis };
+  const privacy = await docs.privacy?.(eventId);
+  const retainUntil = privacy ? new Date(privacy.deleteAfter).toISOString().slice(0, 10) : '';
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, retainUntil };
   return { ...bundle, report: toReportSnapshot(bundle) };
 }
 
@@ -117,15 +133,26 @@ export function mergeSuggestions(bundle: Pick<EventBundle, 'merged' | 'synthesis
   return suggestMerges(namesForSuggestions(bundle.merged), { rejected });
 }
 
-/** The themes and notes for the codebook exports; notes are referred to as `<tableId>/<noteId>`. */
-export function codebookInput(bundle: Pick<EventBundle, 'synthesis' | 'visibleNotes'>): { themes: CodebookTheme[]; notes: CodebookNote[] } {
+/**
+ * The themes and notes for the codebook exports; notes are referred to as `<tableId>/<noteId>`. The tables'
+ * own themes merged into an event theme come along as its sub-themes, holding their notes that are in it.
+ */
+export function codebookInput(bundle: Pick<EventBundle, 'synthesis' | 'visibleNotes' | 'tables'>): { themes: CodebookTheme[]; notes: CodebookNote[] } {
   return {
-    themes: bundle.synthesis.themes.map((theme) => ({
-      id: theme.id,
-      title: theme.title,
-      description: theme.description,
-      noteIds: notesOfTheme(bundle, theme.id),
-    })),
+    themes: bundle.synthesis.themes.map((theme) => {
+      const noteIds = notesOfTheme(bundle, theme.id);
+      const inTheme = new Set(noteIds);
+      const subThemes = (bundle.synthesis.provenance[theme.id]?.tables ?? []).flatMap((raising) => {
+        const board = bundle.tables.find(({ entry }) => entry.id === raising.tableId)?.snapshot.tableThemes ?? [];
+        return raising.tableThemes.map((tableTheme) => ({
+          id: `${raising.tableId}/${tableTheme.id}`,
+          title: tableTheme.title,
+          tableId: raising.tableId,
+          noteIds: (board.find((entry) => entry.id === tableTheme.id)?.noteIds ?? []).map((noteId) => noteRef(raising.tableId, noteId)).filter((ref) => inTheme.has(ref)),
+        }));
+      });
+      return { id: theme.id, title: theme.title, description: theme.description, noteIds, subThemes };
+    }),
     notes: bundle.visibleNotes.map((note) => ({ id: note.ref, text: note.text, kind: note.kind, group: note.group, tableId: note.tableId })),
   };
 }
@@ -145,15 +172,24 @@ function readDirectoryEdits(doc: Y.Doc): DirectoryEdits {
   return edits;
 }
 
+/** A note hidden on the facilitator's board is gone from everything the reports use: notes, votes and the table's own theme board. */
 function withoutHiddenNotes(snapshot: TableSnapshot, tableId: string, hidden: Set<string>): TableSnapshot {
   const notes = snapshot.notes.filter((note) => !hidden.has(noteRef(tableId, note.id)));
   const ids = new Set(notes.map((note) => note.id));
+  const groupOf = new Map(notes.map((note) => [note.id, note.group]));
   const votes: Record<string, VoteTally> = {};
   for (const [noteId, tally] of Object.entries(snapshot.votes)) if (ids.has(noteId)) votes[noteId] = tally;
-  return { ...snapshot, notes, votes };
+  const notePlacements = Object.fromEntries(Object.entries(snapshot.notePlacements).filter(([noteId]) => ids.has(noteId)));
+  const tableThemes = snapshot.tableThemes.map((theme) => {
+    const noteIds = theme.noteIds.filter((noteId) => ids.has(noteId));
+    const groups: Record<string, number> = {};
+    for (const noteId of noteIds) groups[groupOf.get(noteId)!] = (groups[groupOf.get(noteId)!] ?? 0) + 1;
+    return { ...theme, noteIds, groups };
+  });
+  return { ...snapshot, notes, votes, notePlacements, tableThemes };
 }
 
-function visibleSynthesis(synthesis: SynthesisSnapshot, visible: Set<string>): SynthesisSnapshot {
+function visibleSynthesis(synthesis: ThemedSynthesis, visible: Set<string>): ThemedSynthesis {
   const keep = <T>(record: Record<string, T>) => Object.fromEntries(Object.entries(record).filter(([ref]) => visible.has(ref)));
   return {
     ...synthesis,
@@ -174,12 +210,13 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       date: event.date,
       venue: event.venue,
       description: event.description,
+      retainUntil: bundle.retainUntil,
       groups: event.groups.map(({ id, label }) => ({ id, label })),
       sectors: event.sectors.map(({ id, label }) => ({ id, label })),
       prompts: event.prompts.map(({ id, text, order }) => ({ id, text, order })),
       tables: event.tables.map(({ id, name, order }) => ({ id, name, order })),
     },
-    tables: bundle.tables.map(({ entry, snapshot }) => toReportTable(entry, snapshot)),
+    tables: bundle.tables.map(({ entry, snapshot }) => toReportTable(entry, snapshot, bundle.event.consentByTable[entry.id] ?? {})),
     synthesis: {
       themes: synthesis.themes.map((theme) => toReportTheme(bundle, theme)),
       hiddenNoteIds: synthesis.hiddenNoteRefs,
@@ -191,11 +228,9 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       wantedLinks: bundle.analysis.wantedLinks.map((link) => ({ ...link })),
       brokenLinks: bundle.analysis.brokenLinks.map((link) => ({ ...link })),
     },
-    attendees: (roster?.attendees ?? []).map((attendee) => ({
-      name: attendee.name,
-      group: attendee.group,
-      tableId: roster?.seating[attendee.id] ?? null,
-    })),
+    insights: toReportInsights(bundle),
+    attendees: attendeesOf(roster),
+    attendeeNamesRemoved: roster?.redactedCounts != null && roster.attendees.length === 0,
     directory: directoryRows(bundle.analysis, bundle.directoryEdits).map((row) => ({
       name: row.name,
       sector: row.sector,
@@ -206,8 +241,63 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
   };
 }
 
+/** The attendee list, or after the roster was redacted one nameless entry per counted person (counts by group and table). */
+function attendeesOf(roster: RosterSnapshot | null): NonNullable<ReportSnapshot['attendees']> {
+  if (!roster) return [];
+  const named = roster.attendees.map((attendee) => ({ name: attendee.name, group: attendee.group, tableId: roster.seating[attendee.id] ?? null }));
+  const counted = (roster.redactedCounts ?? []).flatMap(({ group, tableId, count }) => Array.from({ length: count }, () => ({ name: '', group, tableId })));
+  return [...named, ...counted];
+}
+
+/**
+ * Change since an earlier event (its full JSON export), as sentences and names for the report. Organisations
+ * match by the de-duplication rules only; a malformed export throws AnalysisError (a 400 for the caller).
+ */
+export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged'>, earlierExport: unknown): ReportChange {
+  const earlier = earlierEventFromExport(earlierExport);
+  const earlierMap = mergeTableMaps(earlier.tables, earlier.aliases);
+  const change = compareEvents(earlierMap, bundle.merged, { sectors: bundle.event.sectors, earlierSectors: earlier.sectors });
+  const name = new Map([...earlierMap.organisations.map((org) => [`earlier:${org.id}`, org.name] as const), ...bundle.merged.organisations.map((org) => [org.id, org.name] as const)]);
+  const linkName = (link: { source: string; target: string }) => `${name.get(link.source) ?? link.source} – ${name.get(link.target) ?? link.target}`;
+  return {
+    earlierTitle: earlier.title || 'the earlier event',
+    metrics: change.metrics.map((metric) => metric.sentence),
+    gainedOrganisations: change.gainedOrganisations.map((org) => org.name),
+    lostOrganisations: change.lostOrganisations.map((org) => org.name),
+    gainedLinks: change.gainedLinks.map(linkName),
+    lostLinks: change.lostLinks.map(linkName),
+  };
+}
+
+/** Where the tables agree and the statistics, as names and sentences for the report. */
+function toReportInsights(bundle: Pick<EventBundle, 'event' | 'merged'>): ReportInsights {
+  const { event, merged } = bundle;
+  const name = new Map(merged.organisations.map((org) => [org.id, org.name]));
+  const tableName = new Map(merged.tables.map((table) => [table.id, table.name]));
+  const tables = (ids: string[], status?: string) => ids.map((id) => `${tableName.get(id) ?? id}${status ? ` (${status})` : ''}`);
+  const sectorLabels = Object.fromEntries(event.sectors.map((sector) => [sector.id, sector.label]));
+  const consensus = consensusLayer(merged);
+  // A fixed seed: the report and the facilitator's screen give the same p-values for the same map.
+  const ei = eiPermutationTest(merged, { permutations: 1000, seed: 1, sectorLabels });
+  const brokerage = brokerageRoles(merged, sectorLabels);
+  return {
+    mappingTables: consensus.mappingTables,
+    contested: consensus.contested.map((link) => ({
+      from: name.get(link.source) ?? link.source,
+      to: name.get(link.target) ?? link.target,
+      existingAt: tables(link.tablesByStatus.existing),
+      disputedAt: [...tables(link.tablesByStatus.broken, 'broken'), ...tables(link.tablesByStatus.wanted, 'wanted')],
+    })),
+    livedExperienceOnly: consensus.livedExperienceOnly.map((link) => ({ from: name.get(link.source) ?? link.source, to: name.get(link.target) ?? link.target, groups: link.groups })),
+    eiSentence: ei.overall.sentence,
+    eiSectors: Object.entries(ei.sectors).map(([sector, figure]) => ({ sector, observed: figure.observed, expected: figure.expected, pValue: figure.pValue, sentence: figure.sentence })),
+    brokerage: Object.entries(brokerage.sentences).map(([sector, sentence]) => ({ sector, sentence })),
+    cutVertices: cutVertices(merged).map((id) => name.get(id) ?? id),
+  };
+}
+
 /** Report notes are keyed by their `<tableId>/<noteId>` reference, the same key the synthesis uses. */
-function toReportTable(entry: TableEntry, snapshot: TableSnapshot): ReportTable {
+function toReportTable(entry: TableEntry, snapshot: TableSnapshot, consentByGroup: Record<string, number>): ReportTable {
   const votes: ReportTable['votes'] = {};
   for (const [noteId, tally] of Object.entries(snapshot.votes)) {
     votes[noteRef(entry.id, noteId)] = { total: tally.total, byGroup: tally.byGroup };
@@ -232,7 +322,7 @@ function toReportTable(entry: TableEntry, snapshot: TableSnapshot): ReportTable 
       group: note.group,
     })),
     positions: snapshot.positions,
-    consentByGroup: snapshot.consentByGroup,
+    consentByGroup,
     votes,
   };
 }
@@ -249,5 +339,6 @@ function toReportTheme(bundle: BundleData, theme: SynthesisSnapshot['themes'][nu
     isKeyMessage: theme.isKeyMessage,
     nextSteps: theme.nextSteps.map((step) => ({ action: step.action, ownerSector: step.ownerSector ?? '', timescale: step.timescale })),
     votes,
+    raisedBy: raisedBy(bundle.synthesis.provenance[theme.id]),
   };
 }

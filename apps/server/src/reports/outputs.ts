@@ -6,11 +6,12 @@ import {
   directoryToHsds,
   toGexf,
   toGraphML,
+  toQdpx,
 } from '@tablemap/analysis';
 import { SECTION_IDS, renderReport, renderTablePacks, type SectionId } from '@tablemap/report';
 import { exportEvent } from '../exports/event-export.ts';
 import type { DocSource } from './doc-source.ts';
-import { buildEventSnapshot, codebookInput, type EventBundle } from './event-snapshot.ts';
+import { buildEventSnapshot, changeForReport, codebookInput, type EventBundle } from './event-snapshot.ts';
 
 /** A file ready to be downloaded or written: bytes (or text), its media type and a suggested name. */
 export interface FileOutput {
@@ -19,7 +20,7 @@ export interface FileOutput {
   filename: string;
 }
 
-export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'directory-csv', 'hsds', 'codebook-csv', 'qdc'] as const;
+export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'directory-csv', 'hsds', 'codebook-csv', 'qdc', 'qdpx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Bad options from a person (unknown section or format): shown to them as is. */
@@ -35,6 +36,8 @@ const SECTION_ALIASES: Record<string, SectionId> = {
   gaps: 'gaps-and-next-steps',
   'next-steps': 'gaps-and-next-steps',
   map: 'ecosystem',
+  agreement: 'agreement-and-statistics',
+  statistics: 'agreement-and-statistics',
   appendix: 'table-appendix',
   tables: 'table-appendix',
 };
@@ -60,6 +63,8 @@ export function parseExportFormat(raw: string | null | undefined): ExportFormat 
 
 export interface ReportRequest {
   sections?: SectionId[] | undefined;
+  /** An earlier event's full JSON export, for the change-over-time section. */
+  earlier?: unknown;
   includeAttendeeList?: boolean | undefined;
   logo?: Uint8Array | undefined;
 }
@@ -68,7 +73,8 @@ export interface ReportRequest {
 export async function reportPdf(eventId: string, docs: DocSource, request: ReportRequest = {}): Promise<FileOutput> {
   const includeAttendeeList = request.includeAttendeeList === true;
   const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: includeAttendeeList });
-  const body = await renderReport(bundle.report, {
+  const report = request.earlier === undefined ? bundle.report : { ...bundle.report, change: changeForReport(bundle, request.earlier) };
+  const body = await renderReport(report, {
     ...(request.sections ? { sections: request.sections } : {}),
     includeAttendeeList,
     ...(request.logo ? { logo: request.logo } : {}),
@@ -121,6 +127,7 @@ const FILE_SUFFIX: Record<Exclude<ExportFormat, 'json'>, string> = {
   hsds: 'directory-hsds.json',
   'codebook-csv': 'codebook.csv',
   qdc: 'codebook.qdc',
+  qdpx: 'notes.qdpx',
 };
 
 function derivedExport(bundle: EventBundle, format: Exclude<ExportFormat, 'json'>): Omit<FileOutput, 'filename'> {
@@ -144,7 +151,22 @@ function derivedExport(bundle: EventBundle, format: Exclude<ExportFormat, 'json'
       const { themes, notes } = codebookInput(bundle);
       return { body: codebookToQdc(themes, notes), contentType: 'application/xml; charset=utf-8' };
     }
+    case 'qdpx':
+      return { body: qdpxOf(bundle), contentType: 'application/zip' };
   }
+}
+
+/** The REFI-QDA project: visible notes only, tables as cases, stakeholder groups by their labels. */
+function qdpxOf(bundle: EventBundle): Uint8Array {
+  const { themes, notes } = codebookInput(bundle);
+  return toQdpx({
+    title: bundle.event.title,
+    exportedAt: new Date().toISOString(),
+    tables: bundle.tables.map((table) => ({ id: table.entry.id, name: table.entry.name })),
+    notes: notes.map((note) => ({ ...note, tableId: note.tableId ?? '' })),
+    themes,
+    groupLabels: Object.fromEntries(bundle.event.groups.map((group) => [group.id, group.label])),
+  });
 }
 
 /** A safe, readable file name from the event title ("Leeds exchange 2025" → "leeds-exchange-2025"). */

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
+import { strFromU8, unzipSync } from 'fflate';
 import { newId } from '@tablemap/model';
+import { pdfText } from '@tablemap/test-support';
 import { TokenSigner, loadOrCreateSecret } from '../auth.ts';
 import { startServer, tempDir } from '../testing.ts';
 import { storeSource } from './doc-source.ts';
@@ -12,10 +13,6 @@ import { EventNotFoundError, buildEventSnapshot } from './event-snapshot.ts';
 import { FIXTURE, fillEvent, runScript, type FilledEvent } from './test-fixture.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
-
-function pdfText(bytes: Uint8Array): string {
-  return execFileSync('pdftotext', ['-layout', '-', '-'], { input: bytes, maxBuffer: 64 * 1024 * 1024 }).toString('utf8');
-}
 
 const ONE_PIXEL_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -75,7 +72,7 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(response.headers.get('content-disposition')).toContain('riverside-learning-exchange-report.pdf');
-    const text = pdfText(new Uint8Array(await response.arrayBuffer()));
+    const text = await pdfText(new Uint8Array(await response.arrayBuffer()));
     expect(text).toContain(FIXTURE.title);
     expect(text).toContain(FIXTURE.themeTitle);
     expect(text).toContain('At a glance');
@@ -83,7 +80,7 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(text).not.toContain('REDACTED-SENTINEL');
 
     const withNames = await get(`/api/events/${event.eventId}/report.pdf?sections=who-was-in-the-room&attendees=1`, event.facilitatorToken);
-    expect(pdfText(new Uint8Array(await withNames.arrayBuffer()))).toContain(FIXTURE.attendeeName);
+    expect(await pdfText(new Uint8Array(await withNames.arrayBuffer()))).toContain(FIXTURE.attendeeName);
     const bad = await get(`/api/events/${event.eventId}/report.pdf?sections=cover,nonsense`, event.facilitatorToken);
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toContain('nonsense');
@@ -98,7 +95,7 @@ describe('reports, exports and analysis over HTTP', () => {
       });
     const ok = await post({ sections: ['cover', 'themes'], includeAttendeeList: false, logo: ONE_PIXEL_PNG });
     expect(ok.status).toBe(200);
-    expect(pdfText(new Uint8Array(await ok.arrayBuffer()))).toContain(FIXTURE.themeTitle);
+    expect(await pdfText(new Uint8Array(await ok.arrayBuffer()))).toContain(FIXTURE.themeTitle);
     const truncated = Buffer.from(ONE_PIXEL_PNG, 'base64').subarray(0, 40).toString('base64');
     const corrupt = await post({ sections: ['cover'], logo: truncated });
     expect(corrupt.status).toBe(400);
@@ -108,16 +105,41 @@ describe('reports, exports and analysis over HTTP', () => {
     expect((await post({ logo: Buffer.from('GIF89a not a logo').toString('base64') })).status).toBe(400);
   });
 
+  it('POST report compares with an earlier event’s export in its own section; a file that is not one is refused with 400', async () => {
+    const post = (body: unknown) =>
+      fetch(`${server.url}/api/events/${event.eventId}/report.pdf`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${event.facilitatorToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const org = (id: string, name: string) => ({ id, name, sector: 'vcse', locality: '', remit: '', addedByGroup: 'carer', createdAt: 0 });
+    const earlier = {
+      format: 'tablemap-event', version: 1, eventId: 'old', title: 'Riverside exchange 2025',
+      docs: { event: { content: { tables: {}, sectors: [] } }, synthesis: null, roster: null, tables: { t1: { content: {
+        organisations: { a: org('a', FIXTURE.organisations[0]!), b: org('b', 'Closed Drop-in Centre') }, links: {},
+      } } } },
+    };
+    const ok = await post({ sections: ['change-over-time'], earlier });
+    expect(ok.status).toBe(200);
+    const text = (await pdfText(new Uint8Array(await ok.arrayBuffer()))).replace(/\s+/g, ' ');
+    expect(text).toContain('Compared with Riverside exchange 2025.');
+    expect(text).toContain('Closed Drop-in Centre');
+    expect(text).toContain('The number of organisations mapped rose from 2 to');
+    const refused = await post({ sections: ['change-over-time'], earlier: { format: 'kumu' } });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toMatch(/not a Tablemap event export/);
+  });
+
   it('prints table packs with the join code, first names only on request', async () => {
     const plain = await get(`/api/events/${event.eventId}/table-packs.pdf`, event.facilitatorToken);
     expect(plain.status).toBe(200);
-    const text = pdfText(new Uint8Array(await plain.arrayBuffer()));
-    // The code is printed letter-spaced for reading across a table; pdftotext then splits it up at random.
+    const text = await pdfText(new Uint8Array(await plain.arrayBuffer()));
+    // The code is printed letter-spaced for reading across a table; a text layer may split it into letters.
     expect(text.replace(/\s+/g, '')).toContain(event.joinCode);
     expect(text).toContain('Table 1');
     expect(text).toContain(new URL(server.url).host);
     expect(text).not.toContain('Zebedee');
-    const named = pdfText(new Uint8Array(await (await get(`/api/events/${event.eventId}/table-packs.pdf?firstNames=1`, event.facilitatorToken)).arrayBuffer()));
+    const named = await pdfText(new Uint8Array(await (await get(`/api/events/${event.eventId}/table-packs.pdf?firstNames=1`, event.facilitatorToken)).arrayBuffer()));
     expect(named).toContain('Zebedee');
     expect(named).not.toContain('Quartermaine');
   });
@@ -131,15 +153,26 @@ describe('reports, exports and analysis over HTTP', () => {
       hsds: ['application/json', 'hsds.json'],
       'codebook-csv': ['text/csv', 'codebook.csv'],
       qdc: ['application/xml', '.qdc'],
+      qdpx: ['application/zip', 'notes.qdpx'],
     };
     const bodies: Record<string, string> = {};
+    const archives: Record<string, Uint8Array> = {};
     for (const [format, [type, suffix]] of Object.entries(expected)) {
       const response = await get(`/api/events/${event.eventId}/export?format=${format}`, event.facilitatorToken);
       expect(response.status, format).toBe(200);
       expect(response.headers.get('content-type'), format).toContain(type);
       expect(response.headers.get('content-disposition'), format).toMatch(new RegExp(`attachment; filename="riverside-learning-exchange.*${suffix.replace('.', '\\.')}"`));
-      bodies[format] = await response.text();
+      if (format === 'qdpx') archives[format] = new Uint8Array(await response.arrayBuffer());
+      else bodies[format] = await response.text();
     }
+    // The REFI-QDA project: a zip with project.qde and one source per visible note, none of the hidden one.
+    const qdpx = unzipSync(archives.qdpx!);
+    const project = strFromU8(qdpx['project.qde']!);
+    expect(project).toContain('urn:QDA-XML:project:1.0');
+    expect(project).toContain(FIXTURE.themeTitle);
+    const sources = Object.keys(qdpx).filter((path) => path.startsWith('sources/')).map((path) => strFromU8(qdpx[path]!));
+    expect(sources).toContain(FIXTURE.visibleNote);
+    expect(sources.join('\n') + project).not.toContain('REDACTED-SENTINEL');
     const gexf = new XMLParser({ ignoreAttributes: false }).parse(bodies.gexf!);
     const nodes = [gexf.gexf.graph.nodes.node].flat() as { '@_label': string }[];
     // "Riverside Mind" and "riverside MIND" are one organisation after merging.
@@ -169,9 +202,39 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(theme!.quoteNoteIds).not.toContain(event.hiddenRef);
     expect(theme!.votes).toEqual({ total: 1, byGroup: { primary_care: 1 } });
     expect(bundle.report.synthesis!.gaps).toEqual([]);
+    // The carer's referral is the only link drawn by lived experience or carers alone; the report names it.
+    expect(bundle.report.insights!.mappingTables).toBe(2);
+    expect(bundle.report.insights!.livedExperienceOnly).toEqual([{ from: FIXTURE.organisations[0], to: FIXTURE.organisations[1], groups: ['carer'] }]);
+    expect(bundle.report.insights!.contested).toEqual([]);
     const withRoster = await buildEventSnapshot(event.eventId, storeSource(server.store), { includeRoster: true });
     expect(withRoster.report.attendees).toEqual([{ name: FIXTURE.attendeeName, group: 'carer', tableId: 't1' }]);
     await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);
+  });
+
+  it('carries theme provenance: the tables that raised a theme, their own themes as sub-codes; a hidden note is off every table board', async () => {
+    const bundle = await buildEventSnapshot(event.eventId, storeSource(server.store));
+    const t1 = bundle.tables.find(({ entry }) => entry.id === 't1')!.snapshot;
+    expect(t1.tableThemes.map((theme) => [theme.title, theme.noteIds.length, theme.groups])).toEqual([[FIXTURE.tableThemes[0], 1, { carer: 1 }]]);
+    expect(Object.keys(t1.notePlacements)).toHaveLength(1);
+    expect(bundle.report.synthesis!.themes[0]!.raisedBy).toEqual([
+      { tableId: 't1', tableThemes: [FIXTURE.tableThemes[0]], noteCount: 1, groups: { carer: 1 } },
+      { tableId: 't2', tableThemes: [FIXTURE.tableThemes[1]], noteCount: 1, groups: { primary_care: 1 } },
+    ]);
+
+    const pdf = await get(`/api/events/${event.eventId}/report.pdf?sections=themes`, event.facilitatorToken);
+    const text = (await pdfText(new Uint8Array(await pdf.arrayBuffer()))).replace(/\s+/g, ' ');
+    expect(text).toContain(`Raised by 2 tables: Table 1 (“${FIXTURE.tableThemes[0]}”); Table 2 (“${FIXTURE.tableThemes[1]}”).`);
+    expect(text).toMatch(/Groups behind it: (Carers and family 1, Primary care \(GP practices, PCNs\) 1|Primary care \(GP practices, PCNs\) 1, Carers and family 1)\./);
+
+    const qdc = await (await get(`/api/events/${event.eventId}/export?format=qdc`, event.facilitatorToken)).text();
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name, _p, _l, attr) => !attr && name === 'Code' }).parse(qdc);
+    const [code] = parsed.CodeBook.Codes.Code;
+    expect(code.name).toBe(FIXTURE.themeTitle);
+    expect(code.Code.map((sub: { name: string }) => sub.name)).toEqual(FIXTURE.tableThemes);
+    expect(qdc).not.toContain('REDACTED-SENTINEL');
+    const csv = await (await get(`/api/events/${event.eventId}/export?format=codebook-csv`, event.facilitatorToken)).text();
+    expect(csv.split('\n')[0]).toContain('table_theme');
+    expect(csv).toContain(FIXTURE.tableThemes[1]);
   });
 
   it('serves the analysis with merge suggestions for the merged-map screen', async () => {
@@ -199,7 +262,7 @@ describe('CLI against the server’s DATA_DIR', () => {
       const run = await runScript('report.ts', [event.eventId, '--out', out, '--data-dir', dir.path]);
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
-      const text = pdfText(await readFile(out));
+      const text = await pdfText(await readFile(out));
       expect(text).toContain(FIXTURE.title);
       expect(text).toContain(FIXTURE.themeTitle);
       expect(text).toContain(FIXTURE.visibleNote);
@@ -209,7 +272,7 @@ describe('CLI against the server’s DATA_DIR', () => {
       const named = join(dir.path, 'named.pdf');
       const withNames = await runScript('report.ts', [event.eventId, '--out', named, '--include-attendees', '--sections', 'cover,who-was-in-the-room'], { DATA_DIR: dir.path });
       expect(withNames.code).toBe(0);
-      const namedText = pdfText(await readFile(named));
+      const namedText = await pdfText(await readFile(named));
       expect(namedText).toContain(FIXTURE.attendeeName);
       expect(namedText).not.toContain('REDACTED-SENTINEL');
 
@@ -221,7 +284,7 @@ describe('CLI against the server’s DATA_DIR', () => {
       expect([gexf.gexf.graph.nodes.node].flat()).toHaveLength(3);
       const stopped = await runScript('report.ts', [event.eventId, '--out', out, '--data-dir', dir.path]);
       expect(stopped.code).toBe(0);
-      expect(pdfText(await readFile(out))).toContain(FIXTURE.themeTitle);
+      expect(await pdfText(await readFile(out))).toContain(FIXTURE.themeTitle);
     } finally {
       await server.close();
       await dir.remove();

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
+import type { TokenClaims } from '@tablemap/model';
+import { AnalysisError } from '@tablemap/analysis';
 import { ReportInputError, validateLogo } from '@tablemap/report';
-import { bearerToken, TokenError, type TokenSigner } from '../auth.ts';
+import { requireEventFacilitator, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { ImportError, MAX_IMPORT_BYTES } from '../exports/event-export.ts';
 import { importEvent } from '../exports/import-event.ts';
 import { HttpError, parseBody, readJsonBody, sendJson } from '../http-util.ts';
 import type { Logger } from '../logger.ts';
 import type { EventIndex } from '../storage/doc-store.ts';
+import type { PrivacyStore } from '../privacy/privacy-store.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
 import { registrySource, type DocSource } from './doc-source.ts';
 import { EventNotFoundError, buildEventSnapshot, mergeSuggestions } from './event-snapshot.ts';
@@ -29,6 +32,10 @@ export interface ReportRoutesOptions {
   logger: Logger;
   /** The API's own organiser-key check (401 when a key is configured and not given). */
   requireOrganiserKey(req: IncomingMessage): void;
+  /** Retention dates, notice and access log for the JSON export and the report footer. */
+  privacy?: PrivacyStore | undefined;
+  /** Records a download that can hold personal data in the event's access log (privacy/). */
+  recordAccess?: (eventId: string, claims: TokenClaims, what: string, options: Record<string, unknown>) => Promise<void>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
@@ -37,12 +44,14 @@ export interface ReportRoute {
   methods: Record<string, Handler>;
 }
 
-/** Base64 of a 2 MB logo plus the rest of the options. */
-const REPORT_BODY_BYTES = 4 * 1024 * 1024;
+/** Base64 of a 2 MB logo, an earlier event's export for the change-over-time section, and the rest. */
+const REPORT_BODY_BYTES = 24 * 1024 * 1024;
 
 const ReportBodySchema = v.object({
   sections: v.optional(v.union([v.array(v.pipe(v.string(), v.maxLength(40))), v.pipe(v.string(), v.maxLength(400))], 'sections must be a list of section ids')),
   includeAttendeeList: v.optional(v.boolean('includeAttendeeList must be true or false'), false),
+  /** An earlier event's full JSON export; checked by the analysis package's reader. */
+  earlier: v.optional(v.unknown()),
   logo: v.optional(
     v.pipe(
       v.string('logo must be base64 text'),
@@ -56,13 +65,16 @@ const ReportBodySchema = v.object({
  * Registered into HttpApi's route table; errors use the API's `{error, message}` shape.
  */
 export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
-  const docs = registrySource(options.registry, options.events);
-  const facilitator = (handler: (req: IncomingMessage, res: ServerResponse, eventId: string) => Promise<void>): Handler =>
+  const docs = registrySource(options.registry, options.events, options.privacy);
+  const facilitator = (handler: (req: IncomingMessage, res: ServerResponse, eventId: string, claims: TokenClaims) => Promise<void>): Handler =>
     async (req, res, params) => {
       const eventId = params[0] ?? '';
-      await requireFacilitator(req, eventId, options.signer, docs);
-      await translateErrors(() => handler(req, res, eventId));
+      const claims = await requireFacilitator(req, eventId, options.signer, docs);
+      await translateErrors(() => handler(req, res, eventId, claims));
     };
+  // Logged before the file is built, so a JSON backup carries its own download in its access log.
+  const logAccess = (eventId: string, claims: TokenClaims, what: string, logged: Record<string, unknown>) =>
+    options.recordAccess?.(eventId, claims, what, logged) ?? Promise.resolve();
   const url = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://localhost');
 
   return [
@@ -83,27 +95,28 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
     {
       pattern: /^\/api\/events\/([^/]+)\/report\.pdf$/,
       methods: {
-        GET: facilitator(async (req, res, eventId) => {
+        GET: facilitator(async (req, res, eventId, claims) => {
           const query = url(req).searchParams;
-          const pdf = await reportPdf(eventId, docs, {
-            sections: parseSections(query.get('sections')),
-            includeAttendeeList: isOn(query.get('attendees')),
-          });
-          sendFile(res, pdf);
+          const sections = parseSections(query.get('sections'));
+          const includeAttendeeList = isOn(query.get('attendees'));
+          if (includeAttendeeList) await logAccess(eventId, claims, 'report.pdf', { includeAttendeeList, sections });
+          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList }));
         }),
-        POST: facilitator(async (req, res, eventId) => {
+        POST: facilitator(async (req, res, eventId, claims) => {
           const body = parseBody(ReportBodySchema, await readJsonBody(req, REPORT_BODY_BYTES));
           const sections = Array.isArray(body.sections) ? parseSections(body.sections.join(',')) : parseSections(body.sections);
           const logo = body.logo === undefined ? undefined : decodeLogo(body.logo);
-          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo }));
+          if (body.includeAttendeeList) await logAccess(eventId, claims, 'report.pdf', { includeAttendeeList: true, sections });
+          sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo, earlier: body.earlier }));
         }),
       },
     },
     {
       pattern: /^\/api\/events\/([^/]+)\/table-packs\.pdf$/,
       methods: {
-        GET: facilitator(async (req, res, eventId) => {
+        GET: facilitator(async (req, res, eventId, claims) => {
           const includeFirstNames = isOn(url(req).searchParams.get('firstNames'));
+          if (includeFirstNames) await logAccess(eventId, claims, 'table-packs.pdf', { includeFirstNames });
           sendFile(res, await tablePacksPdf(eventId, docs, { joinBaseUrl: joinBaseUrl(req), includeFirstNames }));
         }),
       },
@@ -111,8 +124,10 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
     {
       pattern: /^\/api\/events\/([^/]+)\/export$/,
       methods: {
-        GET: facilitator(async (req, res, eventId) => {
+        GET: facilitator(async (req, res, eventId, claims) => {
           const format = parseExportFormat(url(req).searchParams.get('format') ?? 'json');
+          // The JSON backup holds the roster and hidden notes; the other formats hold neither.
+          if (format === 'json') await logAccess(eventId, claims, 'export.json', { format });
           sendFile(res, await exportFile(eventId, docs, format));
         }),
       },
@@ -130,18 +145,10 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
 }
 
 /** 401 without a valid token, 403 for anyone but this event's facilitator, 404 for an unknown event. */
-async function requireFacilitator(req: IncomingMessage, eventId: string, signer: TokenSigner, docs: DocSource): Promise<void> {
-  let claims;
-  try {
-    ({ claims } = await signer.verify(bearerToken(req.headers.authorization)));
-  } catch (error) {
-    if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
-    throw error;
-  }
-  if (claims.role !== 'facilitator' || claims.eventId !== eventId) {
-    throw new HttpError(403, 'forbidden', 'Only this event’s facilitator can download its reports and exports');
-  }
+async function requireFacilitator(req: IncomingMessage, eventId: string, signer: TokenSigner, docs: DocSource): Promise<TokenClaims> {
+  const claims = await requireEventFacilitator(signer, req.headers.authorization, eventId, 'download its reports and exports');
   if (!(await docs.findEvent(eventId))) throw new HttpError(404, 'unknown_event', 'There is no such event');
+  return claims;
 }
 
 /** The errors of the report, export and import code become the API's JSON errors. */
@@ -152,6 +159,7 @@ async function translateErrors<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof EventNotFoundError) throw new HttpError(404, 'unknown_event', 'There is no such event');
     if (error instanceof OutputOptionError) throw new HttpError(400, 'invalid_option', error.message);
     if (error instanceof ReportInputError) throw new HttpError(400, 'invalid_input', error.message);
+    if (error instanceof AnalysisError) throw new HttpError(400, 'invalid_input', error.message);
     if (error instanceof ImportError) throw new HttpError(error.code === 'too_large' ? 413 : 400, error.code, error.message);
     throw error;
   }
@@ -199,7 +207,7 @@ function joinBaseUrl(req: IncomingMessage): string {
   return `${protocol}://${host}/join`;
 }
 
-function sendFile(res: ServerResponse, file: FileOutput): void {
+export function sendFile(res: ServerResponse, file: FileOutput): void {
   const body = typeof file.body === 'string' ? Buffer.from(file.body, 'utf8') : Buffer.from(file.body.buffer, file.body.byteOffset, file.body.byteLength);
   const ascii = file.filename.replace(/[^A-Za-z0-9._-]/g, '_');
   res.writeHead(200, {

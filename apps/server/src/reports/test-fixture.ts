@@ -7,10 +7,12 @@ import {
   addOrganisation,
   assignNoteToTheme,
   castThemeVote,
+  createTableTheme,
   createTheme,
   eventDocName,
   flagNote,
   linkOrganisations,
+  mergeTableThemesInto,
   noteRef,
   readSynthesis,
   readTable,
@@ -20,9 +22,10 @@ import {
   setThemeQuotes,
   synthesisDocName,
   tableDocName,
+  tableThemeRef,
 } from '@tablemap/model';
 import { importAttendees, readRoster, seatAttendee } from '@tablemap/roster';
-import { connectProvider, joinTable, postJson, storedDoc, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
+import { claimsOf, connectProvider, joinTable, postJson, storedDoc, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
 import type { TablemapServer } from '../index.ts';
 
 export const FIXTURE = {
@@ -34,6 +37,8 @@ export const FIXTURE = {
   hiddenNote: 'REDACTED-SENTINEL the duty worker named Bob was rude',
   attendeeName: 'Zebedee Quartermaine',
   organisations: ['Riverside Mind', 'Riverside Housing', 'Northshore PCN'],
+  /** Each table's own theme, both merged into the event theme above. */
+  tableThemes: ['Long waits', 'waiting lists'],
 };
 
 export interface FilledEvent extends CreatedEvent {
@@ -70,21 +75,25 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     const eventDoc = await open(eventDocName(eventId), facilitatorToken);
     setEventDetails(eventDoc, { venue: FIXTURE.venue, date: '2026-03-14' });
 
-    const carer = { group: 'carer', participantId: 'carer1' };
-    const t1 = await open(tableDocName(eventId, 't1'), await joinTable(server.url, event.joinCode, 't1', 'carer'));
+    // The server checks that notes and votes carry their sender's own id, so the actors are the tokens' holders.
+    const t1Token = await joinTable(server.url, event.joinCode, 't1', 'carer');
+    const carer = { group: 'carer', participantId: claimsOf(t1Token).participantId };
+    const t1 = await open(tableDocName(eventId, 't1'), t1Token);
     const mind = addOrganisation(t1, { name: FIXTURE.organisations[0]!, sector: 'vcse', size: 'local' }, carer);
     const housing = addOrganisation(t1, { name: FIXTURE.organisations[1]!, sector: 'housing' }, carer);
     linkOrganisations(t1, { source: mind, target: housing, kind: 'refers_to' }, carer);
     const visible = addNote(t1, { text: FIXTURE.visibleNote, kind: 'observation' }, carer);
     const hidden = addNote(t1, { text: FIXTURE.hiddenNote, kind: 'quote' }, carer);
 
-    const gp = { group: 'primary_care', participantId: 'gp1' };
     const t2Token = await joinTable(server.url, event.joinCode, 't2', 'primary_care');
+    const gp = { group: 'primary_care', participantId: claimsOf(t2Token).participantId };
     const t2 = await open(tableDocName(eventId, 't2'), t2Token);
     const mind2 = addOrganisation(t2, { name: 'riverside MIND', sector: 'vcse' }, gp);
     const pcn = addOrganisation(t2, { name: FIXTURE.organisations[2]!, sector: 'primary_care' }, gp);
     linkOrganisations(t2, { source: pcn, target: mind2, kind: 'collaborates', status: 'wanted' }, gp);
     const other = addNote(t2, { text: FIXTURE.otherNote, kind: 'gap' }, gp);
+    const t1Theme = createTableTheme(t1, { title: FIXTURE.tableThemes[0]! }, carer, [visible, hidden]);
+    const t2Theme = createTableTheme(t2, { title: FIXTURE.tableThemes[1]! }, gp, [other]);
 
     const synthesis = await open(synthesisDocName(eventId), facilitatorToken);
     const themeId = createTheme(synthesis, { title: FIXTURE.themeTitle, description: 'People wait months for help.' });
@@ -93,6 +102,7 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     assignNoteToTheme(synthesis, visibleRef, themeId);
     assignNoteToTheme(synthesis, hiddenRef, themeId);
     assignNoteToTheme(synthesis, noteRef('t2', other), themeId);
+    mergeTableThemesInto(synthesis, [tableThemeRef('t1', t1Theme), tableThemeRef('t2', t2Theme)], themeId);
     setThemeQuotes(synthesis, themeId, [visibleRef, hiddenRef]);
     flagNote(synthesis, hiddenRef, { gap: true });
     setNoteHidden(synthesis, hiddenRef, true);
@@ -102,9 +112,9 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     importAttendees(roster, [{ id: 'a1', name: FIXTURE.attendeeName, group: 'carer', organisation: '', needs: [] }]);
     seatAttendee(roster, 'a1', 't1');
 
-    await waitForStored(server, tableDocName(eventId, 't1'), (doc) => readTable(doc).notes.length === 2);
+    await waitForStored(server, tableDocName(eventId, 't1'), (doc) => readTable(doc).notes.length === 2 && readTable(doc).tableThemes.length === 1);
     await waitForStored(server, tableDocName(eventId, 't2'), (doc) => Object.keys(readTable(doc).themeVotes).length === 1);
-    await waitForStored(server, synthesisDocName(eventId), (doc) => readSynthesis(doc).hiddenNoteRefs.length === 1);
+    await waitForStored(server, synthesisDocName(eventId), (doc) => readSynthesis(doc).hiddenNoteRefs.length === 1 && Object.keys(readSynthesis(doc).themeSources).length === 2);
     await waitForStored(server, rosterDocName(eventId), (doc) => Object.keys(readRoster(doc).seating).length === 1);
     await waitForStored(server, eventDocName(eventId), (doc) => doc.getMap('meta').get('venue') === FIXTURE.venue);
     return { ...event, themeId, hiddenRef };

@@ -3,18 +3,10 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger.ts';
 import type { DocStore } from '../storage/doc-store.ts';
-import { REMOTE_ORIGIN, type ChangeRelay, type DocRegistry } from '../sync/doc-registry.ts';
+import { REMOTE_ORIGIN, type DocRegistry } from '../sync/doc-registry.ts';
 import type { RedisRelay, RelayKind } from './redis-relay.ts';
 
 const RevocationSchema = v.object({ eventId: v.pipe(v.string(), v.maxLength(200)), participantId: v.pipe(v.string(), v.maxLength(200)) });
-
-/** What the registry calls to publish; wired to the Redis relay in multi-instance mode. */
-export function relayPublisher(relay: RedisRelay): ChangeRelay {
-  return {
-    publishUpdate: (docName, update) => relay.publish('update', docName, update),
-    publishAwareness: (docName, update) => relay.publish('awareness', docName, update),
-  };
-}
 
 /**
  * Applies other instances' changes to the docs this instance holds, and reloads them from the database
@@ -28,6 +20,8 @@ export class RemoteChanges {
   private resyncing: Promise<void> | null = null;
   private resyncAgain = false;
   private readonly closeHolder: (eventId: string, participantId: string) => void;
+  /** Another instance deleted an event (privacy/event-deletion.ts): close and drop its docs here too. */
+  onEventDeleted: (eventId: string) => void = () => {};
   /** Resyncs done (tests and logs). */
   resyncCount = 0;
 
@@ -48,6 +42,7 @@ export class RemoteChanges {
   /** A doc still loading gets the change after its load: its database read may predate the change's commit. */
   apply(kind: RelayKind, docName: string, payload: Uint8Array): void {
     if (kind === 'revoke') return this.revoke(payload);
+    if (kind === 'event-deleted') return this.onEventDeleted(new TextDecoder().decode(payload).slice(0, 200));
     const loading = this.registry.loadedOrLoading(docName);
     if (!loading) return;
     loading.then(

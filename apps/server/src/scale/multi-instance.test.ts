@@ -20,23 +20,21 @@ import {
   waitForSync,
 } from '../testing.ts';
 import type { Limits } from '../config.ts';
-import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess, missingInfrastructure } from './test-infra.ts';
-
-const missing = missingInfrastructure();
-if (missing) console.warn(`multi-instance tests ${missing}`);
+import { FailoverProxy, InstanceProcess, startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
 const orgNames = (doc: Y.Doc) => readTable(doc).organisations.map((org) => org.name).sort();
 const range = (prefix: string, count: number) => Array.from({ length: count }, (_, index) => `${prefix} ${index}`);
 const actor = (participantId: string): Actor => ({ group: 'carer', participantId });
 
-describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', () => {
+// Never skipped: without Redis or PostgreSQL, starting them fails every test with the reason and the fix.
+describe('multi-instance mode (PostgreSQL + Redis)', () => {
   let redis: RedisProcess;
   let postgres: PostgresCluster;
   let databaseCount = 0;
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
   beforeAll(async () => {
-    [redis, postgres] = await Promise.all([RedisProcess.start(), PostgresCluster.start()]);
+    ({ redis, postgres } = await startRedisAndPostgres());
   }, 60_000);
 
   afterEach(async () => {
@@ -44,12 +42,11 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   afterAll(async () => {
-    await redis?.kill();
-    postgres?.stop();
+    await Promise.all([redis?.kill(), postgres?.stop()]);
   });
 
   /** A fresh database per test, so their tables never mix. */
-  function newDatabase(): string {
+  function newDatabase(): Promise<string> {
     return postgres.createDatabase(`tablemap_${process.pid}_${++databaseCount}`);
   }
 
@@ -67,7 +64,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   }
 
   it('clients on three instances converge, share tokens and join codes, and see each other\'s presence', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const stream = `relay:${databaseUrl}`;
     const [a, b, c] = [await startInstance(databaseUrl, stream), await startInstance(databaseUrl, stream), await startInstance(databaseUrl, stream)];
     const event = await createEvent(a!.url);
@@ -101,7 +98,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   it('restarting Redis mid-edit loses nothing', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const stream = `relay:${databaseUrl}`;
     const a = await startInstance(databaseUrl, stream);
     const b = await startInstance(databaseUrl, stream);
@@ -133,7 +130,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   it('a change whose relay message was lost reaches the other instance from the database', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const stream = `relay:${databaseUrl}`;
     const a = await startInstance(databaseUrl, stream);
     const event = await createEvent(a.url);
@@ -162,7 +159,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   it('revoking a participant on one instance closes their socket on another (4401)', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const stream = `relay:${databaseUrl}`;
     const a = await startInstance(databaseUrl, stream);
     const b = await startInstance(databaseUrl, stream);
@@ -181,7 +178,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   it('killing one instance moves its clients to another and loses nothing', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const dataDir = await tempDir();
     cleanups.push(() => dataDir.remove());
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, DATA_DIR: dataDir.path };
@@ -222,7 +219,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   it('concurrent compaction on two instances does not corrupt the log', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const stream = `relay:${databaseUrl}`;
     // Compaction after every 3 entries: both instances compact the same doc over and over while both are written.
     const a = await startInstance(databaseUrl, stream, { compactAfterUpdates: 3 });
@@ -252,7 +249,7 @@ describe.skipIf(missing !== null)('multi-instance mode (PostgreSQL + Redis)', ()
   });
 
   it('two stores compacting the same doc from stale views keep every committed row', async () => {
-    const databaseUrl = newDatabase();
+    const databaseUrl = await newDatabase();
     const [one, two] = await Promise.all([PostgresStore.connect(databaseUrl), PostgresStore.connect(databaseUrl)]);
     cleanups.push(() => one.close(), () => two.close());
     const name = 'table/evt/tbl';

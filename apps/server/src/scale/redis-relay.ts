@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 
-export type RelayKind = 'update' | 'awareness' | 'revoke';
+export type RelayKind = 'update' | 'awareness' | 'revoke' | 'event-deleted';
 
 export interface RelayHandlers {
   /** A change published by another instance, in the order that instance published it. */
@@ -25,8 +25,8 @@ export interface RedisRelayOptions {
   heartbeatMs?: number;
 }
 
-const KIND_CODES: Record<string, RelayKind | 'heartbeat'> = { u: 'update', a: 'awareness', r: 'revoke', h: 'heartbeat' };
-const CODE_OF: Record<RelayKind, string> = { update: 'u', awareness: 'a', revoke: 'r' };
+const KIND_CODES: Record<string, RelayKind | 'heartbeat'> = { u: 'update', a: 'awareness', r: 'revoke', x: 'event-deleted', h: 'heartbeat' };
+const CODE_OF: Record<RelayKind, string> = { update: 'u', awareness: 'a', revoke: 'r', 'event-deleted': 'x' };
 
 /**
  * Relays changes between server instances through one Redis Stream.
@@ -106,6 +106,32 @@ export class RedisRelay {
   /** A token holder the facilitator removed: every instance closes their sockets. */
   publishRevocation(eventId: string, participantId: string): void {
     this.publish('revoke', '', new TextEncoder().encode(JSON.stringify({ eventId, participantId })));
+  }
+
+  /** An event was deleted: every instance closes its sockets and drops its docs. Carries only the id. */
+  publishEventDeleted(eventId: string): void {
+    this.publish('event-deleted', '', new TextEncoder().encode(eventId));
+  }
+
+  /**
+   * Removes every stream entry whose doc name matches (a deleted event's changes), so the stream keeps
+   * nothing of it. Readers that had not reached them see a gap and reload from the database, which is safe.
+   */
+  async forgetDocs(matches: (docName: string) => boolean): Promise<number> {
+    let removed = 0;
+    let start = '-';
+    for (;;) {
+      const entries = await this.writer.xrangeBuffer(this.options.streamKey, start, '+', 'COUNT', 1000);
+      const doomed: string[] = [];
+      for (const [id, fields] of entries) {
+        for (let index = 0; index + 1 < fields.length; index += 2) {
+          if (fields[index]!.toString() === 'd' && matches(fields[index + 1]!.toString())) doomed.push(id.toString());
+        }
+      }
+      if (doomed.length > 0) removed += await this.writer.xdel(this.options.streamKey, ...doomed);
+      if (entries.length < 1000) return removed;
+      start = `(${entries[entries.length - 1]![0].toString()}`;
+    }
   }
 
   private sendHeartbeat(): void {

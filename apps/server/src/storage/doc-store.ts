@@ -36,6 +36,15 @@ export interface EventIndex {
   createEvent(record: EventRecord): Promise<void>;
   findByJoinCode(joinCode: string): Promise<EventRecord | null>;
   findById(eventId: string): Promise<EventRecord | null>;
+  /**
+   * One consent given at join: the table, the stakeholder group and the joiner's anonymous participant id
+   * (never a name), so a participant who withdraws takes it back. Written by POST /api/join only.
+   */
+  recordConsent(eventId: string, tableId: string, group: string, participantId: string): Promise<void>;
+  /** Removes a participant's consent (withdrawal); returns the tables whose counts changed. */
+  withdrawConsent(eventId: string, participantId: string): Promise<string[]>;
+  /** Consents at one table, by stakeholder group. */
+  consentCounts(eventId: string, tableId: string): Promise<Record<string, number>>;
 }
 
 /** Revoked token holders, per event (participantId). Kept on disk so a restart does not let them back in. */

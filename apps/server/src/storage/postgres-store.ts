@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import * as Y from 'yjs';
+import { POSTGRES_PRIVACY_SCHEMA, PostgresPrivacyStore } from './postgres-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
 interface PendingAppend {
@@ -40,6 +41,14 @@ CREATE TABLE IF NOT EXISTS revocations (
   revoked_at BIGINT NOT NULL,
   PRIMARY KEY (event_id, participant_id)
 );
+CREATE TABLE IF NOT EXISTS consents (
+  event_id TEXT NOT NULL,
+  table_id TEXT NOT NULL,
+  stakeholder_group TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  consented_at BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
 CREATE TABLE IF NOT EXISTS server_secrets (
   id TEXT PRIMARY KEY,
   secret BYTEA NOT NULL
@@ -72,9 +81,12 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
   private flushScheduled: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  /** Deletion, retention, privacy notice and access log (`postgres-privacy.ts`). */
+  readonly privacy: PostgresPrivacyStore;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
+    this.privacy = new PostgresPrivacyStore(pool, () => this.flush());
   }
 
   /** Connects, creates the tables if needed (under a lock, so instances starting together do not race). */
@@ -91,6 +103,7 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
       await inTransaction(pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_NAMESPACE, SCHEMA_LOCK]);
         await client.query(SCHEMA);
+        await client.query(POSTGRES_PRIVACY_SCHEMA);
       });
     } catch (error) {
       await pool.end().catch(() => {});
@@ -246,6 +259,40 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
     this.assertOpen();
     const result = await this.pool.query('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = $1', [eventId]);
     return toEventRecord(result.rows[0]);
+  }
+
+  async recordConsent(eventId: string, tableId: string, group: string, participantId: string): Promise<void> {
+    this.assertOpen();
+    try {
+      await this.pool.query('INSERT INTO consents (event_id, table_id, stakeholder_group, participant_id, consented_at) VALUES ($1, $2, $3, $4, $5)', [
+        eventId,
+        tableId,
+        group,
+        participantId,
+        Date.now(),
+      ]);
+    } catch (error) {
+      throw new StorageError(`Could not record the consent: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async withdrawConsent(eventId: string, participantId: string): Promise<string[]> {
+    this.assertOpen();
+    try {
+      const result = await this.pool.query<{ table_id: string }>('DELETE FROM consents WHERE event_id = $1 AND participant_id = $2 RETURNING table_id', [eventId, participantId]);
+      return [...new Set(result.rows.map((row) => row.table_id))];
+    } catch (error) {
+      throw new StorageError(`Could not remove the consent: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {
+    this.assertOpen();
+    const result = await this.pool.query<{ stakeholder_group: string; n: string }>(
+      'SELECT stakeholder_group, COUNT(*) AS n FROM consents WHERE event_id = $1 AND table_id = $2 GROUP BY stakeholder_group',
+      [eventId, tableId],
+    );
+    return Object.fromEntries(result.rows.map((row) => [row.stakeholder_group, Number(row.n)]));
   }
 
   async revoke(eventId: string, participantId: string): Promise<void> {

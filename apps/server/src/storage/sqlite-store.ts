@@ -1,4 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
 interface PendingAppend {
@@ -34,6 +35,14 @@ CREATE TABLE IF NOT EXISTS revocations (
   revoked_at INTEGER NOT NULL,
   PRIMARY KEY (event_id, participant_id)
 );
+CREATE TABLE IF NOT EXISTS consents (
+  event_id TEXT NOT NULL,
+  table_id TEXT NOT NULL,
+  stakeholder_group TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  consented_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
 `;
 
 export interface SqliteStoreOptions {
@@ -54,12 +63,15 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private queue: PendingAppend[] = [];
   private flushScheduled: Promise<void> | null = null;
   private closed = false;
+  /** Deletion, retention, privacy notice and access log, on this same connection (`sqlite-privacy.ts`). */
+  readonly privacy: SqlitePrivacyStore;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new DatabaseSync(path);
     const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
     this.db.exec(`PRAGMA busy_timeout = ${busyTimeout}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`);
     this.db.exec(SCHEMA);
+    this.privacy = new SqlitePrivacyStore(this.db, () => this.flush());
     this.statements = {
       snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
       updatesAfter: this.db.prepare('SELECT seq, data FROM doc_updates WHERE name = ? AND seq > ? ORDER BY seq'),
@@ -72,6 +84,11 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       insertEvent: this.db.prepare('INSERT INTO events (event_id, join_code, title, created_at) VALUES (?, ?, ?, ?)'),
       eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
       eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
+      insertConsent: this.db.prepare('INSERT INTO consents (event_id, table_id, stakeholder_group, participant_id, consented_at) VALUES (?, ?, ?, ?, ?)'),
+      withdrawConsent: this.db.prepare('DELETE FROM consents WHERE event_id = ? AND participant_id = ? RETURNING table_id'),
+      consentCounts: this.db.prepare(
+        'SELECT stakeholder_group, COUNT(*) AS n FROM consents WHERE event_id = ? AND table_id = ? GROUP BY stakeholder_group',
+      ),
       insertRevocation: this.db.prepare('INSERT OR IGNORE INTO revocations (event_id, participant_id, revoked_at) VALUES (?, ?, ?)'),
       revocation: this.db.prepare('SELECT 1 AS revoked FROM revocations WHERE event_id = ? AND participant_id = ?'),
     };
@@ -189,6 +206,31 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   async findById(eventId: string): Promise<EventRecord | null> {
     this.assertOpen();
     return toEventRecord(this.statement('eventById').get(eventId));
+  }
+
+  async recordConsent(eventId: string, tableId: string, group: string, participantId: string): Promise<void> {
+    this.assertOpen();
+    try {
+      this.statement('insertConsent').run(eventId, tableId, group, participantId, Date.now());
+    } catch (error) {
+      throw new StorageError(`Could not record the consent: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async withdrawConsent(eventId: string, participantId: string): Promise<string[]> {
+    this.assertOpen();
+    try {
+      return [...new Set(this.statement('withdrawConsent').all(eventId, participantId).map((row) => String(row.table_id)))];
+    } catch (error) {
+      throw new StorageError(`Could not remove the consent: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
+  async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {
+    this.assertOpen();
+    const counts: Record<string, number> = {};
+    for (const row of this.statement('consentCounts').all(eventId, tableId)) counts[String(row.stakeholder_group)] = Number(row.n);
+    return counts;
   }
 
   async revoke(eventId: string, participantId: string): Promise<void> {

@@ -10,7 +10,7 @@ import {
   createEvent,
   docFromFrames,
   joinTable,
-  mapUpdate,
+  probeUpdate,
   openRaw,
   postJson,
   presenceFrame,
@@ -111,20 +111,21 @@ describe('authorization matrix over raw frames', () => {
       return;
     }
     const client = await openRaw(server.wsBase, name, tokens[role]);
-    const key = `${role}-${kind}`;
-    client.ws.send(updateFrame(mapUpdate('probe', key, 1)));
+    const key = `${role}-${kind}`.toLowerCase();
+    const probe = probeUpdate(kind === 'ownTable' || kind === 'otherTable' ? 'table' : kind, key);
+    client.ws.send(updateFrame(probe.update));
     const outcome = await roundTrip(client);
     if (expected === 'write') {
       expect(outcome).toBe('answered');
-      expect((await storedDoc(server, name)).getMap('probe').get(key)).toBe(1);
+      expect((await storedDoc(server, name)).getMap(probe.root).has(key)).toBe(true);
       // The write was relayed to another reader of the doc.
-      await waitFor(() => docFromFrames(watchers.get(kind)!.received).getMap('probe').has(key), 'relay to the watcher');
+      await waitFor(() => docFromFrames(watchers.get(kind)!.received).getMap(probe.root).has(key), 'relay to the watcher');
       client.ws.close();
     } else {
       expect(outcome).toBe('closed');
       expect((await client.closed).code).toBe(4403);
-      expect((await storedDoc(server, name)).getMap('probe').has(key)).toBe(false);
-      expect(docFromFrames(watchers.get(kind)!.received).getMap('probe').has(key)).toBe(false);
+      expect((await storedDoc(server, name)).getMap(probe.root).has(key)).toBe(false);
+      expect(docFromFrames(watchers.get(kind)!.received).getMap(probe.root).has(key)).toBe(false);
     }
   });
 

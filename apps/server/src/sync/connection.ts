@@ -2,12 +2,14 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebSocket, type RawData } from 'ws';
-import { mayShareAwareness, tableEditBlockedReason, type Access, type TokenClaims } from '@tablemap/model';
+import { mayShareAwareness, type Access, type TokenClaims } from '@tablemap/model';
 import type { Limits } from '../config.ts';
+import type { ConnectionInfo } from '../extensions/extension.ts';
+import type { Hooks } from '../extensions/hooks.ts';
 import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
+import { boardRulesBroken, touchesBoard } from './board-rules.ts';
 import type { DocEntry, DocPeer } from './doc-registry.ts';
-import { privateNoteRefused } from './private-notes.ts';
 import {
   CLOSE,
   MESSAGE_AWARENESS,
@@ -19,7 +21,6 @@ import {
   awarenessMessage,
   syncStep1Message,
   syncStep2Message,
-  updateChangesDoc,
 } from './messages.ts';
 
 /** A slow reader holding more than this in its send buffer is dropped with 1013 rather than eating memory. */
@@ -35,6 +36,8 @@ export interface ConnectionContext {
   exp: number;
   limits: Limits;
   logger: Logger;
+  hooks: Hooks;
+  info?: ConnectionInfo;
   onClose: (connection: SyncConnection) => void;
 }
 
@@ -46,8 +49,10 @@ export class SyncConnection implements DocPeer {
   readonly claims: TokenClaims;
   readonly access: Exclude<Access, 'none'>;
   readonly exp: number;
+  readonly info: ConnectionInfo;
   private readonly limits: Limits;
   private readonly logger: Logger;
+  private readonly hooks: Hooks;
   private readonly onClosed: (connection: SyncConnection) => void;
   private readonly awarenessIds = new Set<number>();
   private readonly messageBucket: TokenBucket;
@@ -66,6 +71,8 @@ export class SyncConnection implements DocPeer {
     this.access = context.access;
     this.exp = context.exp;
     this.limits = context.limits;
+    this.hooks = context.hooks;
+    this.info = context.info ?? { claims: context.claims, access: context.access, docName: context.entry.name, ref: context.entry.ref };
     this.logger = context.logger.child({ doc: context.entry.name, role: context.claims.role });
     this.onClosed = context.onClose;
     this.messageBucket = new TokenBucket(context.limits.messagesPerSecond * 2, context.limits.messagesPerSecond);
@@ -121,6 +128,7 @@ export class SyncConnection implements DocPeer {
     if (this.awarenessIds.size > 0 && !this.entry.unloaded) {
       awarenessProtocol.removeAwarenessStates(this.entry.awareness, [...this.awarenessIds], null);
     }
+    for (const [id, owner] of this.entry.awarenessOwners) if (owner === this) this.entry.awarenessOwners.delete(id);
     this.onClosed(this);
   }
 
@@ -202,24 +210,27 @@ export class SyncConnection implements DocPeer {
   }
 
   private onUpdate(update: Uint8Array): void {
-    Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
-    if (this.access !== 'write') {
-      if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.readOnly, 'read-only');
-      return;
-    }
-    const blocked = this.editBlockedReason();
-    if (blocked) {
-      if (updateChangesDoc(this.entry.doc, update)) this.close(CLOSE.tableLocked, 'table locked');
-      return;
-    }
-    if (this.writesPrivateNote(update)) return this.close(CLOSE.tableLocked, 'notes are private this round');
+    const decoded = Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
     if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
-    if (this.entry.bytes + update.byteLength > this.limits.maxDocBytes && updateChangesDoc(this.entry.doc, update)) {
-      this.logger.warn({ bytes: this.entry.bytes, limit: this.limits.maxDocBytes }, 'doc size limit reached');
-      return this.close(CLOSE.docTooLarge, 'document too large');
+    const change = { connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update, decoded };
+    const refusal = this.hooks.validateChange(change);
+    if (refusal) {
+      this.hooks.refused(this.info, refusal);
+      return this.close(refusal.closeCode, refusal.message);
     }
+    if (this.breaksBoardRules(update)) return this.close(CLOSE.boardRuleBroken, 'theme board rule broken');
     Y.applyUpdate(this.entry.doc, update, this);
+    this.hooks.afterApply(change);
     this.capPendingStructs();
+  }
+
+  /** Participants and scribes must keep the table theme board's rules; facilitators are trusted. */
+  private breaksBoardRules(update: Uint8Array): boolean {
+    if (this.entry.ref.kind !== 'table' || (this.claims.role !== 'participant' && this.claims.role !== 'scribe')) return false;
+    if (!touchesBoard(this.entry.doc, update)) return false;
+    const broken = boardRulesBroken(this.entry.doc, update);
+    if (broken.length > 0) this.logger.warn({ broken: broken.slice(0, 5) }, 'theme board change refused');
+    return broken.length > 0;
   }
 
   /**
@@ -237,20 +248,6 @@ export class SyncConnection implements DocPeer {
     this.close(CLOSE.malformed, 'changes depend on data never sent');
   }
 
-  /** Participants and scribes may not edit a locked table or a closed event; facilitators always may. */
-  private editBlockedReason(): string | null {
-    if (this.entry.ref.kind !== 'table' || !this.eventEntry) return null;
-    if (this.claims.role !== 'participant' && this.claims.role !== 'scribe') return null;
-    return tableEditBlockedReason(this.eventEntry.readEventCached(), this.entry.ref.tableId);
-  }
-
-  /** A participant's new note in the shared table doc during a private round (see private-notes.ts). */
-  private writesPrivateNote(update: Uint8Array): boolean {
-    if (this.entry.ref.kind !== 'table' || !this.eventEntry) return false;
-    if (this.claims.role !== 'participant' && this.claims.role !== 'scribe') return false;
-    return privateNoteRefused(this.eventEntry.readEventCached(), this.entry.ref.tableId, update) && updateChangesDoc(this.entry.doc, update);
-  }
-
   private onAwareness(update: Uint8Array): void {
     // Read-only viewers stay invisible (y-sweet's lesson): their presence is dropped, not relayed.
     if (!mayShareAwareness(this.access)) return;
@@ -259,6 +256,13 @@ export class SyncConnection implements DocPeer {
     const newIds = ids.filter((id) => !this.awarenessIds.has(id));
     if (ids.length > this.limits.maxAwarenessClientsPerConnection) return;
     if (this.awarenessIds.size + newIds.length > this.limits.maxAwarenessClientsPerConnection) return;
+    // Only ids this connection introduced: another phone's presence cannot be overwritten with a higher clock.
+    const owners = this.entry.awarenessOwners;
+    if (ids.some((id) => (owners.get(id) ?? this) !== this || (!owners.has(id) && this.entry.awareness.getStates().has(id)))) {
+      this.logger.info({ ids }, 'presence for a client id this connection did not introduce; dropped');
+      return;
+    }
+    for (const id of ids) owners.set(id, this);
     awarenessProtocol.applyAwarenessUpdate(this.entry.awareness, update, this);
   }
 }

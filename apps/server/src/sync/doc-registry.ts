@@ -19,6 +19,8 @@ export class DocEntry {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<DocPeer>();
+  /** Presence client id → the connection that introduced it: only that connection may set it. */
+  readonly awarenessOwners = new Map<number, DocPeer>();
   users = 0;
   /** Stored bytes (snapshot + log) for the size limit. */
   bytes = 0;
@@ -62,14 +64,27 @@ export class DocEntry {
 /** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
 export const REMOTE_ORIGIN = 'remote-instance';
 
-/** Multi-instance mode (src/scale): every durable local change and presence change goes to the other instances. */
-export interface ChangeRelay {
-  publishUpdate(docName: string, update: Uint8Array): void;
-  publishAwareness(docName: string, update: Uint8Array): void;
+/** The hooks the registry calls once a local change is durable, and for each local presence change. */
+export interface ChangeListener {
+  afterChange(docName: string, update: Uint8Array): void;
+  awareness(docName: string, update: Uint8Array): void;
+}
+
+/** Past the server's memory budget no further doc is loaded: the caller answers 503 with Retry-After. */
+export class OverMemoryBudgetError extends Error {
+  readonly retryAfterSeconds = 10;
+  constructor(usedBytes: number, budgetBytes: number) {
+    super(`The server is at its memory budget (${Math.round(usedBytes / 1048576)} of ${Math.round(budgetBytes / 1048576)} MiB); try again shortly`);
+    this.name = 'OverMemoryBudgetError';
+  }
 }
 
 export interface DocRegistryOptions {
-  relay?: ChangeRelay | undefined;
+  listener?: ChangeListener | undefined;
+  /** Server-wide memory budget (bytes of heap): past it, idle docs are unloaded and no new doc is loaded. */
+  memoryBudgetBytes?: number | undefined;
+  /** Measures memory in use (default: the V8 heap); injectable for tests. */
+  memoryUsed?: () => number;
   store: DocStore;
   logger: Logger;
   compactAfterUpdates: number;
@@ -84,9 +99,41 @@ export class DocRegistry {
   private readonly entries = new Map<string, Promise<DocEntry>>();
   private readonly options: DocRegistryOptions;
   private closing = false;
+  /** Deleted events: their docs are never loaded again by this process. */
+  private readonly goneEvents = new Set<string>();
+
+  private readonly budgetTimer: NodeJS.Timeout | null = null;
 
   constructor(options: DocRegistryOptions) {
     this.options = options;
+    if (options.memoryBudgetBytes) {
+      // Unload idle docs while over budget, rather than wait for their idle timers.
+      this.budgetTimer = setInterval(() => void this.shedIfOverBudget(), 5000);
+      this.budgetTimer.unref();
+    }
+  }
+
+  private memoryUsed(): number {
+    return this.options.memoryUsed?.() ?? process.memoryUsage().heapUsed;
+  }
+
+  private overBudget(): boolean {
+    return this.options.memoryBudgetBytes !== undefined && this.memoryUsed() > this.options.memoryBudgetBytes;
+  }
+
+  /** Unloads every doc nobody holds (compacting each), while the server is over its memory budget. */
+  async shedIfOverBudget(): Promise<number> {
+    if (!this.overBudget()) return 0;
+    let unloaded = 0;
+    for (const loading of [...this.entries.values()]) {
+      const entry = await loading.catch(() => null);
+      if (!entry || entry.users > 0 || entry.unloaded) continue;
+      if (entry.idleTimer) clearTimeout(entry.idleTimer);
+      await this.unload(entry);
+      unloaded++;
+    }
+    if (unloaded > 0) this.options.logger.warn({ unloaded, usedBytes: this.memoryUsed(), budgetBytes: this.options.memoryBudgetBytes }, 'over the memory budget: idle docs unloaded');
+    return unloaded;
   }
 
   get loadedCount(): number {
@@ -109,7 +156,13 @@ export class DocRegistry {
   /** Loads (or reuses) a doc and counts one user; pair with `release`. */
   async acquire(name: string, ref: DocRef): Promise<DocEntry> {
     if (this.closing) throw new StorageError('The server is shutting down');
+    if (this.goneEvents.has(ref.eventId)) throw new StorageError(`The event of ${name} has been deleted`);
     let loading = this.entries.get(name);
+    if (!loading && this.overBudget()) {
+      await this.shedIfOverBudget();
+      if (this.overBudget()) throw new OverMemoryBudgetError(this.memoryUsed(), this.options.memoryBudgetBytes!);
+      loading = this.entries.get(name);
+    }
     if (!loading) {
       loading = this.load(name, ref);
       this.entries.set(name, loading);
@@ -158,8 +211,15 @@ export class DocRegistry {
       this.onAwarenessUpdate(entry, changes, origin),
     );
     // Docs written by an older build are brought up to date; empty docs stay empty (nothing created).
-    if (stored.updates.length > 0 && schemaVersionOf(entry.doc) < CURRENT_SCHEMA_VERSION) {
-      migrate(entry.doc, ref.kind);
+    // A doc written by a newer build is refused (migrate throws ModelError 'wrong_doc'), never served as it is.
+    if (stored.updates.length > 0 && schemaVersionOf(entry.doc) !== CURRENT_SCHEMA_VERSION) {
+      try {
+        migrate(entry.doc, ref.kind);
+      } catch (error) {
+        entry.awareness.destroy();
+        entry.doc.destroy();
+        throw error;
+      }
       await entry.settled();
     }
     this.options.logger.debug({ doc: name, bytes: stored.bytes, log: stored.logLength }, 'doc loaded');
@@ -181,7 +241,7 @@ export class DocRegistry {
         if (entry.failed) return;
         entry.lastSeq = await appended;
         entry.logLength++;
-        this.options.relay?.publishUpdate(entry.name, update);
+        this.options.listener?.afterChange(entry.name, update);
         entry.broadcast(syncUpdateMessage(update), origin);
         if (entry.logLength >= this.options.compactAfterUpdates) await this.compact(entry);
       })
@@ -197,11 +257,17 @@ export class DocRegistry {
     if (origin && typeof origin === 'object' && 'noteAwareness' in origin) {
       (origin as DocPeer).noteAwareness([...changes.added, ...changes.updated], changes.removed);
     }
-    if (changed.length > 0 && this.options.relay && origin !== REMOTE_ORIGIN && origin !== 'timeout') {
-      this.options.relay.publishAwareness(entry.name, awarenessProtocol.encodeAwarenessUpdate(entry.awareness, changed));
+    if (changed.length > 0 && this.options.listener && origin !== REMOTE_ORIGIN && origin !== 'timeout') {
+      this.options.listener.awareness(entry.name, awarenessProtocol.encodeAwarenessUpdate(entry.awareness, changed));
     }
     if (changed.length === 0 || entry.peers.size === 0) return;
     entry.broadcast(awarenessMessage(entry.awareness, changed), null);
+  }
+
+  /** Folds a loaded doc's log into one snapshot now (after a purge, so deleted content stops taking space). */
+  async compactNow(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.compact(entry);
   }
 
   private async compact(entry: DocEntry): Promise<void> {
@@ -250,9 +316,50 @@ export class DocRegistry {
     this.options.logger.debug({ doc: entry.name }, 'doc unloaded');
   }
 
+  /**
+   * Event deletion: no doc of the event is loaded again; every loaded one has its sockets closed with
+   * `closeCode`, its pending writes awaited, and is dropped WITHOUT compacting (nothing is written back).
+   */
+  async evictEvent(eventId: string, closeCode: number, reason: string): Promise<void> {
+    this.goneEvents.add(eventId);
+    const loaded = await Promise.allSettled([...this.entries.values()]);
+    for (const result of loaded) {
+      if (result.status !== 'fulfilled' || result.value.ref.eventId !== eventId) continue;
+      const entry = result.value;
+      for (const peer of [...entry.peers]) peer.close(closeCode, reason);
+      await entry.writes.catch(() => {});
+      if (!entry.unloaded) this.drop(entry);
+    }
+  }
+
+  /**
+   * Before content is removed for good: brings the loaded doc up to date with everything stored for it,
+   * including changes another instance stored that the relay has not delivered yet, so the removal
+   * reaches them and the rewrite below can fold in every stored row.
+   */
+  async refreshFromStore(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.options.store.flush();
+    const stored = await this.options.store.load(entry.name);
+    // Already durable: applied like another instance's change (broadcast, never appended again).
+    if (stored.updates.length > 0) Y.applyUpdate(entry.doc, Y.mergeUpdates(stored.updates), REMOTE_ORIGIN);
+    entry.lastSeq = Math.max(entry.lastSeq, stored.lastSeq);
+  }
+
+  /**
+   * Folds the doc's whole log into one fresh snapshot now. The doc garbage-collects deleted content, so
+   * text removed from it (withdrawal, purged notes, a redacted roster) leaves the stored bytes too.
+   */
+  async rewriteStored(entry: DocEntry): Promise<void> {
+    await entry.settled();
+    await this.options.store.flush();
+    await this.compact(entry);
+  }
+
   /** Shutdown: refuse new loads, wait for every write, compact, unload. */
   async closeAll(): Promise<void> {
     this.closing = true;
+    if (this.budgetTimer) clearInterval(this.budgetTimer);
     const loaded = await Promise.allSettled([...this.entries.values()]);
     for (const result of loaded) {
       if (result.status !== 'fulfilled') continue;

@@ -156,7 +156,7 @@ describe('floods', () => {
     const source = new Y.Doc();
     const updates: Uint8Array[] = [];
     source.on('update', (update: Uint8Array) => updates.push(updateFrame(update)));
-    for (let index = 0; index < 10_000; index++) source.getMap('flood').set(`k${index}`, index);
+    for (let index = 0; index < 10_000; index++) source.getMap('positions').set(`k${index}`, { x: index, y: index });
     let sent = 0;
     const floodStarted = performance.now();
     const flood = (async () => {
@@ -169,7 +169,7 @@ describe('floods', () => {
     const during = await measure(30);
     await flood;
     const floodSeconds = (performance.now() - floodStarted) / 1000;
-    const stored = (await storedDoc(srv, doc)).getMap('flood').size;
+    const stored = (await storedDoc(srv, doc)).getMap('positions').size;
     console.log(
       `floods: victim round trip p50/p95 before ${percentile(before, 0.5).toFixed(1)}/${percentile(before, 0.95).toFixed(1)} ms, ` +
         `during ${percentile(during, 0.5).toFixed(1)}/${percentile(during, 0.95).toFixed(1)} ms; ` +

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 
 /** Close codes a fuzzed socket may legitimately get (README "Close codes"). */
-export const DOCUMENTED_CLOSE_CODES = new Set([1009, 1013, 4403, 4400, 4413, 4423, 4429]);
+export const DOCUMENTED_CLOSE_CODES = new Set([1009, 1013, 4403, 4400, 4413, 4422, 4423, 4429]);
 
 function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   const encoder = encoding.createEncoder();

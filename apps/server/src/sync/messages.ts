@@ -23,8 +23,14 @@ export const CLOSE = {
   malformed: 4400,
   tokenExpired: 4401,
   docTooLarge: 4413,
+  /** The update breaks the model's rules (a root or shape it does not define, someone else's note, forged votes...). */
+  changeRefused: 4422,
   tableLocked: 4423,
+  /** A participant's change breaks a rule of the table's theme board (see board-rules.ts). */
+  boardRuleBroken: 4422,
   tooManyMessages: 4429,
+  /** The event was deleted (final: there is nothing to come back to). */
+  eventDeleted: 4410,
 } as const;
 
 export function syncStep1Message(doc: Y.Doc): Uint8Array {
@@ -60,11 +66,11 @@ export function awarenessMessage(awareness: awarenessProtocol.Awareness, clients
  * already has (its whole delete set, no new items); only a real change must be refused for a
  * read-only or locked connection. Throws on a malformed update.
  */
-export function updateChangesDoc(doc: Y.Doc, update: Uint8Array): boolean {
+export function updateChangesDoc(doc: Y.Doc, update: Uint8Array | ReturnType<typeof Y.decodeUpdate>): boolean {
   const known = Y.decodeStateVector(Y.encodeStateVector(doc));
   // encodeStateVectorFromUpdate only counts clients whose structs start at clock 0, so a client's
   // second and later updates would look empty; compare each struct's end clock instead.
-  const { structs, ds } = Y.decodeUpdate(update);
+  const { structs, ds } = update instanceof Uint8Array ? Y.decodeUpdate(update) : update;
   for (const struct of structs) {
     if (struct instanceof Y.Skip) continue;
     if (struct.id.clock + struct.length > (known.get(struct.id.client) ?? 0)) return true;

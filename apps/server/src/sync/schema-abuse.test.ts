@@ -1,7 +1,8 @@
 /**
  * Schema abuse: a participant with write access bypasses the model and writes junk into their table
- * doc through the raw Yjs API. Readers still get a usable table (bad entries skipped and reported),
- * and the per-doc size limit stops the doc with a clear error instead of letting it eat the server.
+ * doc through the raw Yjs API. The server checks every update against the model before applying it:
+ * junk is refused whole (4422) and never stored or relayed, and the per-doc size limit still stops a
+ * doc filled with valid entries (4413) instead of letting it eat the server.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -11,7 +12,7 @@ import {
   createEvent,
   joinTable,
   logCapture,
-  mapUpdate,
+  claimsOf,
   openRaw,
   roundTrip,
   startServer,
@@ -42,7 +43,9 @@ describe('schema abuse through the raw Yjs API', () => {
   beforeEach(async () => {
     dir = await tempDir();
     log = logCapture();
-    server = await startServer(dir.path, { logger: log.logger, limits: { maxDocBytes: MAX_DOC_BYTES, maxPendingUpdateBytes: 64 * 1024 } });
+    // Per-participant quotas are lifted here: these tests are about the per-doc size limit.
+    const quotas = { refusalsPerMinute: 1000, participantItemsTotal: 1e9, participantBytesTotal: 1e12, participantItemsPerMinute: 1e9, participantBytesPerMinute: 1e12, eventBytesPerMinute: 1e12 };
+    server = await startServer(dir.path, { logger: log.logger, limits: { maxDocBytes: MAX_DOC_BYTES, maxPendingUpdateBytes: 64 * 1024, ...quotas } });
     event = await createEvent(server.url, 1);
     docName = `table/${event.eventId}/t1`;
   });
@@ -51,67 +54,61 @@ describe('schema abuse through the raw Yjs API', () => {
     await dir.remove();
   });
 
-  it('wrong types and 1 MB strings: readTable skips and reports them, the good entries survive', async () => {
+  it('wrong types, unknown roots and 1 MB strings are refused whole (4422): nothing stored, readTable reports no problem', async () => {
     const token = await joinTable(server.url, event.joinCode, 't1');
     const honest = connectProvider(server.wsBase, docName, token);
     await waitForSync(honest.provider);
-    addOrganisation(honest.doc, { name: 'Mind in the city', sector: 'vcse' }, { group: 'carer', participantId: 'p1' });
+    const { participantId } = claimsOf(token);
+    addOrganisation(honest.doc, { name: 'Mind in the city', sector: 'vcse' }, { group: 'carer', participantId });
 
-    const attacker = await openRaw(server.wsBase, docName, token);
-    const mirror = new Y.Doc();
-    const junk = [
-      rawUpdate(mirror, (doc) => {
-        const orgs = doc.getMap<unknown>('organisations');
-        orgs.set('plain-string', 'not an organisation');
-        orgs.set('a-number', 42);
-        orgs.set('an-array', [1, 2, 3]);
+    const junk: ((doc: Y.Doc) => void)[] = [
+      (doc) => doc.getMap<unknown>('organisations').set('plain-string', 'not an organisation'),
+      (doc) => doc.getMap<unknown>('organisations').set('a-number', 42),
+      (doc) => {
         const wrong = new Y.Map<unknown>();
         wrong.set('id', 'wrong1');
         wrong.set('name', 42);
         wrong.set('sector', 'DROP TABLE');
-        orgs.set('wrong1', wrong);
+        doc.getMap<unknown>('organisations').set('wrong1', wrong);
+      },
+      (doc) => {
         const nested = new Y.Map<unknown>();
         nested.set('id', 'nested1');
         nested.set('name', new Y.Text('a Y.Text where a string belongs'));
-        orgs.set('nested1', nested);
-        doc.getMap<unknown>('links').set('l1', { source: 'nowhere', target: 'wrong1', kind: 'teleports' });
-        doc.getMap<unknown>('votes').set('not|a|vote|key', 'many');
-        doc.getMap<unknown>('votes').set('carer|p9|n1', -5);
-        doc.getMap<unknown>('positions').set('wrong1', { x: 'left', y: null });
-        doc.getArray('notes-as-array').push(['stray']);
-      }),
-      rawUpdate(mirror, (doc) => {
+        doc.getMap<unknown>('organisations').set('nested1', nested);
+      },
+      (doc) => doc.getMap<unknown>('links').set('l1', { source: 'nowhere', target: 'wrong1', kind: 'teleports' }),
+      (doc) => doc.getMap<unknown>('votes').set('not|a|vote|key', 'many'),
+      (doc) => doc.getMap<unknown>('votes').set(`carer|${participantId}|n1`, -5),
+      (doc) => doc.getMap<unknown>('positions').set('wrong1', { x: 'left', y: null }),
+      (doc) => doc.getArray('notes-as-array').push(['stray']),
+      (doc) => {
         const note = new Y.Map<unknown>();
-        note.set('id', 'huge1');
-        note.set('text', 'x'.repeat(1_000_000));
-        note.set('kind', 'observation');
-        note.set('group', 'carer');
-        note.set('authorId', 'p1');
-        note.set('createdAt', 1);
+        for (const [key, value] of Object.entries({ id: 'huge1', text: 'x'.repeat(1_000_000), kind: 'observation', group: 'carer', authorId: participantId, createdAt: 1 })) {
+          note.set(key, value);
+        }
         doc.getMap<unknown>('notes').set('huge1', note);
-      }),
-      rawUpdate(mirror, (doc) => doc.getMap<unknown>('organisations').set('big-name', 'y'.repeat(600_000))),
+      },
+      (doc) => doc.getMap<unknown>('organisations').set('big-name', 'y'.repeat(600_000)),
     ];
-    for (const update of junk) attacker.ws.send(updateFrame(update));
-    expect(await roundTrip(attacker)).toBe('answered');
+    for (const write of junk) {
+      const attacker = await openRaw(server.wsBase, docName, token);
+      attacker.ws.send(updateFrame(rawUpdate(new Y.Doc(), write)));
+      const closed = await attacker.closed;
+      expect(closed.code, write.toString()).toBe(4422);
+      expect(closed.reason).toMatch(/^refused: /);
+    }
 
-    // The server's copy, a fresh reader's copy and the SQLite copy all read cleanly.
+    // The server's copy, a fresh reader's copy and the SQLite copy all hold only the honest entry.
     const reader = connectProvider(server.wsBase, docName, event.facilitatorToken);
     await waitForSync(reader.provider);
     for (const doc of [reader.doc, await storedDoc(server, docName)]) {
-      const started = performance.now();
       const table = readTable(doc);
-      expect(performance.now() - started).toBeLessThan(2000);
       expect(table.organisations.map((org) => org.name)).toEqual(['Mind in the city']);
-      expect(table.notes).toEqual([]);
-      expect(Object.keys(table.votes)).toEqual([]);
-      const flagged = new Set(table.problems.map((problem) => `${problem.collection}:${problem.key}`));
-      for (const key of ['organisations:plain-string', 'organisations:wrong1', 'organisations:nested1', 'notes:huge1', 'links:l1']) {
-        expect(flagged.has(key), key).toBe(true);
-      }
-      for (const problem of table.problems) expect(problem.key.length).toBeLessThanOrEqual(80);
+      expect(table.problems).toEqual([]);
+      expect([...doc.share.keys()].filter((root) => !['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'].includes(root))).toEqual([]);
     }
-    attacker.ws.close();
+    expect(log.lines.filter((line) => line.includes('change refused')).length).toBe(junk.length);
     honest.provider.destroy();
     reader.provider.destroy();
   });
@@ -153,7 +150,11 @@ describe('schema abuse through the raw Yjs API', () => {
     expect(table.organisations.length).toBeLessThan(sent);
     // A further write is refused the same way, while reading still works.
     const again = await openRaw(server.wsBase, docName, token);
-    again.ws.send(updateFrame(mapUpdate('organisations', 'one-more', 'x'.repeat(700_000))));
+    const oneMore = new Y.Doc();
+    for (let index = 0; index < 300; index++) {
+      addOrganisation(oneMore, { name: `One more ${index}`, sector: 'vcse', remit: 'x'.repeat(1000) }, { group: 'carer', participantId: claimsOf(token).participantId });
+    }
+    again.ws.send(updateFrame(Y.encodeStateAsUpdate(oneMore)));
     expect((await again.closed).code).toBe(4413);
     const reader = connectProvider(server.wsBase, docName, event.observerToken);
     await waitForSync(reader.provider, 10_000);
@@ -161,21 +162,28 @@ describe('schema abuse through the raw Yjs API', () => {
     reader.provider.destroy();
   }, 60_000);
 
-  it('caps changes whose dependencies never arrive (pending structs): 4400, memory released', async () => {
+  it('changes whose dependencies never arrive: a participant is refused (4422); a facilitator is capped (4400), memory released', async () => {
+    const dependent = (size: number) => {
+      const source = new Y.Doc();
+      source.getMap('meta').set('a', 1);
+      const afterFirst = Y.encodeStateVector(source);
+      source.getMap('meta').set('b', 'z'.repeat(size));
+      // Only the second change: it depends on the first, which is never sent.
+      return Y.encodeStateAsUpdate(source, afterFirst);
+    };
     const token = await joinTable(server.url, event.joinCode, 't1');
-    const attacker = await openRaw(server.wsBase, docName, token);
+    const participant = await openRaw(server.wsBase, docName, token);
+    participant.ws.send(updateFrame(dependent(16)));
+    expect((await participant.closed).code).toBe(4422);
+
+    const facilitator = await openRaw(server.wsBase, docName, event.facilitatorToken);
     let outcome: 'answered' | 'closed' = 'answered';
     for (let index = 0; index < 20 && outcome === 'answered'; index++) {
-      const source = new Y.Doc();
-      source.getText('t').insert(0, 'a');
-      const afterFirst = Y.encodeStateVector(source);
-      source.getText('t').insert(1, 'z'.repeat(16 * 1024));
-      // Only the second change: it depends on the first, which is never sent.
-      attacker.ws.send(updateFrame(Y.encodeStateAsUpdate(source, afterFirst)));
-      outcome = await roundTrip(attacker);
+      facilitator.ws.send(updateFrame(dependent(16 * 1024)));
+      outcome = await roundTrip(facilitator);
     }
     expect(outcome).toBe('closed');
-    expect((await attacker.closed).code).toBe(4400);
+    expect((await facilitator.closed).code).toBe(4400);
     const entry = await server.registry.acquire(docName, { kind: 'table', eventId: event.eventId, tableId: 't1' });
     expect(entry.doc.store.pendingStructs).toBeNull();
     server.registry.release(entry);

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { docAccess, eventDocName, parseDocName, recordPrivateAuthor, type DocRef } from '@tablemap/model';
-import { TokenError, type TokenSigner } from '../auth.ts';
+import { ModelError, docAccess, eventDocName, parseDocName, recordPrivateAuthor, type DocRef } from '@tablemap/model';
+import { EventDeletedError, TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
-import { safeUrl, type Logger } from '../logger.ts';
-import type { DocEntry, DocRegistry } from './doc-registry.ts';
+import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
+import type { Hooks } from '../extensions/hooks.ts';
+import type { Logger } from '../logger.ts';
+import { OverMemoryBudgetError, type DocEntry, type DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
 import { CLOSE } from './messages.ts';
 
@@ -16,6 +18,7 @@ export interface SyncServerOptions {
   registry: DocRegistry;
   limits: Limits;
   logger: Logger;
+  hooks: Hooks;
 }
 
 class UpgradeRefusal extends Error {
@@ -33,6 +36,8 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
 };
@@ -104,11 +109,19 @@ export class SyncServer {
         finished = true;
         clearTimeout(timer);
         this.pending--;
+        if (error instanceof OverMemoryBudgetError) {
+          this.options.logger.warn({ path: pathOnly(req.url) }, 'sync upgrade refused: over the memory budget');
+          return refuse(socket, new UpgradeRefusal(503, 'over_budget', error.message), error.retryAfterSeconds);
+        }
+        if (error instanceof ModelError && error.code === 'wrong_doc') {
+          this.options.logger.warn({ path: pathOnly(req.url), reason: error.message }, 'sync upgrade refused: document from a newer build');
+          return refuse(socket, new UpgradeRefusal(409, 'newer_schema', error.message));
+        }
         if (error instanceof UpgradeRefusal) {
-          this.options.logger.info({ url: safeUrl(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
+          this.options.logger.info({ path: pathOnly(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
           return refuse(socket, error);
         }
-        this.options.logger.error({ url: safeUrl(req.url), err: error }, 'sync upgrade failed');
+        this.options.logger.error({ path: pathOnly(req.url), err: error }, 'sync upgrade failed');
         refuse(socket, new UpgradeRefusal(503, 'unavailable', 'The document could not be opened; retry shortly'));
       },
     );
@@ -129,11 +142,15 @@ export class SyncServer {
       // Also refuses revoked holders (TokenSigner checks the revocation list).
       verified = await this.options.signer.verify(url.searchParams.get('token'));
     } catch (error) {
+      if (error instanceof EventDeletedError) throw new UpgradeRefusal(410, 'event_deleted', error.message);
       if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
       throw error;
     }
     const access = docAccess(verified.claims, ref);
     if (access === 'none') throw new UpgradeRefusal(403, 'forbidden', 'This token does not give access to that document');
+    const info: ConnectionInfo = { claims: verified.claims, access, docName, ref };
+    const refused = await this.options.hooks.authenticate(info);
+    if (refused) throw upgradeRefusal(refused);
     const holder = `${verified.claims.eventId}:${verified.claims.participantId}`;
     if (this.connections.size >= this.options.limits.maxConnections) {
       throw new UpgradeRefusal(503, 'busy', 'The server has too many connections');
@@ -151,7 +168,8 @@ export class SyncServer {
     const entry = await registry.acquire(docName, ref);
     let eventEntry: DocEntry | null = null;
     try {
-      if (ref.kind === 'table' && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) {
+      // Participants and scribes: the event doc decides locks (table docs) and the event's socket cap (every doc).
+      if (ref.kind !== 'event' && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) {
         const eventRef: DocRef = { kind: 'event', eventId: ref.eventId };
         eventEntry = await registry.acquire(eventDocName(ref.eventId), eventRef);
       }
@@ -163,11 +181,13 @@ export class SyncServer {
       registry.release(entry);
       if (eventEntry) registry.release(eventEntry);
     };
-    return { entry, eventEntry, verified, access, holder, release };
+    const event = ref.kind === 'event' ? entry : eventEntry;
+    if (event && (verified.claims.role === 'participant' || verified.claims.role === 'scribe')) info.tableCount = event.readEventCached().tables.length;
+    return { entry, eventEntry, verified, access, holder, info, release };
   }
 
   private accept(ws: WebSocket, prepared: Awaited<ReturnType<SyncServer['prepare']>>): void {
-    const { entry, eventEntry, verified, access, holder, release } = prepared;
+    const { entry, eventEntry, verified, access, holder, info, release } = prepared;
     if (this.revokedHolders.has(holder)) {
       release();
       ws.close(CLOSE.tokenExpired, 'token revoked');
@@ -176,6 +196,12 @@ export class SyncServer {
     if (!this.accepting || entry.unloaded || (eventEntry?.unloaded ?? false)) {
       release();
       ws.close(entry.unloaded ? CLOSE.tryAgainLater : CLOSE.goingAway, 'retry');
+      return;
+    }
+    const refused = this.options.hooks.connect(info);
+    if (refused) {
+      release();
+      ws.close(refused.closeCode, refused.message);
       return;
     }
     const connection = new SyncConnection({
@@ -187,8 +213,11 @@ export class SyncServer {
       exp: verified.exp,
       limits: this.options.limits,
       logger: this.options.logger,
+      hooks: this.options.hooks,
+      info,
       onClose: (closed) => {
         this.connections.delete(closed);
+        this.options.hooks.disconnect(info);
         const count = (this.perHolder.get(holder) ?? 1) - 1;
         if (count <= 0) this.perHolder.delete(holder);
         else this.perHolder.set(holder, count);
@@ -228,13 +257,23 @@ export class SyncServer {
   }
 }
 
+function upgradeRefusal(refusal: Refusal): UpgradeRefusal {
+  return new UpgradeRefusal(refusal.status ?? 403, refusal.code, refusal.message);
+}
+
+/** The request's path only: a refused upgrade's log line never carries its query (where a token could be). */
+function pathOnly(url: string | undefined): string {
+  return (url ?? '').split('?')[0]!.slice(0, 200);
+}
+
 /** Answers a refused upgrade with a plain HTTP response and a JSON body, then drops the socket. */
-function refuse(socket: Duplex, refusal: UpgradeRefusal): void {
+function refuse(socket: Duplex, refusal: UpgradeRefusal, retryAfterSeconds?: number): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: refusal.code, message: refusal.message });
   socket.end(
     `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json\r\n' +
+      (retryAfterSeconds ? `Retry-After: ${retryAfterSeconds}\r\n` : '') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   const cutOff = setTimeout(() => socket.destroy(), 1000);

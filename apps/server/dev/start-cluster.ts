@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess, missingInfrastructure } from './test-infra.ts';
+import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from './infra.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -20,9 +20,6 @@ const port = Number(values.port);
 if (!Number.isInteger(instances) || instances < 1 || instances > 16) throw new Error(`--instances must be 1-16, got "${values.instances}"`);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${values.port}"`);
 
-const ownInfra = !process.env.DATABASE_URL || !process.env.REDIS_URL;
-const missing = ownInfra ? missingInfrastructure() : null;
-if (missing) throw new Error(`start:cluster needs a local Redis and PostgreSQL, or REDIS_URL and DATABASE_URL: ${missing}`);
 const redis = process.env.REDIS_URL ? null : await RedisProcess.start();
 const postgres = process.env.DATABASE_URL ? null : await PostgresCluster.start();
 const dataDir = mkdtempSync(join(tmpdir(), 'tablemap-cluster-'));
@@ -38,7 +35,7 @@ const balancer = await FailoverProxy.start(servers.map((server) => server.port),
 console.log(`\nTablemap cluster: ${instances} instances behind a round-robin balancer`);
 console.log(`  Balancer:   http://${values.host}:${balancer.port}/facilitate`);
 servers.forEach((server, index) => console.log(`  Instance ${index + 1}: ${server.url} (pid ${server.child.pid})`));
-console.log(`  PostgreSQL: ${env.DATABASE_URL}\n  Redis:      ${env.REDIS_URL}\nCtrl-C stops everything.\n`);
+console.log(`  PostgreSQL: ${env.DATABASE_URL}${postgres ? ` (${postgres.source})` : ''}\n  Redis:      ${env.REDIS_URL}\nCtrl-C stops everything.\n`);
 
 let stopping = false;
 async function stop(): Promise<void> {
@@ -46,8 +43,7 @@ async function stop(): Promise<void> {
   stopping = true;
   await balancer.close();
   await Promise.all(servers.map((server) => server.stop()));
-  await redis?.kill();
-  postgres?.stop();
+  await Promise.all([redis?.kill(), postgres?.stop()]);
   rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 }

@@ -3,7 +3,7 @@
  * available on touch screens and is unreliable in headless browsers, so we follow the pointer ourselves:
  * a drag starts after the pointer moves a few pixels, a floating copy follows it, and on release the
  * element under the pointer with `data-drop-theme` receives the note ('' means "unsorted").
- * The same moves are always possible through each card's "Theme" menu, for keyboard users.
+ * Every drag needs a tap alternative beside it (WCAG 2.5.7): each app offers the same moves through menus or buttons.
  */
 export interface DragNoteOptions {
   ref: string;

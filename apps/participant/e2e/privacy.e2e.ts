@@ -1,0 +1,23 @@
+import { expect, test } from '@playwright/test';
+import { BASE_URL, createEvent, joinByQrLink } from './helpers.ts';
+
+test('a phone that was offline when its event was deleted says so once it is back', async ({ page, context }) => {
+  const event = await createEvent('Deleted while away', 1);
+  await joinByQrLink(page, event, 't1');
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+  await expect(page.getByText(/Your anonymous id:/)).toBeVisible();
+
+  // Offline with no socket open: the app shell comes from the service worker after a reload.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Table 1');
+  await expect(page.getByRole('status').filter({ hasText: /Offline|Reconnecting/ })).toBeVisible();
+  const deleted = await fetch(`${BASE_URL}/api/events/${event.eventId}`, { method: 'DELETE', headers: { authorization: `Bearer ${event.facilitatorToken}` } });
+  expect(deleted.status).toBe(204);
+  await context.setOffline(false);
+
+  // Every reconnect is refused (410); after a while of reconnecting the phone asks the API and learns why.
+  await expect(page.getByRole('heading', { name: 'This event has been deleted' })).toBeVisible({ timeout: 30_000 });
+  expect(await page.evaluate(() => localStorage.getItem('tablemap:session'))).toBeNull();
+});

@@ -1,0 +1,60 @@
+import * as Y from 'yjs';
+import { tableBoardViolations, type ReadProblem } from '@tablemap/model';
+
+/** The table doc's theme-board roots; a participant's change to them is checked against the model's rules. */
+const BOARD_ROOTS = new Set(['tableThemes', 'notePlacements']);
+const MAX_DEPTH = 16;
+
+type Struct = Y.Item | Y.GC | Y.Skip;
+
+/** Finds the struct holding `id`: one of the update's own (not yet applied), or one already in the doc. */
+function locate(doc: Y.Doc, own: Map<number, Struct[]>, id: Y.ID): Y.Item | null {
+  for (const struct of own.get(id.client) ?? []) {
+    if (struct instanceof Y.Item && id.clock >= struct.id.clock && id.clock < struct.id.clock + struct.length) return struct;
+  }
+  try {
+    return Y.getItem(doc.store, id);
+  } catch {
+    return null; // not known yet: its change waits in Yjs's pending queue
+  }
+}
+
+/** The root type an item belongs to, following parents and (where the encoding leaves the parent out) origins. */
+function rootOf(doc: Y.Doc, own: Map<number, Struct[]>, item: Y.Item, depth = 0): string | null {
+  if (depth > MAX_DEPTH) return null;
+  const parent = item.parent as Y.AbstractType<unknown> | Y.ID | string | null;
+  if (typeof parent === 'string') return parent;
+  if (parent instanceof Y.AbstractType) return parent._item ? rootOf(doc, own, parent._item, depth + 1) : Y.findRootTypeKey(parent);
+  const next = parent instanceof Y.ID ? parent : (item.origin ?? item.rightOrigin);
+  const found = next ? locate(doc, own, next) : null;
+  return found ? rootOf(doc, own, found, depth + 1) : null;
+}
+
+/** Does this update write into the theme board? Unresolvable items count as yes, so they get checked. */
+export function touchesBoard(doc: Y.Doc, update: Uint8Array): boolean {
+  const { structs } = Y.decodeUpdate(update);
+  const own = new Map<number, Struct[]>();
+  for (const struct of structs) own.set(struct.id.client, [...(own.get(struct.id.client) ?? []), struct]);
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue;
+    const root = rootOf(doc, own, struct);
+    if (root === null || BOARD_ROOTS.has(root)) return true;
+  }
+  return false;
+}
+
+/**
+ * The board rules a participant's change must keep (the model's `tableBoardViolations`): checked on a copy
+ * of the doc with the change applied, and only problems the change introduces count, so junk already
+ * there (written by a facilitator or an older build) does not lock a table's board.
+ */
+export function boardRulesBroken(doc: Y.Doc, update: Uint8Array): ReadProblem[] {
+  const key = (problem: ReadProblem) => `${problem.collection}/${problem.key}/${problem.reason}`;
+  const before = new Set(tableBoardViolations(doc).map(key));
+  const probe = new Y.Doc({ gc: false });
+  Y.applyUpdate(probe, Y.encodeStateAsUpdate(doc));
+  Y.applyUpdate(probe, update);
+  const after = tableBoardViolations(probe).filter((problem) => !before.has(key(problem)));
+  probe.destroy();
+  return after;
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { DOC_SHAPES } from './doc-shapes.ts';
+import { addNote, addOrganisation, castVote, linkOrganisations, readTable, removeDanglingLinks, removeNote, removeOrganisation, retractVote, setPosition, updateNote, type Actor } from './table-doc.ts';
+import { checkUpdate, type UpdateAuthor } from './update-check.ts';
+import { ROOT_ARRAYS, ROOT_MAPS, migrate } from './versions.ts';
+
+const me: Actor = { group: 'carer', participantId: 'p1' };
+const other: Actor = { group: 'housing', participantId: 'p2' };
+const rules = { votesPerParticipant: 3, allowStackedVotes: false };
+const participant: UpdateAuthor = { role: 'participant', participantId: me.participantId, group: me.group, votingRules: rules };
+const facilitator: UpdateAuthor = { role: 'facilitator', participantId: 'f1' };
+
+/** The server's copy, and a client doc synced with it. */
+function pair(): { server: Y.Doc; client: Y.Doc } {
+  const server = new Y.Doc();
+  migrate(server, 'table');
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  return { server, client };
+}
+
+/** A new client holding exactly the server's state. */
+function clientOf(server: Y.Doc): Y.Doc {
+  const client = new Y.Doc();
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+  return client;
+}
+
+/** Runs `change` on the client and returns the update it produced. */
+function capture(client: Y.Doc, change: (doc: Y.Doc) => void): Uint8Array {
+  const updates: Uint8Array[] = [];
+  const listener = (update: Uint8Array) => updates.push(update);
+  client.on('update', listener);
+  change(client);
+  client.off('update', listener);
+  return Y.mergeUpdates(updates);
+}
+
+/** Applies a change on both sides, as if the server had accepted it. */
+function accepted(server: Y.Doc, client: Y.Doc, change: (doc: Y.Doc) => void): void {
+  Y.applyUpdate(server, capture(client, change));
+}
+
+describe('checkUpdate: a participant on a table doc', () => {
+  it('lets through what the model writes for them: organisations, links, own notes, own votes, positions', () => {
+    const { server, client } = pair();
+    const steps: ((doc: Y.Doc) => void)[] = [
+      (doc) => addOrganisation(doc, { name: 'Mind', sector: 'voluntary' }, me),
+      (doc) => addOrganisation(doc, { name: 'GP', sector: 'health' }, me),
+      (doc) => {
+        const [a, b] = [...doc.getMap('organisations').keys()];
+        linkOrganisations(doc, { source: a!, target: b!, kind: 'refers_to' }, me);
+        setPosition(doc, a!, { x: 10, y: 20 });
+      },
+      (doc) => addNote(doc, { text: 'Waiting lists', kind: 'gap' }, me),
+      (doc) => castVote(doc, [...doc.getMap('notes').keys()][0]!, me, rules),
+      (doc) => retractVote(doc, [...doc.getMap('notes').keys()][0]!, me),
+      (doc) => updateNote(doc, [...doc.getMap('notes').keys()][0]!, { text: 'Long waiting lists' }, me),
+      (doc) => removeOrganisation(doc, [...doc.getMap('organisations').keys()][0]!),
+      (doc) => removeNote(doc, [...doc.getMap('notes').keys()][0]!, me),
+    ];
+    for (const step of steps) {
+      const update = capture(client, step);
+      const check = checkUpdate(server, 'table', update, participant);
+      expect(check, step.toString()).toMatchObject({ ok: true });
+      Y.applyUpdate(server, update);
+    }
+  });
+
+  it('refuses a note signed with someone else’s id', () => {
+    const { server, client } = pair();
+    const update = capture(client, (doc) => addNote(doc, { text: 'Not mine', kind: 'idea' }, other));
+    expect(checkUpdate(server, 'table', update, participant)).toMatchObject({ ok: false, code: 'not_author' });
+  });
+
+  it('refuses changing or deleting another participant’s note, but a facilitator may', () => {
+    const { server, client } = pair();
+    accepted(server, client, (doc) => addNote(doc, { text: 'Theirs', kind: 'idea' }, other));
+    const noteId = [...client.getMap('notes').keys()][0]!;
+    const rewrite = capture(client, (doc) => (doc.getMap('notes').get(noteId) as Y.Map<unknown>).set('text', 'Rewritten'));
+    expect(checkUpdate(server, 'table', rewrite, participant)).toMatchObject({ ok: false, code: 'not_author' });
+    expect(checkUpdate(server, 'table', rewrite, facilitator)).toMatchObject({ ok: true });
+    const removal = capture(clientOf(server), (doc) => doc.getMap('notes').delete(noteId));
+    expect(checkUpdate(server, 'table', removal, participant)).toMatchObject({ ok: false, code: 'not_author' });
+    expect(checkUpdate(server, 'table', removal, facilitator)).toMatchObject({ ok: true, deletesOnly: true });
+  });
+
+  it('refuses replacing another participant’s note with one of my own under the same key', () => {
+    const { server, client } = pair();
+    accepted(server, client, (doc) => addNote(doc, { text: 'Theirs', kind: 'idea' }, other));
+    const noteId = [...client.getMap('notes').keys()][0]!;
+    const replace = capture(client, (doc) => {
+      const entry = new Y.Map<unknown>();
+      for (const [key, value] of Object.entries({ id: noteId, text: 'Mine now', kind: 'idea', group: 'carer', authorId: 'p1', createdAt: 1 })) entry.set(key, value);
+      doc.getMap('notes').set(noteId, entry);
+    });
+    expect(checkUpdate(server, 'table', replace, participant)).toMatchObject({ ok: false, code: 'not_author' });
+  });
+
+  it('refuses roots, fields and nesting the model does not define, for facilitators too', () => {
+    const { server } = pair();
+    const junkRoot = capture(clientOf(server), (doc) => doc.getMap('junk').set('a', 1));
+    const junkField = capture(clientOf(server), (doc) => {
+      addNote(doc, { text: 'Fine', kind: 'idea' }, me);
+      (doc.getMap('notes').values().next().value as Y.Map<unknown>).set('junk', 'x'.repeat(100));
+    });
+    const wrongValue = capture(clientOf(server), (doc) => doc.getMap('notes').set('junk1', 42 as never));
+    for (const author of [participant, facilitator]) {
+      expect(checkUpdate(server, 'table', junkRoot, author)).toMatchObject({ ok: false, code: 'unknown_root' });
+      expect(checkUpdate(server, 'table', junkField, author)).toMatchObject({ ok: false, code: 'bad_shape' });
+      expect(checkUpdate(server, 'table', wrongValue, author)).toMatchObject({ ok: false, code: 'bad_shape' });
+    }
+  });
+
+  it('refuses votes for another voter, stacked votes and votes past the budget', () => {
+    const { server, client } = pair();
+    accepted(server, client, (doc) => {
+      for (let index = 0; index < 5; index++) addNote(doc, { text: `Note ${index}`, kind: 'idea' }, other);
+    });
+    const notes = [...client.getMap('notes').keys()];
+    const forged = capture(clientOf(server), (doc) => doc.getMap('votes').set(`housing|p2|${notes[0]}`, 1));
+    expect(checkUpdate(server, 'table', forged, participant)).toMatchObject({ ok: false, code: 'vote_rules' });
+    const stacked = capture(clientOf(server), (doc) => doc.getMap('votes').set(`carer|p1|${notes[0]}`, 2));
+    expect(checkUpdate(server, 'table', stacked, participant)).toMatchObject({ ok: false, code: 'vote_rules' });
+    const tooMany = capture(clientOf(server), (doc) => {
+      for (const noteId of notes) doc.getMap('votes').set(`carer|p1|${noteId}`, 1);
+    });
+    expect(checkUpdate(server, 'table', tooMany, participant)).toMatchObject({ ok: false, code: 'vote_rules' });
+  });
+
+  it('refuses writing meta, and an update whose dependencies were never sent', () => {
+    const { server, client } = pair();
+    const meta = capture(client, (doc) => doc.getMap('meta').set('schemaVersion', 99));
+    expect(checkUpdate(server, 'table', meta, participant)).toMatchObject({ ok: false, code: 'server_only' });
+    capture(client, (doc) => addNote(doc, { text: 'First', kind: 'idea' }, me));
+    const second = capture(client, (doc) => addNote(doc, { text: 'Second', kind: 'idea' }, me));
+    expect(checkUpdate(server, 'table', second, participant)).toMatchObject({ ok: false, code: 'missing_dependency' });
+  });
+
+  it('lets a delete-only update clean up junk, and a repeated sync changes nothing', () => {
+    const { server, client } = pair();
+    Y.applyUpdate(server, capture(client, (doc) => doc.getMap('junk').set('a', 'x')));
+    const cleanup = capture(client, (doc) => doc.getMap('junk').delete('a'));
+    expect(checkUpdate(server, 'table', cleanup, participant)).toMatchObject({ ok: true, deletesOnly: true, deletes: 1 });
+    Y.applyUpdate(server, cleanup);
+    expect(checkUpdate(server, 'table', Y.encodeStateAsUpdate(client), participant)).toMatchObject({ ok: true, newItems: 0, deletes: 0 });
+  });
+
+  it('an organisation removed without its links is allowed (phones race); removeDanglingLinks then cleans the table', () => {
+    const { server, client } = pair();
+    accepted(server, client, (doc) => {
+      addOrganisation(doc, { name: 'A', sector: 'health' }, me);
+      addOrganisation(doc, { name: 'B', sector: 'health' }, me);
+    });
+    const [a, b] = [...client.getMap('organisations').keys()];
+    accepted(server, client, (doc) => linkOrganisations(doc, { source: a!, target: b!, kind: 'refers_to' }, me));
+    const orphaning = capture(client, (doc) => doc.getMap('organisations').delete(a!));
+    expect(checkUpdate(server, 'table', orphaning, participant)).toMatchObject({ ok: true, deletesOnly: true });
+    Y.applyUpdate(server, orphaning);
+    expect(readTable(server).problems).toHaveLength(1);
+    expect(removeDanglingLinks(server)).toBe(1);
+    expect(readTable(server).problems).toEqual([]);
+  });
+
+  it('consent counts are written by the server only: a facilitator’s write is refused too', () => {
+    const event = new Y.Doc();
+    migrate(event, 'event');
+    const forged = capture(clientOf(event), (doc) => doc.getMap('consent').set('t1', { carer: 200 }));
+    expect(checkUpdate(event, 'event', forged, facilitator)).toMatchObject({ ok: false, code: 'server_only' });
+  });
+
+  it('every root a migration creates has a shape, so nothing the model writes is refused', () => {
+    for (const [kind, roots] of Object.entries(ROOT_MAPS)) {
+      for (const root of [...roots, ...ROOT_ARRAYS[kind as keyof typeof ROOT_ARRAYS]]) expect(DOC_SHAPES[kind as keyof typeof DOC_SHAPES][root], `${kind}.${root}`).toBeDefined();
+    }
+  });
+});

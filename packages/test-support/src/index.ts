@@ -1,0 +1,12 @@
+export { inkShare, layoutLines, pdfInfo, pdfPages, pdfText, rasterisePage, readingOrderLines, type Raster, type TextRun } from './pdf.ts';
+export {
+  DEFAULT_CHROMIUM_PATH,
+  MIN_CHROMIUM_MAJOR,
+  MIN_REDIS_MAJOR,
+  choosePostgres,
+  decide,
+  type Decision,
+  type PostgresChoice,
+  type SystemFacts,
+} from './provision-plan.ts';
+export { chromiumPath, findOnPath, findRedisServer, findSystemPostgres, observeSystem } from './tools.ts';
