@@ -17,6 +17,8 @@ export interface Limits {
   eventBytesPerMinute: number;
   /** Refused updates per token holder per minute; past it their upgrades get 429 for the rest of the minute. */
   refusalsPerMinute: number;
+  /** Refused updates per event per minute (all its phones); beyond, its participants' and scribes' upgrades get 429. */
+  eventRefusalsPerMinute: number;
   /** Server-wide memory budget (V8 heap bytes): past it idle docs are unloaded and no new doc is loaded (503, Retry-After). */
   maxMemoryBytes: number;
   /** Largest HTTP request body; bigger bodies get 413. */
@@ -74,6 +76,7 @@ export const DEFAULT_LIMITS: Limits = {
   participantBytesPerMinute: 128 * 1024,
   eventBytesPerMinute: 4 * 1024 * 1024,
   refusalsPerMinute: 5,
+  eventRefusalsPerMinute: 30,
   maxMemoryBytes: 768 * 1024 * 1024,
   maxBodyBytes: 16 * 1024,
   maxConnections: 2000,

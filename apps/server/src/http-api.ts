@@ -236,7 +236,7 @@ export class HttpApi {
     const code = normaliseJoinCode(params[0] ?? '');
     const cached = code ? this.lookupAnswers.get(code) : undefined;
     const fresh = cached && Date.now() - cached.at < LOOKUP_CACHE_MS && !(await this.options.privacy?.service.deletion.isDeleted(cached.body.eventId));
-    if (cached && fresh) return sendJson(res, 200, await this.withPrivacyNotice(cached.body));
+    if (cached && fresh) return sendJson(res, 200, { ...cached.body, privacyNotice: await this.privacyNotice(cached.body.eventId, cached.body.title) });
     const { record, event } = await this.eventForCode(req, params[0] ?? '', this.lookupLimiter);
     const body = {
       eventId: record.eventId,
@@ -247,13 +247,12 @@ export class HttpApi {
     };
     if (this.lookupAnswers.size > 1000) this.lookupAnswers.clear();
     if (code) this.lookupAnswers.set(code, { at: Date.now(), body });
-    sendJson(res, 200, await this.withPrivacyNotice(body));
+    sendJson(res, 200, { ...body, privacyNotice: await this.privacyNotice(record.eventId, event.title) });
   }
 
-  /** The notice is read afresh on every lookup (never cached): the join screen shows it in full before anyone consents. */
-  private async withPrivacyNotice<T extends { eventId: string; title: string }>(body: T): Promise<T & { privacyNotice: unknown }> {
-    const privacy = this.options.privacy;
-    return { ...body, privacyNotice: privacy ? await joinPrivacyNotice(privacy.store, body.eventId, body.title) : null };
+  /** Shown in full on the join screen before anyone consents; read fresh, so an edited notice shows at once. */
+  private async privacyNotice(eventId: string, title: string) {
+    return this.options.privacy ? joinPrivacyNotice(this.options.privacy.store, eventId, title) : null;
   }
 
   /** Distinct organisation names across the event's tables, for the "which organisation are you from" autocomplete. */

@@ -289,6 +289,7 @@ describe('withdrawParticipant', () => {
     castVote(doc, ownNote, housing, rules);
     castThemeVote(doc, 'theme1', carer, rules);
 
+    // Consent is not in the table doc: the server removes the record from its database (consent stays 0 here).
     expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 0 });
 
     const after = readTable(doc);

@@ -124,13 +124,13 @@ export class PrivacyService {
       );
       for (const key of Object.keys(total) as (keyof Withdrawal)[]) total[key] += removed[key];
     }
-    // Consent is a server record: remove theirs and republish the counts of the tables it was at.
+    // Their consent record leaves the server's database, and the published counts follow.
     const consentTables = await this.options.events.withdrawConsent(eventId, participantId);
-    total.consent = consentTables.length;
     for (const tableId of consentTables) {
       const counts = await this.options.events.consentCounts(eventId, tableId);
       await this.options.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => publishConsentCounts(entry.doc, tableId, counts));
     }
+    total.consent += consentTables.length;
     await this.options.privacy.scrub({ rebuild: false });
     this.options.logger.info({ eventId, participantId, ...total }, 'participant withdrew; their contributions were removed');
     return total;

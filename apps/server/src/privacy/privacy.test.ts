@@ -10,7 +10,6 @@ import {
   addNote,
   addOrganisation,
   castVote,
-  eventDocName,
   linkOrganisations,
   noteRef,
   readEvent,
@@ -228,7 +227,8 @@ describe('data protection', () => {
       const { dir, server, event, docName, other, leaverToken, stayerNote } = await tableWithTwoWriters();
       const before = await storedBytes(server, docName);
       expect(before).toContain('My brother was sectioned twice at Hollowbrook');
-      expect(readEvent(await storedDoc(server, eventDocName(event.eventId))).consentByTable.t1).toEqual({ carer: 1, vcse: 1 });
+      const tableId = docName.split('/')[2]!;
+      expect(await server.store.consentCounts(event.eventId, tableId)).toEqual({ carer: 1, vcse: 1 });
       const watcher = await openRaw(server.wsBase, docName, leaverToken);
 
       const answer = await postJson(`${server.url}/api/events/${event.eventId}/withdraw`, {}, auth(leaverToken));
@@ -245,7 +245,9 @@ describe('data protection', () => {
       const stored = readTable(await storedDoc(server, docName));
       expect(stored.notes.map((note) => note.id)).toEqual([stayerNote]);
       expect(stored.organisations.map((org) => org.name)).toEqual(['Riverside Mind']);
-      expect(readEvent(await storedDoc(server, eventDocName(event.eventId))).consentByTable.t1).toEqual({ vcse: 1 });
+      // Their consent left the server's database, and the published count followed.
+      expect(await server.store.consentCounts(event.eventId, tableId)).toEqual({ vcse: 1 });
+      expect(readEvent(await storedDoc(server, `event/${event.eventId}`)).consentByTable[tableId]).toEqual({ vcse: 1 });
       expect(stored.votes).toEqual({});
       // Others see it go live; the leaver is signed out for good.
       await waitFor(() => readTable(other.doc).notes.length === 1, 'the other phone sees the notes go');

@@ -37,11 +37,11 @@ export interface EventIndex {
   findByJoinCode(joinCode: string): Promise<EventRecord | null>;
   findById(eventId: string): Promise<EventRecord | null>;
   /**
-   * One consent given at join: the table, the stakeholder group and the joiner's anonymous participant id
-   * (never a name), so a participant who withdraws takes it back. Written by POST /api/join only.
+   * One consent given at join: the table and the stakeholder group, published only as counts. Written by
+   * POST /api/join only. The anonymous `participantId` is kept (never published) so a withdrawal removes it.
    */
-  recordConsent(eventId: string, tableId: string, group: string, participantId: string): Promise<void>;
-  /** Removes a participant's consent (withdrawal); returns the tables whose counts changed. */
+  recordConsent(eventId: string, tableId: string, group: string, participantId?: string): Promise<void>;
+  /** Removes a withdrawing participant's consent; returns the tables whose counts changed. */
   withdrawConsent(eventId: string, participantId: string): Promise<string[]>;
   /** Consents at one table, by stakeholder group. */
   consentCounts(eventId: string, tableId: string): Promise<Record<string, number>>;

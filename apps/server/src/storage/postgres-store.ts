@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS consents (
   event_id TEXT NOT NULL,
   table_id TEXT NOT NULL,
   stakeholder_group TEXT NOT NULL,
-  participant_id TEXT NOT NULL,
+  participant_id TEXT,
   consented_at BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
@@ -261,14 +261,14 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
     return toEventRecord(result.rows[0]);
   }
 
-  async recordConsent(eventId: string, tableId: string, group: string, participantId: string): Promise<void> {
+  async recordConsent(eventId: string, tableId: string, group: string, participantId?: string): Promise<void> {
     this.assertOpen();
     try {
       await this.pool.query('INSERT INTO consents (event_id, table_id, stakeholder_group, participant_id, consented_at) VALUES ($1, $2, $3, $4, $5)', [
         eventId,
         tableId,
         group,
-        participantId,
+        participantId ?? null,
         Date.now(),
       ]);
     } catch (error) {
@@ -278,12 +278,8 @@ export class PostgresStore implements DocStore, EventIndex, RevocationList {
 
   async withdrawConsent(eventId: string, participantId: string): Promise<string[]> {
     this.assertOpen();
-    try {
-      const result = await this.pool.query<{ table_id: string }>('DELETE FROM consents WHERE event_id = $1 AND participant_id = $2 RETURNING table_id', [eventId, participantId]);
-      return [...new Set(result.rows.map((row) => row.table_id))];
-    } catch (error) {
-      throw new StorageError(`Could not remove the consent: ${reasonOf(error)}`, { cause: error });
-    }
+    const result = await this.pool.query<{ table_id: string }>('DELETE FROM consents WHERE event_id = $1 AND participant_id = $2 RETURNING table_id', [eventId, participantId]);
+    return [...new Set(result.rows.map((row) => row.table_id))];
   }
 
   async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {

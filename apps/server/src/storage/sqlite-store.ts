@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS consents (
   event_id TEXT NOT NULL,
   table_id TEXT NOT NULL,
   stakeholder_group TEXT NOT NULL,
-  participant_id TEXT NOT NULL,
+  participant_id TEXT,
   consented_at INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
@@ -85,7 +85,8 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
       eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
       insertConsent: this.db.prepare('INSERT INTO consents (event_id, table_id, stakeholder_group, participant_id, consented_at) VALUES (?, ?, ?, ?, ?)'),
-      withdrawConsent: this.db.prepare('DELETE FROM consents WHERE event_id = ? AND participant_id = ? RETURNING table_id'),
+      consentTablesOf: this.db.prepare('SELECT DISTINCT table_id FROM consents WHERE event_id = ? AND participant_id = ?'),
+      deleteConsentOf: this.db.prepare('DELETE FROM consents WHERE event_id = ? AND participant_id = ?'),
       consentCounts: this.db.prepare(
         'SELECT stakeholder_group, COUNT(*) AS n FROM consents WHERE event_id = ? AND table_id = ? GROUP BY stakeholder_group',
       ),
@@ -208,10 +209,10 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     return toEventRecord(this.statement('eventById').get(eventId));
   }
 
-  async recordConsent(eventId: string, tableId: string, group: string, participantId: string): Promise<void> {
+  async recordConsent(eventId: string, tableId: string, group: string, participantId?: string): Promise<void> {
     this.assertOpen();
     try {
-      this.statement('insertConsent').run(eventId, tableId, group, participantId, Date.now());
+      this.statement('insertConsent').run(eventId, tableId, group, participantId ?? null, Date.now());
     } catch (error) {
       throw new StorageError(`Could not record the consent: ${reasonOf(error)}`, { cause: error });
     }
@@ -219,11 +220,9 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
 
   async withdrawConsent(eventId: string, participantId: string): Promise<string[]> {
     this.assertOpen();
-    try {
-      return [...new Set(this.statement('withdrawConsent').all(eventId, participantId).map((row) => String(row.table_id)))];
-    } catch (error) {
-      throw new StorageError(`Could not remove the consent: ${reasonOf(error)}`, { cause: error });
-    }
+    const tables = this.statement('consentTablesOf').all(eventId, participantId).map((row) => String(row.table_id));
+    this.statement('deleteConsentOf').run(eventId, participantId);
+    return tables;
   }
 
   async consentCounts(eventId: string, tableId: string): Promise<Record<string, number>> {

@@ -44,7 +44,7 @@ describe('budgets', () => {
     let code = 0;
     for (let round = 0; round < 20 && code === 0; round++) {
       const before = Y.encodeStateVector(source);
-      for (let index = 0; index < 20; index++) addNote(source, { text: 'x'.repeat(1000), kind: 'idea' }, { group: 'carer', participantId: claimsOf(token).participantId });
+      for (let index = 0; index < 10; index++) addNote(source, { text: 'x'.repeat(1000), kind: 'idea' }, { group: 'carer', participantId: claimsOf(token).participantId });
       filler.ws.send(updateFrame(Y.encodeStateAsUpdate(source, before)));
       if ((await roundTrip(filler)) === 'closed') code = (await filler.closed).code;
     }
@@ -182,6 +182,22 @@ describe('budgets', () => {
     }
     expect(await upgradeStatus(srv.wsBase, `${name}?token=${token}`)).toBe(429);
     expect(await upgradeStatus(srv.wsBase, `${name}?token=${await joinTable(srv.url, event.joinCode, 't1')}`)).toBe(101);
+  });
+
+  it('many fresh tokens from one join code cannot loop refused updates either: that event cools down, another event does not', async () => {
+    const srv = await server({ limits: { eventRefusalsPerMinute: 4 } });
+    const attacked = await createEvent(srv.url, 1);
+    const bystander = await createEvent(srv.url, 1);
+    const junk = new Y.Doc();
+    junk.getMap('junk').set('a', 1);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const socket = await openRaw(srv.wsBase, `table/${attacked.eventId}/t1`, await joinTable(srv.url, attacked.joinCode, 't1'));
+      socket.ws.send(updateFrame(Y.encodeStateAsUpdate(junk)));
+      expect((await socket.closed).code).toBe(4422);
+    }
+    expect(await upgradeStatus(srv.wsBase, `table/${attacked.eventId}/t1?token=${await joinTable(srv.url, attacked.joinCode, 't1')}`)).toBe(429);
+    expect(await upgradeStatus(srv.wsBase, `table/${attacked.eventId}/t1?token=${attacked.facilitatorToken}`)).toBe(101);
+    expect(await upgradeStatus(srv.wsBase, `table/${bystander.eventId}/t1?token=${await joinTable(srv.url, bystander.joinCode, 't1')}`)).toBe(101);
   });
 });
 

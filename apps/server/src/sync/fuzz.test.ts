@@ -14,7 +14,7 @@ describe('bad frames (fast-check)', () => {
   beforeAll(async () => {
     dir = await tempDir();
     // Every case reuses one token: the cooldown after repeated refusals (tested in budgets.test.ts) is lifted here.
-    server = await startServer(dir.path, { limits: { maxFrameBytes: 4096, messagesPerSecond: 10_000, refusalsPerMinute: 1_000_000 } });
+    server = await startServer(dir.path, { limits: { maxFrameBytes: 4096, messagesPerSecond: 10_000, refusalsPerMinute: 1_000_000, eventRefusalsPerMinute: 1_000_000 } });
     event = await createEvent(server.url, 2);
   });
   afterAll(async () => {

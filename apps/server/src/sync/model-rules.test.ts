@@ -35,7 +35,7 @@ describe('the server enforces the model on every participant update', () => {
   beforeAll(async () => {
     dir = await tempDir();
     // Each refused case below opens a new socket with the same token: the refusal cooldown is lifted here.
-    server = await startServer(dir.path, { limits: { refusalsPerMinute: 1000 } });
+    server = await startServer(dir.path, { limits: { refusalsPerMinute: 1000, eventRefusalsPerMinute: 1000 } });
     event = await createEvent(server.url, 4);
   });
   afterAll(async () => {

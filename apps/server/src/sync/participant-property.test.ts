@@ -38,7 +38,7 @@ describe('a participant connection cannot corrupt a table (fast-check)', () => {
   beforeAll(async () => {
     dir = await tempDir();
     // Two joins per run from one code, and many refusals per token: those limits are lifted (they are tested elsewhere).
-    server = await startServer(dir.path, { limits: { joinBurstPerCode: 100_000, joinBurstPerIp: 100_000, refusalsPerMinute: 1_000_000 } });
+    server = await startServer(dir.path, { limits: { joinBurstPerCode: 100_000, joinBurstPerIp: 100_000, refusalsPerMinute: 1_000_000, eventRefusalsPerMinute: 1_000_000 } });
     event = await createEvent(server.url, 60);
     await server.registry.withDoc(`event/${event.eventId}`, { kind: 'event', eventId: event.eventId }, (entry) =>
       setEventDetails(entry.doc, { votesPerParticipant: 3, allowStackedVotes: false }),

@@ -252,7 +252,7 @@ describe('sync server', () => {
     const client = await openRaw(server.wsBase, tableDoc('t2'), token);
     let code = 0;
     for (let index = 0; index < 8 && !client.isClosed(); index++) {
-      // Fifty valid notes of 1,000 characters (the model's limit): about 50 KB a frame.
+      // Fifty valid notes of 1,000 characters: about 50 KB a frame.
       client.ws.send(updateFrame(notesUpdate(token, 50, 'x'.repeat(1000))));
       if ((await roundTrip(client)) === 'closed') code = (await client.closed).code;
     }
