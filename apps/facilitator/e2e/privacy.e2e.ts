@@ -61,13 +61,14 @@ test('a participant removes what they wrote from their phone; the facilitator se
   await phone.getByLabel('I understand and agree to take part').check();
   await phone.getByRole('button', { name: 'Join table' }).tap();
   await expect(phone.getByRole('heading', { level: 1 })).toHaveText('Table 1');
-  await phone.getByRole('button', { name: /^Notes/ }).tap();
+  await phone.getByRole('tab', { name: /^Notes/ }).tap();
   await phone.getByLabel('Your note').fill('My cousin waited nine months for a bed');
   await phone.getByRole('button', { name: 'Add note' }).tap();
   await page.goto(`/facilitate/${eventId}/tables/t1`);
   await expect(page.getByText('My cousin waited nine months for a bed')).toBeVisible();
 
-  await phone.getByRole('button', { name: 'Remove what I wrote' }).tap();
+  await phone.getByRole('button', { name: 'Table menu' }).tap();
+  await phone.getByRole('menuitem', { name: 'Remove what I wrote' }).tap();
   await phone.getByRole('dialog', { name: 'Remove what you wrote?' }).getByRole('button', { name: 'Remove what I wrote' }).tap();
   await expect(phone.getByRole('heading', { name: 'What you wrote has been removed' })).toBeVisible();
   await expect(page.getByText('My cousin waited nine months for a bed')).toHaveCount(0);

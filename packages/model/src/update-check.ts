@@ -400,7 +400,9 @@ class UpdateWalk {
     const me = this.author.participantId;
     if (root === 'notes') {
       if (before && before.authorId !== me) refuse('not_author', 'you can only change notes you wrote');
-      if (after && (after.authorId !== me || after.group !== this.author.group)) refuse('not_author', 'a note must carry your own id');
+      // A scribe writes for the whole table, choosing each note's group; everyone else writes as their own group.
+      const groupOk = this.author.role === 'scribe' || after?.group === this.author.group;
+      if (after && (after.authorId !== me || !groupOk)) refuse('not_author', 'a note must carry your own id');
       return;
     }
     if (after && before && after.addedByGroup !== before.addedByGroup) refuse('not_author', 'who added an entry cannot be changed');
