@@ -5,7 +5,12 @@ test('a phone that was offline when its event was deleted says so once it is bac
   const event = await createEvent('Deleted while away', 1);
   await joinByQrLink(page, event, 't1');
   await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
-  await expect(page.getByText(/Your anonymous id:/)).toBeVisible();
+  // The anonymous id is shown where a person asks to remove what they wrote (table menu).
+  await page.getByRole('button', { name: 'Table menu' }).tap();
+  await page.getByRole('menuitem', { name: 'Remove what I wrote' }).tap();
+  const removeDialog = page.getByRole('dialog', { name: 'Remove what you wrote?' });
+  await expect(removeDialog.getByText(/Your anonymous id:/)).toBeVisible();
+  await removeDialog.getByRole('button', { name: 'Cancel' }).tap();
 
   // Offline with no socket open: the app shell comes from the service worker after a reload.
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
