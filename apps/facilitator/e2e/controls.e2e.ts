@@ -12,7 +12,7 @@ test('phase and prompt changes reach a participant within 2 s', async ({ page })
   await page.getByRole('radio', { name: 'Mapping' }).check();
   await eventually(() => readEvent(eventDoc.doc).phase, 'mapping');
 
-  await page.getByLabel('Current prompt (shown on every phone)').selectOption({ label: '2. Physical and mental health' });
+  await page.getByLabel('Current prompt').selectOption({ label: '2. Physical and mental health' });
   await eventually(() => {
     const event = readEvent(eventDoc.doc);
     return event.prompts.find((prompt) => prompt.id === event.currentPromptId)?.text;
@@ -88,7 +88,7 @@ test('locking a table makes the server refuse participant updates, and unlocking
   firstTable.destroy();
   secondTable.destroy();
 
-  await page.getByRole('button', { name: 'Unlock all tables' }).click();
+  await page.getByRole('button', { name: 'Unlock all', exact: true }).click();
   await eventually(() => readEvent(eventDoc.doc).tables.find((entry) => entry.id === 't1')?.locked, false);
   const again = await openTableAs(first);
   addOrganisation(again.doc, { name: 'After the unlock', sector: 'vcse' }, { group: 'vcse', participantId: first.participantId });

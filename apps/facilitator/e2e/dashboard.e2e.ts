@@ -46,8 +46,8 @@ test('a scribe link lets one device write for the whole table, choosing a group 
 
   const scribe = openAsFacilitator(token, `table/${eventId}/t2`);
   await scribe.ready;
-  // The server accepts a note signed only with the writer's own id: the scribe token's.
-  const scribeId = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')).participantId as string;
+  // The server takes notes signed with the writer's own id only: the scribe's id is in its token.
+  const scribeId = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { participantId: string }).participantId;
   addNote(scribe.doc, { text: 'No bus to the hospital on Sundays', kind: 'gap' }, { group: 'carer', participantId: scribeId });
   const card = page.getByRole('article', { name: 'Table 2' });
   await expect(card.getByTestId('note-count')).toHaveText('1', { timeout: 2000 });

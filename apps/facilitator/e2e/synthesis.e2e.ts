@@ -110,8 +110,10 @@ test('notes from three tables are clustered into two themes by drag and by menu,
   await expect(night.getByTestId('theme-breakdown')).toHaveText('Carers and family: 1');
   await expect(theme(page, 'Peer support works').getByTestId('theme-breakdown')).toHaveText('Commissioners (integrated care boards): 1');
   const favourites = page.getByTestId('group-favourites');
-  await expect(favourites).toContainText('Carers and family put most of their 1 vote on the theme “Nowhere to go at night” (1).');
-  await expect(favourites).toContainText('Commissioners (integrated care boards) put most of their 2 votes on the theme “Peer support works” and the note “Fund a peer-led crisis café” (1).');
+  await expect(favourites).toContainText('Carers and family cast 1 vote. Their top choice: the theme “Nowhere to go at night” (1 vote).');
+  await expect(favourites).toContainText(
+    'Commissioners (integrated care boards) cast 2 votes. Their top choices, with 1 vote each: the theme “Peer support works” and the note “Fund a peer-led crisis café”.',
+  );
   await expect(page.getByRole('table', { name: 'Votes per theme, by stakeholder group' })).toContainText('Carers and family: 1');
 
   await expectNoSeriousViolations(page, 'theme board');

@@ -26,6 +26,7 @@ import { HttpError, parseBody, readJsonBody, sendJson } from './http-util.ts';
 import { newJoinCode, normaliseJoinCode } from './join-codes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { handleRevoke, type RevokeDeps } from './revocation.ts';
+import { roomRoutes } from './room-routes.ts';
 import { handlePurge } from './purge.ts';
 import type { Authorship } from './extensions/authorship.ts';
 import { defaultDeleteAfter, type PrivacyStore } from './privacy/privacy-store.ts';
@@ -114,6 +115,8 @@ export class HttpApi {
           : undefined,
       }),
       { pattern: /^\/api\/events\/([^/]+)\/revoke$/, methods: { POST: (req, res, params) => this.revoke(req, res, params) } },
+      // "We're done" from phones, co-facilitator links (src/room-routes.ts).
+      ...roomRoutes({ signer: options.signer, registry: options.registry, maxBodyBytes: options.limits.maxBodyBytes, logger: options.logger }),
       { pattern: /^\/api\/events\/([^/]+)\/purge$/, methods: { POST: (req, res, params) => this.purge(req, res, params) } },
       // Deletion, retention, withdrawal, access log, roster CSV and subject access (src/privacy).
       ...(options.privacy

@@ -11,6 +11,7 @@ import {
   TableEntrySchema,
   VocabularyEntrySchema,
 } from './schemas.ts';
+import { DoneEntrySchema } from './room-controls.ts';
 import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from './synthesis-doc.ts';
 import { TableThemeEntrySchema } from './table-board.ts';
 
@@ -49,6 +50,8 @@ export const VoteCountSchema = v.pipe(v.number(), v.integer(), v.minValue(1), v.
 
 const TranslationKeySchema = v.pipe(v.string(), v.maxLength(200), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\/(prompt|group)\/[^/]+$/, 'translation key is malformed'));
 const TranslationTextSchema = v.pipe(v.string(), v.maxLength(LIMITS.label));
+/** `<tableId>/<participantId>`: who has a private notes doc at which table (ids only). */
+const PrivateAuthorKeySchema = v.pipe(v.string(), v.maxLength(129), v.regex(/^[a-z0-9][a-z0-9_-]{0,63}\/[a-z0-9][a-z0-9_-]{0,63}$/, 'private author key is malformed'));
 
 const FreeKeySchema = v.pipe(v.string(), v.minLength(1), v.maxLength(300));
 
@@ -76,6 +79,10 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     // `<locale>/<prompt|group>/<id>` → the facilitator's translation of that prompt or group name.
     translations: { kind: 'values', key: TranslationKeySchema, value: TranslationTextSchema },
     consent: { kind: 'server' },
+    // The control room (room-controls.ts): tables done for a round, tables revealed, private notes docs opened.
+    doneTables: { kind: 'values', key: IdSchema, value: DoneEntrySchema },
+    revealedTables: { kind: 'values', key: IdSchema, value: v.literal(true) },
+    privateAuthors: { kind: 'values', key: PrivateAuthorKeySchema, value: v.literal(true) },
   },
   synthesis: {
     meta: { kind: 'meta' },
@@ -89,6 +96,11 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     rejectedMerges: { kind: 'values', key: v.pipe(v.string(), v.maxLength(601)), value: v.literal(true) },
     // Its schema lives in the analysis package (the model imports no other package): plain data, checked there on read.
     directoryEdits: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
+  },
+  // One participant's notes in a private round, copied into the table doc by the server at the reveal.
+  private: {
+    meta: { kind: 'meta' },
+    notes: { kind: 'entries', entry: NoteSchema },
   },
   // Facilitators only; the attendee schema lives in the roster package, which validates on read.
   roster: {

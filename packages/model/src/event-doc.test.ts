@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError } from './errors.ts';
-import { codeOf } from './test-helpers.ts';
 import { CURRENT_SCHEMA_VERSION, MIGRATIONS, migrate } from './versions.ts';
 import {
   addPrompt,
@@ -26,13 +25,7 @@ import {
   timerRemainingMs,
   updatePrompt,
 } from './event-doc.ts';
-
-function freshEvent(tableCount = 3): Y.Doc {
-  const doc = new Y.Doc();
-  initEventDoc(doc, { eventId: 'ev1', title: 'Riverside learning exchange', tableCount });
-  return doc;
-}
-
+import { codeOf, freshEvent } from './test-support.ts';
 
 describe('event doc', () => {
   it('starts with the default vocabularies, seed 003 prompts and N named tables', () => {

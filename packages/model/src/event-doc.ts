@@ -22,6 +22,7 @@ import {
 import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
 import { DEFAULT_PRIORITY_GROUPS, DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, type Phase, type VocabularyEntry } from './vocabulary.ts';
 import { migrate, schemaVersionOf } from './versions.ts';
+import { readRoomControls, type RoomControls } from './room-controls.ts';
 
 const meta = (doc: Y.Doc) => doc.getMap<unknown>('meta');
 const prompts = (doc: Y.Doc) => doc.getMap<PromptEntry>('prompts');
@@ -301,7 +302,7 @@ export function translatedText(event: Pick<EventSnapshot, 'translations'>, local
   return (kind === 'prompt' ? entry?.prompts[id] : entry?.groups[id]) ?? original;
 }
 
-export interface EventSnapshot {
+export interface EventSnapshot extends RoomControls {
   schemaVersion: number;
   eventId: string;
   title: string;
@@ -347,7 +348,9 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
   const currentPromptId = readString(info.get('currentPromptId')) || null;
   const spotlightTableId = readString(info.get('spotlightTableId')) || null;
   const groupList = uniqueById(readValidEntries(groups(doc).toArray().map((g, i) => [String(i), g]), VocabularyEntrySchema, 'groups', problems));
+  const controls = readRoomControls(doc, problems);
   return {
+    ...controls,
     schemaVersion: schemaVersionOf(doc),
     eventId: readString(info.get('eventId')),
     title: readString(info.get('title'), 'Untitled event'),
@@ -386,6 +389,7 @@ export function observeEvent(doc: Y.Doc, callback: (snapshot: EventSnapshot) => 
 /** Why a participant cannot edit a table right now, or null when they can. Used by apps and the server alike. */
 export function tableEditBlockedReason(event: EventSnapshot, tableId: string): string | null {
   if (event.phase === 'closed') return 'The event is closed, so the maps and notes are now read-only.';
+  if (event.pause) return event.pause.message;
   const table = event.tables.find((entry) => entry.id === tableId);
   if (!table) return 'This table no longer exists.';
   if (table.locked) return 'The facilitator has locked this table for now.';

@@ -25,7 +25,7 @@ export { ModelError } from './errors.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
 export { seededRandom } from './random.ts';
-export { eventDocName, formatDocName, parseDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
+export { eventDocName, formatDocName, parseDocName, privateDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
 export type { DocKind, DocRef } from './doc-names.ts';
 export {
   EventDetailsSchema,
@@ -78,6 +78,7 @@ export {
   removeDanglingLinks,
   removeParticipantContent,
   removeLink,
+  moveAuthorNotes,
   removeNote,
   removeOrganisation,
   retractThemeVote,
@@ -133,6 +134,25 @@ export {
   updatePrompt,
 } from './event-doc.ts';
 export type { EventSnapshot, EventTranslations, NewEventInput, TranslationInput } from './event-doc.ts';
+export {
+  DEFAULT_PAUSE_MESSAGE,
+  PAUSE_MESSAGE_MAX,
+  PROJECTOR_SLIDES,
+  TIMER_END_ACTIONS,
+  currentRoundKey,
+  markTablesRevealed,
+  notesPrivateAt,
+  pauseAllPhones,
+  recordPrivateAuthor,
+  resolveProjectorSlide,
+  resumeAllPhones,
+  setNotesPrivate,
+  setProjectorSlide,
+  setTableDone,
+  setTimerEndAction,
+  tablesDoneNow,
+} from './room-controls.ts';
+export type { Pause, ProjectorSlide, RoomControls, TimerEndAction } from './room-controls.ts';
 export { ROLES, ROLE_RULES, TokenClaimsSchema, docAccess, mayShareAwareness } from './roles.ts';
 export type { Access, Role, TokenClaims } from './roles.ts';
 export {

@@ -39,6 +39,12 @@ export function docAccess(claims: TokenClaims, ref: DocRef): Access {
   if (ref.kind === 'event') return rules.event;
   if (ref.kind === 'roster') return rules.roster;
   if (ref.kind === 'synthesis') return rules.synthesis;
+  // A private-round notes doc: its author (same table, same participant id) and the facilitators, nobody else.
+  if (ref.kind === 'private') {
+    if (claims.role === 'facilitator') return 'write';
+    const isAuthor = (claims.role === 'participant' || claims.role === 'scribe') && claims.tableId === ref.tableId && claims.participantId === ref.participantId;
+    return isAuthor ? 'write' : 'none';
+  }
   return ref.tableId === claims.tableId ? rules.ownTable : rules.otherTable;
 }
 

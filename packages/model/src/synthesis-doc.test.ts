@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { codeOf } from './test-helpers.ts';
 import {
   assignNoteToTheme,
   confirmOrganisationMerge,
@@ -21,6 +20,7 @@ import {
 } from './synthesis-doc.ts';
 import { addNote, castThemeVote, castVote, combineVoteTallies, readTable, retractThemeVote } from './table-doc.ts';
 import { migrate } from './versions.ts';
+import { codeOf } from './test-support.ts';
 
 function freshSynthesis(): Y.Doc {
   const doc = new Y.Doc();

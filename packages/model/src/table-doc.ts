@@ -186,6 +186,22 @@ export function updateNote(doc: Y.Doc, id: string, patch: NotePatch, actor: Acto
   doc.transact(() => applyPatch(entry, valid));
 }
 
+/**
+ * The reveal of a private round: moves notes from an author's private notes doc into the shared table doc,
+ * keeping their ids (so copying twice is harmless). Only valid notes by that author move; the private doc
+ * is emptied of what moved. Returns how many moved.
+ */
+export function moveAuthorNotes(from: Y.Doc, to: Y.Doc, authorId: string): number {
+  const moving = readTable(from).notes.filter((note) => note.authorId === authorId);
+  to.transact(() => {
+    for (const note of moving) if (!notes(to).has(note.id)) notes(to).set(note.id, entryFrom({ ...note }));
+  });
+  from.transact(() => {
+    for (const note of moving) notes(from).delete(note.id);
+  });
+  return moving.length;
+}
+
 export function removeNote(doc: Y.Doc, id: string, actor: Actor): void {
   requireOwnNote(doc, id, checkActor(actor));
   doc.transact(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { codeOf } from './test-helpers.ts';
+import { codeOf } from './test-support.ts';
 import {
   createTheme,
   detachTableTheme,

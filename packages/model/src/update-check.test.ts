@@ -75,6 +75,15 @@ describe('checkUpdate: a participant on a table doc', () => {
     expect(checkUpdate(server, 'table', update, participant)).toMatchObject({ ok: false, code: 'not_author' });
   });
 
+  it('lets a scribe write a note in any group the table speaks for, but only under its own id', () => {
+    const { server, client } = pair();
+    const scribe: UpdateAuthor = { role: 'scribe', participantId: 's1', votingRules: rules };
+    const forCarer = capture(client, (doc) => addNote(doc, { text: 'No bus on Sundays', kind: 'gap' }, { group: 'carer', participantId: 's1' }));
+    expect(checkUpdate(server, 'table', forCarer, scribe)).toMatchObject({ ok: true });
+    const signedAsOther = capture(clientOf(server), (doc) => addNote(doc, { text: 'Not mine', kind: 'idea' }, other));
+    expect(checkUpdate(server, 'table', signedAsOther, scribe)).toMatchObject({ ok: false, code: 'not_author' });
+  });
+
   it('refuses changing or deleting another participant’s note, but a facilitator may', () => {
     const { server, client } = pair();
     accepted(server, client, (doc) => addNote(doc, { text: 'Theirs', kind: 'idea' }, other));

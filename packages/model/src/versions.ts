@@ -19,12 +19,14 @@ export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   table: ['meta', 'organisations', 'links', 'notes', 'votes', 'themeVotes', 'positions', 'consent', 'tableThemes', 'notePlacements'],
   roster: ['meta', 'attendees', 'seating', 'redactedCounts'],
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
+  private: ['meta', 'notes'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   event: ['groups', 'sectors'],
   table: [],
   roster: [],
   synthesis: [],
+  private: [],
 };
 
 /** Named, ordered migrations. Each is applied once, in order, inside one transaction. */

@@ -359,3 +359,21 @@ describe('bad and unusual input', () => {
     expect(await pdfText(pdf)).toContain('<script>alert("x")</script> & Co');
   });
 });
+
+describe('page layout of tables', () => {
+  it('an empty table takes one line at the end of the appendix, not a page', async () => {
+    const snapshot = fixtureEvent();
+    snapshot.event.tables.push({ id: 'tabled', name: 'Table Dune', order: 3 }, { id: 'tablee', name: 'Table Elm', order: 4 });
+    snapshot.tables.push(
+      { id: 'tabled', name: 'Table Dune', organisations: [], links: [], notes: [], positions: {}, consentByGroup: {}, votes: {} },
+      { id: 'tablee', name: 'Table Elm', organisations: [], links: [], notes: [], positions: {}, consentByGroup: {}, votes: {} },
+    );
+    const withEmpty = await pdfPages(await renderReport(snapshot, { sections: ['table-appendix'] }), false);
+    const flat = withEmpty.join('\n').replace(/\s+/g, ' ');
+    expect(flat).toContain('Nothing was mapped or written at 2 tables: Table Dune, Table Elm.');
+    expect(withEmpty.some((page) => /^\s*Table Dune\s*$/m.test(page))).toBe(false);
+    const without = await pdfPages(await renderReport(fixtureEvent(), { sections: ['table-appendix'] }), false);
+    expect(withEmpty.length).toBe(without.length);
+  });
+
+});

@@ -31,13 +31,19 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 function dataTable(headers: string[], rows: TableCell[][], widths: (string | number)[], fontSize = 9): Content {
   // Number-only headers label number columns, so they line up with the centred counts below.
   const headerCells = headers.map((text): TableCell => (/^\d+$/.test(text) ? { text, style: 'tableHeader', alignment: 'center' } : header(text)));
-  return {
-    table: { headerRows: 1, widths, body: [headerCells, ...rows], dontBreakRows: true },
+  const table: Content = {
+    table: { headerRows: 1, keepWithHeaderRows: 1, widths, body: [headerCells, ...rows], dontBreakRows: true },
     layout: 'lightHorizontalLines',
     fontSize,
     margin: [0, 4, 0, 10],
   };
+  // A table that fits on one page is never split: split near a page end it would leave a row or two
+  // stranded alone on the next page. Longer tables break, repeating their header row.
+  return rows.length <= MAX_UNBROKEN_ROWS ? ({ unbreakable: true, stack: [table] } as Content) : table;
 }
+
+/** Rows a table may have and still be kept whole on one page (single-line rows at 8–10 pt). */
+const MAX_UNBROKEN_ROWS = 30;
 
 const bulletList = (items: string[]): Content => ({ ul: items, style: 'body', margin: [0, 2, 0, 8] });
 
@@ -388,7 +394,10 @@ const formatEi = (value: number | null | undefined) => (value === null || value 
 export function tableAppendixSection(ctx: ReportContext): Content[] {
   if (ctx.tables.length === 0) return [emptyNote('There were no tables.')];
   const content: Content[] = [];
-  ctx.tables.forEach((table, index) => {
+  // A table that mapped and wrote nothing gets one line at the end, not a page of its own.
+  const isEmpty = (table: (typeof ctx.tables)[number]) =>
+    table.organisations.length === 0 && !ctx.visibleNotes.some((note) => note.tableId === table.id);
+  ctx.tables.filter((table) => !isEmpty(table)).forEach((table, index) => {
     const notes = ctx.visibleNotes.filter((note) => note.tableId === table.id);
     content.push({ ...(h2(ctx.t(table.name)) as object), pageBreak: index === 0 ? undefined : 'before' } as Content);
     content.push({
@@ -434,6 +443,11 @@ export function tableAppendixSection(ctx: ReportContext): Content[] {
       }
     }
   });
+  const empty = ctx.tables.filter(isEmpty);
+  if (empty.length > 0) {
+    const names = empty.map((table) => ctx.t(table.name)).join(', ');
+    content.push({ text: `Nothing was mapped or written at ${plural(empty.length, 'table')}: ${names}.`, style: 'body', margin: [0, 12, 0, 0] });
+  }
   return content;
 }
 

@@ -145,6 +145,10 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
     if (destroyed) return;
     const code = event?.code ?? 0;
     if (event && isPermanentClose(code)) {
+      // A refusal is final until the app decides otherwise (reconnect()): a backoff timer left over from an
+      // earlier drop must not retry into the same refusal, nor rescue the connection only by luck.
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      reconnectTimer = null;
       update({ status: 'refused', closeCode: code, closeReason: event.reason });
       return;
     }

@@ -5,6 +5,10 @@
  */
 /** A ≥44 px button: `variant` primary | secondary | danger | quiet, `icon`, icon-only with `label`, `floating`. */
 export { default as Button } from './components/Button.svelte';
+/** An on/off button (aria-pressed) whose name never changes, e.g. "Lock Table 3". */
+export { default as ToggleButton } from './components/ToggleButton.svelte';
+/** Long text cut to a few lines with a "Show more" toggle. */
+export { default as ExpandableText } from './components/ExpandableText.svelte';
 /** A small status label with a tone and an optional icon. */
 export { default as Badge } from './components/Badge.svelte';
 /** A labelled form field around any control, with hint, error and an optional live character count. */
@@ -19,6 +23,9 @@ export type { SelectOption } from './components/SelectField.svelte';
 /** A radio group (bits-ui) with a legend, hints and an error. */
 export { default as RadioGroup } from './components/RadioGroup.svelte';
 export type { RadioOption } from './components/RadioGroup.svelte';
+/** A compact one-of-N switch drawn as joined buttons (bits-ui RadioGroup), e.g. a console's phase. */
+export { default as SegmentedControl } from './components/SegmentedControl.svelte';
+export type { Segment } from './components/SegmentedControl.svelte';
 /** A checkbox with its label, one flag (`checked`) or a list of chosen values (`group`). */
 export { default as Checkbox } from './components/Checkbox.svelte';
 /** A bottom sheet (bits-ui Dialog): focus trap, Escape, tap outside; `size="half"` keeps the top of the screen in view. */

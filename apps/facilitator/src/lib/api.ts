@@ -47,6 +47,24 @@ export async function requestJson<T>(
   return parsed.output;
 }
 
+/** POSTs JSON to one of this event's facilitator routes with the facilitator's token. */
+function postAsFacilitator<T>(
+  origin: string,
+  eventId: string,
+  route: string,
+  facilitatorToken: string,
+  body: unknown,
+  schema: v.GenericSchema<unknown, T>,
+  fetchImpl: typeof fetch,
+): Promise<T> {
+  return requestJson(
+    new URL(`/api/events/${encodeURIComponent(eventId)}/${route}`, origin).toString(),
+    { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorToken}` }, body: JSON.stringify(body) },
+    schema,
+    fetchImpl,
+  );
+}
+
 export interface CreateEventInput {
   title: string;
   tableCount: number;
@@ -72,16 +90,7 @@ export function issueScribeToken(
   tableId: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<{ token: string; tableId: string }> {
-  return requestJson(
-    new URL(`/api/events/${encodeURIComponent(eventId)}/scribe`, origin).toString(),
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${facilitatorToken}` },
-      body: JSON.stringify({ tableId }),
-    },
-    ScribeTokenSchema,
-    fetchImpl,
-  );
+  return postAsFacilitator(origin, eventId, 'scribe', facilitatorToken, { tableId }, ScribeTokenSchema, fetchImpl);
 }
 
 /** Reads the claims of our own token (not verified here: the server verifies; we only need our anonymous id). */
@@ -98,4 +107,23 @@ export function tokenClaims(token: string): { participantId?: string; role?: str
   } catch {
     return {};
   }
+}
+
+const RevealSchema = v.object({ revealed: v.array(v.string()), notes: v.number() });
+
+/** Ends the private round for one table (or all): the server moves each author's private notes into the table doc. */
+export function revealNotes(origin: string, eventId: string, facilitatorToken: string, tableId?: string, fetchImpl: typeof fetch = fetch) {
+  return postAsFacilitator(origin, eventId, 'reveal', facilitatorToken, tableId ? { tableId } : {}, RevealSchema, fetchImpl);
+}
+
+const CoFacilitatorSchema = v.object({ token: v.string(), participantId: v.string(), label: v.string() });
+
+/** A second facilitator link with its own token, so it can be revoked alone. */
+export function issueCoFacilitator(origin: string, eventId: string, facilitatorToken: string, label: string, fetchImpl: typeof fetch = fetch) {
+  return postAsFacilitator(origin, eventId, 'facilitators', facilitatorToken, { label }, CoFacilitatorSchema, fetchImpl);
+}
+
+/** Withdraws a token holder's access (a co-facilitator link, say); their open connections close at once. */
+export function revokeHolder(origin: string, eventId: string, facilitatorToken: string, participantId: string, fetchImpl: typeof fetch = fetch) {
+  return postAsFacilitator(origin, eventId, 'revoke', facilitatorToken, { participantId }, v.object({ revoked: v.boolean() }), fetchImpl);
 }

@@ -29,6 +29,13 @@ export interface LiveEventOptions {
   watchTables: (event: EventSnapshot) => string[];
   /** Facilitators also open the roster doc (names and seating); nobody else can. */
   withRoster?: boolean;
+  /** A facilitator console's name, shown to the other facilitators (presence on the event doc). */
+  presenceLabel?: string;
+}
+
+/** Presence a facilitator console shares on the event doc: a name for the laptop, never a person's record. */
+interface FacilitatorPresence {
+  facilitator: string;
 }
 
 /**
@@ -43,6 +50,8 @@ export class LiveEvent {
   clockOffset = $state(0);
   clockKnown = $state(false);
   roster = $state.raw<RosterSnapshot | null>(null);
+  /** Other facilitator consoles open on this event now, by the name each shows. */
+  otherFacilitators = $state.raw<string[]>([]);
   readonly rosterDoc: SyncedDoc | null = null;
 
   readonly eventId: string;
@@ -59,7 +68,17 @@ export class LiveEvent {
     this.options = options;
     this.eventId = options.eventId;
     this.eventDoc = openDoc({ serverUrl: options.serverUrl, docName: eventDocName(options.eventId), token: options.token });
-    this.eventDoc.awareness.setLocalState(null);
+    const awareness = this.eventDoc.awareness;
+    awareness.setLocalState(options.presenceLabel ? ({ facilitator: options.presenceLabel } satisfies FacilitatorPresence) : null);
+    const readFacilitators = () => {
+      this.otherFacilitators = [...awareness.getStates().entries()]
+        .filter(([clientId]) => clientId !== awareness.clientID)
+        .map(([, state]) => (state as Partial<FacilitatorPresence>).facilitator)
+        .filter((label): label is string => typeof label === 'string')
+        .map((label) => label.slice(0, 60));
+    };
+    awareness.on('change', readFacilitators);
+    this.stops.push(() => awareness.off('change', readFacilitators));
     this.stops.push(this.eventDoc.onState((state) => (this.connection = state)));
     this.stops.push(
       observeEvent(this.eventDoc.doc, (snapshot) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { facilitatorLink, findKnownEvent, forgetEvent, listKnownEvents, readHashSecrets, rememberEvent, type KeyValueStore } from './stored-events.ts';
+import { facilitatorLink, findKnownEvent, forgetEvent, listKnownEvents, projectorLink, projectorSecrets, readHashSecrets, rememberEvent, rememberProjectorSecrets, type KeyValueStore } from './stored-events.ts';
 
 function memoryStore(initial: Record<string, string> = {}): KeyValueStore & { data: Map<string, string> } {
   const data = new Map(Object.entries(initial));
@@ -47,5 +47,17 @@ describe('links and the URL fragment', () => {
   it('treats an empty fragment as carrying nothing', () => {
     expect(readHashSecrets('')).toEqual({ token: undefined, joinCode: undefined, observerToken: undefined });
     expect(readHashSecrets('#token=')).toEqual({ token: undefined, joinCode: undefined, observerToken: undefined });
+  });
+});
+
+describe('projector secrets', () => {
+  it('keep the join code with the token, and still read a bare token stored by an older version', () => {
+    const store = memoryStore();
+    rememberProjectorSecrets(store, 'ev1', { token: 'tok', joinCode: 'K7PM3Q' });
+    expect(projectorSecrets(store, 'ev1')).toEqual({ token: 'tok', joinCode: 'K7PM3Q' });
+    store.setItem('tablemap:projector:ev2', 'bare-token');
+    expect(projectorSecrets(store, 'ev2')).toEqual({ token: 'bare-token' });
+    expect(projectorSecrets(store, 'ev3')).toBeNull();
+    expect(projectorLink('https://x.test', 'ev1', 'tok', 'K7PM3Q')).toBe('https://x.test/facilitate/ev1/projector#token=tok&code=K7PM3Q');
   });
 });

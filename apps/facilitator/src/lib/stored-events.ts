@@ -7,6 +7,8 @@ const KnownEventSchema = v.object({
   facilitatorToken: v.pipe(v.string(), v.minLength(10)),
   joinCode: v.optional(v.string()),
   observerToken: v.optional(v.string()),
+  /** How this laptop shows in the other facilitators' consoles ("Sam's laptop"); a co-facilitator link sets it. */
+  label: v.optional(v.string()),
   savedAt: v.number(),
 });
 export type KnownEvent = v.InferOutput<typeof KnownEventSchema>;
@@ -67,34 +69,58 @@ export function forgetEvent(store: KeyValueStore, eventId: string): void {
   store.setItem(EVENTS_KEY, JSON.stringify(rest));
 }
 
-export function projectorToken(store: KeyValueStore, eventId: string): string | null {
-  return store.getItem(PROJECTOR_KEY_PREFIX + eventId);
+export interface ProjectorSecrets {
+  token: string;
+  /** Shown big on the welcome slide; absent for a projector link made without it. */
+  joinCode?: string | undefined;
 }
 
-export function rememberProjectorToken(store: KeyValueStore, eventId: string, token: string): void {
-  store.setItem(PROJECTOR_KEY_PREFIX + eventId, token);
+/** What this screen was given for an event's projector (older versions stored the bare token). */
+export function projectorSecrets(store: KeyValueStore, eventId: string): ProjectorSecrets | null {
+  const raw = store.getItem(PROJECTOR_KEY_PREFIX + eventId);
+  if (!raw) return null;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as ProjectorSecrets).token === 'string') {
+      const { token, joinCode } = parsed as ProjectorSecrets;
+      return { token, joinCode: typeof joinCode === 'string' ? joinCode : undefined };
+    }
+  } catch {
+    // A bare token from before the join code was kept.
+  }
+  return { token: raw };
+}
+
+export function rememberProjectorSecrets(store: KeyValueStore, eventId: string, secrets: ProjectorSecrets): void {
+  store.setItem(PROJECTOR_KEY_PREFIX + eventId, JSON.stringify(secrets));
 }
 
 /** Secrets arrive in the URL fragment (never sent to the server); read them so the caller can strip the hash. */
-export function readHashSecrets(hash: string): { token?: string; joinCode?: string; observerToken?: string } {
+export function readHashSecrets(hash: string): { token?: string; joinCode?: string; observerToken?: string; label?: string } {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const pick = (key: string) => {
     const value = params.get(key)?.trim();
     return value ? value : undefined;
   };
-  return { token: pick('token'), joinCode: pick('code'), observerToken: pick('observer') };
+  return { token: pick('token'), joinCode: pick('code'), observerToken: pick('observer'), label: pick('name')?.slice(0, 60) };
 }
 
-/** The link a second facilitator opens; it carries the join code and observer token so their dashboard is complete. */
-export function facilitatorLink(origin: string, event: KnownEvent): string {
-  const params = new URLSearchParams({ token: event.facilitatorToken });
+/**
+ * The link a second facilitator opens: their own token (a co-facilitator link) or this browser's, plus the
+ * join code and observer token so their dashboard is complete, and the name they show as.
+ */
+export function facilitatorLink(origin: string, event: KnownEvent, own?: { token: string; label: string }): string {
+  const params = new URLSearchParams({ token: own?.token ?? event.facilitatorToken });
+  if (own) params.set('name', own.label);
   if (event.joinCode) params.set('code', event.joinCode);
   if (event.observerToken) params.set('observer', event.observerToken);
   return `${origin}/facilitate/${encodeURIComponent(event.eventId)}#${params.toString()}`;
 }
 
-export function projectorLink(origin: string, eventId: string, observerToken: string): string {
-  return `${origin}/facilitate/${encodeURIComponent(eventId)}/projector#token=${encodeURIComponent(observerToken)}`;
+export function projectorLink(origin: string, eventId: string, observerToken: string, joinCode?: string): string {
+  const params = new URLSearchParams({ token: observerToken });
+  if (joinCode) params.set('code', joinCode);
+  return `${origin}/facilitate/${encodeURIComponent(eventId)}/projector#${params.toString()}`;
 }
 
 export function tableJoinLink(origin: string, joinCode: string, tableId: string): string {
@@ -103,4 +129,23 @@ export function tableJoinLink(origin: string, joinCode: string, tableId: string)
 
 export function scribeLink(origin: string, scribeToken: string): string {
   return `${origin}/scribe#token=${encodeURIComponent(scribeToken)}`;
+}
+
+/** A co-facilitator link this browser issued: kept so it can be shown again and revoked. */
+export interface IssuedLink {
+  participantId: string;
+  label: string;
+  link: string;
+}
+
+const ISSUED_KEY_PREFIX = 'tablemap:cofacilitators:';
+
+export function issuedLinks(store: KeyValueStore, eventId: string): IssuedLink[] {
+  const parsed = parseJson(store.getItem(ISSUED_KEY_PREFIX + eventId));
+  const links = v.safeParse(v.array(v.object({ participantId: v.string(), label: v.string(), link: v.string() })), parsed);
+  return links.success ? links.output : [];
+}
+
+export function saveIssuedLinks(store: KeyValueStore, eventId: string, links: IssuedLink[]): void {
+  store.setItem(ISSUED_KEY_PREFIX + eventId, JSON.stringify(links));
 }

@@ -15,7 +15,7 @@ import {
   readTable,
   setNoteHidden,
 } from '@tablemap/model';
-import { EMPTY_FILTER, collectNotes, favouritesByGroup, filterNotes, matchesSearch, themeVoteTotals, type VoteTarget } from './synthesis-data.ts';
+import { EMPTY_FILTER, collectNotes, favouriteSentence, favouritesByGroup, filterNotes, matchesSearch, themeVoteTotals, type VoteTarget } from './synthesis-data.ts';
 
 const RULES = { votesPerParticipant: 3, allowStackedVotes: false };
 
@@ -102,5 +102,29 @@ describe('voting results', () => {
       ['commissioner', 5, 2, ['y', 't1/n']],
       ['carer', 3, 3, ['x']],
     ]);
+  });
+});
+
+describe('votes by group in plain words', () => {
+  const tally = (byGroup: Record<string, number>) => ({ total: Object.values(byGroup).reduce((a, b) => a + b, 0), byGroup });
+  it('names one favourite with its count', () => {
+    const [favourite] = favouritesByGroup([{ kind: 'theme', id: 'a', label: 'Nowhere to go at night', tally: tally({ carer: 1 }) }]);
+    expect(favouriteSentence(favourite!)).toBe('cast 1 vote. Their top choice: the theme “Nowhere to go at night” (1 vote).');
+  });
+
+  it('lists a tie of notes once, with "and" before the last', () => {
+    const targets = ['A', 'B', 'C'].map((label) => ({ kind: 'note' as const, id: label, label, tally: tally({ housing: 1 }) }));
+    const [favourite] = favouritesByGroup(targets);
+    expect(favouriteSentence(favourite!)).toBe('cast 3 votes. Their top choices, with 1 vote each: the notes “A”, “B” and “C”.');
+  });
+
+  it('names each kind when a theme and a note tie', () => {
+    const [favourite] = favouritesByGroup([
+      { kind: 'theme', id: 't', label: 'Peer support works', tally: tally({ commissioner: 1 }) },
+      { kind: 'note', id: 'n', label: 'Fund a peer-led crisis café', tally: tally({ commissioner: 1 }) },
+    ]);
+    expect(favouriteSentence(favourite!)).toBe(
+      'cast 2 votes. Their top choices, with 1 vote each: the theme “Peer support works” and the note “Fund a peer-led crisis café”.',
+    );
   });
 });

@@ -171,3 +171,28 @@ export function tableMapInputs(event: EventSnapshot, tables: Record<string, Tabl
 export function rejectedPairs(synthesis: SynthesisSnapshot): [string, string][] {
   return synthesis.rejectedMerges.map((key) => key.split('~')).filter((pair): pair is [string, string] => pair.length === 2);
 }
+
+const countOf = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+const listOf = (items: string[]) => new Intl.ListFormat('en-GB', { style: 'long', type: 'conjunction' }).format(items);
+
+/** "the theme “A”", or for several of one kind "the notes “A”, “B” and “C”", mixed kinds listed one by one. */
+function describeTargets(targets: readonly VoteTarget[], shorten: (text: string) => string): string {
+  const kinds = new Set(targets.map((target) => target.kind));
+  if (kinds.size === 1 && targets.length > 1) {
+    const kind = targets[0]!.kind;
+    return `the ${kind}s ${listOf(targets.map((target) => `“${shorten(target.label)}”`))}`;
+  }
+  return listOf(targets.map((target) => `the ${target.kind} “${shorten(target.label)}”`));
+}
+
+/**
+ * One group's voting in plain words, without the group's name (the screen puts it first in bold), e.g.
+ * "cast 3 votes. Their top choices, with 1 vote each: the notes “A”, “B” and “C”."
+ */
+export function favouriteSentence(favourite: GroupFavourite, shorten: (text: string) => string = (text) => text): string {
+  const cast = `cast ${countOf(favourite.votes, 'vote', 'votes')}.`;
+  if (favourite.top.length === 1) {
+    return `${cast} Their top choice: ${describeTargets(favourite.top, shorten)} (${countOf(favourite.topVotes, 'vote', 'votes')}).`;
+  }
+  return `${cast} Their top choices, with ${countOf(favourite.topVotes, 'vote', 'votes')} each: ${describeTargets(favourite.top, shorten)}.`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSince, formatCountdown, isQuiet, missingGroups, vocabularyIdFor } from './table-activity.ts';
+import { describeSince, formatCountdown, isQuiet, missingGroups, tableFlags, vocabularyIdFor } from './table-activity.ts';
 import { topVotedNotes } from './top-notes.ts';
 import type { Note, TableSnapshot } from '@tablemap/model';
 
@@ -43,5 +43,40 @@ describe('top voted notes', () => {
       ['b', 't1', 2],
       ['a', 't1', 2],
     ]);
+  });
+});
+
+describe('table flags', () => {
+  const now = 5_000_000;
+  const base = {
+    now,
+    lastActivity: now - 1000,
+    roundActive: true,
+    present: new Map([['carer', 1], ['housing', 2]]),
+    organisationCount: 3,
+    round: { elapsedMs: 60_000, durationMs: 20 * 60_000 },
+  };
+  const ids = (input: Parameters<typeof tableFlags>[0]) => tableFlags(input).map((flag) => flag.id);
+
+  it('raises nothing for a busy table with a carer present', () => {
+    expect(ids(base)).toEqual([]);
+  });
+
+  it('flags a table quiet for over 5 minutes in a round, and not between rounds', () => {
+    expect(ids({ ...base, lastActivity: now - 6 * 60_000 })).toEqual(['quiet']);
+    expect(ids({ ...base, lastActivity: now - 6 * 60_000, roundActive: false })).toEqual([]);
+  });
+
+  it('flags a table with people present but no lived-experience or carer voice', () => {
+    expect(ids({ ...base, present: new Map([['housing', 2], ['carer', 0]]) })).toEqual(['no_lived_voice']);
+    expect(ids({ ...base, present: new Map([['lived_experience', 1]]) })).toEqual([]);
+    // Nobody connected at all is shown as such, not as a missing voice.
+    expect(ids({ ...base, present: new Map() })).toEqual([]);
+  });
+
+  it('flags an empty map only from halfway through the round', () => {
+    expect(ids({ ...base, organisationCount: 0, round: { elapsedMs: 9 * 60_000, durationMs: 20 * 60_000 } })).toEqual([]);
+    expect(ids({ ...base, organisationCount: 0, round: { elapsedMs: 10 * 60_000, durationMs: 20 * 60_000 } })).toEqual(['empty_halfway']);
+    expect(ids({ ...base, organisationCount: 0, round: null })).toEqual([]);
   });
 });

@@ -56,3 +56,38 @@ export function vocabularyIdFor(label: string, taken: Iterable<string>): string 
   for (let n = 2; used.has(candidate); n++) candidate = `${base}_${n}`;
   return candidate;
 }
+
+/** Groups whose voice a table should not be without: people with lived experience, and carers. */
+export const LIVED_VOICE_GROUPS = ['lived_experience', 'carer'] as const;
+
+export type TableFlagId = 'quiet' | 'no_lived_voice' | 'empty_halfway';
+
+export interface TableFlag {
+  id: TableFlagId;
+  label: string;
+}
+
+export interface TableFlagInput {
+  now: number;
+  lastActivity: number | null;
+  roundActive: boolean;
+  /** People present now, by stakeholder group. */
+  present: Map<string, number>;
+  organisationCount: number;
+  /** The round timer as elapsed and total milliseconds, by the server's clock; null when none runs. */
+  round: { elapsedMs: number; durationMs: number } | null;
+}
+
+/** What needs the facilitator's attention at one table, most urgent first. */
+export function tableFlags(input: TableFlagInput): TableFlag[] {
+  const flags: TableFlag[] = [];
+  if (input.round && input.organisationCount === 0 && input.round.elapsedMs >= input.round.durationMs / 2) {
+    flags.push({ id: 'empty_halfway', label: 'Map still empty halfway through the round' });
+  }
+  const anyonePresent = [...input.present.values()].some((count) => count > 0);
+  if (input.roundActive && anyonePresent && !LIVED_VOICE_GROUPS.some((group) => (input.present.get(group) ?? 0) > 0)) {
+    flags.push({ id: 'no_lived_voice', label: 'No lived-experience or carer voice here now' });
+  }
+  if (isQuiet(input.lastActivity, input.now, input.roundActive)) flags.push({ id: 'quiet', label: 'Quiet for 5 minutes' });
+  return flags;
+}

@@ -83,6 +83,17 @@ export function joinTable(body: JoinRequest): Promise<JoinResult> {
   });
 }
 
+const DoneResultSchema = v.object({ tableId: IdSchema, done: v.boolean(), round: v.string() });
+
+/** "We're done" (or "not yet") for this phone's table in the current round; the server picks the round. */
+export function markTableDone(eventId: string, token: string, done: boolean): Promise<v.InferOutput<typeof DoneResultSchema>> {
+  return request(`/api/events/${encodeURIComponent(eventId)}/done`, DoneResultSchema, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ done }),
+  });
+}
+
 const WithdrawResultSchema = v.object({
   withdrawn: v.literal(true),
   removed: v.object({ notes: v.number(), organisations: v.number(), links: v.number(), votes: v.number(), consent: v.number() }),

@@ -7,8 +7,11 @@ import {
   castVote,
   eventDocName,
   observeEvent,
+  moveAuthorNotes,
+  notesPrivateAt,
   observeSynthesis,
   observeTable,
+  privateDocName,
   readEvent,
   readSynthesis,
   readTable,
@@ -21,6 +24,7 @@ import {
   translatedText,
   type Actor,
   type EventSnapshot,
+  type Note,
   type SynthesisSnapshot,
   type TableSnapshot,
   type VotingRules,
@@ -72,6 +76,9 @@ export class TableState {
   readonly undo: Y.UndoManager;
 
   snapshot: TableSnapshot = $state.raw(readTable(new Y.Doc()));
+  /** My notes in a private round, held in my own private doc until the facilitator reveals them. */
+  privateNotes: Note[] = $state.raw([]);
+  #privateDoc: SyncedDoc | null = null;
   eventSnapshot: EventSnapshot = $state.raw(readEvent(new Y.Doc()));
   synthesisSnapshot: SynthesisSnapshot = $state.raw(readSynthesis(new Y.Doc()));
   /** Add to `Date.now()` to get the server's time; null until measured (the device clock is used meanwhile). */
@@ -141,18 +148,18 @@ export class TableState {
     this.#cleanups.push(observeTable(tableDoc, (snapshot) => (this.snapshot = snapshot)));
     this.#cleanups.push(
       observeEvent(this.event.doc, (snapshot) => {
-        const wasBlocked = this.blockedReason;
         this.eventSnapshot = snapshot;
         this.deviceNow = Date.now();
         this.#readPresence();
-        // The facilitator unlocked the table: the server had closed our socket, so connect again.
-        if (wasBlocked && !this.blockedReason && this.connection.closeCode === LOCKED_CLOSE_CODE) this.table.reconnect();
+        this.#resumeWhenUnblocked();
+        this.#followPrivateRound();
       }),
     );
     this.#cleanups.push(observeSynthesis(this.synthesis.doc, (snapshot) => (this.synthesisSnapshot = snapshot)));
     this.#cleanups.push(
       this.table.onState((state) => {
         this.connection = state;
+        this.#resumeWhenUnblocked();
         if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
       }),
     );
@@ -173,6 +180,59 @@ export class TableState {
     this.#cleanups.push(() => clearInterval(recheck));
 
     Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
+  }
+
+  /**
+   * The server closed the table socket with 4423 (an edit reached it while the table was locked or the
+   * room paused; typically offline edits sent on reconnection). That close is final for y-websocket, so we
+   * reconnect ourselves as soon as the event doc says editing is allowed again. Both the event update and
+   * the close can arrive first (they travel on different sockets), so both call this. The check reads the
+   * event doc only: the 4423 itself must not count as "still blocked", or the phone never reconnects.
+   * A short jittered delay keeps a disagreement with the server from turning into a tight loop.
+   */
+  #resumeWhenUnblocked(): void {
+    if (this.connection.closeCode !== LOCKED_CLOSE_CODE || this.#resumeTimer || !this.eventLoaded) return;
+    if (tableEditBlockedReason(this.eventSnapshot, this.session.tableId)) return;
+    this.#resumeTimer = setTimeout(() => {
+      this.#resumeTimer = undefined;
+      if (this.connection.closeCode === LOCKED_CLOSE_CODE && !tableEditBlockedReason(this.eventSnapshot, this.session.tableId)) this.table.reconnect();
+    }, 200 + Math.random() * 800);
+  }
+
+  #resumeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Is this table's note-writing private right now (a private round not yet revealed here)? */
+  get notesPrivate(): boolean {
+    return notesPrivateAt(this.eventSnapshot, this.session.tableId);
+  }
+
+  /** The doc a new note goes into: my private doc in a private round, else the table's shared doc. */
+  get notesDoc(): Y.Doc {
+    return this.notesPrivate && this.#privateDoc ? this.#privateDoc.doc : this.table.doc;
+  }
+
+  /** The doc holding a note, for editing or deleting it. */
+  docOfNote(noteId: string): Y.Doc {
+    return this.#privateDoc && this.privateNotes.some((note) => note.id === noteId) ? this.#privateDoc.doc : this.table.doc;
+  }
+
+  /**
+   * Opens my private doc when a private round starts here. After the reveal the server moves my notes into
+   * the table doc; if it could not (this phone was offline), I move what is left myself. Note ids make the
+   * two moves the same move.
+   */
+  #followPrivateRound(): void {
+    if (this.notesPrivate && !this.#privateDoc) {
+      const { eventId, tableId, participantId, token } = this.session;
+      const synced = openDoc({ serverUrl: location.origin, docName: privateDocName(eventId, tableId, participantId), token, offlineCache: true });
+      synced.awareness.setLocalState(null);
+      this.#privateDoc = synced;
+      this.#cleanups.push(observeTable(synced.doc, (snapshot) => (this.privateNotes = snapshot.notes)));
+      this.#cleanups.push(() => synced.destroy());
+    }
+    if (!this.notesPrivate && this.#privateDoc && this.privateNotes.length > 0 && !this.blockedReason) {
+      moveAuthorNotes(this.#privateDoc.doc, this.table.doc, this.session.participantId);
+    }
   }
 
   /**
@@ -369,6 +429,7 @@ export class TableState {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    clearTimeout(this.#resumeTimer);
     for (const cleanup of this.#cleanups) cleanup();
     // Say goodbye while the socket is still open, so "working on this" clears on the other phones at once.
     this.table.awareness.setLocalState(null);

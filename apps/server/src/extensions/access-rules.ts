@@ -1,4 +1,5 @@
 import { tableEditBlockedReason } from '@tablemap/model';
+import { privateNoteRefused } from '../sync/private-notes.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { CLOSE, updateChangesDoc } from '../sync/messages.ts';
@@ -6,7 +7,8 @@ import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
 /**
  * The doc-level rules: a read-only connection may not change anything (4403), a participant may not
- * change a locked table or a closed event (4423), and no doc grows past `maxDocBytes` (4413) except by
+ * change a locked table or a closed event (4423) nor write a new note into a private table's shared doc
+ * (4423), and no doc grows past `maxDocBytes` (4413) except by
  * an update that only deletes.
  * A reconnecting client's sync-step-2 that changes nothing passes.
  */
@@ -21,6 +23,7 @@ export function accessRules(limits: Limits, logger: Logger): Extension {
       if (editBlocked(change)) {
         return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE.tableLocked, 'table_locked', 'table locked') : null;
       }
+      if (writesPrivateNote(change)) return refusal(CLOSE.tableLocked, 'notes_private', 'notes are private this round');
       // Deleting is always allowed, so a table filled to the limit can be cleaned up.
       const deletesOnly = change.facts?.deletesOnly ?? false;
       if (!deletesOnly && entry.bytes + update.byteLength > limits.maxDocBytes && updateChangesDoc(entry.doc, decoded)) {
@@ -37,6 +40,13 @@ function editBlocked({ connection, entry, eventEntry }: ChangeContext): boolean 
   if (entry.ref.kind !== 'table' || !eventEntry) return false;
   if (connection.claims.role !== 'participant' && connection.claims.role !== 'scribe') return false;
   return tableEditBlockedReason(eventEntry.readEventCached(), entry.ref.tableId) !== null;
+}
+
+/** A participant's new note in the shared table doc during a private round (see private-notes.ts). */
+function writesPrivateNote({ connection, entry, eventEntry, decoded }: ChangeContext): boolean {
+  if (entry.ref.kind !== 'table' || !eventEntry) return false;
+  if (connection.claims.role !== 'participant' && connection.claims.role !== 'scribe') return false;
+  return privateNoteRefused(eventEntry.readEventCached(), entry.ref.tableId, decoded) && updateChangesDoc(entry.doc, decoded);
 }
 
 function refusal(closeCode: number, code: string, message: string): Refusal {

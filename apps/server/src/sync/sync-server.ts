@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ModelError, docAccess, eventDocName, parseDocName, type DocRef } from '@tablemap/model';
+import { ModelError, docAccess, eventDocName, parseDocName, recordPrivateAuthor, type DocRef } from '@tablemap/model';
 import { EventDeletedError, TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
@@ -159,6 +159,12 @@ export class SyncServer {
       throw new UpgradeRefusal(429, 'too_many_connections', 'Too many connections for this token');
     }
     const { registry } = this.options;
+    // The reveal finds private notes docs through the event doc's list of their authors (ids only).
+    if (ref.kind === 'private' && verified.claims.role !== 'facilitator') {
+      await registry.withDoc(eventDocName(ref.eventId), { kind: 'event', eventId: ref.eventId }, (event) =>
+        recordPrivateAuthor(event.doc, ref.tableId, ref.participantId),
+      );
+    }
     const entry = await registry.acquire(docName, ref);
     let eventEntry: DocEntry | null = null;
     try {
