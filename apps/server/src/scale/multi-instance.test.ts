@@ -194,6 +194,9 @@ describe('multi-instance mode (PostgreSQL + Redis)', () => {
     // Two phones through the balancer (so on the first instance), one straight on the second.
     const phones = [provider(wsBalancer, docName, token), provider(wsBalancer, docName, token), provider(second!.url.replace(/^http/, 'ws'), docName, token)];
     await Promise.all(phones.map((phone) => waitForSync(phone.provider)));
+    // If the phones never converge, the failure says why: how each socket was closed, and the survivor's log.
+    const closes: string[][] = phones.map(() => []);
+    phones.forEach((phone, which) => phone.provider.on('connection-close', (event) => closes[which]!.push(String(event?.code))));
 
     const edits = 12;
     const typing = (async () => {
@@ -210,8 +213,11 @@ describe('multi-instance mode (PostgreSQL + Redis)', () => {
     await waitFor(
       () => phones.every((phone) => orgNames(phone.doc).join() === expected.join()),
       'every phone to hold every edit after the failover',
-      15_000,
-    );
+      30_000,
+    ).catch((error: Error) => {
+      const states = phones.map((phone, which) => `phone ${which}: ${orgNames(phone.doc).length}/${expected.length} edits, connected ${phone.provider.wsconnected}, closes [${closes[which]!.join(', ')}]`);
+      throw new Error(`${error.message}\n${states.join('\n')}\nsurviving instance log:\n${second!.output.slice(-4000)}`);
+    });
     // And the database has them all: a phone opening the table now gets everything.
     const late = provider(wsBalancer, docName, token);
     await waitForSync(late.provider);
