@@ -43,6 +43,26 @@ function accepted(server: Y.Doc, client: Y.Doc, change: (doc: Y.Doc) => void): v
   Y.applyUpdate(server, capture(client, change));
 }
 
+describe('checkUpdate: a participant on their private-round notes doc', () => {
+  function privatePair(): { server: Y.Doc; client: Y.Doc } {
+    const server = new Y.Doc();
+    migrate(server, 'private');
+    return { server, client: clientOf(server) };
+  }
+
+  it('lets through their own notes, and refuses a note under someone else’s id or group, and meta', () => {
+    const { server, client } = privatePair();
+    const own = capture(client, (doc) => addNote(doc, { text: 'Only me for now', kind: 'idea' }, me));
+    expect(checkUpdate(server, 'private', own, participant)).toMatchObject({ ok: true });
+    const signedAsOther = capture(clientOf(server), (doc) => addNote(doc, { text: 'Not mine', kind: 'idea' }, other));
+    expect(checkUpdate(server, 'private', signedAsOther, participant)).toMatchObject({ ok: false, code: 'not_author' });
+    const otherGroup = capture(clientOf(server), (doc) => addNote(doc, { text: 'Wrong group', kind: 'idea' }, { ...me, group: 'housing' }));
+    expect(checkUpdate(server, 'private', otherGroup, participant)).toMatchObject({ ok: false, code: 'not_author' });
+    const meta = capture(clientOf(server), (doc) => doc.getMap('meta').set('schemaVersion', 99));
+    expect(checkUpdate(server, 'private', meta, participant)).toMatchObject({ ok: false, code: 'server_only' });
+  });
+});
+
 describe('checkUpdate: a participant on a table doc', () => {
   it('lets through what the model writes for them: organisations, links, own notes, own votes, positions', () => {
     const { server, client } = pair();

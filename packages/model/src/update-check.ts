@@ -121,7 +121,8 @@ class UpdateWalk {
     this.shapes = DOC_SHAPES[kind];
     this.decoded = decoded;
     this.author = author;
-    this.ruled = kind === 'table' && author.role !== 'facilitator';
+    // A private-round notes doc holds notes under the same rules as the table's: only one's own.
+    this.ruled = (kind === 'table' || kind === 'private') && author.role !== 'facilitator';
   }
 
   facts(): UpdateFacts {
