@@ -1,3 +1,5 @@
+import { untrack } from 'svelte';
+
 /** A short message that appears briefly and is read out politely (or assertively for problems). */
 export interface ToastMessage {
   id: number;
@@ -21,8 +23,10 @@ export function dismissToast(id: number): void {
 export function toast(text: string, options: { tone?: ToastMessage['tone']; action?: ToastMessage['action'] } = {}): number {
   const id = nextId++;
   const tone = options.tone ?? 'info';
-  // Three at most, newest last, so the stack never covers the screen.
-  toasts.items = [...toasts.items.slice(-2), { id, text, tone, ...(options.action ? { action: options.action } : {}) }];
+  // Three at most, newest last, so the stack never covers the screen. Read untracked: a toast shown from
+  // an $effect must not make that effect depend on the list it writes (an endless update loop).
+  const shown = untrack(() => toasts.items.slice(-2));
+  toasts.items = [...shown, { id, text, tone, ...(options.action ? { action: options.action } : {}) }];
   if (tone !== 'error' && typeof window !== 'undefined') setTimeout(() => dismissToast(id), SHOW_MS);
   return id;
 }
