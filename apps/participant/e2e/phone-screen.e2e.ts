@@ -73,6 +73,25 @@ test('the map is the screen; the navigation and the add button are in thumb reac
   await expectNoSidewaysScroll(page, 'the map');
 });
 
+test('at 320 px with 200% text the bottom navigation shows every label whole, in reach @phones', async ({ page }, testInfo) => {
+  await joinByQrLink(page, event, tableFor(testInfo, 0));
+  await page.setViewportSize({ width: 320, height: 640 });
+  await withLargeText(page);
+  for (const name of ['Map', 'Outline', 'Notes', 'Themes']) {
+    const tab = page.getByRole('tab', { name: new RegExp(`^${name}`) });
+    const label = tab.locator('.label');
+    await expect(label).toHaveText(name);
+    // Not cut short: the label's text fits in its box.
+    const cut = await label.evaluate((element) => element.scrollWidth > element.clientWidth + 1 || element.scrollHeight > element.clientHeight + 1);
+    expect(cut, `${name} is cut short`).toBe(false);
+    const area = await box(tab);
+    expect(area.width).toBeGreaterThanOrEqual(44);
+    expect(area.height).toBeGreaterThanOrEqual(44);
+    expect(area.y + area.height).toBeLessThanOrEqual(640);
+  }
+  await expectNoSidewaysScroll(page, 'the table at 320 px and 200% text');
+});
+
 test('no sideways scroll and no serious axe violations on every participant page, also at 200% text and 320 px @phones', async ({
   page,
 }, testInfo) => {
