@@ -26,3 +26,29 @@ test('a phone that was offline when its event was deleted says so once it is bac
   await expect(page.getByRole('heading', { name: 'This event has been deleted' })).toBeVisible({ timeout: 30_000 });
   expect(await page.evaluate(() => localStorage.getItem('tablemap:session'))).toBeNull();
 });
+
+test('a scribe phone (no join code) that was offline when its event was deleted says so once it is back', async ({ page, context }) => {
+  const event = await createEvent('Scribe deleted while away', 1);
+  const response = await fetch(`${BASE_URL}/api/events/${event.eventId}/scribe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${event.facilitatorToken}` },
+    body: JSON.stringify({ tableId: 't1' }),
+  });
+  const { token } = (await response.json()) as { token: string };
+  await page.goto(`/scribe#token=${token}`);
+  await expect(page.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+
+  // Offline with no socket open (so no close code can tell it): the app shell comes from the service worker.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Table 1');
+  await expect(page.getByRole('status').filter({ hasText: /Offline|Reconnecting/ })).toBeVisible();
+  const deleted = await fetch(`${BASE_URL}/api/events/${event.eventId}`, { method: 'DELETE', headers: { authorization: `Bearer ${event.facilitatorToken}` } });
+  expect(deleted.status).toBe(204);
+  await context.setOffline(false);
+
+  // Reconnects are refused (410); with no join code to look up, the phone asks with its token and learns why.
+  await expect(page.getByRole('heading', { name: 'This event has been deleted' })).toBeVisible({ timeout: 30_000 });
+  expect(await page.evaluate(() => localStorage.getItem('tablemap:session'))).toBeNull();
+});

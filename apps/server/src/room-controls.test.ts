@@ -127,6 +127,23 @@ describe('control room', () => {
     facilitator.provider.destroy();
   });
 
+  it('a token holder asks whether the event is still open; another event’s token, no token and a deleted event are told apart', async () => {
+    const own = await createEvent(server.url, 1);
+    const token = await joinTable(server.url, own.joinCode, 't1');
+    const status = (id: string, headers: Record<string, string>) => fetch(`${server.url}/api/events/${id}/status`, { headers });
+    const open = await status(own.eventId, auth(token));
+    expect(open.status).toBe(200);
+    expect(await open.json()).toEqual({ eventId: own.eventId, open: true });
+    expect((await status(own.eventId, {})).status).toBe(401);
+    expect((await status(own.eventId, auth('forged.token.here'))).status).toBe(401);
+    expect((await status(event.eventId, auth(token))).status).toBe(403);
+    const deleted = await fetch(`${server.url}/api/events/${own.eventId}`, { method: 'DELETE', headers: auth(own.facilitatorToken) });
+    expect(deleted.status).toBe(204);
+    const gone = await status(own.eventId, auth(token));
+    expect(gone.status).toBe(410);
+    expect((await gone.json()).error).toBe('event_deleted');
+  });
+
   it('a co-facilitator link has its own token that edits like the first, and revoking it leaves the first working', async () => {
     const url = `${server.url}/api/events/${event.eventId}/facilitators`;
     const participant = await joinTable(server.url, event.joinCode, 't1');

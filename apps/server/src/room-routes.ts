@@ -24,6 +24,8 @@ import type { DocRegistry } from './sync/doc-registry.ts';
  * - `POST /api/events/<id>/done` `{done}`: a participant's (or scribe's) table says "we're done" for the
  *   current round. Phones cannot write the event doc, so the server writes the mark, choosing the round
  *   itself.
+ * - `GET /api/events/<id>/status`: any token of the event learns that it is still open. A phone that joined
+ *   without a join code (a scribe link) asks this when it cannot reconnect: a deleted event answers 410.
  * - `POST /api/events/<id>/facilitators` `{label}`: a facilitator mints a co-facilitator link: a token of
  *   its own (its own participantId), so the existing revoke route can withdraw it alone.
  * - `POST /api/events/<id>/reveal` `{tableId?}`: a facilitator ends a private round for one table or all:
@@ -49,6 +51,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => 
 export function roomRoutes(deps: RoomRouteDeps): { pattern: RegExp; methods: Record<string, Handler> }[] {
   return [
     { pattern: /^\/api\/events\/([^/]+)\/done$/, methods: { POST: (req, res, params) => markDone(deps, req, res, params[0] ?? '') } },
+    { pattern: /^\/api\/events\/([^/]+)\/status$/, methods: { GET: (req, res, params) => eventStatus(deps, req, res, params[0] ?? '') } },
     { pattern: /^\/api\/events\/([^/]+)\/reveal$/, methods: { POST: (req, res, params) => reveal(deps, req, res, params[0] ?? '') } },
     {
       pattern: /^\/api\/events\/([^/]+)\/facilitators$/,
@@ -88,6 +91,11 @@ async function markDone(deps: RoomRouteDeps, req: IncomingMessage, res: ServerRe
   });
   deps.logger.info({ eventId, tableId, done: input.done }, 'table done mark');
   sendJson(res, 200, result);
+}
+
+async function eventStatus(deps: RoomRouteDeps, req: IncomingMessage, res: ServerResponse, eventId: string): Promise<void> {
+  const claims = await claimsFor(deps, req, eventId);
+  sendJson(res, 200, { eventId: claims.eventId, open: true });
 }
 
 async function addCoFacilitator(deps: RoomRouteDeps, req: IncomingMessage, res: ServerResponse, eventId: string): Promise<void> {

@@ -94,6 +94,13 @@ export function markTableDone(eventId: string, token: string, done: boolean): Pr
   });
 }
 
+const EventStatusSchema = v.object({ eventId: IdSchema, open: v.literal(true) });
+
+/** Is this phone's event still there? A deleted event answers 410 (an ApiError with that status). */
+export function fetchEventStatus(eventId: string, token: string): Promise<v.InferOutput<typeof EventStatusSchema>> {
+  return request(`/api/events/${encodeURIComponent(eventId)}/status`, EventStatusSchema, { headers: { authorization: `Bearer ${token}` } });
+}
+
 const WithdrawResultSchema = v.object({
   withdrawn: v.literal(true),
   removed: v.object({ notes: v.number(), organisations: v.number(), links: v.number(), votes: v.number(), consent: v.number() }),
