@@ -15,6 +15,9 @@ describe('goals', () => {
     expect(judge(seating, 200, 'full', false)?.outcome).toBe('fail');
     expect(judge({ ...seating, compare: 'atMost' }, 200, 'full', false)?.outcome).toBe('pass');
     expect(judge(seating, Number.NaN, 'full', false)?.outcome).toBe('fail');
+    const throughput: Goal = { name: 'saturation vs classic', size: 'full', limit: 1, unit: '×', compare: 'atLeast' };
+    expect(judge(throughput, 1, 'full', false)?.outcome).toBe('pass');
+    expect(judge(throughput, 0.8, 'full', false)?.outcome).toBe('fail');
   });
 
   it('refuses a verdict on a busy machine, and a refusal is not a pass under --check', () => {

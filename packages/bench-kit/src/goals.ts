@@ -11,11 +11,13 @@ export interface Goal {
   size: string;
   limit: number;
   unit: string;
-  /** `below`: measured < limit (the default). `atMost`: measured <= limit, for ratios such as "at most 1.2x". */
-  compare?: 'below' | 'atMost';
+  /** `below`: measured < limit (the default). `atMost`: measured <= limit, for ratios such as "at most 1.2x". `atLeast`: measured >= limit (throughput). */
+  compare?: Compare;
   /** A size or a count, not a time: a busy machine cannot change it, so it is judged even then. */
   loadIndependent?: boolean;
 }
+
+export type Compare = 'below' | 'atMost' | 'atLeast';
 
 export type Outcome = 'pass' | 'fail' | 'refused';
 
@@ -25,7 +27,7 @@ export interface Verdict {
   measured: number;
   limit: number;
   unit: string;
-  compare: 'below' | 'atMost';
+  compare: Compare;
   outcome: Outcome;
 }
 
@@ -39,7 +41,9 @@ export function maxFairLoad(cores: number): number {
 
 export function meets(goal: Goal, measured: number): boolean {
   if (!Number.isFinite(measured)) return false;
-  return (goal.compare ?? 'below') === 'below' ? measured < goal.limit : measured <= goal.limit;
+  const compare = goal.compare ?? 'below';
+  if (compare === 'atLeast') return measured >= goal.limit;
+  return compare === 'below' ? measured < goal.limit : measured <= goal.limit;
 }
 
 /** The verdict on one goal, or null when the run's size is not the goal's size. */
@@ -66,6 +70,6 @@ const number = (value: number) => (Number.isInteger(value) ? value.toLocaleStrin
 /** One line per verdict: `PASS  seat 500 attendees … : 12.3 ms (goal < 200 ms)`. */
 export function formatVerdict(verdict: Verdict): string {
   const label = verdict.outcome === 'pass' ? 'PASS' : verdict.outcome === 'fail' ? 'FAIL' : 'NO VERDICT';
-  const sign = verdict.compare === 'below' ? '<' : '<=';
+  const sign = { below: '<', atMost: '<=', atLeast: '>=' }[verdict.compare];
   return `${label}  ${verdict.goal}: ${number(verdict.measured)} ${verdict.unit} (goal ${sign} ${number(verdict.limit)} ${verdict.unit} at --size ${verdict.size})`;
 }
