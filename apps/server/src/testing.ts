@@ -190,8 +190,9 @@ export async function roundTrip(client: RawClient, timeoutMs = 3000): Promise<'a
   throw new Error('no answer to a query-awareness round trip');
 }
 
-/** Reads a doc as the server stored it, straight from SQLite. */
+/** Reads a doc as the server stored it, straight from SQLite, once the commits already under way returned. */
 export async function storedDoc(server: TablemapServer, name: string): Promise<Y.Doc> {
+  await server.store.flush();
   const stored = await server.store.load(name);
   const doc = new Y.Doc();
   for (const update of stored.updates) Y.applyUpdate(doc, update);
