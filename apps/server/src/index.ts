@@ -12,9 +12,8 @@ import { HttpError, sendError, sendJson } from './http-util.ts';
 import { createLogger, safeUrl, type Logger } from './logger.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 import { SqliteStore } from './storage/sqlite-store.ts';
-import { PostgresStore } from './storage/postgres-store.ts';
 import { RemoteChanges, relayPublisher } from './scale/cluster.ts';
-import { RedisRelay } from './scale/redis-relay.ts';
+import type { RedisRelay } from './scale/redis-relay.ts';
 import type { EventIndex, RevocationList } from './storage/doc-store.ts';
 import type { DocStore } from './storage/doc-store.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
@@ -24,7 +23,7 @@ export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
 export { CLOSE } from './sync/messages.ts';
 export { SqliteStore } from './storage/sqlite-store.ts';
-export { PostgresStore } from './storage/postgres-store.ts';
+export type { PostgresStore } from './storage/postgres-store.ts';
 export type { DocStore, EventIndex, EventRecord, StoredDoc } from './storage/doc-store.ts';
 export type { AppHandler } from './apps.ts';
 export { createLogger } from './logger.ts';
@@ -80,14 +79,15 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   if (options.redisUrl && !options.databaseUrl) {
     throw new Error('REDIS_URL needs DATABASE_URL: instances that relay changes must share one PostgreSQL database (README "Scaling out")');
   }
-  const postgres = options.databaseUrl ? await PostgresStore.connect(options.databaseUrl) : null;
+  // pg and ioredis load only in multi-instance mode: together they add about 30 MB to every process that imports them.
+  const postgres = options.databaseUrl ? await (await import('./storage/postgres-store.ts')).PostgresStore.connect(options.databaseUrl) : null;
   // Instances behind one load balancer must accept each other's tokens: the key then lives in the database.
   const signer = new TokenSigner(postgres ? await postgres.sharedSecret() : await loadOrCreateSecret(options.dataDir));
   const sqlite = postgres ? null : new SqliteStore(join(options.dataDir, 'tablemap.sqlite'), { busyTimeoutMs: options.busyTimeoutMs });
   const store: ServerStore = postgres ?? sqlite!;
   const docStore = sqlite && options.wrapStore ? options.wrapStore(sqlite) : store;
   const relay = options.redisUrl
-    ? await RedisRelay.connect({ url: options.redisUrl, logger, ...(options.relayStreamKey ? { streamKey: options.relayStreamKey } : {}) })
+    ? await (await import('./scale/redis-relay.ts')).RedisRelay.connect({ url: options.redisUrl, logger, ...(options.relayStreamKey ? { streamKey: options.relayStreamKey } : {}) })
     : null;
   const registry = new DocRegistry({
     store: docStore,

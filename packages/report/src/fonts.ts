@@ -2,7 +2,7 @@
 /// <reference path="./fontkit.d.ts" />
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
 
 const require = createRequire(import.meta.url);
 
@@ -25,13 +25,14 @@ export const REPORT_FONTS = {
  */
 export const UNSUPPORTED_MARKER = '[?]';
 
-let roboto: fontkit.Font | undefined;
+let roboto: Fontkit.Font | undefined;
 const coverage = new Map<number, boolean>();
 
 function robotoHasGlyph(codePoint: number): boolean {
   let known = coverage.get(codePoint);
   if (known === undefined) {
-    roboto ??= fontkit.openSync(REPORT_FONTS.Roboto.normal);
+    // Loaded on the first non-ASCII character, not at import: most processes that import the report never need it.
+    roboto ??= (require('fontkit') as typeof Fontkit).openSync(REPORT_FONTS.Roboto.normal);
     known = roboto.hasGlyphForCodePoint(codePoint);
     coverage.set(codePoint, known);
   }

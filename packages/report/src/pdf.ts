@@ -1,16 +1,23 @@
-import pdfmake from 'pdfmake';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { PDFMAKE_DIR, REPORT_FONTS } from './fonts.ts';
 
-let configured = false;
+type Pdfmake = typeof import('pdfmake');
+let loading: Promise<Pdfmake> | null = null;
 
-/** Points pdfmake at its bundled Roboto and forbids every fetch, local or remote, outside it. */
-function configurePdfmake(): void {
-  if (configured) return;
-  pdfmake.setFonts(REPORT_FONTS);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((requested) => requested.startsWith(PDFMAKE_DIR));
-  configured = true;
+/**
+ * Loads pdfmake on the first render (it adds about 30 MB to a process that imports it, and a sync server
+ * that never renders a report should not carry that), points it at its bundled Roboto and forbids every
+ * fetch, local or remote, outside it.
+ */
+function configuredPdfmake(): Promise<Pdfmake> {
+  loading ??= import('pdfmake').then((loaded) => {
+    const pdfmake = (loaded as { default?: Pdfmake }).default ?? loaded;
+    pdfmake.setFonts(REPORT_FONTS);
+    pdfmake.setUrlAccessPolicy(() => false);
+    pdfmake.setLocalAccessPolicy((requested) => requested.startsWith(PDFMAKE_DIR));
+    return pdfmake;
+  });
+  return loading;
 }
 
 export interface RenderOptions {
@@ -19,7 +26,7 @@ export interface RenderOptions {
 }
 
 export async function renderPdf(definition: TDocumentDefinitions, options: RenderOptions = {}): Promise<Uint8Array> {
-  configurePdfmake();
+  const pdfmake = await configuredPdfmake();
   // pdfmake keeps one global progress callback but reads it inside createPdf, which is synchronous,
   // so setting and clearing it around the call gives each render its own callback.
   pdfmake.setProgressCallback(options.onProgress ?? (() => {}));
