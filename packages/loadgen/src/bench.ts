@@ -16,6 +16,8 @@ export interface BenchOptions {
   pid?: number;
   /** Tablemap as N instances on PostgreSQL + Redis. */
   instances?: number;
+  /** PostgreSQL durability for `instances`: on (default, every quoted figure) or off (only to show its cost). */
+  pgFsync?: 'on' | 'off';
   log?: (line: string) => void;
 }
 
@@ -95,8 +97,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         else {
           const cluster = name === 'tablemap' && (options.instances ?? 1) > 1 ? options.instances! : 0;
           server =
-            name === 'classic' ? await startClassic() : cluster ? await startTablemapCluster(cluster) : await startTablemap({ onTmpfs: name === 'tablemap-tmpfs' });
-          target = { label: cluster ? `tablemap x${cluster} (pg+redis)` : name, kind: server.kind, url: server.url, pid: server.pid };
+            name === 'classic' ? await startClassic() : cluster ? await startTablemapCluster(cluster, options.pgFsync) : await startTablemap({ onTmpfs: name === 'tablemap-tmpfs' });
+          target = { label: cluster ? `tablemap x${cluster} (pg+redis, fsync ${options.pgFsync ?? 'on'})` : name, kind: server.kind, url: server.url, pid: server.pid };
         }
         report.runs.push({ ...(await runLoad(target, load, log)), repeat });
       } catch (error) {

@@ -3,7 +3,8 @@
  *   [--repeats N] [--phone light|full] [--check] [--record]
  *   [--url http://host:port [--pid N]] [--clients N] [--tables N] [--duration S] [--edit-interval S]
  *   [--workers N] [--big-table N] [--no-event-doc] [--out results.json]
- *   [--instances N]  (tablemap as N instances on PostgreSQL + Redis; needs redis-server and postgresql installed)
+ *   [--instances N [--pg-fsync on|off]]  (tablemap as N instances on PostgreSQL + Redis, fsync on by default;
+ *   needs redis-server and postgresql installed)
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -48,6 +49,7 @@ const { values } = parseArgs({
     record: { type: 'boolean', default: false },
     out: { type: 'string' },
     instances: { type: 'string' },
+    'pg-fsync': { type: 'string', default: 'on' },
   },
 });
 
@@ -68,12 +70,14 @@ set('workers', positive('workers', values.workers));
 set('bigTableEntries', positive('big-table', values['big-table']));
 set('repeats', positive('repeats', values.repeats));
 if (values['no-event-doc']) overrides.eventDoc = false;
+const pgFsync = values['pg-fsync'];
+if (pgFsync !== 'on' && pgFsync !== 'off') fail(`--pg-fsync must be on or off, got "${pgFsync}"`);
 if (values.phone !== undefined) {
   if (values.phone !== 'light' && values.phone !== 'full') fail(`--phone must be light or full, got "${values.phone}"`);
   overrides.client = values.phone;
 }
 
-const run = new BenchRun({ bench: values.instances ? `sync-x${values.instances}` : 'sync', size, ...benchFlags(process.argv) });
+const run = new BenchRun({ bench: values.instances ? `sync-x${values.instances}-pg-fsync-${pgFsync}` : 'sync', size, ...benchFlags(process.argv) });
 await run.waitForQuiet();
 run.startMeasuring();
 const started = Date.now();
@@ -84,7 +88,7 @@ try {
     targets: targets as TargetName[],
     ...(values.url ? { url: values.url } : {}),
     ...(values.pid ? { pid: positive('pid', values.pid)! } : {}),
-    ...(values.instances ? { instances: positive('instances', values.instances)! } : {}),
+    ...(values.instances ? { instances: positive('instances', values.instances)!, pgFsync } : {}),
     log: (line) => console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`),
   });
   console.log(formatReport(report));
