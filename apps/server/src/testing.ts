@@ -200,17 +200,7 @@ export async function storedDoc(server: TablemapServer, name: string): Promise<Y
 }
 
 /** `[messageAwareness, update]` announcing one client id with a JSON state. */
-export function presenceFrame(clientId: number, state: unknown, clock = 1): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  const outer = encoding.createEncoder();
-  encoding.writeVarUint(outer, 1);
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(outer);
-}
+export { presenceFrame } from '@tablemap/sync-client';
 
 /** `[messageSync, syncStep1, stateVector]`: asks the server for everything after `stateVector`. */
 export function step1Frame(stateVector: Uint8Array = Y.encodeStateVector(new Y.Doc())): Uint8Array {

@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { DEFAULT_SECTORS, NOTE_KINDS, RELATIONSHIP_KIND_IDS, addNote, addOrganisation, linkOrganisations } from '@tablemap/model';
-import { toSyncUrl } from '@tablemap/sync-client';
+import { presenceFrame, toSyncUrl } from '@tablemap/sync-client';
 import { marker, nowMs, parseMarker } from './markers.ts';
 import { withTimeout, type DocKindCounted, type MessageKind, type PhoneSink, type PhoneSpec, type SimulatedPhone } from './phone.ts';
 
@@ -142,12 +142,12 @@ export class LightPhone implements SimulatedPhone {
     this.editsSent.push(editId);
   }
 
-  /** Presence written by hand in the awareness wire format: count, client id, clock, JSON state. */
+  /** Presence written straight in the awareness wire format (no Awareness instance, no doc behind it). */
   updatePresence(): void {
     this.presenceClock++;
     const editing = this.ownOrganisations.length ? pick(this.ownOrganisations) : null;
-    this.sendOn(this.table, awarenessMessage(this.own.clientID, this.presenceClock, { group: this.spec.group, role: 'participant', editingOrganisationId: editing }));
-    this.sendOn(this.event, awarenessMessage(this.own.clientID, this.presenceClock, { group: this.spec.group, role: 'participant' }));
+    this.sendOn(this.table, presenceFrame(this.own.clientID, { group: this.spec.group, role: 'participant', editingOrganisationId: editing }, this.presenceClock));
+    this.sendOn(this.event, presenceFrame(this.own.clientID, { group: this.spec.group, role: 'participant' }, this.presenceClock));
   }
 
   closeEventDoc(): void {
@@ -180,16 +180,4 @@ function syncMessage(subtype: number, payload: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, subtype);
   encoding.writeVarUint8Array(encoder, payload);
   return encoding.toUint8Array(encoder);
-}
-
-function awarenessMessage(clientId: number, clock: number, state: object): Uint8Array {
-  const update = encoding.createEncoder();
-  encoding.writeVarUint(update, 1);
-  encoding.writeVarUint(update, clientId);
-  encoding.writeVarUint(update, clock);
-  encoding.writeVarString(update, JSON.stringify(state));
-  const message = encoding.createEncoder();
-  encoding.writeVarUint(message, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(message, encoding.toUint8Array(update));
-  return encoding.toUint8Array(message);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupsPresent, presenceSummary } from './presence.ts';
+import { groupsPresent, presenceFrame, presenceSummary } from './presence.ts';
 
 const labels: Record<string, string> = { carer: 'Carer', housing: 'Housing', vcse: 'VCSE' };
 
@@ -17,5 +17,20 @@ describe('presenceSummary', () => {
   it('ignores observers and malformed presence sent by a broken client', () => {
     const states = [{ group: 'carer', role: 'participant' }, { role: 'participant' }, null, 'junk', { group: 'x', role: 'observer' }];
     expect([...groupsPresent(states)]).toEqual([['carer', 1]]);
+  });
+});
+
+describe('presenceFrame', () => {
+  it('encodes one presence change that y-protocols applies to an Awareness', async () => {
+    const Y = await import('yjs');
+    const awarenessProtocol = await import('y-protocols/awareness');
+    const decoding = await import('lib0/decoding');
+    const frame = presenceFrame(4242, { group: 'carer', role: 'participant' }, 3);
+    const decoder = decoding.createDecoder(frame);
+    expect(decoding.readVarUint(decoder)).toBe(1);
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'test');
+    expect(awareness.getStates().get(4242)).toEqual({ group: 'carer', role: 'participant' });
+    expect(awareness.meta.get(4242)?.clock).toBe(3);
   });
 });
