@@ -66,6 +66,8 @@ export class BenchRun {
   readonly size: string;
   readonly flags: BenchFlags;
   private readonly startedAt = new Date();
+  /** Taken at the start: the code that ran, even if the tree moves on during a long run. */
+  private readonly git = gitState();
   private readonly cores = availableParallelism();
   private loadBefore: number[] = loadavg().map(round2);
   private readonly loadDuring: number[] = [];
@@ -153,7 +155,7 @@ export class BenchRun {
       size: this.size,
       startedAt: this.startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      git: gitState(),
+      git: this.git,
       machine: { cpuModel: cpu?.model ?? 'unknown', cores: this.cores, memoryGb: round2(totalmem() / 1024 ** 3), platform: process.platform, kernel: release() },
       node: process.version,
       nodeFlags: process.execArgv,
