@@ -1,6 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
-import type { WriterReply, WriterRequest } from './sqlite-writer.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
 interface PendingAppend {
@@ -46,11 +45,17 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** What the writer thread (sqlite-writer.js) is asked, and what it answers. */
+type WriterRequest =
+  | { id: number; kind: 'append'; items: { name: string; update: Uint8Array }[] }
+  | { id: number; kind: 'compact'; name: string; snapshot: Uint8Array; throughSeq: number }
+  | { id: number; kind: 'close' };
+type WriterReply = { id: number; seqs?: number[]; error?: string };
 type WriterCall = { [K in WriterRequest['kind']]: Omit<Extract<WriterRequest, { kind: K }>, 'id'> }[WriterRequest['kind']];
 
 /**
  * SQLite (node:sqlite, WAL, synchronous=FULL) store. Appends and compactions are committed by a writer
- * thread (sqlite-writer.ts), so a COMMIT's fsync never stalls the sockets. Group commit, pipelined: while one
+ * thread (sqlite-writer.js), so a COMMIT's fsync never stalls the sockets. Group commit, pipelined: while one
  * batch commits, every append that arrives meanwhile waits, and all of them go together as the next batch.
  * Each append's promise resolves only after its COMMIT returned. Loads and the small event and revocation
  * records use this thread's own connection (WAL lets it read while the writer writes).
@@ -155,7 +160,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   }
 
   private startWriter(): Worker {
-    const writer = new Worker(new URL('./sqlite-writer.ts', import.meta.url), { workerData: { path: this.path, busyTimeoutMs: this.busyTimeout } });
+    const writer = new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: { path: this.path, busyTimeoutMs: this.busyTimeout } });
     writer.on('message', (reply: WriterReply) => {
       const call = this.calls.get(reply.id);
       this.calls.delete(reply.id);
