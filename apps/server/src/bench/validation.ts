@@ -23,7 +23,7 @@ import {
   type Actor,
 } from '@tablemap/model';
 
-const { values } = parseArgs({ options: { edits: { type: 'string', default: '3000' }, check: { type: 'boolean', default: false }, record: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((arg) => arg !== '--'), options: { edits: { type: 'string', default: '3000' }, check: { type: 'boolean', default: false }, record: { type: 'boolean', default: false } } });
 const EDITS = Number(values.edits);
 const run = new BenchRun({ bench: 'server-validation', size: EDITS === 3000 ? 'full' : 'custom', ...benchFlags() });
 const random = seededRandom(15);
