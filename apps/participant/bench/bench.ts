@@ -173,4 +173,3 @@ try {
 } finally {
   child.kill('SIGTERM');
 }
-}
