@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, devices } from '@playwright/test';
 import { BenchRun, benchFlags } from '@tablemap/bench-kit';
-import { BenchRun, benchFlags } from '@tablemap/bench-kit';
 import WebSocket from 'ws';
 import { RELATIONSHIP_KIND_IDS, addOrganisation, linkOrganisations, tableDocName } from '@tablemap/model';
 import { openDoc } from '@tablemap/sync-client';
