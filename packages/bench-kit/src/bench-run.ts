@@ -135,7 +135,7 @@ export class BenchRun {
     if (this.verdicts.length > 0) {
       this.print(`Goals (${this.bench}, --size ${this.size}):`);
       for (const verdict of this.verdicts) this.print(`  ${formatVerdict(verdict)}`);
-      if (this.refused) {
+      if (this.verdicts.some((verdict) => verdict.outcome === 'refused')) {
         this.print(`  No verdict: the 1-minute load average was ${this.loadBefore[0]} before the run, over ${this.fairLimit} on ${this.cores} cores.`);
       }
     }
