@@ -1,7 +1,8 @@
 /**
  * A local multi-instance cluster for trying scale-out on one machine:
- *   pnpm --filter @tablemap/server start:cluster -- --instances 2 --port 3000
- * Starts a throwaway redis-server and PostgreSQL (unless REDIS_URL / DATABASE_URL are set), N server
+ *   pnpm --filter @tablemap/server start:cluster -- --instances 2 --port 3000 [--pg-fsync on|off]
+ * Starts a throwaway redis-server and PostgreSQL (fsync=on and synchronous_commit=on unless --pg-fsync off;
+ * not when REDIS_URL / DATABASE_URL are set), N server
  * instances (`node src/main.ts`, each on its own port) and a round-robin TCP load balancer on --port.
  * Ctrl-C stops everything; the throwaway database is deleted.
  */
@@ -13,15 +14,21 @@ import { FailoverProxy, InstanceProcess, PostgresCluster, RedisProcess } from '.
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
-  options: { instances: { type: 'string', default: '2' }, port: { type: 'string', default: '3000' }, host: { type: 'string', default: '127.0.0.1' } },
+  options: {
+    instances: { type: 'string', default: '2' },
+    port: { type: 'string', default: '3000' },
+    host: { type: 'string', default: '127.0.0.1' },
+    'pg-fsync': { type: 'string', default: 'on' },
+  },
 });
 const instances = Number(values.instances);
 const port = Number(values.port);
 if (!Number.isInteger(instances) || instances < 1 || instances > 16) throw new Error(`--instances must be 1-16, got "${values.instances}"`);
 if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got "${values.port}"`);
+if (values['pg-fsync'] !== 'on' && values['pg-fsync'] !== 'off') throw new Error(`--pg-fsync must be on or off, got "${values['pg-fsync']}"`);
 
 const redis = process.env.REDIS_URL ? null : await RedisProcess.start();
-const postgres = process.env.DATABASE_URL ? null : await PostgresCluster.start();
+const postgres = process.env.DATABASE_URL ? null : await PostgresCluster.start({ durable: values['pg-fsync'] === 'on' });
 const dataDir = mkdtempSync(join(tmpdir(), 'tablemap-cluster-'));
 const env = {
   DATABASE_URL: process.env.DATABASE_URL ?? postgres!.url,

@@ -235,8 +235,9 @@ export async function roundTrip(client: RawClient, timeoutMs = 3000): Promise<'a
   throw new Error('no answer to a query-awareness round trip');
 }
 
-/** Reads a doc as the server stored it, straight from SQLite. */
+/** Reads a doc as the server stored it, straight from SQLite, once the commits already under way returned. */
 export async function storedDoc(server: TablemapServer, name: string): Promise<Y.Doc> {
+  await server.store.flush();
   const stored = await server.store.load(name);
   const doc = new Y.Doc();
   for (const update of stored.updates) Y.applyUpdate(doc, update);
@@ -244,17 +245,7 @@ export async function storedDoc(server: TablemapServer, name: string): Promise<Y
 }
 
 /** `[messageAwareness, update]` announcing one client id with a JSON state. */
-export function presenceFrame(clientId: number, state: unknown, clock = 1): Uint8Array {
-  const inner = encoding.createEncoder();
-  encoding.writeVarUint(inner, 1);
-  encoding.writeVarUint(inner, clientId);
-  encoding.writeVarUint(inner, clock);
-  encoding.writeVarString(inner, JSON.stringify(state));
-  const outer = encoding.createEncoder();
-  encoding.writeVarUint(outer, 1);
-  encoding.writeVarUint8Array(outer, encoding.toUint8Array(inner));
-  return encoding.toUint8Array(outer);
-}
+export { presenceFrame } from '@tablemap/sync-client';
 
 /** `[messageSync, syncStep1, stateVector]`: asks the server for everything after `stateVector`. */
 export function step1Frame(stateVector: Uint8Array = Y.encodeStateVector(new Y.Doc())): Uint8Array {

@@ -1,9 +1,10 @@
 /**
- * Benchmark: `node src/bench.ts --size ci|full`. Prints figures; goals (full size) from issue 5:
+ * Benchmark: `node src/bench.ts --size ci|full [--check] [--record]`. Goals (judged at full size only):
  * merge + analyse 50 tables / 500 organisations / 1,500 mentions / 2,000 links under 300 ms, and
- * merge suggestions for 1,500 names under 500 ms.
+ * merge suggestions for 1,500 names under 500 ms (medians).
  */
 import { parseArgs } from 'node:util';
+import { BenchRun, benchFlags } from '@tablemap/bench-kit';
 import { suggestMerges } from './dedupe.ts';
 import { mergeTableMaps } from './merge.ts';
 import { analyseEcosystem } from './metrics.ts';
@@ -11,7 +12,11 @@ import { syntheticEvent, syntheticNames } from './synthetic.ts';
 
 // `pnpm bench -- --size ci` passes the "--" through; drop it so the flag is still read as a flag.
 const args = process.argv.slice(2).filter((arg) => arg !== '--');
-const { values } = parseArgs({ args, options: { size: { type: 'string', default: 'full' } }, allowPositionals: true });
+const { values } = parseArgs({
+  args,
+  options: { size: { type: 'string', default: 'full' }, check: { type: 'boolean' }, record: { type: 'boolean' } },
+  allowPositionals: true,
+});
 const SIZES = {
   ci: { tables: 10, organisations: 100, links: 400, names: 300 },
   full: { tables: 50, organisations: 500, links: 2000, names: 1500 },
@@ -37,6 +42,9 @@ function time(runs: number, work: () => void): { first: number; median: number }
   return { first: samples[0]!, median: median(samples) };
 }
 
+const run = new BenchRun({ bench: 'analysis', size: values.size!, ...benchFlags(args) });
+await run.waitForQuiet();
+run.startMeasuring();
 const event = syntheticEvent({ tables: size.tables, organisations: size.organisations, mentionsPerOrganisation: 3, links: size.links });
 const mentions = event.tables.reduce((sum, table) => sum + table.organisations.length, 0);
 let merged = 0;
@@ -49,8 +57,10 @@ const mergeTiming = time(7, () => {
 });
 console.log(
   `merge+analyse: ${size.tables} tables, ${mentions} mentions -> ${merged} organisations, ${size.links} links -> ${analysedLinks} merged links: ` +
-    `first ${mergeTiming.first.toFixed(1)} ms, median ${mergeTiming.median.toFixed(1)} ms (goal < 300 ms at full size)`,
+    `first ${mergeTiming.first.toFixed(1)} ms, median ${mergeTiming.median.toFixed(1)} ms`,
 );
+run.figure('merge+analyse median', mergeTiming.median, 'ms');
+run.goal({ name: 'merge + analyse 50 tables (median of 7)', size: 'full', limit: 300, unit: 'ms' }, mergeTiming.median);
 
 const names = syntheticNames(size.names);
 let suggestions = 0;
@@ -59,5 +69,8 @@ const suggestTiming = time(5, () => {
 });
 console.log(
   `suggestMerges: ${names.length} names -> ${suggestions} suggestions: ` +
-    `first ${suggestTiming.first.toFixed(1)} ms, median ${suggestTiming.median.toFixed(1)} ms (goal < 500 ms at full size)`,
+    `first ${suggestTiming.first.toFixed(1)} ms, median ${suggestTiming.median.toFixed(1)} ms`,
 );
+run.figure('suggestMerges median', suggestTiming.median, 'ms');
+run.goal({ name: 'merge suggestions for 1,500 names (median of 5)', size: 'full', limit: 500, unit: 'ms' }, suggestTiming.median);
+run.finish();

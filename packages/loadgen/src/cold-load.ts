@@ -1,44 +1,57 @@
+import { spread, type Spread } from '@tablemap/bench-kit';
 import { createEvent } from './api.ts';
 import { fillTable, openClient } from './run-load.ts';
-import { removeDataDir, startTablemap } from './servers.ts';
+import { removeDataDir, startTablemap, type RunningServer } from './servers.ts';
 import { withTimeout } from './phone.ts';
 import { distribution, type Distribution } from './stats.ts';
 
 export interface ColdLoadResult {
   tables: number;
   entriesPerTable: number;
-  /** Open the event doc and every table doc at once after a restart, until all are synced. */
-  allDocsMs: number;
+  /** Per restart: open the event doc and every table doc at once over WebSocket, until all are synced. */
+  allDocsMs: Spread;
+  runsMs: number[];
+  /** Per-doc times of the median restart. */
   perDocMs: Distribution;
-  /** The same opening again right after, with every doc already in memory: what is connection cost, not SQLite. */
-  warmAllDocsMs: number;
-  goalMs: number;
-  pass: boolean;
+  /** The same opening again right after, with every doc in memory: the share that is connection cost, not loading. */
+  warmAllDocsMs: Spread;
 }
 
-/** Writes `tables` table docs through clients, restarts the server on the same data, and times loading them all. */
-export async function runColdLoad(tables: number, entriesPerTable: number, log: (line: string) => void = () => {}): Promise<ColdLoadResult> {
+/**
+ * End to end, as after a real restart: `tables` table docs are written through clients, then `restarts`
+ * times the server process is restarted on the same data and the event doc plus every table doc are opened
+ * at once (one client each, as a facilitator's dashboard does). Goal: the median under 300 ms.
+ */
+export async function runColdLoad(tables: number, entriesPerTable: number, restarts = 1, log: (line: string) => void = () => {}): Promise<ColdLoadResult> {
   const first = await startTablemap();
   const dataDir = first.dataDir!;
-  let restarted: Awaited<ReturnType<typeof startTablemap>> | null = null;
+  let current: RunningServer = first;
   try {
     const event = await createEvent(first.url, tables);
-    log(`  cold load: writing ${tables} tables × ${entriesPerTable} entries`);
+    log(`cold load: writing ${tables} tables × ${entriesPerTable} entries`);
     for (let start = 0; start < event.tables.length; start += 10) {
       await Promise.all(
         event.tables.slice(start, start + 10).map((table) => fillTable(first.url, `table/${event.eventId}/${table.id}`, event.facilitatorToken, entriesPerTable)),
       );
     }
-    await first.stop();
-    restarted = await startTablemap({ dataDir });
     const docNames = [`event/${event.eventId}`, ...event.tables.map((table) => `table/${event.eventId}/${table.id}`)];
-    const cold = await openAll(restarted.url, docNames, event.facilitatorToken);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // let the server count the closed sockets off the token
-    const warm = await openAll(restarted.url, docNames, event.facilitatorToken);
-    return { tables, entriesPerTable, allDocsMs: cold.allMs, perDocMs: distribution(cold.perDoc), warmAllDocsMs: warm.allMs, goalMs: 300, pass: cold.allMs < 300 };
+    const cold: { allMs: number; perDoc: number[] }[] = [];
+    const warm: number[] = [];
+    for (let restart = 0; restart < restarts; restart++) {
+      await current.stop();
+      current = await startTablemap({ dataDir });
+      const opened = await openAll(current.url, docNames, event.facilitatorToken);
+      cold.push(opened);
+      await new Promise((resolve) => setTimeout(resolve, 500)); // let the server count the closed sockets off the token
+      warm.push((await openAll(current.url, docNames, event.facilitatorToken)).allMs);
+      log(`cold load #${restart + 1}: ${opened.allMs} ms (warm ${warm.at(-1)} ms)`);
+    }
+    const all = spread(cold.map((run) => run.allMs));
+    const medianRun = [...cold].sort((a, b) => a.allMs - b.allMs)[Math.floor((cold.length - 1) / 2)]!;
+    return { tables, entriesPerTable, allDocsMs: all, runsMs: cold.map((run) => run.allMs), perDocMs: distribution(medianRun.perDoc), warmAllDocsMs: spread(warm) };
   } finally {
+    await current.stop();
     await first.stop();
-    if (restarted) await restarted.stop();
     await removeDataDir(first);
   }
 }

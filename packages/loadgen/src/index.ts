@@ -1,12 +1,11 @@
-export { runBench, benchFailed } from './bench.ts';
-export type { BenchOptions, TargetName } from './bench.ts';
+export { runBench, benchFailed, goalMeasures, summarise, loadOptionsFor } from './bench.ts';
+export type { BenchOptions, BenchReport, TargetName, TargetSummary, GoalMeasure } from './bench.ts';
 export { runLoad } from './run-load.ts';
 export type { LoadOptions, LoadResult, Target, TrafficSummary } from './run-load.ts';
 export { runColdLoad } from './cold-load.ts';
 export type { ColdLoadResult } from './cold-load.ts';
 export { startTablemap, startClassic } from './servers.ts';
 export type { RunningServer } from './servers.ts';
-export { formatReport, checkGoals } from './report.ts';
-export type { BenchReport, GoalCheck } from './report.ts';
+export { formatReport } from './report.ts';
 export { SIZES, GOALS } from './sizes.ts';
 export type { SizeName, SizePreset } from './sizes.ts';

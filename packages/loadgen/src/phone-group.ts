@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Phone, addCounters, emptyCounters, type PhoneSpec, type TrafficCounters } from './phone.ts';
+import { LightPhone } from './light-phone.ts';
+import { Phone, addCounters, emptyCounters, type PhoneSpec, type SimulatedPhone, type TrafficCounters } from './phone.ts';
 import { nowMs } from './markers.ts';
 
 export interface ConnectResult {
@@ -40,7 +41,7 @@ const CONNECT_CONCURRENCY = 40;
  * or through worker messages (see worker.ts); every method is plain data in, plain data out.
  */
 export class PhoneGroup {
-  private phones: Phone[] = [];
+  private phones: SimulatedPhone[] = [];
   private counters = emptyCounters();
   private latencies: number[] = [];
   private deliveries = 0;
@@ -51,7 +52,7 @@ export class PhoneGroup {
   async connect(specs: PhoneSpec[], timeoutMs: number): Promise<ConnectResult> {
     const sink = { counters: () => this.counters, onReceipt: (latency: number) => this.onReceipt(latency) };
     const failures: string[] = [];
-    const queue = specs.map((spec) => new Phone(spec, sink));
+    const queue: SimulatedPhone[] = specs.map((spec) => (spec.client === 'light' ? new LightPhone(spec, sink) : new Phone(spec, sink)));
     this.phones.push(...queue);
     let next = 0;
     const lane = async () => {
@@ -80,7 +81,7 @@ export class PhoneGroup {
     this.loopDelay.enable();
     const endAt = plan.startAt + plan.durationMs;
     for (const phone of this.phones) {
-      if (!phone.table) continue;
+      if (!phone.connected) continue;
       const tick = () => {
         if (nowMs() >= endAt) return;
         try {
@@ -124,7 +125,7 @@ export class PhoneGroup {
   }
 
   snapshots(): PhoneSnapshot[] {
-    return this.phones.filter((phone) => phone.table).map((phone) => ({ phoneId: phone.spec.id, tableDoc: phone.spec.tableDoc, hash: phone.snapshotHash() }));
+    return this.phones.filter((phone) => phone.connected).map((phone) => ({ phoneId: phone.spec.id, tableDoc: phone.spec.tableDoc, hash: phone.snapshotHash() }));
   }
 
   close(): void {

@@ -14,6 +14,25 @@ export interface PhoneSpec {
   eventDoc: string | null;
   token: string;
   group: string;
+  /** `light`: raw protocol, no shared doc held (load runs); `full`: the apps' y-websocket client (correctness runs). */
+  client: PhoneClient;
+}
+
+export type PhoneClient = 'light' | 'full';
+
+/** What the phone threads drive, whichever client a phone runs. */
+export interface SimulatedPhone {
+  readonly spec: PhoneSpec;
+  readonly connected: boolean;
+  connectMs: number;
+  editsSent: string[];
+  connect(timeoutMs: number): Promise<void>;
+  edit(): void;
+  updatePresence(): void;
+  closeEventDoc(): void;
+  /** A fingerprint of what this phone holds of its table, compared with the server's afterwards. */
+  snapshotHash(): string;
+  destroy(): void;
 }
 
 export type DocKindCounted = 'table' | 'event';
@@ -71,8 +90,8 @@ export interface PhoneSink {
   onReceipt(latencyMs: number): void;
 }
 
-/** One simulated participant: its table doc (read-write) and the event doc (read-only), with presence. */
-export class Phone {
+/** One simulated participant with the apps' own client: a full Y.Doc per doc, with presence. */
+export class Phone implements SimulatedPhone {
   readonly spec: PhoneSpec;
   table: SyncedDoc | null = null;
   event: SyncedDoc | null = null;
@@ -85,6 +104,10 @@ export class Phone {
   constructor(spec: PhoneSpec, sink: PhoneSink) {
     this.spec = spec;
     this.sink = sink;
+  }
+
+  get connected(): boolean {
+    return this.table !== null;
   }
 
   async connect(timeoutMs: number): Promise<void> {
@@ -215,7 +238,7 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
 }
 
 /** The token holder's anonymous id (the server refuses notes signed with any other); null for the unauthenticated baseline server. */
-function participantIdOf(token: string): string | null {
+export function participantIdOf(token: string): string | null {
   try {
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { participantId?: unknown };
     return typeof claims.participantId === 'string' ? claims.participantId : null;

@@ -1,35 +1,6 @@
-import type { ColdLoadResult } from './cold-load.ts';
+import { formatSpread } from '@tablemap/bench-kit';
+import type { BenchReport } from './bench.ts';
 import type { LoadResult } from './run-load.ts';
-import { GOALS } from './sizes.ts';
-
-export interface BenchReport {
-  size: string;
-  startedAt: string;
-  machine: { cpus: number; node: string; platform: string };
-  runs: LoadResult[];
-  failedRuns: { target: string; error: string }[];
-  coldLoad: ColdLoadResult | null;
-  goals: GoalCheck[];
-}
-
-export interface GoalCheck {
-  target: string;
-  goal: string;
-  measured: number | string;
-  pass: boolean;
-}
-
-export function checkGoals(runs: LoadResult[], coldLoad: ColdLoadResult | null): GoalCheck[] {
-  const checks: GoalCheck[] = [];
-  for (const run of runs.filter((result) => result.kind === 'tablemap')) {
-    checks.push({ target: run.target, goal: `p95 edit-to-peer < ${GOALS.p95Ms} ms`, measured: run.latencyMs.p95, pass: run.latencyMs.p95 < GOALS.p95Ms });
-    checks.push({ target: run.target, goal: `p99 edit-to-peer < ${GOALS.p99Ms} ms`, measured: run.latencyMs.p99, pass: run.latencyMs.p99 < GOALS.p99Ms });
-    if (run.server) checks.push({ target: run.target, goal: `server RSS < ${GOALS.rssMb} MB`, measured: run.server.rssPeakMb, pass: run.server.rssPeakMb < GOALS.rssMb });
-    checks.push({ target: run.target, goal: 'zero lost edits', measured: run.verification.lostEdits + run.verification.divergedClients, pass: !run.lostEdits });
-  }
-  if (coldLoad) checks.push({ target: 'tablemap', goal: `cold load of ${coldLoad.tables} tables < ${GOALS.coldLoadMs} ms`, measured: coldLoad.allDocsMs, pass: coldLoad.pass });
-  return checks;
-}
 
 type Row = [string, ...string[]];
 
@@ -38,7 +9,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toLocaleString('en-GB', { maximu
 
 /** The side-by-side table printed at the end of a run. */
 export function formatReport(report: BenchReport): string {
-  const runs = report.runs;
+  const runs = medianRuns(report.runs);
   const rows: Row[] = [
     ['', ...runs.map((run) => run.target)],
     ['phones connected / asked', ...runs.map((run) => `${run.connected} / ${run.clients}`)],
@@ -68,7 +39,21 @@ export function formatReport(report: BenchReport): string {
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   const line = (row: Row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]!) : cell.padStart(widths[column]!))).join('  ');
-  const out = [`Sync benchmark, size ${report.size} (${report.machine.cpus} CPUs, Node ${report.machine.node})`, '', ...rows.map(line)];
+  const out = [
+    `Sync benchmark, size ${report.size} (${report.machine.cpus} CPUs, Node ${report.machine.node}), ${report.load.client} phones, ${report.repeats} interleaved repeat(s): ${report.order.join(' ')}`,
+    ...(report.repeats > 1 ? ['Columns: each target\'s median run (by p95); the spread over all repeats follows the table.'] : []),
+    '',
+    ...rows.map(line),
+  ];
+  if (report.repeats > 1) {
+    out.push('', 'Over the repeats: median (min–max):');
+    for (const summary of report.summaries) {
+      out.push(
+        `  ${summary.target}: p50 ${formatSpread(summary.p50Ms, 'ms')}; p95 ${formatSpread(summary.p95Ms, 'ms')}; p99 ${formatSpread(summary.p99Ms, 'ms')}; ` +
+          `RSS ${formatSpread(summary.rssPeakMb, 'MB')}; late joiner ${formatSpread(summary.lateJoinerMs, 'ms')}; phone loop delay p99 ${formatSpread(summary.phoneLoopDelayP99Ms, 'ms')}; lost ${summary.lost}`,
+      );
+    }
+  }
   const naive = runs.find((run) => run.kind === 'classic');
   if (naive && naive.eventDoc) {
     out.push('', 'Broadcast efficiency (presence on the event doc; classic = naive fan-out to everyone):');
@@ -80,14 +65,13 @@ export function formatReport(report: BenchReport): string {
       );
     }
   }
-  for (const failed of report.failedRuns) out.push('', `FAILED ${failed.target}: ${failed.error}`);
-  if (report.coldLoad) {
-    const cold = report.coldLoad;
-    out.push('', `Cold load: event doc + ${cold.tables} tables × ${cold.entriesPerTable} entries after a restart: ${fmt(cold.allDocsMs)} ms (per doc p50 ${fmt(cold.perDocMs.p50)} ms, max ${fmt(cold.perDocMs.max)} ms; the same again with every doc in memory: ${fmt(cold.warmAllDocsMs)} ms)`);
-  }
-  if (report.goals.length) {
-    out.push('', `Goals (issue 8; they apply to --size large on 2 cores${report.size === 'large' ? '' : ', shown here for reference'}):`);
-    for (const goal of report.goals) out.push(`  ${goal.pass ? 'PASS' : 'FAIL'}  ${goal.target}: ${goal.goal} (measured ${goal.measured})`);
-  }
+  for (const failed of report.failedRuns) out.push('', `FAILED ${failed.target} #${failed.repeat}: ${failed.error}`);
   return out.join('\n');
+}
+
+/** Per target, the run whose p95 is the median of its repeats (the first run when there is one). */
+function medianRuns(runs: LoadResult[]): LoadResult[] {
+  const byTarget = new Map<string, LoadResult[]>();
+  for (const run of runs) byTarget.set(run.target, [...(byTarget.get(run.target) ?? []), run]);
+  return [...byTarget.values()].map((results) => [...results].sort((a, b) => a.latencyMs.p95 - b.latencyMs.p95)[Math.floor((results.length - 1) / 2)]!);
 }

@@ -5,7 +5,8 @@ import WebSocket from 'ws';
 import { ApiError, createEvent, createScribe, joinTable, lookupGroups, type CreatedEvent } from './api.ts';
 import { inProcessGroup, workerGroup, type GroupHandle } from './group-handle.ts';
 import { sleep, type GroupStats } from './phone-group.ts';
-import { addCounters, editIdsIn, emptyCounters, hashTable, withTimeout, type PhoneSpec, type TrafficCounters } from './phone.ts';
+import { hashEditIds } from './light-phone.ts';
+import { addCounters, editIdsIn, emptyCounters, hashTable, withTimeout, type PhoneClient, type PhoneSpec, type TrafficCounters } from './phone.ts';
 import { nowMs } from './markers.ts';
 import { ProcSampler, type ProcSummary } from './proc-stats.ts';
 import { distribution, type Distribution } from './stats.ts';
@@ -24,6 +25,8 @@ export interface LoadOptions {
   bigTableEntries: number;
   settleTimeoutMs: number;
   connectTimeoutMs: number;
+  /** `light` phones (raw protocol, no shared doc held) or `full` y-websocket clients. */
+  client: PhoneClient;
 }
 
 /** A server under test: Tablemap (auth through the HTTP API) or the classic y-websocket server (no auth). */
@@ -38,6 +41,9 @@ export interface Target {
 export interface LoadResult {
   target: string;
   kind: Target['kind'];
+  /** Which repeat of the interleaved sequence this run was (1-based). */
+  repeat: number;
+  client: PhoneClient;
   clients: number;
   connected: number;
   tables: number;
@@ -77,7 +83,7 @@ export interface TrafficSummary {
 
 const GROUP_IDS = DEFAULT_STAKEHOLDER_GROUPS.map((group) => group.id);
 
-interface Provisioned {
+export interface Provisioned {
   specs: PhoneSpec[];
   tableDocs: string[];
   bigTableDoc: string;
@@ -87,7 +93,7 @@ interface Provisioned {
 }
 
 export async function runLoad(target: Target, options: LoadOptions, log: (line: string) => void = () => {}): Promise<LoadResult> {
-  const provisioned = target.kind === 'tablemap' ? await provisionTablemap(target, options, log) : provisionClassic(target, options);
+  const provisioned = await provision(target, options, log);
   const sampler = target.pid ? new ProcSampler(target.pid, 500) : null;
 
   if (options.bigTableEntries > 0) {
@@ -95,12 +101,10 @@ export async function runLoad(target: Target, options: LoadOptions, log: (line: 
     await fillTable(target.url, provisioned.bigTableDoc, provisioned.adminToken, options.bigTableEntries);
   }
 
-  const groupCount = Math.max(1, options.workers);
-  const groups: GroupHandle[] = Array.from({ length: groupCount }, () => (options.workers > 0 ? workerGroup() : inProcessGroup()));
+  const groups = phoneGroups(options.workers);
   try {
     log(`  connecting ${provisioned.specs.length} phones${options.eventDoc ? ' (table + event doc each)' : ''}`);
-    const share = (index: number) => provisioned.specs.filter((_, specIndex) => specIndex % groupCount === index);
-    const connected = await Promise.all(groups.map((group, index) => group.connect(share(index), options.connectTimeoutMs)));
+    const connected = await connectPhones(groups, provisioned.specs, options.connectTimeoutMs);
     const connectMs = connected.flatMap((result) => result.connectMs);
     const connectFailures = connected.flatMap((result) => result.failures);
 
@@ -137,13 +141,15 @@ export async function runLoad(target: Target, options: LoadOptions, log: (line: 
     sampler?.stop();
 
     log('  verifying every table against a fresh client');
-    const verification = await verifyTables(target.url, provisioned, snapshots, editsByTable);
+    const verification = await verifyTables(target.url, provisioned, snapshots, editsByTable, options.client);
     const counters = emptyCounters();
     for (const stats of phaseStats) addCounters(counters, stats.counters);
     const seconds = options.durationMs / 1000;
     return {
       target: target.label,
       kind: target.kind,
+      repeat: 1,
+      client: options.client,
       clients: options.clients,
       connected: connectMs.length,
       tables: options.tables,
@@ -175,6 +181,22 @@ export async function runLoad(target: Target, options: LoadOptions, log: (line: 
     sampler?.stop();
     await Promise.allSettled(groups.map((group) => group.close()));
   }
+}
+
+/** Tokens and doc names for the phones: through the HTTP API on Tablemap, plain names on classic. */
+export function provision(target: Target, options: LoadOptions, log: (line: string) => void): Promise<Provisioned> {
+  return target.kind === 'tablemap' ? provisionTablemap(target, options, log) : Promise.resolve(provisionClassic(target, options));
+}
+
+/** The threads that drive the phones: `workers` worker threads, or this thread when 0. */
+export function phoneGroups(workers: number): GroupHandle[] {
+  return Array.from({ length: Math.max(1, workers) }, () => (workers > 0 ? workerGroup() : inProcessGroup()));
+}
+
+/** Spreads the phones round-robin over the groups and connects them all. */
+export function connectPhones(groups: GroupHandle[], specs: PhoneSpec[], timeoutMs: number) {
+  const share = (index: number) => specs.filter((_, specIndex) => specIndex % groups.length === index);
+  return Promise.all(groups.map((group, index) => group.connect(share(index), timeoutMs)));
 }
 
 async function provisionTablemap(target: Target, options: LoadOptions, log: (line: string) => void): Promise<Provisioned> {
@@ -216,7 +238,7 @@ async function provisionTablemap(target: Target, options: LoadOptions, log: (lin
           viaScribeApi++;
         }
         httpMs.push(performance.now() - started);
-        specs.push({ id: index, serverUrl: target.url, tableDoc: `table/${event.eventId}/${tableId}`, eventDoc: options.eventDoc ? `event/${event.eventId}` : null, token, group: tokenGroup });
+        specs.push({ id: index, serverUrl: target.url, tableDoc: `table/${event.eventId}/${tableId}`, eventDoc: options.eventDoc ? `event/${event.eventId}` : null, token, group: tokenGroup, client: options.client });
       }),
     );
   }
@@ -246,6 +268,7 @@ function provisionClassic(target: Target, options: LoadOptions): Provisioned {
     eventDoc: options.eventDoc ? `event/${eventId}` : null,
     token: 'none',
     group: GROUP_IDS[index % GROUP_IDS.length]!,
+    client: options.client,
   }));
   return { specs, tableDocs, bigTableDoc: `table/${eventId}/big`, adminToken: 'none', join: null };
 }
@@ -307,6 +330,7 @@ async function verifyTables(
   provisioned: Provisioned,
   snapshots: { phoneId: number; tableDoc: string; hash: string }[],
   editsByTable: Map<string, string[]>,
+  client: PhoneClient,
 ): Promise<{ tablesChecked: number; divergedClients: number; lostEdits: number }> {
   let divergedClients = 0;
   let lostEdits = 0;
@@ -314,8 +338,9 @@ async function verifyTables(
     const fresh = openClient(url, docName, provisioned.adminToken);
     try {
       await withTimeout(fresh.ready, 30_000, `verifying ${docName}`);
-      const serverHash = hashTable(fresh.doc);
       const present = editIdsIn(fresh.doc);
+      // Full phones hold the whole table, light phones only the edit ids: compare like with like.
+      const serverHash = client === 'full' ? hashTable(fresh.doc) : hashEditIds(present);
       lostEdits += (editsByTable.get(docName) ?? []).filter((editId) => !present.has(editId)).length;
       divergedClients += snapshots.filter((snapshot) => snapshot.tableDoc === docName && snapshot.hash !== serverHash).length;
     } finally {

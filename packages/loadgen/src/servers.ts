@@ -64,11 +64,12 @@ export async function startTablemap(options: TablemapStartOptions = {}): Promise
  * Multi-instance mode: `apps/server/dev/start-cluster.ts` starts a throwaway Redis and PostgreSQL
  * (or uses REDIS_URL / DATABASE_URL), N instances and a round-robin balancer; phones connect to the
  * balancer, so they are spread over the instances. `pid` is the first instance's (CPU/RSS of one instance).
+ * PostgreSQL runs with fsync=on and synchronous_commit=on unless `pgFsync` is 'off' (only to show what durability costs).
  */
-export async function startTablemapCluster(instances: number): Promise<RunningServer> {
+export async function startTablemapCluster(instances: number, pgFsync: 'on' | 'off' = 'on'): Promise<RunningServer> {
   const port = await freePort();
   const script = join(REPO_ROOT, 'apps/server/dev/start-cluster.ts');
-  const child = spawn(process.execPath, [script, '--instances', String(instances), '--port', String(port)], {
+  const child = spawn(process.execPath, [script, '--instances', String(instances), '--port', String(port), '--pg-fsync', pgFsync], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

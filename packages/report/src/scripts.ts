@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import bidiModule, { type Bidi } from 'bidi-js';
-import * as fontkit from 'fontkit';
+import type * as fontkit from 'fontkit';
 import { PDFMAKE_DIR } from './fonts.ts';
 import { woffToSfnt } from './woff.ts';
 import { textLabel, type LabelPlacement } from './map-svg.ts';
@@ -212,11 +212,14 @@ function runsOf(text: string): Run[] {
   return runs;
 }
 
+let loadedFontkit: typeof fontkit | undefined;
 const openFonts = new Map<Family, fontkit.Font>();
 function openFont(family: Family): fontkit.Font {
   let font = openFonts.get(family);
   if (!font) {
-    font = fontkit.create(fontBytes(family.files.normal)) as fontkit.Font;
+    // fontkit loads on the first font opened, not at import: most processes that import the report never draw one.
+    loadedFontkit ??= require('fontkit') as typeof fontkit;
+    font = loadedFontkit.create(fontBytes(family.files.normal));
     openFonts.set(family, font);
   }
   return font;

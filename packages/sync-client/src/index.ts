@@ -1,5 +1,5 @@
 export { CHANGE_REFUSED_CLOSE, isPermanentClose, jitteredDelay } from './backoff.ts';
-export { EDITING_QUIET_MS, EditingTracker, groupsPresent, isPresenceState, presenceSummary } from './presence.ts';
+export { EDITING_QUIET_MS, EditingTracker, groupsPresent, isPresenceState, presenceFrame, presenceSummary } from './presence.ts';
 export type { PresenceState } from './presence.ts';
 export { measureServerClockOffset } from './server-clock.ts';
 export { EVENT_DELETED_CLOSE_CODE, forgetOfflineCopy, openDoc, toSyncUrl } from './synced-doc.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EditingTracker, groupsPresent, presenceSummary } from './presence.ts';
+import { EditingTracker, groupsPresent, presenceFrame, presenceSummary } from './presence.ts';
 
 const labels: Record<string, string> = { carer: 'Carer', housing: 'Housing', vcse: 'VCSE' };
 
@@ -47,5 +47,20 @@ describe('EditingTracker', () => {
     expect(tracker.active(new Map([[1, editing('mind', 1)]]), 9, 29_999)).toEqual(['mind']);
     expect(tracker.active(new Map([[1, editing('mind', 1)]]), 9, 30_000)).toEqual([]);
     expect(tracker.active(new Map([[1, editing('mind', 2)]]), 9, 45_000)).toEqual(['mind']);
+  });
+});
+
+describe('presenceFrame', () => {
+  it('encodes one presence change that y-protocols applies to an Awareness', async () => {
+    const Y = await import('yjs');
+    const awarenessProtocol = await import('y-protocols/awareness');
+    const decoding = await import('lib0/decoding');
+    const frame = presenceFrame(4242, { group: 'carer', role: 'participant' }, 3);
+    const decoder = decoding.createDecoder(frame);
+    expect(decoding.readVarUint(decoder)).toBe(1);
+    const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+    awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'test');
+    expect(awareness.getStates().get(4242)).toEqual({ group: 'carer', role: 'participant' });
+    expect(awareness.meta.get(4242)?.clock).toBe(3);
   });
 });

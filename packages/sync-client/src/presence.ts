@@ -1,3 +1,5 @@
+import * as encoding from 'lib0/encoding';
+
 export interface PresenceState {
   /** Stakeholder group the person speaks for; never a name. */
   group: string;
@@ -71,4 +73,20 @@ export class EditingTracker {
     }
     return [...ids];
   }
+}
+
+/**
+ * One presence change as a y-websocket frame: `[messageAwareness, [count 1, clientId, clock, JSON state]]`.
+ * For clients that hold no Awareness instance: the load generator's light phones and raw-frame tests.
+ */
+export function presenceFrame(clientId: number, state: unknown, clock = 1): Uint8Array {
+  const update = encoding.createEncoder();
+  encoding.writeVarUint(update, 1);
+  encoding.writeVarUint(update, clientId);
+  encoding.writeVarUint(update, clock);
+  encoding.writeVarString(update, JSON.stringify(state));
+  const frame = encoding.createEncoder();
+  encoding.writeVarUint(frame, 1); // messageAwareness
+  encoding.writeVarUint8Array(frame, encoding.toUint8Array(update));
+  return encoding.toUint8Array(frame);
 }

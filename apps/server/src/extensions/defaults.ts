@@ -7,7 +7,6 @@ import { modelRules } from './model-rules.ts';
 import { refusalCooldown } from './refusal-cooldown.ts';
 import { socketCaps } from './socket-caps.ts';
 import { timerLocks } from './timer-locks.ts';
-import { redisRelay } from './redis-relay.ts';
 import { postgresStorage, sqliteStorage } from './storage.ts';
 
 export interface ExtensionChoice {
@@ -29,7 +28,8 @@ export async function defaultExtensions(choice: ExtensionChoice, limits: Limits,
   const storage = choice.databaseUrl
     ? await postgresStorage(choice.databaseUrl)
     : sqliteStorage(choice.dataDir, { busyTimeoutMs: choice.busyTimeoutMs });
-  const relay = choice.redisUrl ? [await redisRelay({ url: choice.redisUrl, logger, streamKey: choice.relayStreamKey })] : [];
+  // ioredis loads only in multi-instance mode.
+  const relay = choice.redisUrl ? [await (await import('./redis-relay.ts')).redisRelay({ url: choice.redisUrl, logger, streamKey: choice.relayStreamKey })] : [];
   // The model's rules run first: they measure each update (new items, deletes) for the rules after them.
   return [storage, ...relay, socketCaps(limits, logger), refusalCooldown(limits, logger), modelRules(logger), accessRules(limits, logger), budgets(limits, logger), timerLocks(logger)];
 }

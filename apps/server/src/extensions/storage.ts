@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PostgresStore } from '../storage/postgres-store.ts';
+import type { PostgresStore } from '../storage/postgres-store.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
 import type { Extension } from './extension.ts';
 
@@ -10,5 +10,7 @@ export function sqliteStorage(dataDir: string, options: { busyTimeoutMs?: number
 
 /** Docs, join codes and revocations in PostgreSQL, shared by every instance (README "Scaling out"). */
 export async function postgresStorage(databaseUrl: string): Promise<Extension & { store: PostgresStore }> {
+  // pg loads only in multi-instance mode: with ioredis it adds about 30 MB to every process that imports it.
+  const { PostgresStore } = await import('../storage/postgres-store.ts');
   return { name: 'postgres', store: await PostgresStore.connect(databaseUrl) };
 }

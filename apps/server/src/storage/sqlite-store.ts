@@ -1,4 +1,5 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
 import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
@@ -53,34 +54,49 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** What the writer thread (sqlite-writer.js) is asked, and what it answers. */
+type WriterRequest =
+  | { id: number; kind: 'append'; items: { name: string; update: Uint8Array }[] }
+  | { id: number; kind: 'compact'; name: string; snapshot: Uint8Array; throughSeq: number }
+  | { id: number; kind: 'close' };
+type WriterReply = { id: number; seqs?: number[]; error?: string };
+type WriterCall = { [K in WriterRequest['kind']]: Omit<Extract<WriterRequest, { kind: K }>, 'id'> }[WriterRequest['kind']];
+
 /**
- * SQLite (node:sqlite, WAL, synchronous=FULL) store. Appends made within one tick are committed
- * together (group commit); each append's promise resolves only after its COMMIT returned.
+ * SQLite (node:sqlite, WAL, synchronous=FULL) store. Appends and compactions are committed by a writer
+ * thread (sqlite-writer.js), so a COMMIT's fsync never stalls the sockets. Group commit, pipelined: while one
+ * batch commits, every append that arrives meanwhile waits, and all of them go together as the next batch.
+ * Each append's promise resolves only after its COMMIT returned. Loads, the small event, consent and
+ * revocation records and the privacy store (deletion, scrub) use this thread's own connection (WAL lets it
+ * read while the writer writes); a purge or scrub first waits for the writer (`flush`).
  */
 export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private readonly db: DatabaseSync;
   private readonly statements: Record<string, StatementSync>;
   private queue: PendingAppend[] = [];
-  private flushScheduled: Promise<void> | null = null;
+  private inFlight: Promise<void> | null = null;
   private closed = false;
-  /** Deletion, retention, privacy notice and access log, on this same connection (`sqlite-privacy.ts`). */
+  /** Deletion, retention, privacy notice and access log, on this thread's connection (`sqlite-privacy.ts`). */
   readonly privacy: SqlitePrivacyStore;
+  private readonly path: string;
+  private readonly busyTimeout: number;
+  private writer: Worker | null = null;
+  private nextCallId = 0;
+  private readonly calls = new Map<number, { resolve: (reply: WriterReply) => void; reject: (error: Error) => void }>();
+  /** Compactions sent to the writer and not yet committed (a flush waits for them too). */
+  private readonly compactions = new Set<Promise<unknown>>();
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.path = path;
     this.db = new DatabaseSync(path);
     const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
+    this.busyTimeout = busyTimeout;
     this.db.exec(`PRAGMA busy_timeout = ${busyTimeout}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`);
     this.db.exec(SCHEMA);
     this.privacy = new SqlitePrivacyStore(this.db, () => this.flush());
     this.statements = {
       snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
       updatesAfter: this.db.prepare('SELECT seq, data FROM doc_updates WHERE name = ? AND seq > ? ORDER BY seq'),
-      insertUpdate: this.db.prepare('INSERT INTO doc_updates (name, data, created_at) VALUES (?, ?, ?)'),
-      upsertSnapshot: this.db.prepare(
-        `INSERT INTO doc_snapshots (name, snapshot, through_seq, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET snapshot = excluded.snapshot, through_seq = excluded.through_seq, updated_at = excluded.updated_at`,
-      ),
-      deleteThrough: this.db.prepare('DELETE FROM doc_updates WHERE name = ? AND seq <= ?'),
       insertEvent: this.db.prepare('INSERT INTO events (event_id, join_code, title, created_at) VALUES (?, ?, ?, ?)'),
       eventByCode: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE join_code = ?'),
       eventById: this.db.prepare('SELECT event_id, join_code, title, created_at FROM events WHERE event_id = ?'),
@@ -129,67 +145,90 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     if (this.closed) return Promise.reject(new StorageError('The store is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ name, update, resolve, reject });
-      this.flushScheduled ??= new Promise((done) => setImmediate(() => {
-        this.flushScheduled = null;
-        this.writeQueue();
-        done();
-      }));
+      // Appends made in this tick go together; later ones wait for the batch in flight.
+      if (!this.inFlight) this.inFlight = new Promise((done) => setImmediate(() => void this.writeBatches().then(done)));
     });
   }
 
-  /** Commits every queued append in one transaction; on failure every one of them is rejected. */
-  private writeQueue(): void {
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
-    const seqs: number[] = [];
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-      const now = Date.now();
-      for (const item of batch) {
-        const result = this.statement('insertUpdate').run(item.name, item.update, now);
-        seqs.push(Number(result.lastInsertRowid));
-      }
-      this.db.exec('COMMIT');
-    } catch (error) {
+  /** Commits the queue batch after batch until it stays empty; a failed batch rejects exactly its appends. */
+  private async writeBatches(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
       try {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      } catch {
-        // The rollback failing leaves nothing more to undo; the original error is what matters.
+        const reply = await this.call({ kind: 'append', items: batch.map(({ name, update }) => ({ name, update })) });
+        batch.forEach((item, index) => item.resolve(reply.seqs?.[index] ?? 0));
+      } catch (error) {
+        const failure = new StorageError(`Could not write to the database: ${reasonOf(error)}`, { cause: error });
+        for (const item of batch) item.reject(failure);
       }
-      const failure = new StorageError(`Could not write to the database: ${reasonOf(error)}`, { cause: error });
-      for (const item of batch) item.reject(failure);
-      return;
     }
-    batch.forEach((item, index) => item.resolve(seqs[index] ?? 0));
+    this.inFlight = null;
+  }
+
+  /** Sends one request to the writer thread (started on first use) and waits for its reply. */
+  private call(request: WriterCall): Promise<WriterReply> {
+    const writer = (this.writer ??= this.startWriter());
+    const id = this.nextCallId++;
+    if (this.calls.size === 0) writer.ref(); // a write in flight keeps the process alive until it commits
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, {
+        resolve: (reply) => (reply.error === undefined ? resolve(reply) : reject(new Error(reply.error))),
+        reject,
+      });
+      writer.postMessage({ ...request, id } as WriterRequest);
+    });
+  }
+
+  private startWriter(): Worker {
+    const writer = new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: { path: this.path, busyTimeoutMs: this.busyTimeout } });
+    writer.on('message', (reply: WriterReply) => {
+      const call = this.calls.get(reply.id);
+      this.calls.delete(reply.id);
+      if (this.calls.size === 0) writer.unref(); // an idle writer must not keep the process alive
+      call?.resolve(reply);
+    });
+    const failAll = (error: Error) => {
+      if (this.writer === writer) this.writer = null;
+      for (const call of this.calls.values()) call.reject(error);
+      this.calls.clear();
+    };
+    writer.on('error', failAll);
+    writer.on('exit', (code) => failAll(new Error(`the SQLite writer thread exited (${code})`)));
+    return writer;
   }
 
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.assertOpen();
+    const committed = this.call({ kind: 'compact', name, snapshot, throughSeq });
+    this.compactions.add(committed);
     try {
-      this.db.exec('BEGIN IMMEDIATE');
-      this.statement('upsertSnapshot').run(name, snapshot, throughSeq, Date.now());
-      this.statement('deleteThrough').run(name, throughSeq);
-      this.db.exec('COMMIT');
+      await committed;
     } catch (error) {
-      try {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      } catch {
-        // As above: the original error is the one to report.
-      }
       throw new StorageError(`Could not compact ${name}: ${reasonOf(error)}`, { cause: error });
+    } finally {
+      this.compactions.delete(committed);
     }
   }
 
+  /**
+   * Waits until every append and compaction sent so far is committed, so a purge or a scrub on this thread's
+   * connection runs after them and nothing of a deleted event is written back behind it.
+   */
   async flush(): Promise<void> {
-    if (this.flushScheduled) await this.flushScheduled;
-    this.writeQueue();
+    while (this.inFlight || this.compactions.size > 0) {
+      await Promise.allSettled([this.inFlight, ...this.compactions]);
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    if (this.writer) {
+      await this.call({ kind: 'close' }).catch(() => {});
+      this.writer = null;
+    }
     this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     this.db.close();
   }

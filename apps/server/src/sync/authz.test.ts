@@ -117,9 +117,9 @@ describe('authorization matrix over raw frames', () => {
     const outcome = await roundTrip(client);
     if (expected === 'write') {
       expect(outcome).toBe('answered');
-      expect((await storedDoc(server, name)).getMap(probe.root).has(key)).toBe(true);
-      // The write was relayed to another reader of the doc.
+      // The write was relayed to another reader of the doc, and so (persisted before relayed) is on disk.
       await waitFor(() => docFromFrames(watchers.get(kind)!.received).getMap(probe.root).has(key), 'relay to the watcher');
+      expect((await storedDoc(server, name)).getMap(probe.root).has(key)).toBe(true);
       client.ws.close();
     } else {
       expect(outcome).toBe('closed');

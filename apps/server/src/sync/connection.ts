@@ -199,7 +199,7 @@ export class SyncConnection implements DocPeer {
       Y.decodeStateVector(stateVector); // throws on garbage
       // Reply only once everything the doc holds is durable, so nothing unsaved is ever served.
       this.entry.settled().then(
-        () => this.send(syncStep2Message(this.entry.doc, stateVector)),
+        () => this.send(isEmptyStateVector(stateVector) ? this.entry.fullStateMessage() : syncStep2Message(this.entry.doc, stateVector)),
         () => this.close(CLOSE.tryAgainLater, 'storage unavailable, retry'),
       );
     } else if (subtype === SYNC_STEP2 || subtype === SYNC_UPDATE) {
@@ -278,6 +278,11 @@ function awarenessClientIds(update: Uint8Array): number[] {
     JSON.parse(decoding.readVarString(decoder));
   }
   return ids;
+}
+
+/** A client that holds nothing yet (a first join): a state vector with no clients. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0;
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -3,7 +3,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { migrate, readEvent, schemaVersionOf, CURRENT_SCHEMA_VERSION, type DocRef, type EventSnapshot } from '@tablemap/model';
 import type { Logger } from '../logger.ts';
 import { StorageError, type DocStore } from '../storage/doc-store.ts';
-import { CLOSE, awarenessMessage, syncUpdateMessage } from './messages.ts';
+import { CLOSE, awarenessMessage, syncStep2Message, syncStep2FromUpdate, syncUpdateMessage } from './messages.ts';
 
 /** What a doc needs from a live connection: somewhere to send, a way to close, presence bookkeeping. */
 export interface DocPeer {
@@ -32,6 +32,8 @@ export class DocEntry {
   /** Resolves when every update applied so far is durable and broadcast, in order. */
   writes: Promise<void> = Promise.resolve();
   private eventSnapshot: EventSnapshot | null = null;
+  /** Sync step 2 for a client that holds nothing yet, encoded once per change rather than once per joiner. */
+  private fullState: Uint8Array | null = null;
 
   constructor(name: string, ref: DocRef) {
     this.name = name;
@@ -54,12 +56,26 @@ export class DocEntry {
 
   invalidateCache(): void {
     this.eventSnapshot = null;
+    this.fullState = null;
+  }
+
+  /** What a joining client with an empty doc is sent: the whole doc. Shared by every joiner until the next change. */
+  fullStateMessage(): Uint8Array {
+    this.fullState ??= syncStep2Message(this.doc, EMPTY_STATE_VECTOR);
+    return this.fullState;
+  }
+
+  /** A doc loaded from one stored snapshot already has its full state encoded: the snapshot itself. */
+  seedFullState(snapshot: Uint8Array): void {
+    this.fullState = syncStep2FromUpdate(snapshot);
   }
 
   broadcast(message: Uint8Array, except: unknown): void {
     for (const peer of this.peers) if (peer !== except) peer.send(message);
   }
 }
+
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
 /** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
 export const REMOTE_ORIGIN = 'remote-instance';
@@ -206,6 +222,7 @@ export class DocRegistry {
     entry.bytes = stored.bytes;
     entry.logLength = stored.logLength;
     entry.lastSeq = stored.lastSeq;
+    if (stored.updates.length === 1) entry.seedFullState(stored.updates[0]!);
     entry.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(entry, update, origin));
     entry.awareness.on('update', (changes: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) =>
       this.onAwarenessUpdate(entry, changes, origin),

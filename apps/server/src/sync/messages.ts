@@ -47,6 +47,15 @@ export function syncStep2Message(doc: Y.Doc, stateVector: Uint8Array): Uint8Arra
   return encoding.toUint8Array(encoder);
 }
 
+/** Sync step 2 carrying an already encoded update (e.g. a stored snapshot) instead of encoding a doc. */
+export function syncStep2FromUpdate(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);

@@ -1,0 +1,62 @@
+/**
+ * The SQLite writer thread. Every append and compaction is committed here, on its own connection, so the
+ * fsync of a COMMIT (synchronous=FULL) never blocks the main thread's sockets. The main thread sends one
+ * batch at a time and collects the next while this one commits (group commit, pipelined). Messages are
+ * typed in sqlite-store.ts (WriterRequest, WriterReply).
+ *
+ * Plain JavaScript on purpose: a worker that loads a .ts file loads Node's type stripper again in its own
+ * isolate, about 18 MB of resident memory for a thread that runs a dozen lines.
+ */
+import { DatabaseSync } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { path, busyTimeoutMs } = workerData;
+const db = new DatabaseSync(path);
+// secure_delete is per connection: the update rows a compaction deletes (a withdrawal's rewrite among them)
+// are overwritten with zeros here too, as on the main connection (sqlite-privacy.ts).
+db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;`);
+const insertUpdate = db.prepare('INSERT INTO doc_updates (name, data, created_at) VALUES (?, ?, ?)');
+const upsertSnapshot = db.prepare(
+  `INSERT INTO doc_snapshots (name, snapshot, through_seq, updated_at) VALUES (?, ?, ?, ?)
+   ON CONFLICT(name) DO UPDATE SET snapshot = excluded.snapshot, through_seq = excluded.through_seq, updated_at = excluded.updated_at`,
+);
+const deleteThrough = db.prepare('DELETE FROM doc_updates WHERE name = ? AND seq <= ?');
+
+function inTransaction(work) {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      if (db.isTransaction) db.exec('ROLLBACK');
+    } catch {
+      // The rollback failing leaves nothing more to undo; the original error is what matters.
+    }
+    throw error;
+  }
+}
+
+const port = parentPort;
+port.on('message', (request) => {
+  try {
+    if (request.kind === 'append') {
+      const now = Date.now();
+      const seqs = inTransaction(() => request.items.map((item) => Number(insertUpdate.run(item.name, item.update, now).lastInsertRowid)));
+      port.postMessage({ id: request.id, seqs });
+    } else if (request.kind === 'compact') {
+      inTransaction(() => {
+        upsertSnapshot.run(request.name, request.snapshot, request.throughSeq, Date.now());
+        deleteThrough.run(request.name, request.throughSeq);
+      });
+      port.postMessage({ id: request.id });
+    } else {
+      db.close();
+      port.postMessage({ id: request.id });
+      port.close();
+    }
+  } catch (error) {
+    port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,57 @@
+/**
+ * Saturation throughput, Tablemap (durable, on disk) beside classic y-websocket, each server its own process:
+ *   pnpm --filter @tablemap/loadgen bench:throughput -- --size ci|full [--repeats N] [--check] [--record]
+ * The offered edit rate rises in steps until the edit-to-peer p99 passes 150 ms; the saturation throughput is
+ * the last rate that held. Targets run interleaved (tablemap, classic, tablemap, classic …).
+ */
+import { BenchRun, benchFlags, formatSpread, spread } from '@tablemap/bench-kit';
+import { removeDataDir, startClassic, startTablemap, type RunningServer } from './servers.ts';
+import { GOALS } from './sizes.ts';
+import { runThroughput, type ThroughputOptions, type ThroughputResult } from './throughput.ts';
+
+const args = process.argv.slice(2).filter((arg) => arg !== '--');
+const size = args.includes('--size') ? args[args.indexOf('--size') + 1] : 'ci';
+if (size !== 'ci' && size !== 'full') {
+  console.error(`bench:throughput: --size must be ci or full, got "${size}"`);
+  process.exit(2);
+}
+const repeats = args.includes('--repeats') ? Number(args[args.indexOf('--repeats') + 1]) : size === 'full' ? 3 : 1;
+if (!Number.isInteger(repeats) || repeats < 1) {
+  console.error('bench:throughput: --repeats must be a whole number of at least 1');
+  process.exit(2);
+}
+const options: ThroughputOptions =
+  size === 'full'
+    ? { clients: 100, tables: 10, workers: 2, ratesPerSecond: [100, 200, 400, 800, 1200, 1600, 2400, 3200], stepSeconds: 6, p99LimitMs: GOALS.large.p99Ms }
+    : { clients: 20, tables: 4, workers: 1, ratesPerSecond: [20, 80], stepSeconds: 2, p99LimitMs: GOALS.large.p99Ms };
+
+const run = new BenchRun({ bench: 'throughput', size, ...benchFlags(args) });
+await run.waitForQuiet();
+run.startMeasuring();
+const log = (line: string) => console.error(line);
+const results: (ThroughputResult & { repeat: number })[] = [];
+for (let repeat = 1; repeat <= repeats; repeat++) {
+  for (const name of ['tablemap', 'classic'] as const) {
+    log(`${name} #${repeat}/${repeats}: ${options.clients} light phones, ${options.tables} tables`);
+    const server: RunningServer = name === 'classic' ? await startClassic() : await startTablemap();
+    try {
+      results.push({ ...(await runThroughput({ label: name, kind: server.kind, url: server.url, pid: server.pid }, options, log)), repeat });
+    } finally {
+      await server.stop();
+      await removeDataDir(server);
+    }
+  }
+}
+const saturation = (target: string) => spread(results.filter((result) => result.target === target).map((result) => result.saturationPerSecond));
+const tablemap = saturation('tablemap');
+const classic = saturation('classic');
+console.log(`Saturation throughput (edits/s while edit-to-peer p99 <= ${options.p99LimitMs} ms; ${options.clients} phones at ${options.tables} tables, steps of ${options.stepSeconds} s):`);
+console.log(`  tablemap (durable): ${formatSpread(tablemap, 'edits/s')}`);
+console.log(`  classic y-websocket: ${formatSpread(classic, 'edits/s')}`);
+const ratio = classic.median > 0 ? Math.round((tablemap.median / classic.median) * 100) / 100 : Number.NaN;
+console.log(`  tablemap ÷ classic: ${ratio}`);
+run.figure('tablemap saturation, median', tablemap.median, 'edits/s');
+run.figure('classic saturation, median', classic.median, 'edits/s');
+run.details({ options, repeats, results });
+run.goal({ name: 'saturation throughput, Tablemap ÷ classic (medians)', size: 'full', limit: GOALS.saturationVsClassic, unit: '×', compare: 'atLeast' }, ratio);
+run.finish();

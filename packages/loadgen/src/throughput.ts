@@ -1,0 +1,113 @@
+import { loadOptionsFor } from './bench.ts';
+import { nowMs } from './markers.ts';
+import { sleep } from './phone-group.ts';
+import { ProcSampler } from './proc-stats.ts';
+import { connectPhones, phoneGroups, provision, type Target } from './run-load.ts';
+import { distribution } from './stats.ts';
+
+export interface ThroughputOptions {
+  clients: number;
+  tables: number;
+  workers: number;
+  /** Offered edit rates (edits/s across all phones), tried in order until p99 passes the limit. */
+  ratesPerSecond: number[];
+  stepSeconds: number;
+  /** The latency the server must keep to count a rate as sustained. */
+  p99LimitMs: number;
+}
+
+export interface ThroughputStep {
+  offeredPerSecond: number;
+  sentPerSecond: number;
+  deliveredPerSecond: number;
+  /** Deliveries that arrived within the settle time, of those expected. */
+  deliveredShare: number;
+  p50Ms: number;
+  p95Ms: number;
+  /** Infinity when more than 1 % of the deliveries did not arrive in time. */
+  p99Ms: number;
+  phoneLoopDelayP99Ms: number;
+  serverCpuPercent: number | null;
+  sustained: boolean;
+}
+
+export interface ThroughputResult {
+  target: string;
+  steps: ThroughputStep[];
+  /** The highest offered rate whose p99 stayed under the limit (0 if none did). */
+  saturationPerSecond: number;
+}
+
+const SETTLE_MS = 3000;
+
+/**
+ * Saturation throughput: light phones (no event doc, no presence beyond the first) make edits at a rising
+ * rate in steps; each step's edit-to-peer p99 is measured, and the run stops at the first rate whose p99
+ * passes the limit. The server is a separate process, so the phones' threads do not share its event loop.
+ */
+export async function runThroughput(target: Target, options: ThroughputOptions, log: (line: string) => void = () => {}): Promise<ThroughputResult> {
+  const load = { ...loadOptionsFor('ci'), clients: options.clients, tables: options.tables, workers: options.workers, eventDoc: false, bigTableEntries: 0 };
+  const provisioned = await provision(target, load, log);
+  const phonesAt = new Map<string, number>();
+  for (const spec of provisioned.specs) phonesAt.set(spec.tableDoc, (phonesAt.get(spec.tableDoc) ?? 0) + 1);
+  const groups = phoneGroups(options.workers);
+  const sampler = target.pid ? new ProcSampler(target.pid, 500) : null;
+  const steps: ThroughputStep[] = [];
+  try {
+    const connected = await connectPhones(groups, provisioned.specs, load.connectTimeoutMs);
+    const failures = connected.flatMap((result) => result.failures);
+    if (failures.length) throw new Error(`${failures.length} phones did not connect: ${failures[0]}`);
+    let sentBefore = new Map<string, number>();
+    for (const rate of options.ratesPerSecond) {
+      sampler?.mark();
+      const plan = { startAt: nowMs() + 200, durationMs: options.stepSeconds * 1000, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
+      await Promise.all(groups.map((group) => group.run(plan)));
+      const cpu = sampler?.window().cpuPercent ?? null;
+      const sentNow = await sentByTable(groups);
+      const expected = [...sentNow].reduce((sum, [doc, count]) => sum + (count - (sentBefore.get(doc) ?? 0)) * ((phonesAt.get(doc) ?? 1) - 1), 0);
+      const sent = [...sentNow].reduce((sum, [doc, count]) => sum + count - (sentBefore.get(doc) ?? 0), 0);
+      sentBefore = sentNow;
+      const settleUntil = Date.now() + SETTLE_MS;
+      while (Date.now() < settleUntil) {
+        const progress = await Promise.all(groups.map((group) => group.progress()));
+        if (progress.reduce((sum, item) => sum + item.deliveries, 0) >= expected) break;
+        await sleep(100);
+      }
+      const stats = await Promise.all(groups.map((group) => group.stats()));
+      const latencies = stats.flatMap((item) => [...item.latencies]);
+      const latency = distribution(latencies);
+      const share = expected ? latencies.length / expected : 1;
+      const p99 = share < 0.99 ? Number.POSITIVE_INFINITY : latency.p99;
+      const step: ThroughputStep = {
+        offeredPerSecond: rate,
+        sentPerSecond: round1(sent / options.stepSeconds),
+        deliveredPerSecond: round1(latencies.length / options.stepSeconds),
+        deliveredShare: Math.round(share * 1000) / 1000,
+        p50Ms: latency.p50,
+        p95Ms: latency.p95,
+        p99Ms: p99,
+        phoneLoopDelayP99Ms: Math.max(...stats.map((item) => item.loopDelayMs.p99)),
+        serverCpuPercent: cpu,
+        sustained: p99 <= options.p99LimitMs,
+      };
+      steps.push(step);
+      log(`  ${target.label}: ${rate} edits/s offered → p99 ${p99} ms, ${step.deliveredPerSecond} deliveries/s, server CPU ${cpu ?? '—'} %, phone loop delay p99 ${step.phoneLoopDelayP99Ms} ms`);
+      if (!step.sustained) break;
+    }
+  } finally {
+    sampler?.stop();
+    await Promise.allSettled(groups.map((group) => group.close()));
+  }
+  const sustained = steps.filter((step) => step.sustained);
+  return { target: target.label, steps, saturationPerSecond: sustained.at(-1)?.offeredPerSecond ?? 0 };
+}
+
+async function sentByTable(groups: ReturnType<typeof phoneGroups>): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  for (const stats of await Promise.all(groups.map((group) => group.stats()))) {
+    for (const [doc, edits] of Object.entries(stats.editsByTable)) totals.set(doc, (totals.get(doc) ?? 0) + edits.length);
+  }
+  return totals;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
