@@ -4,6 +4,8 @@ import {
   CURRENT_SCHEMA_VERSION,
   DOC_SHAPES,
   MAX_TABLES,
+  ModelError,
+  describeIssues,
   isValidRootValue,
   removeDanglingLinks,
   type RootShape,
@@ -192,12 +194,10 @@ function sortKeys(value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------- import
 
 /** Why an import was refused; the message is for the person who chose the file. */
-export class ImportError extends Error {
-  readonly code: string;
+export class ImportError extends ModelError<string> {
   constructor(code: string, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'ImportError';
-    this.code = code;
   }
 }
 
@@ -271,7 +271,7 @@ export function parseImportText(text: string | Uint8Array): unknown {
 export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Number.POSITIVE_INFINITY): PreparedImport {
   checkEnvelope(raw);
   const parsed = v.safeParse(EventExportSchema, raw);
-  if (!parsed.success) throw new ImportError('invalid_export', `The export is incomplete or malformed: ${describeIssues(parsed.issues)}`);
+  if (!parsed.success) throw new ImportError('invalid_export', `The export is incomplete or malformed: ${describeIssues(parsed.issues.slice(0, 8)).join('; ')}`);
   const data = parsed.output;
   /** Problems that refuse the whole file; `warnings` are entries dropped while the rest is imported. */
   const problems: string[] = [];
@@ -311,7 +311,7 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
     for (const [id, edit] of [...edits.entries()]) {
       const valid = v.safeParse(DirectoryEditsSchema, { [id]: edit });
       if (!valid.success) {
-        warnings.push(`docs.synthesis.directoryEdits.${id.slice(0, 64)}: ${describeIssues(valid.issues)}; left out`);
+        warnings.push(`docs.synthesis.directoryEdits.${id.slice(0, 64)}: ${describeIssues(valid.issues.slice(0, 8)).join('; ')}; left out`);
         edits.delete(id);
       }
     }
@@ -400,14 +400,4 @@ function checkSize(label: string, doc: Y.Doc, maxDocBytes: number, problems: str
 function addReadProblems(label: string, found: ReadProblem[], warnings: string[]): void {
   for (const problem of found.slice(0, 5)) warnings.push(`${label}.${problem.collection}.${problem.key}: ${problem.reason}`);
   if (found.length > 5) warnings.push(`${label}: ${found.length - 5} more malformed entries`);
-}
-
-function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
-  return issues
-    .slice(0, 8)
-    .map((issue) => {
-      const path = issue.path?.map((item) => String(item.key)).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
 }
