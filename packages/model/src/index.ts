@@ -85,6 +85,7 @@ export {
   retractVote,
   sameNameKey,
   setPosition,
+  setPositions,
   updateLink,
   updateNote,
   updateOrganisation,

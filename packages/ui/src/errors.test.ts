@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError, addTable, initEventDoc, readEvent } from '@tablemap/model';
 import { ApiError } from '@tablemap/sync-client';
-import { ERROR_MESSAGES, friendlyError, tryChange } from './errors.ts';
+import { ERROR_MESSAGES, friendlyError, tryChange, tryRequest } from './errors.ts';
 
 const repo = join(import.meta.dirname, '../../..');
 
@@ -76,5 +76,10 @@ describe('the error vocabulary', () => {
     expect(tryChange(() => addTable(doc, 'Garden room'))).toBe('');
     expect(tryChange(() => addTable(doc, 'garden room'))).toBe('There is already a table called "garden room"');
     expect(readEvent(doc).tables.map((table) => table.name)).toEqual(['Table 1', 'Garden room']);
+  });
+
+  it('tryRequest returns nothing for a request that went through and the plain reason for a refused one', async () => {
+    expect(await tryRequest(() => Promise.resolve({ ok: true }))).toBe('');
+    expect(await tryRequest(() => Promise.reject(new ApiError(410, 'event_deleted', 'gone')))).toBe('This event has been deleted.');
   });
 });

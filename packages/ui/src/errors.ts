@@ -97,3 +97,13 @@ export function tryChange(action: () => void, fallback = 'That change was refuse
     return friendlyError(err, fallback);
   }
 }
+
+/** tryChange for a request to the server: '' when it went through, else why not in plain words. */
+export async function tryRequest(action: () => Promise<unknown>, fallback = 'That did not reach the server. Try again.'): Promise<string> {
+  try {
+    await action();
+    return '';
+  } catch (err) {
+    return friendlyError(err, fallback);
+  }
+}
