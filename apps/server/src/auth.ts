@@ -8,7 +8,7 @@ import { HttpError } from './http-util.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
-/** How long each role's token lives (protocol.md). */
+/** How long each role's token lives (docs/protocol.md, "Connecting"). */
 export const TOKEN_LIFETIME_SECONDS: Record<Role, number> = {
   facilitator: 30 * DAY_SECONDS,
   observer: 30 * DAY_SECONDS,

@@ -77,7 +77,7 @@ interface Route {
 /** How long a join lookup's organisation list is reused: many phones look up the same code at once. */
 const LOOKUP_CACHE_MS = 5000;
 
-/** The JSON API (protocol.md "HTTP API"). */
+/** The JSON API (apps/server/README.md, "HTTP API"). */
 export class HttpApi {
   private readonly options: ApiOptions;
   private readonly routes: Route[];

@@ -1,5 +1,5 @@
 /**
- * Benchmark: `node src/bench.ts --size ci|full`. Prints figures; goals (full size) from issue 5:
+ * Benchmark: `node src/bench.ts --size ci|full`. Prints figures; goals (full size) for the facilitator's insights to feel instant at a large event:
  * merge + analyse 50 tables / 500 organisations / 1,500 mentions / 2,000 links under 300 ms, and
  * merge suggestions for 1,500 names under 500 ms.
  */

@@ -86,7 +86,7 @@ export function formatReport(report: BenchReport): string {
     out.push('', `Cold load: event doc + ${cold.tables} tables × ${cold.entriesPerTable} entries after a restart: ${fmt(cold.allDocsMs)} ms (per doc p50 ${fmt(cold.perDocMs.p50)} ms, max ${fmt(cold.perDocMs.max)} ms; the same again with every doc in memory: ${fmt(cold.warmAllDocsMs)} ms)`);
   }
   if (report.goals.length) {
-    out.push('', `Goals (issue 8; they apply to --size large on 2 cores${report.size === 'large' ? '' : ', shown here for reference'}):`);
+    out.push('', `Goals (the sync service level for a full event; they apply to --size large on 2 cores${report.size === 'large' ? '' : ', shown here for reference'}):`);
     for (const goal of report.goals) out.push(`  ${goal.pass ? 'PASS' : 'FAIL'}  ${goal.target}: ${goal.goal} (measured ${goal.measured})`);
   }
   return out.join('\n');

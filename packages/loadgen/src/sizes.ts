@@ -28,5 +28,5 @@ export function isSizeName(name: string): name is SizeName {
   return Object.hasOwn(SIZES, name);
 }
 
-/** Goals from issue 8 for `--size large` on a 2-core machine. */
+/** The sync service level the server must keep (edit latency, memory, cold load), for `--size large` on a 2-core machine. */
 export const GOALS = { p95Ms: 50, p99Ms: 150, rssMb: 600, coldLoadMs: 300 } as const;

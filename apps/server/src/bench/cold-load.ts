@@ -1,6 +1,6 @@
 /**
  * Cold load: how long the server takes to bring an event with 50 tables back from SQLite into memory
- * (what happens on the first connections after a restart). Issue 8's goal: under 300 ms.
+ * (what happens on the first connections after a restart). Goal (the sync service level after a restart): under 300 ms.
  *   node src/bench/cold-load.ts --size ci|full
  * ci: 10 tables × 40 entries; full: 50 tables × 120 entries (organisations, links and notes, each its own
  * logged update, as phones write them).

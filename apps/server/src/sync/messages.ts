@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 
-/** y-websocket message types. */
+/** y-websocket message types (docs/protocol.md, "Messages"). */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_QUERY_AWARENESS = 3;
@@ -13,11 +13,10 @@ export const SYNC_STEP1 = syncProtocol.messageYjsSyncStep1;
 export const SYNC_STEP2 = syncProtocol.messageYjsSyncStep2;
 export const SYNC_UPDATE = syncProtocol.messageYjsUpdate;
 
-/** Close codes, as documented in protocol.md and README.md. */
+/** Close codes; docs/protocol.md, "Close codes", says when each is sent and what a client should do. */
 export const CLOSE = {
   goingAway: 1001,
   tooBig: 1009,
-  internalError: 1011,
   tryAgainLater: 1013,
   readOnly: 4403,
   malformed: 4400,
