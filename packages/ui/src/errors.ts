@@ -63,6 +63,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   invalid_doc: 'That address is not part of any event.',
   cooling_down: 'Too many changes were refused just now. Wait a minute and try again.',
   event_busy: 'This event has too many screens connected. Please try again shortly.',
+  board_rule: 'That change to the theme board was refused: a theme title is one line, and notes and themes stay at their own table.',
   too_many_connections: 'This link is open on too many screens at once. Close one and try again.',
 };
 

@@ -25,8 +25,6 @@ export const CLOSE = {
   /** The update breaks the model's rules (a root or shape it does not define, someone else's note, forged votes...). */
   changeRefused: 4422,
   tableLocked: 4423,
-  /** A participant's change breaks a rule of the table's theme board (see board-rules.ts). */
-  boardRuleBroken: 4422,
   tooManyMessages: 4429,
   /** The event was deleted (final: there is nothing to come back to). */
   eventDeleted: 4410,
