@@ -11,6 +11,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { seededRandom } from '@tablemap/model';
+import { time } from './bench-timing.ts';
 import { brokerageRoles } from './brokerage.ts';
 import { compareEvents } from './change.ts';
 import { consensusLayer, filterMapByGroups } from './consensus.ts';
@@ -37,20 +38,6 @@ if (!size) {
 const judged = values.size === 'full';
 // Figures on a shared machine mean little without the load they were measured under.
 console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-function time(runs: number, work: () => void): { first: number; median: number } {
-  const samples: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    work();
-    samples.push(performance.now() - start);
-  }
-  return { first: samples[0]!, median: median(samples) };
-}
 
 const misses: string[] = [];
 function report(name: string, timing: { first: number; median: number }, goalMs: number, detail: string) {

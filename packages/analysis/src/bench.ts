@@ -4,6 +4,7 @@
  * merge suggestions for 1,500 names under 500 ms.
  */
 import { parseArgs } from 'node:util';
+import { time } from './bench-timing.ts';
 import { suggestMerges } from './dedupe.ts';
 import { mergeTableMaps } from './merge.ts';
 import { analyseEcosystem } from './metrics.ts';
@@ -20,21 +21,6 @@ const size = SIZES[values.size as keyof typeof SIZES];
 if (!size) {
   console.error(`Unknown --size ${values.size}; use ci or full`);
   process.exit(2);
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function time(runs: number, work: () => void): { first: number; median: number } {
-  const samples: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    work();
-    samples.push(performance.now() - start);
-  }
-  return { first: samples[0]!, median: median(samples) };
 }
 
 const event = syntheticEvent({ tables: size.tables, organisations: size.organisations, mentionsPerOrganisation: 3, links: size.links });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ModelError, addTable, initEventDoc, readEvent } from '@tablemap/model';
 import { ApiError } from '@tablemap/sync-client';
-import { ERROR_MESSAGES, friendlyError, tryChange, tryRequest } from './errors.ts';
+import { ERROR_MESSAGES, friendlyError, tryBuild, tryChange, tryRequest } from './errors.ts';
 
 const repo = join(import.meta.dirname, '../../..');
 
@@ -81,5 +81,14 @@ describe('the error vocabulary', () => {
   it('tryRequest returns nothing for a request that went through and the plain reason for a refused one', async () => {
     expect(await tryRequest(() => Promise.resolve({ ok: true }))).toBe('');
     expect(await tryRequest(() => Promise.reject(new ApiError(410, 'event_deleted', 'gone')))).toBe('This event has been deleted.');
+  });
+
+  it('tryBuild gives the built value, or nothing and the plain reason the build was refused', () => {
+    expect(tryBuild(() => 42, 'The maps could not be merged.')).toEqual({ value: 42, problem: '' });
+    const refused = tryBuild(() => {
+      throw new ModelError('not_allowed', 'Those maps cannot be merged yet');
+    }, 'The maps could not be merged.');
+    expect(refused).toEqual({ value: null, problem: 'Those maps cannot be merged yet' });
+    expect(tryBuild(() => JSON.parse('{'), 'The maps could not be merged.').value).toBeNull();
   });
 });

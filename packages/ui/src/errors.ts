@@ -99,6 +99,15 @@ export function tryChange(action: () => void, fallback = 'That change was refuse
   }
 }
 
+/** Builds a screen's data; a refusal becomes `problem` (in plain words) for the screen to show instead. */
+export function tryBuild<T>(build: () => T, fallback: string): { value: T | null; problem: string } {
+  try {
+    return { value: build(), problem: '' };
+  } catch (err) {
+    return { value: null, problem: friendlyError(err, fallback) };
+  }
+}
+
 /** tryChange for a request to the server: '' when it went through, else why not in plain words. */
 export async function tryRequest(action: () => Promise<unknown>, fallback = 'That did not reach the server. Try again.'): Promise<string> {
   try {

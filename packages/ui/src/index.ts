@@ -64,4 +64,4 @@ export type { ConnectionDescription, ConnectionTone } from './connection.ts';
 export { dragNote } from './pointer-drag.ts';
 export type { DragNoteOptions } from './pointer-drag.ts';
 /** Refusals in plain words: the one message table for every error code, and the wrapper for model changes. */
-export { ERROR_MESSAGES, friendlyError, tryChange, tryRequest } from './errors.ts';
+export { ERROR_MESSAGES, friendlyError, tryBuild, tryChange, tryRequest } from './errors.ts';
