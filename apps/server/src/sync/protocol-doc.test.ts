@@ -7,19 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { TOKEN_LIFETIME_SECONDS } from '../auth.ts';
 import { DEFAULT_LIMITS } from '../config.ts';
-import {
-  CLOSE,
-  MESSAGE_AWARENESS,
-  MESSAGE_QUERY_AWARENESS,
-  MESSAGE_SYNC,
-  SYNC_STEP1,
-  SYNC_STEP2,
-  SYNC_UPDATE,
-  awarenessMessage,
-  syncStep1Message,
-  syncStep2Message,
-  syncUpdateMessage,
-} from './messages.ts';
+import * as protocol from './messages.ts';
 
 const doc = readFileSync(new URL('../../../../docs/protocol.md', import.meta.url), 'utf8');
 
@@ -49,19 +37,19 @@ function exampleSession(): { from: string; bytes: Uint8Array }[] {
   let update: Uint8Array = new Uint8Array();
   phone.on('update', (bytes: Uint8Array) => (update = bytes));
   const frames = [
-    { from: 'phone', bytes: syncStep1Message(phone) },
-    { from: 'server', bytes: syncStep1Message(server) },
-    { from: 'server', bytes: syncStep2Message(server, Y.encodeStateVector(phone)) },
-    { from: 'phone', bytes: syncStep2Message(phone, Y.encodeStateVector(server)) },
+    { from: 'phone', bytes: protocol.syncStep1Message(phone) },
+    { from: 'server', bytes: protocol.syncStep1Message(server) },
+    { from: 'server', bytes: protocol.syncStep2Message(server, Y.encodeStateVector(phone)) },
+    { from: 'phone', bytes: protocol.syncStep2Message(phone, Y.encodeStateVector(server)) },
   ];
   phone.getMap('positions').set('org1', { x: 120, y: 80 });
-  frames.push({ from: 'phone', bytes: syncUpdateMessage(update) });
+  frames.push({ from: 'phone', bytes: protocol.syncUpdateMessage(update) });
   const awareness = new awarenessProtocol.Awareness(phone);
   awareness.setLocalState({ group: 'carer' });
-  frames.push({ from: 'phone', bytes: awarenessMessage(awareness, [phone.clientID]) });
+  frames.push({ from: 'phone', bytes: protocol.awarenessMessage(awareness, [phone.clientID]) });
   awareness.destroy();
   const query = encoding.createEncoder();
-  encoding.writeVarUint(query, MESSAGE_QUERY_AWARENESS);
+  encoding.writeVarUint(query, protocol.MESSAGE_QUERY_AWARENESS);
   frames.push({ from: 'phone', bytes: encoding.toUint8Array(query) });
   return frames;
 }
@@ -80,14 +68,14 @@ function documentedFrames(): { from: string; bytes: Uint8Array }[] {
 describe('docs/protocol.md matches the code', () => {
   it('numbers the message types and sync sub-types as the server does', () => {
     const types = Object.fromEntries(rows(section('Messages')).map((cells) => [cells[1], Number(cells[0])]));
-    expect(types).toMatchObject({ sync: MESSAGE_SYNC, awareness: MESSAGE_AWARENESS, 'query awareness': MESSAGE_QUERY_AWARENESS });
-    expect(types).toMatchObject({ 'sync step 1': SYNC_STEP1, 'sync step 2': SYNC_STEP2, update: SYNC_UPDATE });
+    expect(types).toMatchObject({ sync: protocol.MESSAGE_SYNC, awareness: protocol.MESSAGE_AWARENESS, 'query awareness': protocol.MESSAGE_QUERY_AWARENESS });
+    expect(types).toMatchObject({ 'sync step 1': protocol.SYNC_STEP1, 'sync step 2': protocol.SYNC_STEP2, update: protocol.SYNC_UPDATE });
   });
 
-  it('lists every close code the server uses, each under its name in CLOSE', () => {
+  it('lists every close code the server uses, each under its name in protocol.CLOSE', () => {
     const documented = rows(section('Close codes'));
-    for (const [code, name] of documented) expect(CLOSE[name as keyof typeof CLOSE], name).toBe(Number(code));
-    expect(new Set(documented.map(([code]) => Number(code)))).toEqual(new Set(Object.values(CLOSE)));
+    for (const [code, name] of documented) expect(protocol.CLOSE[name as keyof typeof protocol.CLOSE], name).toBe(Number(code));
+    expect(new Set(documented.map(([code]) => Number(code)))).toEqual(new Set(Object.values(protocol.CLOSE)));
   });
 
   it('lists every limit with its default', () => {
@@ -114,10 +102,10 @@ describe('docs/protocol.md matches the code', () => {
       const decoder = decoding.createDecoder(frame.bytes);
       const type = decoding.readVarUint(decoder);
       types.push(type);
-      if (type === MESSAGE_SYNC) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), server, 'phone');
-      if (type === MESSAGE_AWARENESS) awarenessProtocol.applyAwarenessUpdate(presence, decoding.readVarUint8Array(decoder), 'phone');
+      if (type === protocol.MESSAGE_SYNC) syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), server, 'phone');
+      if (type === protocol.MESSAGE_AWARENESS) awarenessProtocol.applyAwarenessUpdate(presence, decoding.readVarUint8Array(decoder), 'phone');
     }
-    expect(types).toEqual([MESSAGE_SYNC, MESSAGE_SYNC, MESSAGE_SYNC, MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS]);
+    expect(types).toEqual([protocol.MESSAGE_SYNC, protocol.MESSAGE_SYNC, protocol.MESSAGE_SYNC, protocol.MESSAGE_AWARENESS, protocol.MESSAGE_QUERY_AWARENESS]);
     expect(server.getMap('positions').toJSON()).toEqual({ org1: { x: 120, y: 80 } });
     expect(presence.getStates().get(7)).toEqual({ group: 'carer' });
     phone.destroy();
