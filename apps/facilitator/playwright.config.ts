@@ -1,7 +1,12 @@
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+/** The server's entry point, through its package's exports. */
+const require = createRequire(import.meta.url);
+const SERVER_MAIN = require.resolve('@tablemap/server/main');
 
 const PORT = Number(process.env.FACILITATOR_E2E_PORT ?? 3310);
 const dataDir = process.env.FACILITATOR_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'tablemap-facilitator-e2e-'));
@@ -28,7 +33,7 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    command: 'node ../server/src/main.ts',
+    command: `node ${SERVER_MAIN}`,
     url: `http://localhost:${PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,

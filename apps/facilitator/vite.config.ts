@@ -1,7 +1,7 @@
 import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
-import { CSP_DIRECTIVES } from './src/lib/csp.ts';
+import { CSP_DIRECTIVES } from '@tablemap/ui/csp';
 
 export default defineConfig({
   plugins: [

@@ -1,4 +1,9 @@
+import { createRequire } from 'node:module';
 import { defineConfig, devices } from '@playwright/test';
+
+/** The server's entry point, through its package's exports. */
+const require = createRequire(import.meta.url);
+export const SERVER_MAIN = require.resolve('@tablemap/server/main');
 
 /** A fixed port for the test server; the server gets a fresh DATA_DIR each run. */
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
@@ -38,7 +43,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `DATA_DIR=$(mktemp -d) PORT=${E2E_PORT} LOG_LEVEL=warn node ../server/src/main.ts`,
+    command: `DATA_DIR=$(mktemp -d) PORT=${E2E_PORT} LOG_LEVEL=warn node ${SERVER_MAIN}`,
     url: `http://localhost:${E2E_PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -2,7 +2,7 @@ import adapter from '@sveltejs/adapter-node';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
-import { CSP_DIRECTIVES } from './src/lib/csp.ts';
+import { CSP_DIRECTIVES } from '@tablemap/ui/csp';
 
 export default defineConfig({
   plugins: [

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,13 +12,15 @@ import { addOrganisation, joinByQrLink, mapEdgeCount, mapLabels, tapNode } from 
  * there after the server restarts. This test runs its own server so it can restart it.
  */
 
+/** The server's entry point, through its package's exports. */
+const require = createRequire(import.meta.url);
 const PORT = Number(process.env.E2E_SPINE_PORT ?? 3220);
 const BASE = `http://localhost:${PORT}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'tablemap-spine-'));
 let server: ChildProcess | null = null;
 
 async function startServer(): Promise<void> {
-  server = spawn(process.execPath, ['../server/src/main.ts'], {
+  server = spawn(process.execPath, [require.resolve('@tablemap/server/main')], {
     env: { ...process.env, PORT: String(PORT), DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

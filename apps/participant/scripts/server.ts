@@ -3,12 +3,14 @@
  * benchmark and the screenshot script. Build the participant app first.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const appDir = new URL('..', import.meta.url).pathname;
+
+const require = createRequire(import.meta.url);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -23,7 +25,7 @@ async function freePort(): Promise<number> {
 /** `PORT` from the environment if set (a port the caller owns), else a free one. */
 export async function startServer(): Promise<{ child: ChildProcess; base: string }> {
   const port = process.env.PORT ? Number(process.env.PORT) : await freePort();
-  const child = spawn(process.execPath, [join(appDir, '../server/src/main.ts')], {
+  const child = spawn(process.execPath, [require.resolve('@tablemap/server/main')], {
     env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'tablemap-participant-')), LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });

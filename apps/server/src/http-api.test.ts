@@ -1,24 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addOrganisation, readEvent } from '@tablemap/model';
-import { createEvent, joinTable, logCapture, postJson, startServer, storedDoc, tempDir, waitFor } from './testing.ts';
+import { createEvent, joinTable, logCapture, postJson, serverPool, startServer, storedDoc, waitFor } from './testing.ts';
 import { JOIN_CODE_ALPHABET } from './join-codes.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
 describe('HTTP API', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
+  const servers = serverPool();
   let server: Server;
   let log: ReturnType<typeof logCapture>;
 
   beforeEach(async () => {
-    dir = await tempDir();
     log = logCapture();
-    server = await startServer(dir.path, { logger: log.logger, limits: { joinBurstPerCode: 5, joinRefillPerSecond: 0.001 } });
+    server = await servers.start({ logger: log.logger, limits: { joinBurstPerCode: 5, joinRefillPerSecond: 0.001 } });
   });
-  afterEach(async () => {
-    await server.close();
-    await dir.remove();
-  });
+  afterEach(() => servers.stopAll());
 
   it('answers health and time checks', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
@@ -198,18 +194,15 @@ describe('HTTP API', () => {
 });
 
 describe('organiser key', () => {
+  const servers = serverPool();
+  afterEach(() => servers.stopAll());
+
   it('requires Authorization: Bearer <ORGANISER_KEY> to create events when set', async () => {
-    const dir = await tempDir();
-    const server = await startServer(dir.path, { organiserKey: 'let-me-in-please' });
-    try {
-      expect((await postJson(`${server.url}/api/events`, { title: 'x', tableCount: 1 })).status).toBe(401);
-      expect((await postJson(`${server.url}/api/events`, { title: 'x', tableCount: 1 }, { Authorization: 'Bearer wrong' })).status).toBe(401);
-      const ok = await postJson(`${server.url}/api/events`, { title: 'x', tableCount: 1 }, { Authorization: 'Bearer let-me-in-please' });
-      expect(ok.status).toBe(201);
-      expect(ok.text).not.toContain('let-me-in-please');
-    } finally {
-      await server.close();
-      await dir.remove();
-    }
+    const server = await servers.start({ organiserKey: 'let-me-in-please' });
+    expect((await postJson(`${server.url}/api/events`, { title: 'x', tableCount: 1 })).status).toBe(401);
+    expect((await postJson(`${server.url}/api/events`, { title: 'x', tableCount: 1 }, { Authorization: 'Bearer wrong' })).status).toBe(401);
+    const ok = await postJson(`${server.url}/api/events`, { title: 'x', tableCount: 1 }, { Authorization: 'Bearer let-me-in-please' });
+    expect(ok.status).toBe(201);
+    expect(ok.text).not.toContain('let-me-in-please');
   });
 });

@@ -77,7 +77,7 @@ interface Route {
 /** How long a join lookup's organisation list is reused: many phones look up the same code at once. */
 const LOOKUP_CACHE_MS = 5000;
 
-/** The JSON API (protocol.md "HTTP API"). */
+/** The JSON API (apps/server/README.md, "HTTP API"). */
 export class HttpApi {
   private readonly options: ApiOptions;
   private readonly routes: Route[];
@@ -334,13 +334,24 @@ export class HttpApi {
   }
 }
 
-/** ModelErrors raised by the model's own validation become 400s with its message. */
+/** The HTTP status of a refusal that reached the top without one of its own; any other code is a 400. */
+const STATUS_OF_CODE: Record<string, number> = {
+  not_found: 404,
+  unknown_event: 404,
+  wrong_doc: 409,
+  not_hidden: 409,
+  unauthorized: 401,
+  event_deleted: 410,
+  storage_unavailable: 503,
+};
+
+/** Every ModelError (the model's, a package's or the server's own) becomes `{ error: code, message }`. */
 export function toHttpError(error: unknown): HttpError | null {
   if (error instanceof HttpError) return error;
   if (error instanceof OverMemoryBudgetError) {
     return new HttpError(503, 'over_budget', error.message, { 'Retry-After': String(error.retryAfterSeconds) });
   }
-  if (error instanceof ModelError) return new HttpError(error.code === 'not_found' ? 404 : error.code === 'wrong_doc' ? 409 : 400, error.code, error.message);
+  if (error instanceof ModelError) return new HttpError(STATUS_OF_CODE[error.code] ?? 400, error.code, error.message);
   return null;
 }
 

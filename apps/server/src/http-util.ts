@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
+import { ModelError, describeIssues } from '@tablemap/model';
 
 /** An error a client should see: status, stable code and a human message. Never a stack trace. */
-export class HttpError extends Error {
+export class HttpError extends ModelError<string> {
   readonly status: number;
-  readonly code: string;
   readonly headers: Record<string, string>;
   constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
-    super(message);
+    super(code, message);
+    this.name = 'HttpError';
     this.status = status;
-    this.code = code;
     this.headers = headers;
   }
 }
@@ -66,9 +66,5 @@ function tooLarge(maxBytes: number): HttpError {
 export function parseBody<const TSchema extends v.GenericSchema>(schema: TSchema, body: unknown): v.InferOutput<TSchema> {
   const result = v.safeParse(schema, body);
   if (result.success) return result.output;
-  const problems = result.issues.map((issue) => {
-    const path = issue.path?.map((item) => String(item.key)).join('.');
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-  throw new HttpError(400, 'invalid_input', problems.join('; '));
+  throw new HttpError(400, 'invalid_input', describeIssues(result.issues).join('; '));
 }

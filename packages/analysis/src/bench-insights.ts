@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { BenchRun, benchFlags } from '@tablemap/bench-kit';
 import { seededRandom } from '@tablemap/model';
+import { time } from './bench-timing.ts';
 import { brokerageRoles } from './brokerage.ts';
 import { compareEvents } from './change.ts';
 import { consensusLayer, filterMapByGroups } from './consensus.ts';
@@ -37,20 +38,6 @@ if (!size) {
 const run = new BenchRun({ bench: 'analysis-insights', size: values.size!, ...benchFlags() });
 await run.waitForQuiet();
 run.startMeasuring();
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-function time(runs: number, work: () => void): { first: number; median: number } {
-  const samples: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    work();
-    samples.push(performance.now() - start);
-  }
-  return { first: samples[0]!, median: median(samples) };
-}
 
 function report(name: string, timing: { first: number; median: number }, goalMs: number, detail: string) {
   console.log(`${name}: ${detail}: first ${timing.first.toFixed(1)} ms, median ${timing.median.toFixed(1)} ms`);

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BenchRun, benchFlags } from '@tablemap/bench-kit';
+import { time } from './bench-timing.ts';
 import { suggestMerges } from './dedupe.ts';
 import { mergeTableMaps } from './merge.ts';
 import { analyseEcosystem } from './metrics.ts';
@@ -25,21 +26,6 @@ const size = SIZES[values.size as keyof typeof SIZES];
 if (!size) {
   console.error(`Unknown --size ${values.size}; use ci or full`);
   process.exit(2);
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function time(runs: number, work: () => void): { first: number; median: number } {
-  const samples: number[] = [];
-  for (let run = 0; run < runs; run++) {
-    const start = performance.now();
-    work();
-    samples.push(performance.now() - start);
-  }
-  return { first: samples[0]!, median: median(samples) };
 }
 
 const run = new BenchRun({ bench: 'analysis', size: values.size!, ...benchFlags(args) });

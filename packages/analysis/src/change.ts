@@ -8,7 +8,8 @@
 import * as v from 'valibot';
 import type { LinkStatus } from '@tablemap/model';
 import { suggestMerges, type MergeSuggestion } from './dedupe.ts';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import { nameGroupId, type MergedMap } from './merge.ts';
 import { analyseEcosystem, type EcosystemAnalysis, type SectorEntry } from './metrics.ts';
 

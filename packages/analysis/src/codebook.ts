@@ -6,7 +6,8 @@
 import * as v from 'valibot';
 import type { Note } from '@tablemap/model';
 import { toSafeCsv } from './csv.ts';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import { escapeXmlText, xmlAttributes } from './xml.ts';
 
 export interface Theme {

@@ -9,7 +9,8 @@
  */
 import Fuse from 'fuse.js';
 import * as v from 'valibot';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import { nameTokens, normaliseOrganisationName } from './normalise.ts';
 
 export interface NameEntry {

@@ -6,7 +6,8 @@ import * as v from 'valibot';
 import { ORGANISATION_SIZES } from '@tablemap/model';
 import type { OrganisationSize } from '@tablemap/model';
 import { toSafeCsv } from './csv.ts';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import type { EcosystemAnalysis } from './metrics.ts';
 
 export interface DirectoryRow {

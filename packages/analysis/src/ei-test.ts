@@ -7,7 +7,8 @@
  */
 import * as v from 'valibot';
 import { seededRandom } from '@tablemap/model';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import type { MergedMap } from './merge.ts';
 
 export interface EiFigure {

@@ -5,7 +5,8 @@
  */
 import * as v from 'valibot';
 import { LinkSchema, OrganisationSchema, readValidEntries, type ReadProblem } from '@tablemap/model';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import type { AliasMap, TableMapInput } from './merge.ts';
 
 export interface EarlierEvent {

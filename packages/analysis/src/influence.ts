@@ -5,7 +5,8 @@
  * quadrants, split at the middle of the scale (2.5) and at the median degree.
  */
 import * as v from 'valibot';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import { mentionKey } from './merge.ts';
 import type { AnalysedOrganisation } from './metrics.ts';
 

@@ -11,7 +11,8 @@
  */
 import * as v from 'valibot';
 import type { Link, LinkStatus, Organisation, OrganisationSize, RelationshipKindId } from '@tablemap/model';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import { normaliseOrganisationName } from './normalise.ts';
 
 export interface TableMapInput {

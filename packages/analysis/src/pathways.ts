@@ -7,7 +7,8 @@
  */
 import * as v from 'valibot';
 import { LINK_STATUSES, RELATIONSHIP_KIND_IDS, type LinkStatus, type RelationshipKindId } from '@tablemap/model';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import type { MergedMap } from './merge.ts';
 import { nameGroupId } from './merge.ts';
 

@@ -11,7 +11,8 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import * as v from 'valibot';
 import { themeGuid, type CodebookNote, type Theme } from './codebook.ts';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 import { escapeXmlText, xmlAttributes } from './xml.ts';
 
 export interface QdaProjectInput {

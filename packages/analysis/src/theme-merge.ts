@@ -10,7 +10,8 @@
  */
 import Fuse from 'fuse.js';
 import * as v from 'valibot';
-import { AnalysisError, describeIssues } from './errors.ts';
+import { describeIssues } from '@tablemap/model';
+import { AnalysisError } from './errors.ts';
 
 export interface TableThemeEntry {
   /** `<tableId>/<tableThemeId>` */

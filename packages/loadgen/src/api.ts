@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ApiError, apiErrorOf } from '@tablemap/sync-client';
 
 const TableSchema = v.object({ id: v.string(), name: v.string() });
 const CreatedEventSchema = v.object({
@@ -14,24 +15,14 @@ const JoinLookupSchema = v.object({ eventId: v.string(), groups: v.array(v.objec
 const JoinedSchema = v.object({ token: v.string(), eventId: v.string(), tableId: v.string(), participantId: v.string(), group: v.string() });
 const ScribeSchema = v.object({ token: v.string(), tableId: v.string() });
 
-export class ApiError extends Error {
-  readonly status: number;
-  readonly retryAfterSeconds: number | null;
-  constructor(status: number, message: string, retryAfterSeconds: number | null) {
-    super(message);
-    this.status = status;
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
 async function call<T>(schema: v.GenericSchema<unknown, T>, url: string, init: RequestInit): Promise<T> {
   const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
-  const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const retry = Number(response.headers.get('retry-after'));
-    const message = body && typeof body === 'object' && 'message' in body ? String(body.message) : response.statusText;
-    throw new ApiError(response.status, `${init.method ?? 'GET'} ${new URL(url).pathname} → ${response.status}: ${message}`, Number.isFinite(retry) && retry > 0 ? retry : null);
+    const refusal = await apiErrorOf(response);
+    const where = `${init.method ?? 'GET'} ${new URL(url).pathname} → ${response.status}`;
+    throw new ApiError(response.status, refusal.code, `${where}: ${refusal.message}`, refusal.retryAfterSeconds);
   }
+  const body: unknown = await response.json().catch(() => null);
   const parsed = v.safeParse(schema, body);
   if (!parsed.success) throw new Error(`${new URL(url).pathname} answered an unexpected shape: ${v.summarize(parsed.issues)}`);
   return parsed.output;

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The monorepo root, found from this file so the bench runs from any working directory. */
 export const REPO_ROOT = resolve(here, '../../..');
-const TABLEMAP_MAIN = join(REPO_ROOT, 'apps/server/src/main.ts');
+/** The server's entry points, through its package's exports (never a path into its source). */
+const require = createRequire(import.meta.url);
+const SERVER_ENTRY = { main: require.resolve('@tablemap/server/main'), cluster: require.resolve('@tablemap/server/cluster') };
 
 export type ServerKind = 'tablemap' | 'classic';
 
@@ -47,11 +49,11 @@ export interface TablemapStartOptions {
   env?: Record<string, string>;
 }
 
-/** Starts `node apps/server/src/main.ts` as a child with its own data dir, on loopback. */
+/** Starts the server's `main` (`@tablemap/server/main`) as a child with its own data dir, on loopback. */
 export async function startTablemap(options: TablemapStartOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(options.onTmpfs ? '/dev/shm' : tmpdir(), 'tablemap-bench-')));
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [TABLEMAP_MAIN], {
+  const child = spawn(process.execPath, [SERVER_ENTRY.main], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,14 +63,14 @@ export async function startTablemap(options: TablemapStartOptions = {}): Promise
 }
 
 /**
- * Multi-instance mode: `apps/server/dev/start-cluster.ts` starts a throwaway Redis and PostgreSQL
+ * Multi-instance mode: `@tablemap/server/cluster` (`apps/server/dev/start-cluster.ts`) starts a throwaway Redis and PostgreSQL
  * (or uses REDIS_URL / DATABASE_URL), N instances and a round-robin balancer; phones connect to the
  * balancer, so they are spread over the instances. `pid` is the first instance's (CPU/RSS of one instance).
  * PostgreSQL runs with fsync=on and synchronous_commit=on unless `pgFsync` is 'off' (only to show what durability costs).
  */
 export async function startTablemapCluster(instances: number, pgFsync: 'on' | 'off' = 'on'): Promise<RunningServer> {
   const port = await freePort();
-  const script = join(REPO_ROOT, 'apps/server/dev/start-cluster.ts');
+  const script = SERVER_ENTRY.cluster;
   const child = spawn(process.execPath, [script, '--instances', String(instances), '--port', String(port), '--pg-fsync', pgFsync], {
     cwd: REPO_ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },
@@ -83,7 +85,6 @@ export async function startTablemapCluster(instances: number, pgFsync: 'on' | 'o
 
 /** Starts the classic y-websocket 1.5 server (`bin/server.js`, yjs 13, no auth, no persistence) as a child. */
 export async function startClassic(options: { port?: number } = {}): Promise<RunningServer> {
-  const require = createRequire(import.meta.url);
   const script = join(dirname(require.resolve('y-websocket-server-classic/package.json')), 'bin/server.js');
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [script], {

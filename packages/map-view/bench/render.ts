@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { BenchRun, benchFlags } from '@tablemap/bench-kit';
 import type { Core, CytoscapeOptions, ElementDefinition, LayoutOptions, StylesheetJson } from 'cytoscape';
-import { RELATIONSHIP_KIND_IDS, type Link, type Organisation } from '@tablemap/model';
+import { RELATIONSHIP_KIND_IDS, seededRandom, type Link, type Organisation } from '@tablemap/model';
 import { mapStyle } from '../src/cy-style.ts';
 import { edgeClasses, edgeData, nodeData } from '../src/elements.ts';
 import { layoutOptionsFor, scaleNodeSizes } from '../src/layout.ts';
@@ -34,21 +34,13 @@ const screenshotPath = process.argv.includes('--screenshot') ? process.argv[proc
 
 const SECTORS = ['vcse', 'nhs_secondary', 'primary_care', 'social_care', 'housing', 'public_health', 'commissioner', 'local_authority', 'police_justice', 'peer_led', 'education', 'employment_welfare'];
 
-/** A deterministic pseudo-random source, so every run lays out the same map. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
 /**
  * A merged map shaped like a real event's: organisations clustered by sector, about four links each, a few
  * hubs (preferential attachment) and some wanted and broken links.
  */
 function syntheticMergedMap(nodes: number): { organisations: Organisation[]; links: Link[] } {
-  const random = seeded(nodes);
+  // Seeded, so every run lays out the same map.
+  const random = seededRandom(nodes);
   const organisations: Organisation[] = Array.from({ length: nodes }, (_, index) => ({
     id: `o${index}`,
     name: `${SECTORS[index % SECTORS.length]!.replace(/_/g, ' ')} service ${index}`,

@@ -8,19 +8,24 @@ export type ModelErrorCode =
   | 'not_allowed'
   | 'wrong_doc';
 
-/** Thrown by every mutation that refuses its input. `code` is stable; `message` is for people. */
-export class ModelError extends Error {
-  readonly code: ModelErrorCode;
+/**
+ * Tablemap's one error vocabulary: a stable `code` for programs and a plain `message` for people. The model
+ * throws it from every mutation that refuses its input; analysis, report, roster, the server and the apps
+ * extend it with their own codes, so every refusal anywhere carries the same two fields.
+ */
+export class ModelError<Code extends string = ModelErrorCode> extends Error {
+  readonly code: Code;
   readonly details: readonly string[];
 
-  constructor(code: ModelErrorCode, message: string, details: readonly string[] = []) {
-    super(message);
+  constructor(code: Code, message: string, details: readonly string[] = [], options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ModelError';
     this.code = code;
     this.details = details;
   }
 }
 
+/** Valibot issues as "path: message" lines, never echoing the value that failed. */
 export function describeIssues(issues: readonly BaseIssue<unknown>[]): string[] {
   return issues.map((issue) => {
     const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';

@@ -21,7 +21,7 @@ export type {
   RelationshipKindId,
   VocabularyEntry,
 } from './vocabulary.ts';
-export { ModelError } from './errors.ts';
+export { ModelError, describeIssues } from './errors.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
 export { seededRandom } from './random.ts';
@@ -85,6 +85,7 @@ export {
   retractVote,
   sameNameKey,
   setPosition,
+  setPositions,
   updateLink,
   updateNote,
   updateOrganisation,

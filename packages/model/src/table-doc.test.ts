@@ -15,6 +15,7 @@ import {
   removeOrganisation,
   retractVote,
   setPosition,
+  setPositions,
   updateLink,
   updateNote,
   updateOrganisation,
@@ -242,6 +243,17 @@ describe('positions and read-back', () => {
     setPosition(doc, mind, { x: 10.4, y: -3.6 });
     expect(readTable(doc).positions[mind]).toEqual({ x: 10, y: -4 });
     expectModelError(() => setPosition(doc, mind, { x: Number.NaN, y: 0 }), 'invalid_input');
+  });
+
+  it('shares a layout’s placements in one transaction with its origin, skipping deleted organisations and junk', () => {
+    const doc = freshTable();
+    const { mind, housingOrg } = twoOrganisations(doc);
+    const origins: unknown[] = [];
+    doc.on('afterTransaction', (transaction) => origins.push(transaction.origin));
+    const placed = { [mind]: { x: 1.6, y: 2 }, [housingOrg]: { x: Number.NaN, y: 0 }, gone: { x: 5, y: 5 } };
+    expect(setPositions(doc, placed, 'shared-layout')).toBe(1);
+    expect(origins).toEqual(['shared-layout']);
+    expect(readTable(doc).positions).toEqual({ [mind]: { x: 2, y: 2 } });
   });
 
   it('skips and reports junk written by an old or broken client', () => {

@@ -358,6 +358,24 @@ export function setPosition(doc: Y.Doc, organisationId: string, position: Positi
   doc.transact(() => positions(doc).set(organisationId, { x: Math.round(valid.x), y: Math.round(valid.y) }));
 }
 
+/**
+ * Shares where a map's layout placed several organisations, in one transaction; `origin` lets an undo
+ * manager leave it out (placing a node is not an edit to undo). Organisations deleted meanwhile and
+ * positions that are not finite are skipped. Returns how many positions were set.
+ */
+export function setPositions(doc: Y.Doc, placed: Readonly<Record<string, Position>>, origin: unknown = null): number {
+  let count = 0;
+  doc.transact(() => {
+    for (const [organisationId, position] of Object.entries(placed)) {
+      const valid = v.safeParse(PositionSchema, position);
+      if (!valid.success || !organisations(doc).has(organisationId)) continue;
+      positions(doc).set(organisationId, { x: Math.round(valid.output.x), y: Math.round(valid.output.y) });
+      count++;
+    }
+  }, origin);
+  return count;
+}
+
 export interface Withdrawal {
   notes: number;
   organisations: number;

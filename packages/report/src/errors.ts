@@ -1,8 +1,12 @@
 import * as v from 'valibot';
+import { ModelError, describeIssues } from '@tablemap/model';
 
 /** Thrown for any input the report cannot use; the message says what is wrong and where. */
-export class ReportInputError extends Error {
-  override name = 'ReportInputError';
+export class ReportInputError extends ModelError<'invalid_input'> {
+  constructor(message: string, details: readonly string[] = []) {
+    super('invalid_input', message, details);
+    this.name = 'ReportInputError';
+  }
 }
 
 export function parseReportInput<const S extends v.GenericSchema>(
@@ -12,9 +16,6 @@ export function parseReportInput<const S extends v.GenericSchema>(
 ): v.InferOutput<S> {
   const result = v.safeParse(schema, input);
   if (result.success) return result.output;
-  const problems = result.issues.slice(0, 5).map((issue) => {
-    const path = v.getDotPath(issue);
-    return path ? `${path}: ${issue.message}` : issue.message;
-  });
-  throw new ReportInputError(`Invalid ${what}: ${problems.join('; ')}`);
+  const problems = describeIssues(result.issues.slice(0, 5));
+  throw new ReportInputError(`Invalid ${what}: ${problems.join('; ')}`, problems);
 }

@@ -1,6 +1,5 @@
 export { buildReportDefinition, renderReport } from './report.ts';
-export { raisedBy, reportSnapshotFromModel } from './from-model.ts';
-export type { ModelReportSources } from './from-model.ts';
+export { raisedBy } from './raised-by.ts';
 export type { RenderOptions } from './pdf.ts';
 export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';
 export { renderMapSvg, layoutOrganisations, escapeXml, sectorColour } from './map-svg.ts';

@@ -1,4 +1,4 @@
-import { DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, LINK_STATUSES, RELATIONSHIP_KINDS } from '@tablemap/model';
+import { DEFAULT_PROMPTS, DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS, LINK_STATUSES, RELATIONSHIP_KINDS, seededRandom } from '@tablemap/model';
 import type { ReportAnalysis, ReportSnapshot } from './types.ts';
 
 export interface SyntheticSize {
@@ -13,15 +13,6 @@ export const SYNTHETIC_SIZES: Record<'ci' | 'full', SyntheticSize> = {
   ci: { tables: 6, notes: 120, organisations: 50, links: 120, themes: 4 },
   full: { tables: 50, notes: 2000, organisations: 500, links: 1500, themes: 12 },
 };
-
-/** A small deterministic pseudo-random generator, so benchmark runs are comparable. */
-function seededRandom(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 const COMMON_WORDS = 'service people support local access waiting referral community carer housing team crisis peer group funding gap digital trust partnership travel language appointment discharge'.split(' ');
 const SYLLABLES = 'ka ri lo ment sta ven tor pa li sun der mo ther ac cess wel fare hos tel gra ny'.split(' ');

@@ -4,3 +4,4 @@ export type { PresenceState } from './presence.ts';
 export { measureServerClockOffset } from './server-clock.ts';
 export { EVENT_DELETED_CLOSE_CODE, forgetOfflineCopy, openDoc, toSyncUrl } from './synced-doc.ts';
 export type { CarryOver, ConnectionState, ConnectionStatus, OpenDocOptions, SyncedDoc } from './synced-doc.ts';
+export { ApiError, ErrorBodySchema, apiErrorOf, requestJson } from './api-request.ts';

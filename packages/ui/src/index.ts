@@ -63,3 +63,5 @@ export type { ConnectionDescription, ConnectionTone } from './connection.ts';
 /** A Svelte action: drag a note card (mouse, pen or touch) onto an element with `data-drop-theme`. */
 export { dragNote } from './pointer-drag.ts';
 export type { DragNoteOptions } from './pointer-drag.ts';
+/** Refusals in plain words: the one message table for every error code, and the wrapper for model changes. */
+export { ERROR_MESSAGES, friendlyError, tryBuild, tryChange, tryRequest } from './errors.ts';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { requestJson } from '@tablemap/sync-client';
 
 const CreatedEventSchema = v.object({
   eventId: v.string(),
@@ -10,42 +11,6 @@ const CreatedEventSchema = v.object({
 export type CreatedEvent = v.InferOutput<typeof CreatedEventSchema>;
 
 const ScribeTokenSchema = v.object({ token: v.string(), tableId: v.string() });
-
-const ErrorBodySchema = v.object({ error: v.string(), message: v.string() });
-
-export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.name = 'ApiError';
-    this.status = status;
-    this.code = code;
-  }
-}
-
-export async function requestJson<T>(
-  url: string,
-  init: RequestInit,
-  schema: v.GenericSchema<unknown, T>,
-  fetchImpl: typeof fetch,
-): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetchImpl(url, init);
-  } catch {
-    throw new ApiError(0, 'network', 'The server could not be reached. Check that it is running and try again.');
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const error = v.safeParse(ErrorBodySchema, body);
-    if (error.success) throw new ApiError(response.status, error.output.error, error.output.message);
-    throw new ApiError(response.status, 'http', `The server answered with HTTP ${response.status}.`);
-  }
-  const parsed = v.safeParse(schema, body);
-  if (!parsed.success) throw new ApiError(response.status, 'bad_response', 'The server sent an answer this app does not understand.');
-  return parsed.output;
-}
 
 /** POSTs JSON to one of this event's facilitator routes with the facilitator's token. */
 function postAsFacilitator<T>(

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type * as Y from 'yjs';
 import { DirectoryEditsSchema, type DirectoryEdits } from '@tablemap/analysis';
+import { ModelError } from '@tablemap/model';
 
 /**
  * The facilitator's corrections to the directory of services (fixed spellings, added remits), kept in
@@ -23,8 +24,11 @@ export function readDirectoryEdits(doc: Y.Doc): DirectoryEdits {
   return edits;
 }
 
-export class DirectoryEditError extends Error {
-  override name = 'DirectoryEditError';
+export class DirectoryEditError extends ModelError<'invalid_input'> {
+  constructor(message: string) {
+    super('invalid_input', message);
+    this.name = 'DirectoryEditError';
+  }
 }
 
 /**

@@ -1,3 +1,5 @@
+import { ApiError, apiErrorOf } from '@tablemap/sync-client';
+
 /** Saves bytes or text as a file through a temporary link (works for blobs we fetched or made here). */
 export function saveFile(body: Blob, filename: string): void {
   const url = URL.createObjectURL(body);
@@ -10,15 +12,6 @@ export function saveFile(body: Blob, filename: string): void {
   link.remove();
   // Give the browser time to start the download before the URL is released.
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}
-
-export class DownloadError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'DownloadError';
-    this.status = status;
-  }
 }
 
 /** The file name from `Content-Disposition` (the UTF-8 form when given), else the fallback. */
@@ -54,15 +47,12 @@ export async function fetchDownload(
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
   } catch {
-    throw new DownloadError(0, 'The server could not be reached. Check that it is running and try again.');
+    throw new ApiError(0, 'network', 'The server could not be reached. Check that it is running and try again.');
   }
   if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { message?: unknown } | null;
-    if (response.status === 404 && !(body && typeof body.message === 'string')) {
-      throw new DownloadError(404, 'This server does not offer that download yet.');
-    }
-    const message = body && typeof body.message === 'string' ? body.message : `The server answered with HTTP ${response.status}.`;
-    throw new DownloadError(response.status, message);
+    const refusal = await apiErrorOf(response);
+    if (refusal.code === 'http' && response.status === 404) throw new ApiError(404, 'no_download', 'This server does not offer that download yet.');
+    throw refusal;
   }
   return { blob: await response.blob(), filename: filenameFrom(response.headers.get('content-disposition'), fallbackName) };
 }

@@ -106,6 +106,11 @@ export class LiveEvent {
     this.clockTimer = setInterval(() => void this.measureClock(), 60_000);
   }
 
+  /** Every open table's latest snapshot by table id: what the analysis screens read (reactive inside `$derived`). */
+  get tableSnapshots(): Record<string, TableSnapshot> {
+    return Object.fromEntries(Object.entries(this.tables).map(([id, table]) => [id, table.snapshot]));
+  }
+
   /** The synthesis doc, opened the first time a screen asks for it and kept while the console is open. */
   synthesis(): LiveSynthesis {
     this.synthesisHandle ??= new LiveSynthesis({ serverUrl: this.options.serverUrl, eventId: this.eventId, token: this.options.token });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { ApiError, requestJson } from './api.ts';
+import { ApiError, apiErrorOf, requestJson } from '@tablemap/sync-client';
 import { eventApiUrl } from './download.ts';
 
 const NoticeSchema = v.object({ controller: v.string(), contact: v.string(), purpose: v.string() });
@@ -61,8 +61,7 @@ export async function deleteEvent(eventId: string, token: string): Promise<void>
     throw new ApiError(0, 'network', 'The server could not be reached. Nothing was deleted; try again.');
   }
   if (response.status === 204) return;
-  const body = (await response.json().catch(() => null)) as { error?: string; message?: string } | null;
-  throw new ApiError(response.status, body?.error ?? 'http', body?.message ?? `The server answered with HTTP ${response.status}.`);
+  throw await apiErrorOf(response);
 }
 
 /** Removes a note that is hidden from the report from storage for good. */

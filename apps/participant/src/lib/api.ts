@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { IdSchema, VocabularyIdSchema } from '@tablemap/model';
+import { requestJson } from '@tablemap/sync-client';
 
 export const JoinInfoSchema = v.object({
   eventId: IdSchema,
@@ -26,36 +27,8 @@ export const JoinResultSchema = v.object({
 });
 export type JoinResult = v.InferOutput<typeof JoinResultSchema>;
 
-/** A failed request, with a message a participant can act on. */
-export class ApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
-
-const FRIENDLY: Record<number, string> = {
-  404: 'We could not find that. Check the code and try again.',
-  410: 'This event has been deleted.',
-  429: 'Lots of people are joining right now. Please wait a few seconds and try again.',
-};
-
-async function request<T extends v.GenericSchema>(url: string, schema: T, init?: RequestInit): Promise<v.InferOutput<T>> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch {
-    throw new ApiError(0, 'No connection to the event server. Check your Wi-Fi and try again.');
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const serverMessage = body && typeof body === 'object' && 'message' in body ? String((body as { message: unknown }).message) : '';
-    throw new ApiError(response.status, FRIENDLY[response.status] ?? (serverMessage || `Something went wrong (${response.status}).`));
-  }
-  const parsed = v.safeParse(schema, body);
-  if (!parsed.success) throw new ApiError(response.status, 'The server sent something unexpected. Please try again.');
-  return parsed.output;
+function request<T extends v.GenericSchema>(url: string, schema: T, init: RequestInit = {}): Promise<v.InferOutput<T>> {
+  return requestJson(url, init, schema);
 }
 
 /** Join codes are typed by people: ignore case and spaces. */

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { memoryStore } from './memory-store.ts';
 import { clearSession, loadSession, saveSession, sessionFromScribeToken, type Session } from './session.ts';
 import { normaliseJoinCode } from './api.ts';
-import { friendlyError } from './errors.ts';
-import { ModelError } from '@tablemap/model';
 
 const session: Session = {
   token: 'header.payload.signature',
@@ -58,10 +56,5 @@ describe('scribe links', () => {
 describe('small helpers', () => {
   it('normalises typed join codes', () => {
     expect(normaliseJoinCode(' k7p-m3q ')).toBe('K7PM3Q');
-  });
-
-  it('turns model validation errors into plain words without field paths', () => {
-    const error = new ModelError('invalid_input', 'Invalid organisation: name: Organisation name is required', ['name: Organisation name is required']);
-    expect(friendlyError(error)).toBe('Organisation name is required');
   });
 });

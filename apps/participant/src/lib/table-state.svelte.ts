@@ -17,6 +17,7 @@ import {
   readTable,
   retractThemeVote,
   retractVote,
+  setPositions,
   synthesisDocName,
   tableDocName,
   tableEditBlockedReason,
@@ -25,6 +26,7 @@ import {
   type Actor,
   type EventSnapshot,
   type Note,
+  type Position,
   type SynthesisSnapshot,
   type TableSnapshot,
   type VotingRules,
@@ -396,6 +398,11 @@ export class TableState {
 
   unvoteTheme(themeId: string): void {
     retractThemeVote(this.table.doc, themeId, this.actor);
+  }
+
+  /** Shares where the map placed organisations; with its own origin, so the undo history leaves it out. */
+  sharePlacements(placed: Readonly<Record<string, Position>>): void {
+    setPositions(this.table.doc, placed, 'shared-layout');
   }
 
   /** Did the server refuse one of this phone's changes (4422)? Then the page reopens the table with `detachRefused`. */

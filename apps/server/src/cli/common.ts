@@ -1,14 +1,16 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AnalysisError } from '@tablemap/analysis';
-import { ReportInputError } from '@tablemap/report';
-import { DataDirError, openDataDir, storeSource, type DocSource } from '../reports/doc-source.ts';
-import { EventNotFoundError } from '../reports/event-snapshot.ts';
-import { OutputOptionError } from '../reports/outputs.ts';
+import { ModelError } from '@tablemap/model';
+import { openDataDir, storeSource, type DocSource } from '../reports/doc-source.ts';
 
 /** A mistake in how the command was called: printed with the usage line, exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends ModelError<'usage'> {
+  constructor(message: string) {
+    super('usage', message);
+    this.name = 'UsageError';
+  }
+}
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -55,13 +57,9 @@ export async function runCli(usage: string, io: CliIo, work: () => Promise<void>
       io.stderr(`${error.message}\n${usage}\n`);
       return 2;
     }
-    const known =
-      error instanceof EventNotFoundError ||
-      error instanceof DataDirError ||
-      error instanceof OutputOptionError ||
-      error instanceof ReportInputError ||
-      error instanceof AnalysisError;
-    io.stderr(known ? `${(error as Error).message}\n` : `Failed: ${(error as Error).stack ?? String(error)}\n`);
+    // A refusal with a code (bad data, unknown event, missing database) is for the operator; anything else is a bug.
+    const known = error instanceof ModelError;
+    io.stderr(known ? `${error.message}\n` : `Failed: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }
 }

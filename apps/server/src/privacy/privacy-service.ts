@@ -9,6 +9,7 @@ import {
   synthesisDocName,
   tableDocName,
   withdrawParticipant,
+  ModelError,
   type Withdrawal,
 } from '@tablemap/model';
 import { redactRoster, type RedactedCount } from '@tablemap/roster';
@@ -34,12 +35,10 @@ export interface PrivacyServiceOptions {
 
 export const HOUR_MS = 60 * 60 * 1000;
 
-export class PrivacyError extends Error {
-  readonly code: 'not_found' | 'not_hidden';
+export class PrivacyError extends ModelError<'not_found' | 'not_hidden'> {
   constructor(code: PrivacyError['code'], message: string) {
-    super(message);
+    super(code, message);
     this.name = 'PrivacyError';
-    this.code = code;
   }
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import { CURRENT_SCHEMA_VERSION, migrate, schemaVersionOf, type DocRef } from '@tablemap/model';
+import { CURRENT_SCHEMA_VERSION, ModelError, migrate, schemaVersionOf, type DocRef } from '@tablemap/model';
 import type { DocStore, EventIndex, EventRecord } from '../storage/doc-store.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
@@ -65,7 +65,13 @@ export function storeSource(store: DocStore & EventIndex & { privacy?: PrivacySt
   };
 }
 
-export class DataDirError extends Error {}
+/** No database in the directory the command was given. */
+export class DataDirError extends ModelError<'no_database'> {
+  constructor(message: string) {
+    super('no_database', message);
+    this.name = 'DataDirError';
+  }
+}
 
 /**
  * Opens `DATA_DIR/tablemap.sqlite` for the CLI. Refuses a directory without a database rather than

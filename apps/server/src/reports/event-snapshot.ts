@@ -11,6 +11,7 @@ import {
   synthesisDocName,
   tableDocName,
   withTableThemes,
+  ModelError,
   type EventSnapshot,
   type Note,
   type SynthesisSnapshot,
@@ -44,9 +45,9 @@ import { readRoster, type RosterSnapshot } from '@tablemap/roster';
 import type { EventRecord } from '../storage/doc-store.ts';
 import type { DocSource } from './doc-source.ts';
 
-export class EventNotFoundError extends Error {
+export class EventNotFoundError extends ModelError<'unknown_event'> {
   constructor(eventId: string) {
-    super(`There is no event ${eventId}`);
+    super('unknown_event', `There is no event ${eventId}`);
     this.name = 'EventNotFoundError';
   }
 }

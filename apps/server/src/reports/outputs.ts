@@ -8,6 +8,7 @@ import {
   toGraphML,
   toQdpx,
 } from '@tablemap/analysis';
+import { ModelError } from '@tablemap/model';
 import { SECTION_IDS, renderReport, renderTablePacks, type SectionId } from '@tablemap/report';
 import { exportEvent } from '../exports/event-export.ts';
 import type { DocSource } from './doc-source.ts';
@@ -24,8 +25,11 @@ export const EXPORT_FORMATS = ['json', 'gexf', 'graphml', 'directory-csv', 'hsds
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Bad options from a person (unknown section or format): shown to them as is. */
-export class OutputOptionError extends Error {
-  override name = 'OutputOptionError';
+export class OutputOptionError extends ModelError<'invalid_option'> {
+  constructor(message: string) {
+    super('invalid_option', message);
+    this.name = 'OutputOptionError';
+  }
 }
 
 /** Short names people may type for the report sections, besides the ids themselves. */

@@ -1,3 +1,5 @@
+import { ModelError } from '@tablemap/model';
+
 /**
  * Persistence behind the sync server. Async so that a PostgreSQL (or other) store can implement it
  * later; the SQLite store is the reference implementation.
@@ -53,9 +55,9 @@ export interface RevocationList {
   isRevoked(eventId: string, participantId: string): Promise<boolean>;
 }
 
-export class StorageError extends Error {
+export class StorageError extends ModelError<'storage_unavailable'> {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('storage_unavailable', message, [], options);
     this.name = 'StorageError';
   }
 }

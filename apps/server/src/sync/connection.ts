@@ -8,7 +8,6 @@ import type { ConnectionInfo } from '../extensions/extension.ts';
 import type { Hooks } from '../extensions/hooks.ts';
 import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
-import { boardRulesBroken, touchesBoard } from './board-rules.ts';
 import type { DocEntry, DocPeer } from './doc-registry.ts';
 import {
   CLOSE,
@@ -218,19 +217,9 @@ export class SyncConnection implements DocPeer {
       this.hooks.refused(this.info, refusal);
       return this.close(refusal.closeCode, refusal.message);
     }
-    if (this.breaksBoardRules(update)) return this.close(CLOSE.boardRuleBroken, 'theme board rule broken');
     Y.applyUpdate(this.entry.doc, update, this);
     this.hooks.afterApply(change);
     this.capPendingStructs();
-  }
-
-  /** Participants and scribes must keep the table theme board's rules; facilitators are trusted. */
-  private breaksBoardRules(update: Uint8Array): boolean {
-    if (this.entry.ref.kind !== 'table' || (this.claims.role !== 'participant' && this.claims.role !== 'scribe')) return false;
-    if (!touchesBoard(this.entry.doc, update)) return false;
-    const broken = boardRulesBroken(this.entry.doc, update);
-    if (broken.length > 0) this.logger.warn({ broken: broken.slice(0, 5) }, 'theme board change refused');
-    return broken.length > 0;
   }
 
   /**

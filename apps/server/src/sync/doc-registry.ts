@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { migrate, readEvent, schemaVersionOf, CURRENT_SCHEMA_VERSION, type DocRef, type EventSnapshot } from '@tablemap/model';
+import { ModelError, migrate, readEvent, schemaVersionOf, CURRENT_SCHEMA_VERSION, type DocRef, type EventSnapshot } from '@tablemap/model';
 import type { Logger } from '../logger.ts';
 import { StorageError, type DocStore } from '../storage/doc-store.ts';
 import { CLOSE, awarenessMessage, syncStep2Message, syncStep2FromUpdate, syncUpdateMessage } from './messages.ts';
@@ -87,10 +87,10 @@ export interface ChangeListener {
 }
 
 /** Past the server's memory budget no further doc is loaded: the caller answers 503 with Retry-After. */
-export class OverMemoryBudgetError extends Error {
+export class OverMemoryBudgetError extends ModelError<'over_budget'> {
   readonly retryAfterSeconds = 10;
   constructor(usedBytes: number, budgetBytes: number) {
-    super(`The server is at its memory budget (${Math.round(usedBytes / 1048576)} of ${Math.round(budgetBytes / 1048576)} MiB); try again shortly`);
+    super('over_budget', `The server is at its memory budget (${Math.round(usedBytes / 1048576)} of ${Math.round(budgetBytes / 1048576)} MiB); try again shortly`);
     this.name = 'OverMemoryBudgetError';
   }
 }

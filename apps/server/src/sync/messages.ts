@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 
-/** y-websocket message types. */
+/** y-websocket message types (docs/protocol.md, "Messages"). */
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
 export const MESSAGE_QUERY_AWARENESS = 3;
@@ -13,11 +13,10 @@ export const SYNC_STEP1 = syncProtocol.messageYjsSyncStep1;
 export const SYNC_STEP2 = syncProtocol.messageYjsSyncStep2;
 export const SYNC_UPDATE = syncProtocol.messageYjsUpdate;
 
-/** Close codes, as documented in protocol.md and README.md. */
+/** Close codes; docs/protocol.md, "Close codes", says when each is sent and what a client should do. */
 export const CLOSE = {
   goingAway: 1001,
   tooBig: 1009,
-  internalError: 1011,
   tryAgainLater: 1013,
   readOnly: 4403,
   malformed: 4400,
@@ -26,8 +25,6 @@ export const CLOSE = {
   /** The update breaks the model's rules (a root or shape it does not define, someone else's note, forged votes...). */
   changeRefused: 4422,
   tableLocked: 4423,
-  /** A participant's change breaks a rule of the table's theme board (see board-rules.ts). */
-  boardRuleBroken: 4422,
   tooManyMessages: 4429,
   /** The event was deleted (final: there is nothing to come back to). */
   eventDeleted: 4410,

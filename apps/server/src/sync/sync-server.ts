@@ -6,6 +6,7 @@ import { EventDeletedError, TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
 import type { Hooks } from '../extensions/hooks.ts';
+import { HttpError } from '../http-util.ts';
 import type { Logger } from '../logger.ts';
 import { OverMemoryBudgetError, type DocEntry, type DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
@@ -19,16 +20,6 @@ export interface SyncServerOptions {
   limits: Limits;
   logger: Logger;
   hooks: Hooks;
-}
-
-class UpgradeRefusal extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -75,9 +66,9 @@ export class SyncServer {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => {});
-    if (!this.accepting) return refuse(socket, new UpgradeRefusal(503, 'shutting_down', 'The server is shutting down'));
+    if (!this.accepting) return refuse(socket, new HttpError(503, 'shutting_down', 'The server is shutting down'));
     if (this.pending >= this.options.limits.maxPendingHandshakes) {
-      return refuse(socket, new UpgradeRefusal(503, 'busy', 'Too many connections are being set up; retry shortly'));
+      return refuse(socket, new HttpError(503, 'busy', 'Too many connections are being set up; retry shortly'));
     }
     this.pending++;
     let finished = false;
@@ -85,7 +76,7 @@ export class SyncServer {
       if (finished) return;
       finished = true;
       this.pending--;
-      refuse(socket, new UpgradeRefusal(408, 'timeout', 'The connection took too long to set up'));
+      refuse(socket, new HttpError(408, 'timeout', 'The connection took too long to set up'));
     }, this.options.limits.handshakeTimeoutMs);
     this.prepare(req).then(
       (prepared) => {
@@ -111,18 +102,18 @@ export class SyncServer {
         this.pending--;
         if (error instanceof OverMemoryBudgetError) {
           this.options.logger.warn({ path: pathOnly(req.url) }, 'sync upgrade refused: over the memory budget');
-          return refuse(socket, new UpgradeRefusal(503, 'over_budget', error.message), error.retryAfterSeconds);
+          return refuse(socket, new HttpError(503, 'over_budget', error.message), error.retryAfterSeconds);
         }
         if (error instanceof ModelError && error.code === 'wrong_doc') {
           this.options.logger.warn({ path: pathOnly(req.url), reason: error.message }, 'sync upgrade refused: document from a newer build');
-          return refuse(socket, new UpgradeRefusal(409, 'newer_schema', error.message));
+          return refuse(socket, new HttpError(409, 'newer_schema', error.message));
         }
-        if (error instanceof UpgradeRefusal) {
+        if (error instanceof HttpError) {
           this.options.logger.info({ path: pathOnly(req.url), status: error.status, code: error.code }, 'sync upgrade refused');
           return refuse(socket, error);
         }
         this.options.logger.error({ path: pathOnly(req.url), err: error }, 'sync upgrade failed');
-        refuse(socket, new UpgradeRefusal(503, 'unavailable', 'The document could not be opened; retry shortly'));
+        refuse(socket, new HttpError(503, 'unavailable', 'The document could not be opened; retry shortly'));
       },
     );
   }
@@ -133,30 +124,30 @@ export class SyncServer {
     try {
       docName = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length));
     } catch {
-      throw new UpgradeRefusal(400, 'invalid_doc', 'The document name is not valid');
+      throw new HttpError(400, 'invalid_doc', 'The document name is not valid');
     }
     const ref = parseDocName(docName);
-    if (!ref) throw new UpgradeRefusal(400, 'invalid_doc', 'The document name is not valid');
+    if (!ref) throw new HttpError(400, 'invalid_doc', 'The document name is not valid');
     let verified;
     try {
       // Also refuses revoked holders (TokenSigner checks the revocation list).
       verified = await this.options.signer.verify(url.searchParams.get('token'));
     } catch (error) {
-      if (error instanceof EventDeletedError) throw new UpgradeRefusal(410, 'event_deleted', error.message);
-      if (error instanceof TokenError) throw new UpgradeRefusal(401, 'unauthorized', error.message);
+      if (error instanceof EventDeletedError) throw new HttpError(410, 'event_deleted', error.message);
+      if (error instanceof TokenError) throw new HttpError(401, 'unauthorized', error.message);
       throw error;
     }
     const access = docAccess(verified.claims, ref);
-    if (access === 'none') throw new UpgradeRefusal(403, 'forbidden', 'This token does not give access to that document');
+    if (access === 'none') throw new HttpError(403, 'forbidden', 'This token does not give access to that document');
     const info: ConnectionInfo = { claims: verified.claims, access, docName, ref };
     const refused = await this.options.hooks.authenticate(info);
     if (refused) throw upgradeRefusal(refused);
     const holder = `${verified.claims.eventId}:${verified.claims.participantId}`;
     if (this.connections.size >= this.options.limits.maxConnections) {
-      throw new UpgradeRefusal(503, 'busy', 'The server has too many connections');
+      throw new HttpError(503, 'busy', 'The server has too many connections');
     }
     if ((this.perHolder.get(holder) ?? 0) >= this.options.limits.maxConnectionsPerToken) {
-      throw new UpgradeRefusal(429, 'too_many_connections', 'Too many connections for this token');
+      throw new HttpError(429, 'too_many_connections', 'Too many connections for this token');
     }
     const { registry } = this.options;
     // The reveal finds private notes docs through the event doc's list of their authors (ids only).
@@ -257,8 +248,8 @@ export class SyncServer {
   }
 }
 
-function upgradeRefusal(refusal: Refusal): UpgradeRefusal {
-  return new UpgradeRefusal(refusal.status ?? 403, refusal.code, refusal.message);
+function upgradeRefusal(refusal: Refusal): HttpError {
+  return new HttpError(refusal.status ?? 403, refusal.code, refusal.message);
 }
 
 /** The request's path only: a refused upgrade's log line never carries its query (where a token could be). */
@@ -267,7 +258,7 @@ function pathOnly(url: string | undefined): string {
 }
 
 /** Answers a refused upgrade with a plain HTTP response and a JSON body, then drops the socket. */
-function refuse(socket: Duplex, refusal: UpgradeRefusal, retryAfterSeconds?: number): void {
+function refuse(socket: Duplex, refusal: HttpError, retryAfterSeconds?: number): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: refusal.code, message: refusal.message });
   socket.end(

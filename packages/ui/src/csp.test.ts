@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CSP_DIRECTIVES } from './csp.ts';
 
-describe('the app’s Content-Security-Policy', () => {
+describe('the apps’ Content-Security-Policy', () => {
   it('lets sockets and fetches reach this origin only, with base-uri and object-src locked', () => {
     expect(CSP_DIRECTIVES['connect-src']).toEqual(['self']);
     expect(CSP_DIRECTIVES['base-uri']).toEqual(['self']);

@@ -1,0 +1,25 @@
+import type { Logger } from '../logger.ts';
+import { boardRulesBroken, touchesBoard } from '../sync/board-rules.ts';
+import { CLOSE } from '../sync/messages.ts';
+import type { ChangeContext, Extension, Refusal } from './extension.ts';
+
+/**
+ * The table theme board's rules (the model's `tableBoardViolations`: a theme title is one line within 80
+ * characters, a note and its theme belong to this table), for participants' and scribes' changes to a table
+ * doc's board; facilitators are trusted. Checked on a copy of the doc with the change applied, after every
+ * other rule, and refused with 4422 like the model's other rules.
+ */
+export function themeBoardRules(logger: Logger): Extension {
+  return {
+    name: 'theme-board-rules',
+    validateChange({ connection, entry, update }: ChangeContext): Refusal | null {
+      const { role } = connection.claims;
+      if (entry.ref.kind !== 'table' || (role !== 'participant' && role !== 'scribe')) return null;
+      if (!touchesBoard(entry.doc, update)) return null;
+      const broken = boardRulesBroken(entry.doc, update);
+      if (broken.length === 0) return null;
+      logger.warn({ broken: broken.slice(0, 5) }, 'theme board change refused');
+      return { closeCode: CLOSE.changeRefused, code: 'board_rule', message: 'theme board rule broken' };
+    },
+  };
+}
