@@ -38,13 +38,14 @@ async function expectRefusal(response: Response, what: string): Promise<string> 
   expect(response.ok, what).toBe(false);
   expect(response.headers.get('content-type'), what).toMatch(/^application\/json/);
   const body = (await response.json()) as Record<string, unknown>;
-  expect(Object.keys(body).sort(), what).toEqual(['error', 'message']);
-  expect(body.error, what).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  expect(Object.keys(body).sort(), what).toEqual(['code', 'error', 'message']);
+  expect(body.code, what).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  expect(body.error, what).toBe(body.code);
   expect(typeof body.message === 'string' && body.message.length > 0, what).toBe(true);
   return body.error as string;
 }
 
-describe('every HTTP refusal is { error: code, message }', () => {
+describe('every HTTP refusal is { code, message } (and error: the same code)', () => {
   it('answers each route without a token, with a participant’s token and with a malformed body in that shape', async () => {
     const server = await servers.start({ organiserKey: 'organiser-key-for-tests' });
     const event = await createEvent(server.url, 2, { authorization: 'Bearer organiser-key-for-tests' });

@@ -126,7 +126,8 @@ describe('HTTP API under abuse (table-driven)', () => {
     const json = JSON.parse(response.text) as Record<string, unknown>;
     expect(json.error).toBe(testCase.error);
     expect(typeof json.message).toBe('string');
-    expect(Object.keys(json).sort()).toEqual(['error', 'message']);
+    expect(Object.keys(json).sort()).toEqual(['code', 'error', 'message']);
+    expect(json.code).toBe(json.error);
     if (testCase.status === 405) expect(response.headers.get('allow')).toMatch(/^(GET|POST)/);
     for (const secret of secrets) expect(response.text).not.toContain(secret);
     expect(response.text).not.toMatch(/\bat .+:\d+:\d+|node_modules|\/src\/|Error:/);

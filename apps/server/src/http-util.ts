@@ -35,7 +35,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 export function sendError(res: ServerResponse, error: HttpError): void {
   if (res.headersSent) return void res.destroy();
-  sendJson(res, error.status, { error: error.code, message: error.message }, error.headers);
+  // `code` is the stable code; `error` carries the same value for clients written against the first API.
+  sendJson(res, error.status, { code: error.code, error: error.code, message: error.message }, error.headers);
 }
 
 /** Reads a JSON body up to `maxBytes` (413 beyond it, 400 if it is not JSON). */

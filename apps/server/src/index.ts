@@ -151,7 +151,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     if (api.handles(pathname)) {
       api.handle(req, res, pathname).catch((error: unknown) => answerError(req, res, error, logger));
     } else if (pathname.startsWith(SYNC_PREFIX)) {
-      sendJson(res, 426, { error: 'upgrade_required', message: 'This address is a WebSocket endpoint' }, { Upgrade: 'websocket' });
+      sendError(res, new HttpError(426, 'upgrade_required', 'This address is a WebSocket endpoint', { Upgrade: 'websocket' }));
     } else if (pathname === '/facilitate' || pathname.startsWith('/facilitate/')) {
       serveApp(facilitator, req, res);
     } else {
@@ -236,7 +236,7 @@ async function mountApp(
 
 function serveApp(app: MountedApp, req: IncomingMessage, res: ServerResponse): void {
   if (!app.handler) return sendAppMissing(res, app);
-  app.handler(req, res, () => sendJson(res, 404, { error: 'not_found', message: 'Page not found' }));
+  app.handler(req, res, () => sendError(res, new HttpError(404, 'not_found', 'Page not found')));
 }
 
 function pathOf(url: string | undefined): string {

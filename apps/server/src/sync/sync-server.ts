@@ -260,7 +260,7 @@ function pathOnly(url: string | undefined): string {
 /** Answers a refused upgrade with a plain HTTP response and a JSON body, then drops the socket. */
 function refuse(socket: Duplex, refusal: HttpError, retryAfterSeconds?: number): void {
   if (socket.destroyed) return;
-  const body = JSON.stringify({ error: refusal.code, message: refusal.message });
+  const body = JSON.stringify({ code: refusal.code, error: refusal.code, message: refusal.message });
   socket.end(
     `HTTP/1.1 ${refusal.status} ${STATUS_TEXT[refusal.status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json\r\n' +
