@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, addOrganisation, readTable, rosterDocName, tableDocName, type Actor } from '@tablemap/model';
+import { addNote, addOrganisation, privateDocName, readTable, rosterDocName, tableDocName, type Actor } from '@tablemap/model';
 import { importAttendees } from '@tablemap/roster';
 import { CLOSE } from '../sync/messages.ts';
 import {
@@ -33,6 +33,7 @@ const organiser = { Authorization: `Bearer ${ORGANISER_KEY}` };
 
 /** Every string of the doomed event that must not survive anywhere in the files. */
 const SECRET = {
+  privateNote: 'Only I know the Larkspur night bus stopped',
   title: 'Kestrelford Wellbeing Exchange',
   attendee: 'Philippa Quennell-Okafor',
   email: 'p.quennell@kestrelford.example',
@@ -109,7 +110,17 @@ describe('deleting an event', () => {
       body: JSON.stringify({ notice: { controller: 'Kestrelford Council', contact: 'dpo@kestrelford.example', purpose: 'Mapping services' } }),
     });
     expect(notice.status).toBe(200);
+    // A note kept in a private round's own doc (private/<event>/<table>/<participant>): the event owns it too.
+    const privateToken = await joinTable(server.url, doomed.joinCode, doomed.tables[0]!.id);
+    const privateAuthor = JSON.parse(Buffer.from(privateToken.split('.')[1]!, 'base64url').toString()).participantId as string;
+    const privateNotes = connectProvider(server.wsBase, privateDocName(doomed.eventId, doomed.tables[0]!.id, privateAuthor), privateToken);
+    cleanups.push(() => privateNotes.provider.destroy());
+    await waitForSync(privateNotes.provider);
+    addNote(privateNotes.doc, { text: SECRET.privateNote, kind: 'idea' }, { group: 'carer', participantId: privateAuthor });
     await waitFor(() => doomedClients.every((client) => readTable(client.doc).notes.length === 1), 'notes written');
+    const privateStored = async () => readTable(await storedDoc(server, privateDocName(doomed.eventId, doomed.tables[0]!.id, privateAuthor))).notes.length;
+    for (let attempt = 0; attempt < 100 && (await privateStored()) === 0; attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(await privateStored()).toBe(1);
     await server.store.flush();
     return { dir, server, doomed, keeper, doomedClients, keeperClients };
   }
@@ -119,6 +130,7 @@ describe('deleting an event', () => {
     const before = Object.values(sqliteFiles(dir.path)).join('');
     expect(before).toContain(asStored(SECRET.note(3)));
     expect(before).toContain(asStored(SECRET.title));
+    expect(before).toContain(asStored(SECRET.privateNote));
     const participantToken = await joinTable(server.url, doomed.joinCode, doomed.tables[0]!.id);
     const watcher = await openRaw(server.wsBase, tableDocName(doomed.eventId, doomed.tables[0]!.id), participantToken);
 
@@ -163,7 +175,7 @@ describe('deleting an event', () => {
     }
 
     // And not one byte of its text in the files on disk (database and WAL), while the server runs.
-    const secrets = [SECRET.title, SECRET.attendee, SECRET.email, SECRET.need, 'dpo@kestrelford.example', doomed.joinCode];
+    const secrets = [SECRET.title, SECRET.attendee, SECRET.email, SECRET.need, SECRET.privateNote, 'dpo@kestrelford.example', doomed.joinCode];
     for (let table = 0; table < 6; table++) secrets.push(SECRET.note(table), SECRET.organisation(table));
     const files = sqliteFiles(dir.path);
     for (const [file, bytes] of Object.entries(files)) {

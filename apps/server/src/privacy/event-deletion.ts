@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
 import { CLOSE } from '../sync/messages.ts';
-import { eventDocPrefixes, type PrivacyStore } from './privacy-store.ts';
+import { eventDocPrefixes, isEventDoc, type PrivacyStore } from './privacy-store.ts';
 
 /** What deletion needs from the Redis relay in multi-instance mode. */
 export interface DeletionRelay {
@@ -63,8 +63,8 @@ export class EventDeletion {
     try {
       await privacy.purgeEvent(eventId);
       if (relay) {
-        const { exact, prefix } = eventDocPrefixes(eventId);
-        const removed = await relay.forgetDocs((name) => exact.includes(name) || name.startsWith(prefix));
+        const docs = eventDocPrefixes(eventId);
+        const removed = await relay.forgetDocs((name) => isEventDoc(name, docs));
         logger.info({ eventId, streamEntries: removed }, 'deleted event removed from the relay stream');
       }
       logger.info({ eventId }, 'event deleted and purged from storage');

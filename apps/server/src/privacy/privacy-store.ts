@@ -81,8 +81,14 @@ export interface PrivacyStore {
 }
 
 /** The doc names of an event all start with one of these (model `formatDocName`). */
-export function eventDocPrefixes(eventId: string): { exact: string[]; prefix: string } {
-  return { exact: [`event/${eventId}`, `synthesis/${eventId}`, `roster/${eventId}`], prefix: `table/${eventId}/` };
+/** Every doc an event owns: its single docs by name, its table docs and its private-round docs by prefix. */
+export function eventDocPrefixes(eventId: string): { exact: string[]; prefixes: string[] } {
+  return { exact: [`event/${eventId}`, `synthesis/${eventId}`, `roster/${eventId}`], prefixes: [`table/${eventId}/`, `private/${eventId}/`] };
+}
+
+/** Is this doc one of the event's (see eventDocPrefixes)? */
+export function isEventDoc(name: string, docs: { exact: string[]; prefixes: string[] }): boolean {
+  return docs.exact.includes(name) || docs.prefixes.some((prefix) => name.startsWith(prefix));
 }
 
 export function defaultDeleteAfter(eventStart: number): number {

@@ -91,7 +91,7 @@ export class PostgresPrivacyStore implements PrivacyStore {
   async purgeEvent(eventId: string): Promise<void> {
     await this.flushAppends();
     const keying = await this.tableKeying();
-    const { exact, prefix } = eventDocPrefixes(eventId);
+    const { exact, prefixes } = eventDocPrefixes(eventId);
     const client = await this.pool.connect();
     let broken = false;
     try {
@@ -99,7 +99,10 @@ export class PostgresPrivacyStore implements PrivacyStore {
       for (const [table, kind] of Object.entries(keying)) {
         if (kind === 'event_id') await client.query(`DELETE FROM "${table}" WHERE event_id = $1`, [eventId]);
         if (kind === 'doc_name') {
-          await client.query(`DELETE FROM "${table}" WHERE name = ANY($1::text[]) OR left(name, $2) = $3`, [exact, prefix.length, prefix]);
+          await client.query(`DELETE FROM "${table}" WHERE name = ANY($1::text[]) OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS p WHERE left(name, length(p)) = p)`, [
+            exact,
+            prefixes,
+          ]);
         }
       }
       await client.query('UPDATE deleted_events SET purged_at = $1 WHERE event_id = $2', [Date.now(), eventId]);

@@ -99,16 +99,17 @@ export class SqlitePrivacyStore implements PrivacyStore {
   async purgeEvent(eventId: string): Promise<void> {
     await this.flushAppends();
     const keying = await this.tableKeying();
-    const { exact, prefix } = eventDocPrefixes(eventId);
+    const { exact, prefixes } = eventDocPrefixes(eventId);
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const [table, kind] of Object.entries(keying)) {
         if (kind === 'event_id') this.db.prepare(`DELETE FROM "${table}" WHERE event_id = ?`).run(eventId);
         if (kind === 'doc_name') {
           // substr, not LIKE: `_` is a LIKE wildcard and may appear in ids.
+          const byPrefix = prefixes.map(() => 'substr(name, 1, ?) = ?').join(' OR ');
           this.db
-            .prepare(`DELETE FROM "${table}" WHERE name IN (?, ?, ?) OR substr(name, 1, ?) = ?`)
-            .run(...exact, prefix.length, prefix);
+            .prepare(`DELETE FROM "${table}" WHERE name IN (${exact.map(() => '?').join(', ')}) OR ${byPrefix}`)
+            .run(...exact, ...prefixes.flatMap((prefix) => [prefix.length, prefix]));
         }
       }
       this.db.prepare('UPDATE deleted_events SET purged_at = ? WHERE event_id = ?').run(Date.now(), eventId);
