@@ -21,8 +21,11 @@ export function dismissToast(id: number): void {
 
 /** Shows a toast for six seconds (longer reading time for errors, which stay until dismissed). */
 export function toast(text: string, options: { tone?: ToastMessage['tone']; action?: ToastMessage['action'] } = {}): number {
-  const id = nextId++;
   const tone = options.tone ?? 'info';
+  // The same message twice at once (e.g. two refusals in a row while reconnecting) reads as a fault: show it once.
+  const same = untrack(() => toasts.items.find((item) => item.text === text && item.tone === tone && !item.action));
+  if (same && !options.action) return same.id;
+  const id = nextId++;
   // Three at most, newest last, so the stack never covers the screen. Read untracked: a toast shown from
   // an $effect must not make that effect depend on the list it writes (an endless update loop).
   const shown = untrack(() => toasts.items.slice(-2));
