@@ -32,7 +32,7 @@ export { eiPermutationTest } from './ei-test.ts';
 export type { EiFigure, EiTest } from './ei-test.ts';
 export { BROKERAGE_ROLES, brokerageRoles } from './brokerage.ts';
 export type { BrokerageResult, BrokerageRole, RoleCounts } from './brokerage.ts';
-export { INFLUENCE_MAX, influenceLayer } from './influence.ts';
+export { influenceLayer } from './influence.ts';
 export type { InfluenceLayer, InfluencePoint, InfluenceRating, Quadrant } from './influence.ts';
 export { changeRows, compareEvents } from './change.ts';
 export type { DiffLink, DiffOrganisation, DiffState, EventChange, MatchSuggestion, MetricChange } from './change.ts';

@@ -109,11 +109,12 @@ export {
   InfluenceValueSchema,
   clearInfluence,
   influenceKey,
+  influenceRows,
   medianOf,
   parseInfluenceKey,
   rateInfluence,
 } from './influence.ts';
-export type { InfluenceSummary } from './influence.ts';
+export type { InfluenceRow, InfluenceSummary } from './influence.ts';
 export { withTableThemes } from './theme-provenance.ts';
 export type { RaisingTable, TableBoardSource, ThemeProvenance, ThemedSynthesis } from './theme-provenance.ts';
 export {

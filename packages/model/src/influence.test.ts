@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { clearInfluence, medianOf, rateInfluence } from './influence.ts';
+import { clearInfluence, influenceRows, medianOf, rateInfluence } from './influence.ts';
 import { addOrganisation, readTable, removeOrganisation, removeParticipantContent, type Actor } from './table-doc.ts';
 import { codeOf } from './test-support.ts';
 import { migrate } from './versions.ts';
@@ -69,6 +69,16 @@ describe('influence ratings', () => {
     rateInfluence(doc, ids[0]!, 2, housing);
     expect(removeParticipantContent(doc, housing.participantId).ratings).toBe(1);
     expect(readTable(doc).influence[ids[0]!]?.ratings).toEqual({ p1: 4 });
+  });
+
+  it('influenceRows: one row per rating, anonymous ids only, in a stable order', () => {
+    const { doc, ids } = tableWith('Riverside Mind');
+    rateInfluence(doc, ids[0]!, 3, housing);
+    rateInfluence(doc, ids[0]!, 1, carer);
+    expect(influenceRows('t2', readTable(doc).influence)).toEqual([
+      { tableId: 't2', organisationId: ids[0], participantId: 'p1', value: 1 },
+      { tableId: 't2', organisationId: ids[0], participantId: 'p2', value: 3 },
+    ]);
   });
 
   it('medianOf: odd, even and empty', () => {

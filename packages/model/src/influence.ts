@@ -117,3 +117,18 @@ export function readInfluence(doc: Y.Doc, liveOrganisations: ReadonlySet<string>
   }
   return byOrganisation;
 }
+
+export interface InfluenceRow {
+  tableId: string;
+  organisationId: string;
+  /** The rater's anonymous per-join id; never a name. */
+  participantId: string;
+  value: number;
+}
+
+/** One table's ratings as plain rows, in a stable order: the analysis's input and the research export's rows. */
+export function influenceRows(tableId: string, influence: Record<string, InfluenceSummary>): InfluenceRow[] {
+  return Object.values(influence)
+    .flatMap((summary) => Object.entries(summary.ratings).map(([participantId, value]) => ({ tableId, organisationId: summary.organisationId, participantId, value })))
+    .sort((a, b) => a.organisationId.localeCompare(b.organisationId) || a.participantId.localeCompare(b.participantId));
+}
