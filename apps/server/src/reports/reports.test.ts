@@ -206,6 +206,9 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(bundle.report.insights!.mappingTables).toBe(2);
     expect(bundle.report.insights!.livedExperienceOnly).toEqual([{ from: FIXTURE.organisations[0], to: FIXTURE.organisations[1], groups: ['carer'] }]);
     expect(bundle.report.insights!.contested).toEqual([]);
+    // The power round's ratings from both tables meet on the merged organisation, ready for a report section.
+    expect(bundle.influence.points.find((point) => point.name === FIXTURE.organisations[0])).toMatchObject({ influence: 2.5, ratings: 2 });
+    expect(bundle.influence.points.find((point) => point.name === FIXTURE.organisations[1])).toMatchObject({ influence: 2, ratings: 1 });
     const withRoster = await buildEventSnapshot(event.eventId, storeSource(server.store), { includeRoster: true });
     expect(withRoster.report.attendees).toEqual([{ name: FIXTURE.attendeeName, group: 'carer', tableId: 't1' }]);
     await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);
