@@ -42,7 +42,7 @@ async function expectTouchTargets(group: Locator) {
   }
 }
 
-test('two phones rate influence by tapping in the power round; the facilitator’s table doc holds the medians', async ({ browser }) => {
+test('two phones rate influence by tapping in the power round; the facilitator’s table doc holds the medians @phones', async ({ browser }) => {
   const tableDoc = await facilitatorTableDoc(event, 't1');
   const names = ['Riverside Mind', 'Northshire County Council', 'Eastfield Housing Trust'];
   const ids = names.map((name) => addOrganisationToDoc(tableDoc.doc, { name, sector: 'vcse' }, { group: 'carer', participantId: 'seed1' }));
