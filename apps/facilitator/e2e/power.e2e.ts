@@ -50,6 +50,11 @@ test('who holds power: phones’ influence ratings reach the Insights quadrant a
     }
   }
 
+  // During the power round each table card on the dashboard says how many of its organisations are rated.
+  await page.getByRole('radio', { name: 'Power' }).check();
+  await expect(page.locator('[data-table-id="t1"]').getByTestId('rated-count')).toHaveText('7/7');
+  await expect(page.locator('[data-table-id="t2"]').getByTestId('rated-count')).toHaveText('6/6');
+
   await page.getByRole('link', { name: 'Insights' }).click();
   const power = page.getByRole('region', { name: 'Who holds power' });
   // Cells after the name: sector, median influence, ratings, ties, quadrant.
