@@ -18,6 +18,7 @@ export type { AnalyseOptions, AnalysedOrganisation, Broker, EcosystemAnalysis, S
 export { DIRECTORY_CSV_HEADER, DirectoryEditsSchema, directoryRows, directoryToCsv, directoryToHsds } from './directory.ts';
 export type { DirectoryEdits, DirectoryRow } from './directory.ts';
 export { toGexf, toGraphML } from './research.ts';
+export type { ResearchExportOptions } from './research.ts';
 export { LIVED_EXPERIENCE_GROUPS, consensusLayer, filterMapByGroups } from './consensus.ts';
 export type { ConsensusLayer, ElementConsensus, LinkConsensus, OrganisationConsensus } from './consensus.ts';
 export { codebookToCsv, codebookToQdc, themeGuid } from './codebook.ts';
