@@ -17,7 +17,10 @@ import {
   eventDocName,
   linkOrganisations,
   noteRef,
+  rateInfluence,
+  readTable,
   setCurrentPrompt,
+  setPhase,
   startTimer,
   synthesisDocName,
   tableDocName,
@@ -121,6 +124,55 @@ async function joinTable(page: Page, base: string, joinCode: string) {
   await page.waitForTimeout(800);
 }
 
+/**
+ * The power round: the facilitator sets the phase, five others at the table have rated some organisations,
+ * and this phone rates Mind in Riverside from the map card and the rest in the Outline.
+ */
+async function powerRound(base: string, event: { eventId: string; facilitatorToken: string }, page: Page) {
+  const eventDoc = await connect(base, eventDocName(event.eventId), event.facilitatorToken);
+  const tableDoc = await connect(base, tableDocName(event.eventId, 't1'), event.facilitatorToken);
+  const byName = new Map(readTable(tableDoc.doc).organisations.map((org) => [org.name, org.id]));
+  const ratings: [string, number[]][] = [
+    ['Riverside Community Mental Health Team', [5, 4, 5, 4, 3]],
+    ['Riverside Council Adult Social Care', [4, 5, 3, 4]],
+    ['Harbour Lane GP Practice', [3, 4, 2]],
+    ['Mind in Riverside', [2, 3, 3]],
+    ['Hearing Voices Group', [1, 0, 1]],
+    ['مسجد کمیونٹی سینٹر', [2, 1]],
+  ];
+  for (const [name, values] of ratings) {
+    values.forEach((value, index) => rateInfluence(tableDoc.doc, byName.get(name)!, value, { group: 'other', participantId: `rater${index}` }));
+  }
+  setPhase(eventDoc.doc, 'power');
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  await page.getByRole('tab', { name: /^Map/ }).tap();
+  const deselect = page.getByRole('button', { name: 'Deselect' });
+  if (await deselect.isVisible()) await deselect.tap();
+  await page.getByRole('button', { name: 'Fit' }).tap();
+  await page.waitForTimeout(800);
+  await shot(page, 'power-map');
+  const node = await page.locator('[data-map-ready]').evaluate((element) => {
+    type Node = { data(key: string): string; renderedPosition(): { x: number; y: number } };
+    const cy = (element as HTMLElement & { __cy?: { nodes(): Node[]; center(node: Node): void } }).__cy!;
+    const mind = cy.nodes().find((candidate) => candidate.data('label') === 'Mind in Riverside')!;
+    cy.center(mind);
+    const box = element.getBoundingClientRect();
+    return { x: box.left + mind.renderedPosition().x + 1, y: box.top + mind.renderedPosition().y + 1 };
+  });
+  await page.touchscreen.tap(node.x, node.y);
+  await page.getByRole('radiogroup', { name: /Mind in Riverside/ }).getByRole('radio', { name: '4' }).tap();
+  await page.waitForTimeout(500);
+  await shot(page, 'power-rate-on-map');
+  await page.getByRole('tab', { name: /^Outline/ }).tap();
+  await page.waitForTimeout(400);
+  await shot(page, 'power-outline');
+  await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+  await page.getByRole('radiogroup', { name: /Riverside Council Adult Social Care/ }).scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  await shot(page, 'power-outline-text-200pct');
+  for (const synced of [eventDoc, tableDoc]) synced.destroy();
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: join(docsDir, `${name}.png`) });
 
 mkdirSync(docsDir, { recursive: true });
@@ -159,6 +211,7 @@ try {
   await zoomed.addStyleTag({ content: 'html { font-size: 200% !important; }' });
   await zoomed.waitForTimeout(500);
   await shot(zoomed, 'map-320-text-200pct');
+  await powerRound(base, event, page);
   console.log(`Screenshots saved in ${docsDir}`);
 } finally {
   await browser.close();

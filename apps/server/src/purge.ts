@@ -26,7 +26,7 @@ export async function handlePurge(deps: PurgeDeps, req: IncomingMessage, res: Se
   await requireEventFacilitator(deps.signer, req.headers.authorization, eventId, 'purge a participant’s content');
   const { participantId } = parseBody(PurgeSchema, await readJsonBody(req, deps.maxBodyBytes));
   const event = await deps.registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => readEvent(entry.doc));
-  const total: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0 };
+  const total: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0, ratings: 0 };
   for (const table of event.tables) {
     const name = tableDocName(eventId, table.id);
     const entry = await deps.registry.acquire(name, { kind: 'table', eventId, tableId: table.id });

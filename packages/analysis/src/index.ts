@@ -18,6 +18,7 @@ export type { AnalyseOptions, AnalysedOrganisation, Broker, EcosystemAnalysis, S
 export { DIRECTORY_CSV_HEADER, DirectoryEditsSchema, directoryRows, directoryToCsv, directoryToHsds } from './directory.ts';
 export type { DirectoryEdits, DirectoryRow } from './directory.ts';
 export { toGexf, toGraphML } from './research.ts';
+export type { ResearchExportOptions } from './research.ts';
 export { LIVED_EXPERIENCE_GROUPS, consensusLayer, filterMapByGroups } from './consensus.ts';
 export type { ConsensusLayer, ElementConsensus, LinkConsensus, OrganisationConsensus } from './consensus.ts';
 export { codebookToCsv, codebookToQdc, themeGuid } from './codebook.ts';
@@ -32,7 +33,7 @@ export { eiPermutationTest } from './ei-test.ts';
 export type { EiFigure, EiTest } from './ei-test.ts';
 export { BROKERAGE_ROLES, brokerageRoles } from './brokerage.ts';
 export type { BrokerageResult, BrokerageRole, RoleCounts } from './brokerage.ts';
-export { INFLUENCE_MAX, influenceLayer } from './influence.ts';
+export { influenceLayer } from './influence.ts';
 export type { InfluenceLayer, InfluencePoint, InfluenceRating, Quadrant } from './influence.ts';
 export { changeRows, compareEvents } from './change.ts';
 export type { DiffLink, DiffOrganisation, DiffState, EventChange, MatchSuggestion, MetricChange } from './change.ts';

@@ -5,12 +5,10 @@
  * quadrants, split at the middle of the scale (2.5) and at the median degree.
  */
 import * as v from 'valibot';
-import { describeIssues } from '@tablemap/model';
+import { INFLUENCE_MAX, InfluenceValueSchema, describeIssues, medianOf } from '@tablemap/model';
 import { AnalysisError } from './errors.ts';
 import { mentionKey } from './merge.ts';
 import type { AnalysedOrganisation } from './metrics.ts';
-
-export const INFLUENCE_MAX = 5;
 
 export interface InfluenceRating {
   tableId: string;
@@ -44,16 +42,10 @@ const RatingsSchema = v.array(
   v.object({
     tableId: v.pipe(v.string('tableId must be text'), v.minLength(1, 'tableId is required')),
     organisationId: v.pipe(v.string('organisationId must be text'), v.minLength(1, 'organisationId is required')),
-    value: v.pipe(v.number('an influence rating must be a number'), v.integer('an influence rating must be whole'), v.minValue(0, 'an influence rating is 0 to 5'), v.maxValue(INFLUENCE_MAX, 'an influence rating is 0 to 5')),
+    // The same rule the table doc's ratings are checked with.
+    value: InfluenceValueSchema,
   }),
 );
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 function quadrantOf(influence: number, degree: number, degreeSplit: number): Quadrant {
   const influential = influence > INFLUENCE_MAX / 2;
@@ -71,10 +63,10 @@ export function influenceLayer(organisations: readonly AnalysedOrganisation[], r
     const key = mentionKey(rating.tableId, rating.organisationId);
     byMention.set(key, [...(byMention.get(key) ?? []), rating.value]);
   }
-  const degreeSplit = median(organisations.map((org) => org.degree)) ?? 0;
+  const degreeSplit = medianOf(organisations.map((org) => org.degree)) ?? 0;
   const points = organisations.map((org) => {
     const values = org.mentions.flatMap((mention) => byMention.get(mentionKey(mention.tableId, mention.organisationId)) ?? []);
-    const influence = median(values);
+    const influence = medianOf(values);
     return {
       id: org.id,
       name: org.name,

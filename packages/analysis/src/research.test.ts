@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { nameGroupId } from './merge.ts';
 import { HOSTILE_NAME, exportFixture } from './exports-fixture.ts';
+import { influenceLayer } from './influence.ts';
 import { toGexf, toGraphML } from './research.ts';
 
 const analysis = exportFixture();
@@ -91,6 +92,27 @@ describe('toGraphML', () => {
     expect(edges).toContainEqual(expect.objectContaining({ kind: 'refers_to', status: 'existing', strength: '3', tables: 'Table <1> & co' }));
     const mutual = doc.graphml.graph.edge.find((e: { directed: string }) => e.directed === 'false');
     expect(dataOf(mutual)).toMatchObject({ kind: 'collaborates', status: 'wanted' });
+  });
+});
+
+describe('influence attributes in GEXF and GraphML', () => {
+  it('carry the median influence and the number of ratings, and leave them out for an unrated organisation', () => {
+    const [rated, unrated] = analysis.organisations;
+    const influence = influenceLayer(analysis.organisations, [
+      { tableId: rated!.mentions[0]!.tableId, organisationId: rated!.mentions[0]!.organisationId, value: 4 },
+      { tableId: rated!.mentions[0]!.tableId, organisationId: rated!.mentions[0]!.organisationId, value: 1 },
+    ]);
+    const gexf = parser.parse(toGexf(analysis, 'Power', { influence }));
+    const valuesOf = (id: string) => Object.fromEntries(gexf.gexf.graph.nodes.node.find((n: Attrs) => n.id === id).attvalues.attvalue.map((a: Attrs) => [a.for, a.value]));
+    expect(valuesOf(rated!.id)).toMatchObject({ influence: '2.5', influence_ratings: '2' });
+    expect(valuesOf(unrated!.id)).not.toHaveProperty('influence');
+    expect(valuesOf(unrated!.id)).toMatchObject({ influence_ratings: '0' });
+    const graphml = parser.parse(toGraphML(analysis, { influence }));
+    const node = graphml.graphml.graph.node.find((n: Attrs) => n.id === rated!.id);
+    expect(node.data.find((d: Attrs) => d.key === 'n_influence')['#text']).toBe('2.5');
+    expect(XMLValidator.validate(toGraphML(analysis, { influence }))).toBe(true);
+    // Without ratings given, no node carries an influence value.
+    expect(toGexf(analysis)).not.toMatch(/for="influence"/);
   });
 });
 

@@ -3,6 +3,7 @@
  * whatever its status, so researchers can filter on the `status` attribute themselves.
  */
 import { consensusLayer } from './consensus.ts';
+import type { InfluenceLayer } from './influence.ts';
 import type { EcosystemAnalysis } from './metrics.ts';
 import { escapeXml, escapeXmlText, xmlAttributes } from './xml.ts';
 
@@ -21,7 +22,15 @@ const NODE_ATTRIBUTES: readonly AttributeSpec[] = [
   { id: 'betweenness', type: 'double' },
   { id: 'agreement', type: 'double' },
   { id: 'groups', type: 'string' },
+  // The power round: the median influence rating (0–5) and how many ratings it is from; absent when unrated.
+  { id: 'influence', type: 'double' },
+  { id: 'influence_ratings', type: 'integer' },
 ];
+
+export interface ResearchExportOptions {
+  /** Median influence per merged organisation (`influenceLayer`), written as node attributes when given. */
+  influence?: InfluenceLayer;
+}
 
 const EDGE_ATTRIBUTES: readonly AttributeSpec[] = [
   { id: 'kind', type: 'string' },
@@ -35,9 +44,10 @@ const EDGE_ATTRIBUTES: readonly AttributeSpec[] = [
   { id: 'lived_experience_only', type: 'boolean' },
 ];
 
-function nodeValues(analysis: EcosystemAnalysis) {
+function nodeValues(analysis: EcosystemAnalysis, options: ResearchExportOptions) {
   const tableName = new Map(analysis.tables.map((table) => [table.id, table.name]));
   const consensus = new Map(consensusLayer(analysis).organisations.map((entry) => [entry.id, entry]));
+  const influence = new Map((options.influence?.points ?? []).map((point) => [point.id, point]));
   return analysis.organisations.map((org) => ({
     id: org.id,
     label: org.name,
@@ -51,6 +61,9 @@ function nodeValues(analysis: EcosystemAnalysis) {
       betweenness: org.betweenness,
       agreement: consensus.get(org.id)?.agreement ?? 0,
       groups: consensus.get(org.id)?.groups.join('; ') ?? '',
+      // Missing values are left out of the file rather than written as 0 (0 is a rating).
+      influence: influence.get(org.id)?.influence ?? undefined,
+      influence_ratings: influence.get(org.id)?.ratings,
     } as Record<string, unknown>,
   }));
 }
@@ -74,7 +87,7 @@ function edgeValues(analysis: EcosystemAnalysis) {
   }));
 }
 
-export function toGexf(analysis: EcosystemAnalysis, title = 'Tablemap merged ecosystem map'): string {
+export function toGexf(analysis: EcosystemAnalysis, title = 'Tablemap merged ecosystem map', options: ResearchExportOptions = {}): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<gexf xmlns="http://gexf.net/1.3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">',
@@ -88,9 +101,11 @@ export function toGexf(analysis: EcosystemAnalysis, title = 'Tablemap merged eco
     '    </attributes>',
     '    <nodes>',
   ];
-  for (const node of nodeValues(analysis)) {
+  for (const node of nodeValues(analysis, options)) {
     lines.push(`      <node${xmlAttributes({ id: node.id, label: node.label })}><attvalues>`);
-    for (const spec of NODE_ATTRIBUTES) lines.push(`        <attvalue${xmlAttributes({ for: spec.id, value: node.values[spec.id] })}/>`);
+    for (const spec of NODE_ATTRIBUTES) {
+      if (node.values[spec.id] !== undefined) lines.push(`        <attvalue${xmlAttributes({ for: spec.id, value: node.values[spec.id] })}/>`);
+    }
     lines.push('      </attvalues></node>');
   }
   lines.push('    </nodes>', '    <edges>');
@@ -104,7 +119,7 @@ export function toGexf(analysis: EcosystemAnalysis, title = 'Tablemap merged eco
   return lines.join('\n');
 }
 
-export function toGraphML(analysis: EcosystemAnalysis): string {
+export function toGraphML(analysis: EcosystemAnalysis, options: ResearchExportOptions = {}): string {
   const key = (domain: 'node' | 'edge', spec: AttributeSpec) =>
     `  <key${xmlAttributes({ id: `${domain[0]}_${spec.id}`, for: domain, 'attr.name': spec.id, 'attr.type': spec.type === 'integer' ? 'int' : spec.type })}/>`;
   const data = (domain: 'node' | 'edge', id: string, value: unknown) =>
@@ -117,8 +132,9 @@ export function toGraphML(analysis: EcosystemAnalysis): string {
     ...EDGE_ATTRIBUTES.map((spec) => key('edge', spec)),
     '  <graph id="merged-map" edgedefault="directed">',
   ];
-  for (const node of nodeValues(analysis)) {
-    const cells = [data('node', 'label', node.label), ...NODE_ATTRIBUTES.map((spec) => data('node', spec.id, node.values[spec.id]))];
+  for (const node of nodeValues(analysis, options)) {
+    const present = NODE_ATTRIBUTES.filter((spec) => node.values[spec.id] !== undefined);
+    const cells = [data('node', 'label', node.label), ...present.map((spec) => data('node', spec.id, node.values[spec.id]))];
     lines.push(`    <node${xmlAttributes({ id: node.id })}>${cells.join('')}</node>`);
   }
   for (const { link, values } of edgeValues(analysis)) {

@@ -19,6 +19,12 @@ describe('scaleNodeSizes', () => {
     expect(scaleNodeSizes({ a: 0.002, b: 0.008 })).toEqual(scaleNodeSizes({ a: 2, b: 8 }));
   });
 
+  it('with a ceiling (a 0–5 rating) sizes are absolute: a median of 5 is the largest, all-1s stay small', () => {
+    expect(scaleNodeSizes({ a: 1, b: 1 }, { min: 20, max: 60 }, 4)).toEqual({ a: 40, b: 40 });
+    expect(scaleNodeSizes({ top: 5, none: 0 }, { min: 20, max: 60 }, 5)).toEqual({ top: 60, none: 20 });
+    expect(() => scaleNodeSizes({ a: 1 }, { min: 20, max: 60 }, 0)).toThrow(/ceiling/);
+  });
+
   it('draws every node at min when no weight is positive (e.g. betweenness 0 everywhere)', () => {
     expect(scaleNodeSizes({ a: 0, b: 0 }, { min: 24, max: 48 })).toEqual({ a: 24, b: 24 });
     expect(scaleNodeSizes({})).toEqual({});

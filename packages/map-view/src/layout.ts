@@ -72,10 +72,10 @@ export const NODE_SIZE_RANGE: NodeSizeRange = { min: 20, max: 64 };
 /**
  * Node diameters (px) from weights such as degree or betweenness, on any non-negative scale.
  * The area grows with the weight (sqrt scaling), so one dominant broker does not dwarf everything else:
- * weight 0 → `min`, the largest weight → `max`. If no weight is positive every node gets `min`.
+ * weight 0 → `min`, the largest weight (or `ceiling`, when given and larger) → `max`. If no weight is positive every node gets `min`.
  * Throws a RangeError (naming the organisation) for a negative or non-finite weight, or a bad range.
  */
-export function scaleNodeSizes(weights: Record<string, number>, range: NodeSizeRange = NODE_SIZE_RANGE): Record<string, number> {
+export function scaleNodeSizes(weights: Record<string, number>, range: NodeSizeRange = NODE_SIZE_RANGE, ceiling?: number): Record<string, number> {
   const { min, max } = range;
   if (!Number.isFinite(min) || !Number.isFinite(max) || min <= 0 || max < min) {
     throw new RangeError(`Node size range must satisfy 0 < min ≤ max, got min ${min}, max ${max}`);
@@ -84,6 +84,11 @@ export function scaleNodeSizes(weights: Record<string, number>, range: NodeSizeR
   for (const [id, weight] of Object.entries(weights)) {
     if (!Number.isFinite(weight) || weight < 0) throw new RangeError(`Node weight for "${id}" must be a finite number ≥ 0, got ${weight}`);
     heaviest = Math.max(heaviest, weight);
+  }
+  // A fixed ceiling (e.g. 5 on a 0–5 rating) keeps sizes comparable: all-1s stay small rather than filling the range.
+  if (ceiling !== undefined) {
+    if (!Number.isFinite(ceiling) || ceiling <= 0) throw new RangeError(`Node size ceiling must be a finite number > 0, got ${ceiling}`);
+    heaviest = Math.max(heaviest, ceiling);
   }
   const sizes: Record<string, number> = {};
   for (const [id, weight] of Object.entries(weights)) {

@@ -19,6 +19,7 @@ import {
   type Actor,
 } from './table-doc.ts';
 import { createTableTheme, mergeTableThemes, moveNotesToTableTheme, removeTableTheme, updateTableTheme } from './table-board.ts';
+import { clearInfluence, rateInfluence } from './influence.ts';
 import { seededRandom } from './random.ts';
 import { migrate } from './versions.ts';
 import { LINK_STATUSES, NOTE_KINDS, RELATIONSHIP_KIND_IDS } from './vocabulary.ts';
@@ -82,6 +83,13 @@ function randomMutation(replica: Replica, random: () => number): void {
       if (note) {
         if (random() < 0.7) castVote(doc, note.id, actor, rules);
         else retractVote(doc, note.id, actor);
+      }
+      return;
+    case 11:
+      // The power round: two phones rating the same organisation, or one rating while another removes it.
+      if (orgId) {
+        if (random() < 0.8) rateInfluence(doc, orgId, Math.floor(random() * 6), actor);
+        else clearInfluence(doc, orgId, actor);
       }
       return;
     case 12:
@@ -165,6 +173,12 @@ describe('randomized convergence', () => {
         // Whatever raced (a note deleted while moved, a theme merged away), no board reference dangles.
         const noteIds = new Set(first!.notes.map((note) => note.id));
         for (const board of first!.tableThemes) for (const noteId of board.noteIds) expect(noteIds.has(noteId)).toBe(true);
+        // Ratings are read only for organisations still on the map, and each medians one rating per replica at most.
+        const orgIds = new Set(first!.organisations.map((org) => org.id));
+        for (const summary of Object.values(first!.influence)) {
+          expect(orgIds.has(summary.organisationId)).toBe(true);
+          expect(summary.count).toBeLessThanOrEqual(replicaCount);
+        }
       }),
       { numRuns: Number(process.env.CONVERGENCE_RUNS ?? 40) },
     );

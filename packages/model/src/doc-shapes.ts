@@ -14,6 +14,7 @@ import {
 import { DoneEntrySchema } from './room-controls.ts';
 import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from './synthesis-doc.ts';
 import { TableThemeEntrySchema } from './table-board.ts';
+import { InfluenceKeySchema, InfluenceValueSchema } from './influence.ts';
 
 /**
  * The shape of each root of each doc kind, as data: the one description the server walks to refuse an
@@ -67,6 +68,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     // The table's own theme board; its cross-entry rules (a placement names a theme and a note of this table) are checked on apply.
     tableThemes: { kind: 'entries', entry: TableThemeEntrySchema },
     notePlacements: { kind: 'values', key: IdSchema, value: IdSchema },
+    // The power round: `<organisationId>:<participantId>` → that participant's influence rating, 0..5.
+    influence: { kind: 'values', key: InfluenceKeySchema, value: InfluenceValueSchema },
     // Consent records of builds before consent moved to the server's database: kept, never written.
     consent: { kind: 'server' },
   },

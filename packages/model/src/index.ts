@@ -104,6 +104,18 @@ export {
   updateTableTheme,
 } from './table-board.ts';
 export type { TableTheme, TableThemeInput, TableThemePatch } from './table-board.ts';
+export {
+  INFLUENCE_MAX,
+  InfluenceKeySchema,
+  InfluenceValueSchema,
+  clearInfluence,
+  influenceKey,
+  influenceRows,
+  medianOf,
+  parseInfluenceKey,
+  rateInfluence,
+} from './influence.ts';
+export type { InfluenceRow, InfluenceSummary } from './influence.ts';
 export { withTableThemes } from './theme-provenance.ts';
 export type { RaisingTable, TableBoardSource, ThemeProvenance, ThemedSynthesis } from './theme-provenance.ts';
 export {

@@ -214,7 +214,7 @@ export const EventDetailsSchema = v.partial(
 );
 export type EventDetails = v.InferInput<typeof EventDetailsSchema>;
 
-export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, discussion, themes, voting or closed');
+export const PhaseSchema = v.picklist(PHASES, 'phase must be setup, mapping, power, discussion, themes, voting or closed');
 
 export const TimerSchema = v.object({
   /** Server-clock milliseconds, so every screen shows the same countdown whatever its own clock says. */

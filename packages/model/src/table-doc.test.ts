@@ -22,6 +22,7 @@ import {
   withdrawParticipant,
   type Actor,
 } from './table-doc.ts';
+import { rateInfluence } from './influence.ts';
 import { migrate } from './versions.ts';
 
 const carer: Actor = { group: 'carer', participantId: 'p1' };
@@ -300,9 +301,11 @@ describe('withdrawParticipant', () => {
     castVote(doc, othersNote, carer, rules);
     castVote(doc, ownNote, housing, rules);
     castThemeVote(doc, 'theme1', carer, rules);
+    rateInfluence(doc, sharedOrg, 4, carer);
+    rateInfluence(doc, otherOrg, 2, housing);
 
     // Consent is not in the table doc: the server removes the record from its database (consent stays 0 here).
-    expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 0 });
+    expect(withdrawParticipant(doc, carer.participantId)).toEqual({ notes: 1, organisations: 1, links: 1, votes: 3, consent: 0, ratings: 1 });
 
     const after = readTable(doc);
     expect(after.notes.map((note) => note.id)).toEqual([othersNote]);
@@ -312,6 +315,7 @@ describe('withdrawParticipant', () => {
     expect(after.votes).toEqual({});
     expect(after.themeVotes).toEqual({});
     expect(after.positions).toEqual({});
+    expect(after.influence).toEqual({ [otherOrg]: { organisationId: otherOrg, median: 2, count: 1, ratings: { p2: 2 } } });
     // A gc-enabled doc drops the removed text from its encoded state.
     const bytes = Buffer.from(Y.encodeStateAsUpdate(doc)).toString('latin1');
     expect(bytes).not.toContain('My private worry');

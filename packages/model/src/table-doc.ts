@@ -30,6 +30,7 @@ import { parseInput, readValidEntries, type ReadProblem } from './validate.ts';
 import { isMutualByDefault } from './vocabulary.ts';
 import { schemaVersionOf } from './versions.ts';
 import { forgetPlacement, readTableBoard, type TableTheme } from './table-board.ts';
+import { deleteInfluenceRatings, readInfluence, type InfluenceSummary } from './influence.ts';
 
 /** Who is making a change: a stakeholder group and an anonymous per-join id, never a name. */
 export interface Actor {
@@ -122,10 +123,11 @@ export function updateOrganisation(doc: Y.Doc, id: string, patch: OrganisationPa
   doc.transact(() => applyPatch(entry, valid));
 }
 
-/** Removes an organisation together with its links and position, in one transaction. */
+/** Removes an organisation together with its links, position and influence ratings, in one transaction. */
 export function removeOrganisation(doc: Y.Doc, id: string): void {
   requireEntry(organisations(doc), id, 'Organisation');
   doc.transact(() => {
+    deleteInfluenceRatings(doc, (rating) => rating.organisationId === id);
     for (const [linkId, link] of links(doc)) {
       if (link instanceof Y.Map && (link.get('source') === id || link.get('target') === id)) links(doc).delete(linkId);
     }
@@ -308,6 +310,8 @@ export interface RemovedContent {
   organisations: number;
   links: number;
   positions: number;
+  /** Influence ratings. */
+  ratings: number;
 }
 
 /**
@@ -316,7 +320,7 @@ export interface RemovedContent {
  * (`clientIds`, the Yjs client ids the server saw them write with). One transaction.
  */
 export function removeParticipantContent(doc: Y.Doc, participantId: string, clientIds: ReadonlySet<number> = new Set()): RemovedContent {
-  const removed: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0 };
+  const removed: RemovedContent = { notes: 0, votes: 0, organisations: 0, links: 0, positions: 0, ratings: 0 };
   const createdByThem = (map: Y.Map<unknown>, key: string) => {
     const item = map._map.get(key);
     return item !== undefined && !item.deleted && clientIds.has(item.id.client);
@@ -346,6 +350,8 @@ export function removeParticipantContent(doc: Y.Doc, participantId: string, clie
         }
       }
     }
+    const liveOrganisations = new Set(organisations(doc).keys());
+    removed.ratings = deleteInfluenceRatings(doc, (rating) => rating.participantId === participantId || !liveOrganisations.has(rating.organisationId));
   });
   removed.links += removeDanglingLinks(doc);
   return removed;
@@ -382,6 +388,8 @@ export interface Withdrawal {
   links: number;
   votes: number;
   consent: number;
+  /** Influence ratings. */
+  ratings: number;
 }
 
 /**
@@ -391,7 +399,7 @@ export interface Withdrawal {
  */
 export function withdrawParticipant(doc: Y.Doc, participantId: string): Withdrawal {
   const id = parseInput(IdSchema, participantId, 'participant id');
-  const removed: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+  const removed: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0, ratings: 0 };
   doc.transact(() => {
     const ownNotes = new Set<string>();
     for (const [noteId, note] of notes(doc)) if (note instanceof Y.Map && note.get('authorId') === id) ownNotes.add(noteId);
@@ -424,6 +432,8 @@ export function withdrawParticipant(doc: Y.Doc, participantId: string): Withdraw
         removed.organisations++;
       }
     }
+    const liveOrganisations = new Set(organisations(doc).keys());
+    removed.ratings = deleteInfluenceRatings(doc, (rating) => rating.participantId === id || !liveOrganisations.has(rating.organisationId));
   });
   return removed;
 }
@@ -470,6 +480,8 @@ export interface TableSnapshot {
   /** The table's own theme board: its themes (with their notes and groups) and note → theme. */
   tableThemes: TableTheme[];
   notePlacements: Record<string, string>;
+  /** Influence ratings (0..5) per organisation on the map: the median, how many rated, and each anonymous rater's value. */
+  influence: Record<string, InfluenceSummary>;
   problems: ReadProblem[];
 }
 
@@ -531,6 +543,7 @@ export function readTable(doc: Y.Doc): TableSnapshot {
     votesByVoter,
     tableThemes: board.themes,
     notePlacements: board.placements,
+    influence: readInfluence(doc, orgIds, problems),
     problems: problems.sort((a, b) => a.collection.localeCompare(b.collection) || a.key.localeCompare(b.key)),
   };
 }

@@ -4,6 +4,7 @@ import { DOC_SHAPES } from './doc-shapes.ts';
 import { addNote, addOrganisation, castVote, linkOrganisations, readTable, removeDanglingLinks, removeNote, removeOrganisation, retractVote, setPosition, updateNote, type Actor } from './table-doc.ts';
 import { initEventDoc, readEvent, setPriorityGroups, setTableFeatures, setTranslation } from './event-doc.ts';
 import { checkUpdate, type UpdateAuthor } from './update-check.ts';
+import { clearInfluence, rateInfluence } from './influence.ts';
 import { ROOT_ARRAYS, ROOT_MAPS, migrate } from './versions.ts';
 
 const me: Actor = { group: 'carer', participantId: 'p1' };
@@ -204,6 +205,52 @@ describe('checkUpdate: a participant on a table doc', () => {
     for (const [kind, roots] of Object.entries(ROOT_MAPS)) {
       for (const root of [...roots, ...ROOT_ARRAYS[kind as keyof typeof ROOT_ARRAYS]]) expect(DOC_SHAPES[kind as keyof typeof DOC_SHAPES][root], `${kind}.${root}`).toBeDefined();
     }
+  });
+});
+
+describe('checkUpdate: influence ratings in the power round', () => {
+  function tableWithOrganisation(): { server: Y.Doc; client: Y.Doc; orgId: string } {
+    const { server, client } = pair();
+    accepted(server, client, (doc) => addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse' }, other));
+    return { server, client, orgId: [...client.getMap('organisations').keys()][0]! };
+  }
+
+  it('lets a participant and a scribe rate, re-rate and clear under their own id', () => {
+    const { server, client, orgId } = tableWithOrganisation();
+    for (const step of [(doc: Y.Doc) => rateInfluence(doc, orgId, 0, me), (doc: Y.Doc) => rateInfluence(doc, orgId, 5, me), (doc: Y.Doc) => clearInfluence(doc, orgId, me)]) {
+      const update = capture(client, step);
+      expect(checkUpdate(server, 'table', update, participant), step.toString()).toMatchObject({ ok: true });
+      Y.applyUpdate(server, update);
+    }
+    const scribe: UpdateAuthor = { role: 'scribe', participantId: 's1', votingRules: rules };
+    const byScribe = capture(clientOf(server), (doc) => rateInfluence(doc, orgId, 3, { group: 'carer', participantId: 's1' }));
+    expect(checkUpdate(server, 'table', byScribe, scribe)).toMatchObject({ ok: true });
+  });
+
+  it('refuses another’s key, values outside 0..5 or not whole, an unknown organisation, and deleting another’s rating', () => {
+    const { server, client, orgId } = tableWithOrganisation();
+    accepted(server, client, (doc) => rateInfluence(doc, orgId, 4, other));
+    const ratings = (write: (map: Y.Map<unknown>) => void) => capture(clientOf(server), (doc) => write(doc.getMap('influence')));
+    expect(checkUpdate(server, 'table', ratings((map) => map.set(`${orgId}:p2`, 1)), participant)).toMatchObject({ ok: false, code: 'not_author' });
+    expect(checkUpdate(server, 'table', ratings((map) => map.delete(`${orgId}:p2`)), participant)).toMatchObject({ ok: false, code: 'not_author' });
+    expect(checkUpdate(server, 'table', ratings((map) => map.set(`${orgId}:p1`, 6)), participant)).toMatchObject({ ok: false, code: 'bad_shape' });
+    expect(checkUpdate(server, 'table', ratings((map) => map.set(`${orgId}:p1`, 2.5)), participant)).toMatchObject({ ok: false, code: 'bad_shape' });
+    expect(checkUpdate(server, 'table', ratings((map) => map.set(`${orgId}:p1`, '3')), participant)).toMatchObject({ ok: false, code: 'bad_shape' });
+    expect(checkUpdate(server, 'table', ratings((map) => map.set('ghost:p1', 3)), participant)).toMatchObject({ ok: false, code: 'rating_rules' });
+    expect(checkUpdate(server, 'table', ratings((map) => map.set('p1', 3)), participant)).toMatchObject({ ok: false, code: 'bad_shape' });
+  });
+
+  it('removing an organisation takes everyone’s ratings of it along; a facilitator is checked for shape only', () => {
+    const { server, client, orgId } = tableWithOrganisation();
+    accepted(server, client, (doc) => rateInfluence(doc, orgId, 4, other));
+    const removal = capture(client, (doc) => removeOrganisation(doc, orgId));
+    expect(checkUpdate(server, 'table', removal, participant)).toMatchObject({ ok: true });
+    const { server: server2, client: client2, orgId: org2 } = tableWithOrganisation();
+    accepted(server2, client2, (doc) => rateInfluence(doc, org2, 4, other));
+    const moderated = capture(client2, (doc) => doc.getMap('influence').set(`${org2}:p2`, 1));
+    expect(checkUpdate(server2, 'table', moderated, facilitator)).toMatchObject({ ok: true });
+    const outOfRange = capture(clientOf(server2), (doc) => doc.getMap('influence').set(`${org2}:p2`, 9));
+    expect(checkUpdate(server2, 'table', outOfRange, facilitator)).toMatchObject({ ok: false, code: 'bad_shape' });
   });
 });
 

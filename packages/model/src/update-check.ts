@@ -4,10 +4,11 @@ import type { DocKind } from './doc-names.ts';
 import { DOC_SHAPES, isValidRootValue, type RootShape } from './doc-shapes.ts';
 import type { Role } from './roles.ts';
 import { parseVoteKey, type VotingRules } from './table-doc.ts';
+import { parseInfluenceKey } from './influence.ts';
 
 /**
  * Who sent an update. Facilitators' updates are checked for shape only; participants' and scribes'
- * also for the table's rules (own notes, own votes within the budget, nothing in `meta`).
+ * also for the table's rules (own notes, own votes within the budget, own influence ratings, nothing in `meta`).
  */
 export interface UpdateAuthor {
   role: Role;
@@ -22,6 +23,7 @@ export type UpdateRefusalCode =
   | 'bad_shape'
   | 'not_author'
   | 'vote_rules'
+  | 'rating_rules'
   | 'server_only'
   | 'missing_dependency';
 
@@ -417,7 +419,7 @@ class UpdateWalk {
       for (const [key, value] of this.valueChanges.get(root) ?? []) {
         const parsed = parseVoteKey(key);
         // Removing one's own note takes every vote on it along (removeNote): that is the one way to remove others' votes.
-        if (value === DELETED && parsed && root === 'votes' && !this.noteLivesAfter(parsed.noteId)) continue;
+        if (value === DELETED && parsed && root === 'votes' && !this.entryLivesAfter('notes', parsed.noteId)) continue;
         if (!parsed || parsed.voterId !== this.author.participantId || parsed.group !== this.author.group) {
           refuse('vote_rules', 'you can only cast your own votes');
         }
@@ -428,15 +430,29 @@ class UpdateWalk {
         }
       }
     }
+    this.checkRatingRules();
     if (!votesChanged || !this.author.votingRules) return;
     const [before, after] = this.myVoteTotals();
     if (after > this.author.votingRules.votesPerParticipant && after > before) refuse('vote_rules', 'no votes left');
   }
 
-  private noteLivesAfter(noteId: string): boolean {
-    const change = this.entries.get(`notes\u0000${noteId}`);
+  /** Influence ratings: only one's own, of an organisation on this table (the shape already holds values to 0..5). */
+  private checkRatingRules(): void {
+    for (const [key, value] of this.valueChanges.get('influence') ?? []) {
+      const parsed = parseInfluenceKey(key);
+      // Removing an organisation takes every rating of it along (removeOrganisation).
+      if (value === DELETED && parsed && !this.entryLivesAfter('organisations', parsed.organisationId)) continue;
+      if (!parsed || parsed.participantId !== this.author.participantId) refuse('not_author', 'you can only give your own ratings');
+      if (value !== DELETED && !this.entryLivesAfter('organisations', parsed.organisationId)) {
+        refuse('rating_rules', 'that organisation is not on this table');
+      }
+    }
+  }
+
+  private entryLivesAfter(root: string, id: string): boolean {
+    const change = this.entries.get(`${root}\u0000${id}`);
     if (change) return this.resultOf(change) !== null;
-    return this.currentEntryItem('notes', noteId) !== null;
+    return this.currentEntryItem(root, id) !== null;
   }
 
   private myVoteTotals(): [number, number] {

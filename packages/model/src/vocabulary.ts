@@ -86,8 +86,11 @@ export type LinkStatus = (typeof LINK_STATUSES)[number];
 export const NOTE_KINDS = ['observation', 'quote', 'gap', 'idea', 'question'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
 
-/** `themes`: each table groups its notes into its own themes; phones open on the theme board. */
-export const PHASES = ['setup', 'mapping', 'discussion', 'themes', 'voting', 'closed'] as const;
+/**
+ * `power`: each participant rates how much influence each organisation on their table's map has (0..5);
+ * `themes`: each table groups its notes into its own themes; phones open on the theme board.
+ */
+export const PHASES = ['setup', 'mapping', 'power', 'discussion', 'themes', 'voting', 'closed'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The prompts used at the learning exchange in seed 003; a sensible starting set. */

@@ -8,6 +8,7 @@ import {
   readEvent,
   readSynthesis,
   readTable,
+  rateInfluence,
   rejectOrganisationMerge,
 } from '@tablemap/model';
 import { buildEcosystem, confirmationAliases, heatColour, mapViewData, nodeWeights } from './ecosystem-data.ts';
@@ -25,6 +26,10 @@ function twoTables() {
   const pcnLong = addOrganisation(t2, { name: 'Northshore Primary Care Network', sector: 'primary_care' }, two);
   const mind2 = addOrganisation(t2, { name: 'northshore  MIND', sector: 'vcse' }, two);
   linkOrganisations(t2, { source: mind2, target: pcnLong, kind: 'refers_to', status: 'broken' }, two);
+  // The power round: Mind is rated at both tables (its merged median is 2.5), the PCN at one.
+  rateInfluence(t1, mind, 4, one);
+  rateInfluence(t2, mind2, 1, two);
+  rateInfluence(t1, pcn, 5, one);
   return { event: readEvent(eventDoc), tables: { t1: readTable(t1), t2: readTable(t2) }, synthesis: new Y.Doc() };
 }
 
@@ -70,13 +75,14 @@ describe('mapViewData', () => {
 });
 
 describe('nodeWeights', () => {
-  it('keys degree or betweenness by the map ids, and gives nothing for equal sizes', () => {
+  it('keys degree, betweenness or median influence by the map ids, and gives nothing for equal sizes', () => {
     const s = twoTables();
-    const { analysis } = buildEcosystem(s.event, s.tables, readSynthesis(s.synthesis));
+    const { analysis, influence } = buildEcosystem(s.event, s.tables, readSynthesis(s.synthesis));
     const view = mapViewData(analysis, { wanted: true, broken: true });
-    expect(nodeWeights(analysis, view.viewId, 'equal')).toBeUndefined();
-    const degree = nodeWeights(analysis, view.viewId, 'degree')!;
-    const betweenness = nodeWeights(analysis, view.viewId, 'betweenness')!;
+    expect(nodeWeights(analysis, view.viewId, 'equal', influence)).toBeUndefined();
+    const degree = nodeWeights(analysis, view.viewId, 'degree', influence)!;
+    const betweenness = nodeWeights(analysis, view.viewId, 'betweenness', influence)!;
+    const power = nodeWeights(analysis, view.viewId, 'influence', influence)!;
     expect(Object.keys(degree).sort()).toEqual([...view.mergedId.keys()].sort());
     for (const org of analysis.organisations) {
       const id = view.viewId.get(org.id)!;
@@ -87,6 +93,10 @@ describe('nodeWeights', () => {
     const idOf = (name: string) => view.viewId.get(analysis.organisations.find((org) => org.name === name)!.id)!;
     expect(degree[idOf('Northshore Mind')]).toBe(1);
     expect(degree[idOf('Northshore Primary Care Network')]).toBe(0);
+    // Median influence from every table's ratings of the merged organisation; unrated counts as 0.
+    expect(power[idOf('Northshore Mind')]).toBe(2.5);
+    expect(power[idOf('Northshore PCN')]).toBe(5);
+    expect(power[idOf('Northshore Primary Care Network')]).toBe(0);
   });
 });
 

@@ -1,22 +1,26 @@
 import {
   aliasesToMerge,
   analyseEcosystem,
+  influenceLayer,
   mergeTableMaps,
   namesForSuggestions,
   suggestMerges,
   type AliasMap,
   type EcosystemAnalysis,
+  type InfluenceLayer,
   type MergeSuggestion,
   type MergedLink,
   type MergedMap,
 } from '@tablemap/analysis';
 import type { EventSnapshot, Link, Organisation, SynthesisSnapshot, TableSnapshot } from '@tablemap/model';
-import { rejectedPairs, tableMapInputs } from './synthesis-data.ts';
+import { influenceRatings, rejectedPairs, tableMapInputs } from './synthesis-data.ts';
 
 export interface Ecosystem {
   map: MergedMap;
   analysis: EcosystemAnalysis;
   suggestions: MergeSuggestion[];
+  /** Median influence per merged organisation, from the tables' power rounds. */
+  influence: InfluenceLayer;
 }
 
 /**
@@ -28,7 +32,7 @@ export function buildEcosystem(event: EventSnapshot, tables: Record<string, Tabl
   const map = mergeTableMaps(tableMapInputs(event, tables), synthesis.aliases);
   const analysis = analyseEcosystem(map, event.sectors);
   const suggestions = suggestMerges(namesForSuggestions(map), { rejected: rejectedPairs(synthesis) });
-  return { map, analysis, suggestions };
+  return { map, analysis, suggestions, influence: influenceLayer(analysis.organisations, influenceRatings(event, tables)) };
 }
 
 /** The merge that confirming a suggestion stores: the organisation with fewer mentions joins the other. */
@@ -96,18 +100,25 @@ export function mapViewData(analysis: EcosystemAnalysis, show: { wanted: boolean
 }
 
 /** What the merged map's node size shows. */
-export type SizeMeasure = 'equal' | 'degree' | 'betweenness';
+export type SizeMeasure = 'equal' | 'degree' | 'betweenness' | 'influence';
+
+/** An organisation's value of a measure; unrated organisations count as 0 influence. */
+export function measureOf(org: EcosystemAnalysis['organisations'][number], measure: Exclude<SizeMeasure, 'equal'>, influence: InfluenceLayer): number {
+  if (measure === 'degree') return org.degree;
+  if (measure === 'betweenness') return org.betweenness;
+  return influence.points.find((point) => point.id === org.id)?.influence ?? 0;
+}
 
 /**
- * The map component's `nodeSize` weights, keyed by the ids the map uses: degree or betweenness per
- * organisation, or undefined for equal sizes.
+ * The map component's `nodeSize` weights, keyed by the ids the map uses: degree, betweenness or median
+ * influence (0–5) per organisation, or undefined for equal sizes.
  */
-export function nodeWeights(analysis: EcosystemAnalysis, viewId: Map<string, string>, measure: SizeMeasure): Record<string, number> | undefined {
+export function nodeWeights(analysis: EcosystemAnalysis, viewId: Map<string, string>, measure: SizeMeasure, influence: InfluenceLayer): Record<string, number> | undefined {
   if (measure === 'equal') return undefined;
   const weights: Record<string, number> = {};
   for (const org of analysis.organisations) {
     const id = viewId.get(org.id);
-    if (id) weights[id] = measure === 'degree' ? org.degree : org.betweenness;
+    if (id) weights[id] = measureOf(org, measure, influence);
   }
   return weights;
 }

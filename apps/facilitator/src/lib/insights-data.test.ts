@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addOrganisation, initEventDoc, linkOrganisations, readEvent, readSynthesis, readTable } from '@tablemap/model';
+import { addOrganisation, initEventDoc, linkOrganisations, rateInfluence, readEvent, readSynthesis, readTable } from '@tablemap/model';
 import { importedTable, previewMapImport, readKumuJson } from '@tablemap/analysis';
 import { buildInsights, changeCsv, compareWithEarlier, diffMapData, earlierMapFromExport, formatFromName, groupView, seedTable } from './insights-data.ts';
 
@@ -26,9 +26,24 @@ describe('buildInsights', () => {
     const insights = buildInsights(s.event, s.tables, s.synthesis);
     expect(insights.consensus.contested).toHaveLength(1);
     expect(insights.ei.overall.observed).toBe(null); // the only link is broken overall (tie goes to the worse)
+    expect(insights.influence.sentences).toEqual(['No organisation has been rated for influence yet.']);
     const carers = groupView(insights.map, ['carer'], s.event);
     expect(carers.links.map((link) => link.status)).toEqual(['existing']);
     expect(groupView(insights.map, [], s.event).links.map((link) => link.status)).toEqual(['broken']);
+  });
+});
+
+describe('buildInsights: who holds power', () => {
+  it('feeds every table’s power-round ratings into the influence layer, per merged organisation', () => {
+    const s = event();
+    const t1 = readTable(s.t1);
+    const gp = t1.organisations.find((org) => org.name === 'Eastfield GP')!.id;
+    rateInfluence(s.t1, gp, 5, { group: 'carer', participantId: 'p1' });
+    rateInfluence(s.t1, gp, 4, { group: 'housing', participantId: 'p3' });
+    const insights = buildInsights(s.event, { ...s.tables, t1: readTable(s.t1) }, s.synthesis);
+    const point = insights.influence.points.find((entry) => entry.name === 'Eastfield GP');
+    expect(point).toMatchObject({ influence: 4.5, ratings: 2 });
+    expect(insights.influence.points.find((entry) => entry.name === 'Crisis Housing')).toMatchObject({ influence: null, ratings: 0, quadrant: null });
   });
 });
 

@@ -8,6 +8,7 @@ import {
   earlierEventFromExport,
   eiPermutationTest,
   filterMapByGroups,
+  influenceLayer,
   mergeTableMaps,
   toSafeCsv,
   type BrokerageResult,
@@ -15,6 +16,7 @@ import {
   type EcosystemAnalysis,
   type EiTest,
   type EventChange,
+  type InfluenceLayer,
   type MapImportFormat,
   type MapFile,
   type MergedMap,
@@ -22,7 +24,7 @@ import {
 } from '@tablemap/analysis';
 import { addOrganisation, linkOrganisations, ModelError, type Actor, type EventSnapshot, type Link, type Organisation, type SynthesisSnapshot, type TableSnapshot } from '@tablemap/model';
 import type * as Y from 'yjs';
-import { tableMapInputs } from './synthesis-data.ts';
+import { influenceRatings, tableMapInputs } from './synthesis-data.ts';
 
 export interface Insights {
   map: MergedMap;
@@ -31,15 +33,19 @@ export interface Insights {
   ei: EiTest;
   brokerage: BrokerageResult;
   cutVertices: string[];
+  /** Who holds power: median influence from the tables' power rounds against connectedness. */
+  influence: InfluenceLayer;
 }
 
 /** Everything the insights page shows, from the same inputs as the ecosystem page and the server's exports. */
 export function buildInsights(event: EventSnapshot, tables: Record<string, TableSnapshot | undefined>, synthesis: SynthesisSnapshot): Insights {
   const map = mergeTableMaps(tableMapInputs(event, tables), synthesis.aliases);
   const sectorLabels = Object.fromEntries(event.sectors.map((sector) => [sector.id, sector.label]));
+  const analysis = analyseEcosystem(map, event.sectors);
   return {
     map,
-    analysis: analyseEcosystem(map, event.sectors),
+    analysis,
+    influence: influenceLayer(analysis.organisations, influenceRatings(event, tables)),
     consensus: consensusLayer(map),
     // A fixed seed: the same map always gives the same p-values on every screen.
     ei: eiPermutationTest(map, { permutations: 1000, seed: 1, sectorLabels }),

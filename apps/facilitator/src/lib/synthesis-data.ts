@@ -1,4 +1,5 @@
 import {
+  influenceRows,
   noteRef,
   type EventSnapshot,
   type Note,
@@ -7,7 +8,7 @@ import {
   type TableSnapshot,
   type VoteTally,
 } from '@tablemap/model';
-import type { TableMapInput } from '@tablemap/analysis';
+import type { InfluenceRating, TableMapInput } from '@tablemap/analysis';
 
 /** One note as the theme board shows it: where it came from, its votes, and what the synthesis says about it. */
 export interface BoardNote {
@@ -164,6 +165,14 @@ export function tableMapInputs(event: EventSnapshot, tables: Record<string, Tabl
   return event.tables.flatMap((table) => {
     const snapshot = tables[table.id];
     return snapshot ? [{ tableId: table.id, tableName: table.name, organisations: snapshot.organisations, links: snapshot.links }] : [];
+  });
+}
+
+/** Every table's influence ratings from the power round, per table mention, for the analysis's influenceLayer. */
+export function influenceRatings(event: EventSnapshot, tables: Record<string, TableSnapshot | undefined>): InfluenceRating[] {
+  return event.tables.flatMap((table) => {
+    const snapshot = tables[table.id];
+    return snapshot ? influenceRows(table.id, snapshot.influence).map(({ tableId, organisationId, value }) => ({ tableId, organisationId, value })) : [];
   });
 }
 

@@ -4,6 +4,8 @@ import * as Y from 'yjs';
 import {
   castThemeVote,
   checkUpdate,
+  clearInfluence,
+  rateInfluence,
   castVote,
   eventDocName,
   observeEvent,
@@ -403,6 +405,29 @@ export class TableState {
   /** Shares where the map placed organisations; with its own origin, so the undo history leaves it out. */
   sharePlacements(placed: Readonly<Record<string, Position>>): void {
     setPositions(this.table.doc, placed, 'shared-layout');
+  }
+
+  /** The power round: each person rates each organisation's influence 0..5 (read-only when the table is locked). */
+  get powerRound(): boolean {
+    return this.eventSnapshot.phase === 'power';
+  }
+
+  /** My influence rating of an organisation, or null when I have not rated it. */
+  myInfluence(organisationId: string): number | null {
+    return this.snapshot.influence[organisationId]?.ratings[this.session.participantId] ?? null;
+  }
+
+  /** How many organisations on the map I have rated. */
+  get ratedCount(): number {
+    return this.snapshot.organisations.filter((org) => this.myInfluence(org.id) !== null).length;
+  }
+
+  rateInfluence(organisationId: string, rating: number): void {
+    rateInfluence(this.table.doc, organisationId, rating, this.actor);
+  }
+
+  clearInfluence(organisationId: string): void {
+    clearInfluence(this.table.doc, organisationId, this.actor);
   }
 
   /** Did the server refuse one of this phone's changes (4422)? Then the page reopens the table with `detachRefused`. */

@@ -69,6 +69,10 @@ describe('full event export and import', () => {
     expect(notes).toContain(FIXTURE.hiddenNote);
     expect(Object.keys(original.docs.synthesis!.content.hiddenNotes as object)).toEqual([event.hiddenRef]);
     expect(JSON.stringify(original.docs.roster)).toContain(FIXTURE.attendeeName);
+    // Influence ratings travel per table under anonymous ids (`<organisationId>:<participantId>` → 0..5), never a name.
+    const ratings = original.docs.tables.t1!.content.influence as Record<string, number>;
+    expect(Object.values(ratings).sort()).toEqual([2, 4]);
+    for (const key of Object.keys(ratings)) expect(key).toMatch(/^[a-z0-9_-]+:[a-z0-9_-]+$/);
     // It holds names, so its own download is in the access log it carries, with the retention date.
     expect(original.privacy?.accessLog).toEqual([expect.objectContaining({ role: 'facilitator', what: 'export.json', options: { format: 'json' } })]);
     expect(original.privacy?.deleteAfter).toMatch(/^\d{4}-\d{2}-\d{2}T/);

@@ -114,7 +114,7 @@ export class PrivacyService {
    * stored bytes are rewritten without them, and their token is revoked.
    */
   async withdraw(eventId: string, participantId: string): Promise<Withdrawal> {
-    const total: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+    const total: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0, ratings: 0 };
     // Signed out first, so nothing new of theirs arrives while their contributions are removed.
     await this.options.revokeHolder(eventId, participantId);
     for (const tableId of await this.tableIds(eventId)) {

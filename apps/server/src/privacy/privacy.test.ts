@@ -233,7 +233,7 @@ describe('data protection', () => {
 
       const answer = await postJson(`${server.url}/api/events/${event.eventId}/withdraw`, {}, auth(leaverToken));
       expect(answer.status).toBe(200);
-      expect(answer.json.removed).toEqual({ notes: 2, organisations: 1, links: 1, votes: 2, consent: 1 });
+      expect(answer.json.removed).toEqual({ notes: 2, organisations: 1, links: 1, votes: 2, consent: 1, ratings: 0 });
 
       // The stored bytes (snapshot and every log entry) and the files on disk no longer hold their text.
       const after = await storedBytes(server, docName);

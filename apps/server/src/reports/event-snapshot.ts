@@ -3,6 +3,7 @@ import type * as Y from 'yjs';
 import {
   combineVoteTallies,
   eventDocName,
+  influenceRows,
   noteRef,
   readEvent,
   readSynthesis,
@@ -30,12 +31,14 @@ import {
   cutVertices,
   eiPermutationTest,
   directoryRows,
+  influenceLayer,
   mergeTableMaps,
   namesForSuggestions,
   suggestMerges,
   type CodebookNote,
   type DirectoryEdits,
   type EcosystemAnalysis,
+  type InfluenceLayer,
   type MergeSuggestion,
   type MergedMap,
   type Theme as CodebookTheme,
@@ -82,6 +85,11 @@ export interface EventBundle {
   visibleNotes: VisibleNote[];
   merged: MergedMap;
   analysis: EcosystemAnalysis;
+  /**
+   * Who holds power: median influence from every table's power round per merged organisation, with its
+   * influence × connectedness quadrant and sentences. Ready for a report section; not yet in `report`.
+   */
+  influence: InfluenceLayer;
   /** The retention date (YYYY-MM-DD) for the report's footer; '' when unknown. */
   retainUntil: string;
   report: ReportSnapshot;
@@ -120,9 +128,10 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
     synthesis.aliases,
   );
   const analysis = analyseEcosystem(merged, event.sectors);
+  const influence = influenceLayer(analysis.organisations, tables.flatMap(({ entry, snapshot }) => influenceRows(entry.id, snapshot.influence)));
   const privacy = await docs.privacy?.(eventId);
   const retainUntil = privacy ? new Date(privacy.deleteAfter).toISOString().slice(0, 10) : '';
-  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, retainUntil };
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, influence, retainUntil };
   return { ...bundle, report: toReportSnapshot(bundle) };
 }
 

@@ -137,9 +137,9 @@ const FILE_SUFFIX: Record<Exclude<ExportFormat, 'json'>, string> = {
 function derivedExport(bundle: EventBundle, format: Exclude<ExportFormat, 'json'>): Omit<FileOutput, 'filename'> {
   switch (format) {
     case 'gexf':
-      return { body: toGexf(bundle.analysis, `${bundle.event.title}: merged ecosystem map`), contentType: 'application/gexf+xml; charset=utf-8' };
+      return { body: toGexf(bundle.analysis, `${bundle.event.title}: merged ecosystem map`, { influence: bundle.influence }), contentType: 'application/gexf+xml; charset=utf-8' };
     case 'graphml':
-      return { body: toGraphML(bundle.analysis), contentType: 'application/graphml+xml; charset=utf-8' };
+      return { body: toGraphML(bundle.analysis, { influence: bundle.influence }), contentType: 'application/graphml+xml; charset=utf-8' };
     case 'directory-csv':
       return { body: directoryToCsv(directoryRows(bundle.analysis, bundle.directoryEdits)), contentType: 'text/csv; charset=utf-8' };
     case 'hsds':

@@ -174,9 +174,13 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(sources).toContain(FIXTURE.visibleNote);
     expect(sources.join('\n') + project).not.toContain('REDACTED-SENTINEL');
     const gexf = new XMLParser({ ignoreAttributes: false }).parse(bodies.gexf!);
-    const nodes = [gexf.gexf.graph.nodes.node].flat() as { '@_label': string }[];
+    const nodes = [gexf.gexf.graph.nodes.node].flat() as { '@_label': string; attvalues: { attvalue: { '@_for': string; '@_value': string }[] } }[];
     // "Riverside Mind" and "riverside MIND" are one organisation after merging.
     expect(nodes.map((node) => node['@_label']).sort()).toEqual([...FIXTURE.organisations].sort());
+    // Its power-round ratings from both tables (4 and 1) give a median of 2.5, for Gephi to size nodes by.
+    const mind = nodes.find((node) => node['@_label'] === FIXTURE.organisations[0])!;
+    const mindValues = Object.fromEntries(mind.attvalues.attvalue.map((value) => [value['@_for'], value['@_value']]));
+    expect(mindValues).toMatchObject({ influence: '2.5', influence_ratings: '2' });
     expect(new XMLParser().parse(bodies.graphml!).graphml).toBeDefined();
     expect(bodies['directory-csv']).toContain('Northshore PCN');
     expect(JSON.parse(bodies.hsds!).organizations).toHaveLength(3);
@@ -206,6 +210,9 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(bundle.report.insights!.mappingTables).toBe(2);
     expect(bundle.report.insights!.livedExperienceOnly).toEqual([{ from: FIXTURE.organisations[0], to: FIXTURE.organisations[1], groups: ['carer'] }]);
     expect(bundle.report.insights!.contested).toEqual([]);
+    // The power round's ratings from both tables meet on the merged organisation, ready for a report section.
+    expect(bundle.influence.points.find((point) => point.name === FIXTURE.organisations[0])).toMatchObject({ influence: 2.5, ratings: 2 });
+    expect(bundle.influence.points.find((point) => point.name === FIXTURE.organisations[1])).toMatchObject({ influence: 2, ratings: 1 });
     const withRoster = await buildEventSnapshot(event.eventId, storeSource(server.store), { includeRoster: true });
     expect(withRoster.report.attendees).toEqual([{ name: FIXTURE.attendeeName, group: 'carer', tableId: 't1' }]);
     await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);

@@ -14,6 +14,7 @@ import {
   linkOrganisations,
   mergeTableThemesInto,
   noteRef,
+  rateInfluence,
   readSynthesis,
   readTable,
   rosterDocName,
@@ -92,6 +93,10 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     const pcn = addOrganisation(t2, { name: FIXTURE.organisations[2]!, sector: 'primary_care' }, gp);
     linkOrganisations(t2, { source: pcn, target: mind2, kind: 'collaborates', status: 'wanted' }, gp);
     const other = addNote(t2, { text: FIXTURE.otherNote, kind: 'gap' }, gp);
+    // The power round: Riverside Mind is rated at both tables (merged median 2.5).
+    rateInfluence(t1, mind, 4, carer);
+    rateInfluence(t1, housing, 2, carer);
+    rateInfluence(t2, mind2, 1, gp);
     const t1Theme = createTableTheme(t1, { title: FIXTURE.tableThemes[0]! }, carer, [visible, hidden]);
     const t2Theme = createTableTheme(t2, { title: FIXTURE.tableThemes[1]! }, gp, [other]);
 
@@ -112,8 +117,8 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     importAttendees(roster, [{ id: 'a1', name: FIXTURE.attendeeName, group: 'carer', organisation: '', needs: [] }]);
     seatAttendee(roster, 'a1', 't1');
 
-    await waitForStored(server, tableDocName(eventId, 't1'), (doc) => readTable(doc).notes.length === 2 && readTable(doc).tableThemes.length === 1);
-    await waitForStored(server, tableDocName(eventId, 't2'), (doc) => Object.keys(readTable(doc).themeVotes).length === 1);
+    await waitForStored(server, tableDocName(eventId, 't1'), (doc) => readTable(doc).notes.length === 2 && readTable(doc).tableThemes.length === 1 && Object.keys(readTable(doc).influence).length === 2);
+    await waitForStored(server, tableDocName(eventId, 't2'), (doc) => Object.keys(readTable(doc).themeVotes).length === 1 && Object.keys(readTable(doc).influence).length === 1);
     await waitForStored(server, synthesisDocName(eventId), (doc) => readSynthesis(doc).hiddenNoteRefs.length === 1 && Object.keys(readSynthesis(doc).themeSources).length === 2);
     await waitForStored(server, rosterDocName(eventId), (doc) => Object.keys(readRoster(doc).seating).length === 1);
     await waitForStored(server, eventDocName(eventId), (doc) => doc.getMap('meta').get('venue') === FIXTURE.venue);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { addNote, checkUpdate, readTable, setEventDetails, type Actor } from '@tablemap/model';
+import { addNote, addOrganisation, checkUpdate, rateInfluence, readTable, setEventDetails, type Actor } from '@tablemap/model';
 import { CHANGE_REFUSED_CLOSE, openDoc } from '@tablemap/sync-client';
 import {
   claimsOf,
@@ -139,6 +139,30 @@ describe('the server enforces the model on every participant update', () => {
     const ok = await sendRaw('t3', voter.token, (doc) => noteIds.slice(0, 3).forEach((noteId) => doc.getMap('votes').set(key(voter.actor, noteId), 1)));
     expect(ok.code).toBe(0);
     expect(readTable(await storedDoc(server, tableDoc('t3'))).votesByVoter).toEqual({ [voter.actor.participantId]: 3 });
+  });
+
+  it('influence ratings cannot be forged: not under another’s id, not 6 or 2.5, not of an organisation that is not on the map', async () => {
+    const victim = await participant('t1', 'housing');
+    const orgId = addOrganisation(victim.doc, { name: 'Riverside Council', sector: 'local_authority' }, victim.actor);
+    rateInfluence(victim.doc, orgId, 2, victim.actor);
+    const attacker = await participant('t1', 'carer');
+    await waitFor(() => readTable(attacker.doc).influence[orgId]?.count === 1, 'the attacker sees the rating');
+    const own = `${orgId}:${attacker.actor.participantId}`;
+    const cases: [string, (doc: Y.Doc) => void, string][] = [
+      ['a rating under another participant’s id', (doc) => doc.getMap('influence').set(`${orgId}:${victim.actor.participantId}`, 5), 'refused: you can only give your own ratings'],
+      ['deleting another participant’s rating', (doc) => doc.getMap('influence').delete(`${orgId}:${victim.actor.participantId}`), 'refused: you can only give your own ratings'],
+      ['a rating of 6', (doc) => doc.getMap('influence').set(own, 6), 'refused: invalid entry in influence'],
+      ['a rating of 2.5', (doc) => doc.getMap('influence').set(own, 2.5), 'refused: invalid entry in influence'],
+      ['a rating of an organisation not on the map', (doc) => doc.getMap('influence').set(`ghost1:${attacker.actor.participantId}`, 3), 'refused: that organisation is not on this table'],
+    ];
+    for (const [what, write, reason] of cases) {
+      const closed = await sendRaw('t1', attacker.token, write);
+      expect(closed, what).toEqual({ code: 4422, reason });
+    }
+    expect(readTable(await storedDoc(server, tableDoc('t1'))).influence[orgId]?.ratings).toEqual({ [victim.actor.participantId]: 2 });
+    // Their own whole-number rating goes through.
+    expect((await sendRaw('t1', attacker.token, (doc) => doc.getMap('influence').set(own, 5))).code).toBe(0);
+    expect(readTable(await storedDoc(server, tableDoc('t1'))).influence[orgId]).toMatchObject({ median: 3.5, count: 2 });
   });
 
   it('after a refusal the participant app reloads the table and keeps its own valid edits', async () => {
