@@ -1,4 +1,8 @@
-export { buildReportDefinition, renderReport } from './report.ts';
+export { buildReportDefinition, buildReportDocument, renderReport, renderReportDocx, renderReportHtml } from './report.ts';
+export type { Block, Cell, CoverBlock, DocumentSection, ReportDocument, ResolvedQuote } from './blocks.ts';
+export { reportHtml, HTML_EDITION_CSP } from './html-edition.ts';
+export { reportDocx } from './docx-edition.ts';
+export { howTheDayRanPrefill } from './narrative-sections.ts';
 export { raisedBy, reportSnapshotFromModel } from './from-model.ts';
 export type { ModelReportSources } from './from-model.ts';
 export type { RenderOptions } from './pdf.ts';
@@ -39,3 +43,5 @@ export type {
   TablePacksInput,
   TablePacksOptions,
 } from './types.ts';
+export { EASY_READ_LANGUAGES, EasyReadOptionsSchema, easyReadContent, easyReadDefinition, easyReadHtml, iconSvg, renderEasyReadHtml, renderEasyReadPdf } from './easy-read.ts';
+export type { EasyReadContent, EasyReadLanguage, EasyReadOptions } from './easy-read.ts';
