@@ -120,6 +120,8 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     ...Object.fromEntries(NARRATIVE_SECTIONS.map((id) => [id, { kind: 'richText' } as const])),
     [RECOMMENDATION_ROOT]: { kind: 'entries', entry: RecommendationSchema },
     easyRead: { kind: 'entries', entry: EasyReadPointSchema },
+    // Read-only share links of the HTML edition (ids, token hashes, dates): written by the server only.
+    shares: { kind: 'server' },
   },
 };
 

@@ -21,7 +21,7 @@ export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
   private: ['meta', 'notes'],
   // The narrative sections are Y.XmlFragments (collaborative rich text), created by the editor.
-  report: ['meta', 'recommendationItems', 'easyRead'],
+  report: ['meta', 'recommendationItems', 'easyRead', 'shares'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   event: ['groups', 'sectors'],

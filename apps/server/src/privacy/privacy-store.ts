@@ -82,7 +82,7 @@ export interface PrivacyStore {
 
 /** The doc names of an event all start with one of these (model `formatDocName`). */
 export function eventDocPrefixes(eventId: string): { exact: string[]; prefix: string } {
-  return { exact: [`event/${eventId}`, `synthesis/${eventId}`, `roster/${eventId}`], prefix: `table/${eventId}/` };
+  return { exact: [`event/${eventId}`, `synthesis/${eventId}`, `roster/${eventId}`, `report/${eventId}`], prefix: `table/${eventId}/` };
 }
 
 export function defaultDeleteAfter(eventStart: number): number {

@@ -5,13 +5,16 @@ import {
   eventDocName,
   noteRef,
   readEvent,
+  readReportNarrative,
   readSynthesis,
+  reportDocName,
   readTable,
   rosterDocName,
   synthesisDocName,
   tableDocName,
   withTableThemes,
   type EventSnapshot,
+  type ReportNarrative,
   type Note,
   type SynthesisSnapshot,
   type TableEntry,
@@ -83,6 +86,7 @@ export interface EventBundle {
   analysis: EcosystemAnalysis;
   /** The retention date (YYYY-MM-DD) for the report's footer; '' when unknown. */
   retainUntil: string;
+  narrative: ReportNarrative;
   report: ReportSnapshot;
 }
 
@@ -110,6 +114,8 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   );
   const joined = withTableThemes(rawSynthesis, tables.map(({ entry, snapshot }) => ({ tableId: entry.id, snapshot })));
   const synthesis = visibleSynthesis(joined, new Set(visibleNotes.map((note) => note.ref)));
+  // The organisers' narrative (facilitator-only report doc); quotes of hidden notes drop out in the report package.
+  const narrative = await docs.read(reportDocName(eventId), { kind: 'report', eventId }, readReportNarrative);
   const roster = options.includeRoster
     ? await docs.read(rosterDocName(eventId), { kind: 'roster', eventId }, readRoster)
     : null;
@@ -121,7 +127,7 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   const analysis = analyseEcosystem(merged, event.sectors);
   const privacy = await docs.privacy?.(eventId);
   const retainUntil = privacy ? new Date(privacy.deleteAfter).toISOString().slice(0, 10) : '';
-  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, retainUntil };
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, retainUntil, narrative };
   return { ...bundle, report: toReportSnapshot(bundle) };
 }
 
@@ -230,6 +236,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
     },
     insights: toReportInsights(bundle),
     attendees: attendeesOf(roster),
+    narrative: bundle.narrative,
     attendeeNamesRemoved: roster?.redactedCounts != null && roster.attendees.length === 0,
     directory: directoryRows(bundle.analysis, bundle.directoryEdits).map((row) => ({
       name: row.name,

@@ -107,7 +107,7 @@ export class SqlitePrivacyStore implements PrivacyStore {
         if (kind === 'doc_name') {
           // substr, not LIKE: `_` is a LIKE wildcard and may appear in ids.
           this.db
-            .prepare(`DELETE FROM "${table}" WHERE name IN (?, ?, ?) OR substr(name, 1, ?) = ?`)
+            .prepare(`DELETE FROM "${table}" WHERE name IN (${exact.map(() => '?').join(', ')}) OR substr(name, 1, ?) = ?`)
             .run(...exact, prefix.length, prefix);
         }
       }
