@@ -105,7 +105,7 @@ export function recommendationsSection(ctx: ReportContext): Block[] {
   }
   const themes = new Map(ctx.snapshot.synthesis.themes.map((theme) => [theme.id, theme]));
   recommendations.forEach((recommendation, index) => {
-    blocks.push({ kind: 'heading', level: 3, text: `Recommendation ${index + 1}` });
+    blocks.push({ kind: 'heading', level: 2, text: `Recommendation ${index + 1}` });
     blocks.push({ kind: 'paragraph', text: ctx.t(recommendation.text) });
     const supporting = recommendation.themeIds.map((id) => themes.get(id)).filter((theme) => theme !== undefined);
     if (supporting.length > 0) {
