@@ -10,7 +10,15 @@ import {
   eventDocName,
   migrate,
   readEvent,
+  readReportNarrative,
   readSynthesis,
+  reportDocName,
+  NARRATIVE_SECTIONS,
+  ReportNarrativeSchema,
+  setEasyReadPoint,
+  setRecommendation,
+  writeRichText,
+  type ReportNarrative,
   readTable,
   rosterDocName,
   schemaVersionOf,
@@ -72,6 +80,8 @@ export interface EventExport {
     synthesis: DocExport | null;
     roster: DocExport | null;
     tables: Record<string, DocExport | null>;
+    /** The organisers' narrative as plain data (rich text as JSON trees); share links are not exported. */
+    report?: ReportNarrative | null;
   };
   /**
    * When the data is deleted, the notice people were shown, and who downloaded personal data: an
@@ -100,6 +110,8 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
   for (const tableId of tableIds) tables[tableId] = await read(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId });
   const synthesis = await read(synthesisDocName(eventId), { kind: 'synthesis', eventId });
   const roster = await read(rosterDocName(eventId), { kind: 'roster', eventId });
+  const narrative = await docs.read(reportDocName(eventId), { kind: 'report', eventId }, readReportNarrative);
+  const written = Object.keys(narrative.sections).length + narrative.recommendations.length + narrative.easyRead.length > 0;
   const privacy = await docs.privacy?.(eventId);
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
@@ -110,7 +122,7 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
     skipped,
     eventId,
     title: record.title,
-    docs: { event, synthesis, roster, tables },
+    docs: { event, synthesis, roster, tables, report: written ? narrative : null },
     ...(privacy
       ? {
           privacy: {
@@ -233,6 +245,7 @@ const EventExportSchema = v.object({
     event: DocExportSchema,
     synthesis: v.nullable(DocExportSchema),
     roster: v.nullable(DocExportSchema),
+    report: v.optional(v.nullable(v.unknown())),
     tables: v.pipe(
       v.record(v.string(), v.nullable(DocExportSchema)),
       v.check((tables) => Object.keys(tables).length <= MAX_TABLES, `an event can have at most ${MAX_TABLES} tables`),
@@ -322,6 +335,15 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
     addReadProblems('docs.roster', readRoster(doc).problems, warnings);
     docs.push({ ref: { kind: 'roster', eventId: newEventId }, name: rosterDocName(newEventId), doc });
   }
+  if (data.docs.report) {
+    const narrative = v.safeParse(ReportNarrativeSchema, data.docs.report);
+    if (narrative.success) {
+      const doc = narrativeDoc(narrative.output);
+      docs.push({ ref: { kind: 'report', eventId: newEventId }, name: reportDocName(newEventId), doc });
+    } else {
+      warnings.push(`docs.report: ${describeIssues(narrative.issues)}; the report's narrative was left out`);
+    }
+  }
   for (const { name, doc } of docs) checkSize(name, doc, maxDocBytes, problems);
   checkSize('docs.event', eventDoc, maxDocBytes, problems);
 
@@ -334,6 +356,19 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
   eventDoc.transact(() => meta.set('eventId', newEventId));
   docs.push({ ref: { kind: 'event', eventId: newEventId }, name: eventDocName(newEventId), doc: eventDoc });
   return { title: event.title, tables: event.tables.map(({ id, name }) => ({ id, name })), docs, warnings, consentByTable: event.consentByTable };
+}
+
+/** A report doc holding an exported narrative (validated already). */
+function narrativeDoc(narrative: ReportNarrative): Y.Doc {
+  const doc = new Y.Doc();
+  migrate(doc, 'report');
+  for (const section of NARRATIVE_SECTIONS) {
+    const content = narrative.sections[section];
+    if (content) writeRichText(doc, section, content);
+  }
+  for (const recommendation of narrative.recommendations) setRecommendation(doc, recommendation);
+  for (const point of narrative.easyRead) setEasyReadPoint(doc, point);
+  return doc;
 }
 
 /** The two mistakes people make most (another file, another version) get their own message. */
