@@ -34,7 +34,8 @@ function narrative(): ReportNarrative {
           { type: 'bulletList', content: [{ type: 'listItem', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Listen first' }] }] }] },
         ],
       },
-      acknowledgements: { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Thanks to Civic Hall staff.' }] }] },
+      // A subheading written with no heading before it is printed as a heading, so no level is skipped.
+      acknowledgements: { type: 'doc', content: [{ type: 'heading', attrs: { level: 3 }, content: [{ type: 'text', text: 'Our thanks' }] }, { type: 'paragraph', content: [{ type: 'text', text: 'Thanks to Civic Hall staff.' }] }] },
     },
     recommendations: [{ id: 'rec1', text: 'Fund a shared referral map', themeIds: ['themeaccess'], order: 0 }],
     easyRead: [
@@ -153,6 +154,8 @@ describe('one report, three editions', () => {
     expect(editions.docx.documentXml).toMatch(/<w:hyperlink[^>]*>.*Read the seed report/s);
     expect(docxWithStyle(editions.docx, 'Heading2')).toContain('Why we met');
     expect(htmlHeadings(editions.html, 3)).toContain('Why we met');
+    expect(htmlHeadings(editions.html, 3)).toContain('Our thanks');
+    expect(docxWithStyle(editions.docx, 'Heading2')).toContain('Our thanks');
     // "How the day ran" is written from the event when the organisers leave it empty.
     for (const text of [editions.pdf, editions.html, editions.docx.paragraphs.map((p) => p.text).join('\n')]) {
       expect(text).toContain('The day ran in 2 rounds, each with its own prompt:');

@@ -44,10 +44,24 @@ function quotesFor(ctx: ReportContext, blocks: RichBlock[], into: Record<string,
   return into;
 }
 
+/**
+ * Headings never skip a level: a section's first heading is a heading (level 2), and a subheading
+ * (level 3) comes only after one, so every edition's outline stays navigable (WCAG 1.3.1).
+ */
+function headingsInOrder(blocks: RichBlock[]): RichBlock[] {
+  let seenHeading = false;
+  return blocks.map((block) => {
+    if (block.type !== 'heading') return block;
+    const level = seenHeading ? block.attrs.level : 2;
+    seenHeading = true;
+    return level === block.attrs.level ? block : { ...block, attrs: { level } };
+  });
+}
+
 /** The organisers' rich text as one block, or nothing when they wrote nothing. */
 export function richBlock(ctx: ReportContext, doc: RichDoc | undefined): Block | null {
   if (!doc || doc.content.length === 0) return null;
-  const content = visibleRich(ctx, doc.content);
+  const content = headingsInOrder(visibleRich(ctx, doc.content));
   return { kind: 'rich', doc: { type: 'doc', content }, quotes: quotesFor(ctx, content) };
 }
 
