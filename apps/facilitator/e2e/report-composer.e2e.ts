@@ -83,6 +83,11 @@ test('two organisers write the report at once and converge; pasted scripts come 
   setNoteHidden(synthesis.doc, noteRef('t1', hiddenId), true);
   await expect(page.getByTestId('editor-introduction')).toContainText('A quoted note that has been hidden');
 
+  // "How the day ran" starts from the event, on both consoles, and can then be edited.
+  await second.getByRole('button', { name: 'Start from the event' }).click();
+  await expect(page.getByTestId('editor-howTheDayRan')).toContainText('took part at 2 tables');
+  await expect(page.getByRole('button', { name: 'Start from the event' })).toBeDisabled();
+
   // A recommendation linked to nothing yet, and easy-read points.
   await page.getByLabel('New recommendation').fill('Publish one shared directory of local services');
   await page.getByRole('button', { name: 'Add recommendation' }).click();

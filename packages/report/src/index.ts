@@ -1,4 +1,4 @@
-export { buildReportDefinition, buildReportDocument, renderReport, renderReportDocx, renderReportHtml } from './report.ts';
+export { buildReportDefinition, buildReportDocument, howTheDayRanFor, renderReport, renderReportDocx, renderReportHtml } from './report.ts';
 export type { Block, Cell, CoverBlock, DocumentSection, ReportDocument, ResolvedQuote } from './blocks.ts';
 export { reportHtml, HTML_EDITION_CSP } from './html-edition.ts';
 export { reportDocx } from './docx-edition.ts';

@@ -3,7 +3,8 @@ import type { Block, ReportDocument } from './blocks.ts';
 import { buildContext, type ReportContext } from './context.ts';
 import { parseReportInput } from './errors.ts';
 import { validateLogo, type ValidLogo } from './logo.ts';
-import { acknowledgementsSection, howTheDayRanSection, introductionSection, recommendationsSection } from './narrative-sections.ts';
+import type { RichDoc } from '@tablemap/model';
+import { acknowledgementsSection, howTheDayRanPrefill, howTheDayRanSection, introductionSection, recommendationsSection } from './narrative-sections.ts';
 import { pdfDefinition } from './pdf-edition.ts';
 import { reportHtml } from './html-edition.ts';
 import { reportDocx } from './docx-edition.ts';
@@ -89,4 +90,9 @@ export function renderReportHtml(snapshot: ReportSnapshot, options: ReportOption
 /** The Word edition. */
 export function renderReportDocx(snapshot: ReportSnapshot, options: ReportOptions = {}): Promise<Uint8Array> {
   return reportDocx(buildReportDocument(snapshot, options));
+}
+
+/** "How the day ran" written from the event, for the composer to start from (the organisers then edit it). */
+export function howTheDayRanFor(snapshot: ReportSnapshot): RichDoc {
+  return howTheDayRanPrefill(reportContext(snapshot));
 }

@@ -177,6 +177,19 @@ describe('the report editions, the narrative and share links over HTTP', () => {
     expect((await call(`/api/events/${other.eventId}/report-shares/${share.id}`, other.facilitatorToken, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('starts “How the day ran” from the event once, then leaves the organisers’ text alone', async () => {
+    const path = `/api/events/${other.eventId}/report/prefill-how-the-day-ran`;
+    const first = await call(path, other.facilitatorToken, { method: 'POST' });
+    expect(first.status).toBe(200);
+    const stored = readReportNarrative(await storedDoc(server, reportDocName(other.eventId))).sections.howTheDayRan!;
+    expect(JSON.stringify(stored)).toContain('took part at 2 tables');
+    expect(JSON.stringify(stored)).not.toContain(FIXTURE.attendeeName);
+    const again = await call(path, other.facilitatorToken, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error).toBe('not_empty');
+    expect((await call(path, other.observerToken, { method: 'POST' })).status).toBe(403);
+  });
+
   it('gives the easy-read summary in the participant languages, and refuses an unknown one', async () => {
     const pdf = await call(`/api/events/${event.eventId}/easy-read.pdf?language=cy`, event.facilitatorToken);
     expect(pdf.status).toBe(200);

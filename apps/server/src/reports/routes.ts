@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { IdSchema, MAX_NARRATIVE_CHARS, NARRATIVE_SECTIONS, RichDocSchema, narrativeLength, readReportNarrative, reportDocName, writeRichText, type NarrativeSectionId, type TokenClaims } from '@tablemap/model';
 import { AnalysisError } from '@tablemap/analysis';
-import { EASY_READ_LANGUAGES, HTML_EDITION_CSP, ReportInputError, validateLogo, type EasyReadLanguage } from '@tablemap/report';
+import { EASY_READ_LANGUAGES, HTML_EDITION_CSP, ReportInputError, howTheDayRanFor, validateLogo, type EasyReadLanguage } from '@tablemap/report';
 import { requireEventFacilitator, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { ImportError, MAX_IMPORT_BYTES } from '../exports/event-export.ts';
@@ -163,6 +163,23 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
             sendJson(res, 200, { section, content });
           })(req, res, params);
         },
+      },
+    },
+    {
+      // "How the day ran" written from the event (tables, rounds and prompts, groups in the room), for the organisers to edit.
+      pattern: /^\/api\/events\/([^/]+)\/report\/prefill-how-the-day-ran$/,
+      methods: {
+        POST: facilitator(async (_req, res, eventId) => {
+          const bundle = await buildEventSnapshot(eventId, docs);
+          const content = howTheDayRanFor(bundle.report);
+          const written = await options.registry.withDoc(reportDocName(eventId), { kind: 'report', eventId }, (entry) => {
+            if (readReportNarrative(entry.doc).sections.howTheDayRan) return false;
+            writeRichText(entry.doc, 'howTheDayRan', content);
+            return true;
+          });
+          if (!written) throw new HttpError(409, 'not_empty', '“How the day ran” already has text; clear it first to start again from the event');
+          sendJson(res, 200, { section: 'howTheDayRan', content });
+        }),
       },
     },
     {
