@@ -130,6 +130,13 @@ test('two organisers write the report at once and converge; pasted scripts come 
   // Only the page itself was fetched: no font, image, script or style from anywhere.
   expect(requests).toEqual([shareUrl]);
 
+  // The easy-read summary's HTML, in Urdu (right to left), passes axe too.
+  const easyRead = await (await fetch(`${BASE}/api/events/${eventId}/easy-read.html?language=ur`, { headers: { authorization: `Bearer ${token}` } })).text();
+  await reader.setContent(easyRead);
+  await expect(reader.getByRole('heading', { name: 'ہم نے کیا سنا' })).toBeVisible();
+  const easyResults = await new AxeBuilder({ page: reader }).analyze();
+  expect(easyResults.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+
   await page.getByRole('button', { name: /^Withdraw/ }).click();
   await expect(page.getByText('Link withdrawn')).toBeVisible();
   expect((await reader.goto(shareUrl))?.status()).toBe(410);
