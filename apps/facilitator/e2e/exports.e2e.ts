@@ -80,13 +80,13 @@ test('the merged map, de-duplication, directory edits, exports and the report ar
   expect(() => JSON.parse(json.text)).not.toThrow();
 
   // Report: options, a refused logo, a preview, then a real PDF; the table packs too.
-  await page.getByRole('link', { name: 'Export report' }).click();
-  await expect(page.getByRole('heading', { name: 'Export report', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Report', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Report', level: 1 })).toBeVisible();
   await expect(page.getByTestId('report-preview')).toContainText('At a glance: 2 participants, 2 tables, 3 organisations');
   await page.getByLabel('Appendix: directory of services').uncheck();
   await expect(page.getByTestId('report-preview')).not.toContainText('directory of services');
   await page.getByRole('button', { name: 'Move Themes up' }).click();
-  await expect(page.getByTestId('report-preview').getByRole('listitem').nth(2)).toContainText('Themes');
+  await expect(page.getByTestId('report-preview').getByRole('listitem').nth(4)).toContainText('Themes');
   await page.getByLabel(/Organiser logo/).setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('this is not an image') });
   await expect(page.getByText('The logo must be a PNG or JPEG image.')).toBeVisible();
   await expectNoSeriousViolations(page, 'report export');

@@ -126,7 +126,7 @@ export class HttpApi {
   }
 
   handles(pathname: string): boolean {
-    return pathname === '/healthz' || pathname === '/api' || pathname.startsWith('/api/');
+    return pathname === '/healthz' || pathname === '/api' || pathname.startsWith('/api/') || pathname.startsWith('/shared/');
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {

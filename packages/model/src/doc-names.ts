@@ -6,6 +6,7 @@ import { isValidId } from './ids.ts';
  * - `table/<eventId>/<tableId>`: one table's organisations, links, notes and votes;
  * - `roster/<eventId>`: attendee names and seating, facilitators only;
  * - `synthesis/<eventId>`: themes, note clustering, redactions and organisation merges;
+ * - `report/<eventId>`: the organisers' narrative for the published report, facilitators only;
  * - `private/<eventId>/<tableId>/<participantId>`: one participant's notes in a private round, readable
  *   only by their author and the facilitators until the server copies them into the table doc (the reveal).
  */
@@ -14,6 +15,7 @@ export type DocRef =
   | { kind: 'table'; eventId: string; tableId: string }
   | { kind: 'roster'; eventId: string }
   | { kind: 'synthesis'; eventId: string }
+  | { kind: 'report'; eventId: string }
   | { kind: 'private'; eventId: string; tableId: string; participantId: string };
 
 export type DocKind = DocRef['kind'];
@@ -34,6 +36,10 @@ export function synthesisDocName(eventId: string): string {
   return `synthesis/${eventId}`;
 }
 
+export function reportDocName(eventId: string): string {
+  return `report/${eventId}`;
+}
+
 export function privateDocName(eventId: string, tableId: string, participantId: string): string {
   return `private/${eventId}/${tableId}/${participantId}`;
 }
@@ -49,7 +55,7 @@ export function parseDocName(name: string): DocRef | null {
   const parts = name.split('/');
   const [kind, eventId, tableId, participantId] = parts;
   if (!eventId || !isValidId(eventId)) return null;
-  if ((kind === 'event' || kind === 'roster' || kind === 'synthesis') && parts.length === 2) return { kind, eventId };
+  if ((kind === 'event' || kind === 'roster' || kind === 'synthesis' || kind === 'report') && parts.length === 2) return { kind, eventId };
   if (kind === 'table' && parts.length === 3 && tableId && isValidId(tableId)) {
     return { kind, eventId, tableId };
   }

@@ -15,6 +15,7 @@ import { DoneEntrySchema } from './room-controls.ts';
 import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from './synthesis-doc.ts';
 import { TableThemeEntrySchema } from './table-board.ts';
 import { InfluenceKeySchema, InfluenceValueSchema } from './influence.ts';
+import { EasyReadPointSchema, NARRATIVE_SECTIONS, RECOMMENDATION_ROOT, RecommendationSchema } from './narrative.ts';
 
 /**
  * The shape of each root of each doc kind, as data: the one description the server walks to refuse an
@@ -25,14 +26,17 @@ import { InfluenceKeySchema, InfluenceValueSchema } from './influence.ts';
  * - `values`: a Y.Map of plain values (votes, positions, the event's tables...);
  * - `list`: a Y.Array of plain values (the event's stakeholder groups and sectors);
  * - `meta`: a Y.Map of plain values with free keys, written by the server and facilitators only;
- * - `server`: written by the server itself only (consent counts); every connection's write is refused.
+ * - `server`: written by the server itself only (consent counts); every connection's write is refused;
+ * - `richText`: a Y.XmlFragment a collaborative editor writes (facilitator-only docs); its content is
+ *   filtered to the allowed nodes and marks when read (`readRichText`), so any structure is accepted.
  */
 export type RootShape =
   | { kind: 'entries'; entry: v.ObjectSchema<v.ObjectEntries, undefined> }
   | { kind: 'values'; key: v.GenericSchema<string>; value: v.GenericSchema }
   | { kind: 'list'; value: v.GenericSchema }
   | { kind: 'meta' }
-  | { kind: 'server' };
+  | { kind: 'server' }
+  | { kind: 'richText' };
 
 /** Any plain JSON value up to a size, for facilitator-only roots whose schema lives outside the model. */
 const MAX_PLAIN_VALUE_CHARS = 64 * 1024;
@@ -113,6 +117,15 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     // Counts by group and table kept after names, emails and needs are removed (retention).
     redactedCounts: { kind: 'values', key: FreeKeySchema, value: PlainValueSchema },
   },
+  // The organisers' narrative (facilitators only): one rich-text fragment per section, recommendations, easy-read points.
+  report: {
+    meta: { kind: 'meta' },
+    ...Object.fromEntries(NARRATIVE_SECTIONS.map((id) => [id, { kind: 'richText' } as const])),
+    [RECOMMENDATION_ROOT]: { kind: 'entries', entry: RecommendationSchema },
+    easyRead: { kind: 'entries', entry: EasyReadPointSchema },
+    // Read-only share links of the HTML edition (ids, token hashes, dates): written by the server only.
+    shares: { kind: 'server' },
+  },
 };
 
 /** Does a plain object carry only the fields its object schema names? (valibot's v.object strips the rest silently.) */
@@ -125,7 +138,7 @@ export function hasOnlyKnownFields(schema: v.GenericSchema, value: unknown): boo
 
 /** Is this a value a root of this shape may hold under this key? Objects may carry no unknown fields. */
 export function isValidRootValue(shape: RootShape, key: string | null, value: unknown): boolean {
-  if (shape.kind === 'server') return false;
+  if (shape.kind === 'server' || shape.kind === 'richText') return false;
   if (shape.kind === 'meta') return v.is(PlainValueSchema, value);
   if (shape.kind === 'list') return key === null && v.is(shape.value, value) && hasOnlyKnownFields(shape.value, value);
   if (shape.kind === 'values') return key !== null && v.is(shape.key, key) && v.is(shape.value, value) && hasOnlyKnownFields(shape.value, value);

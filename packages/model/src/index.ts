@@ -25,7 +25,7 @@ export { ModelError, describeIssues } from './errors.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
 export { seededRandom } from './random.ts';
-export { eventDocName, formatDocName, parseDocName, privateDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
+export { eventDocName, formatDocName, parseDocName, privateDocName, reportDocName, rosterDocName, synthesisDocName, tableDocName } from './doc-names.ts';
 export type { DocKind, DocRef } from './doc-names.ts';
 export {
   EventDetailsSchema,
@@ -198,3 +198,35 @@ export { checkUpdate } from './update-check.ts';
 export type { UpdateAuthor, UpdateCheck, UpdateFacts, UpdateRefusal, UpdateRefusalCode } from './update-check.ts';
 export { carryOverChanges } from './carry-over.ts';
 export type { CarryOverResult } from './carry-over.ts';
+export {
+  EASY_READ_ICONS,
+  EASY_READ_PARTS,
+  EasyReadPointSchema,
+  MAX_NARRATIVE_CHARS,
+  NARRATIVE_SECTIONS,
+  RECOMMENDATION_ROOT,
+  RecommendationSchema,
+  ReportNarrativeSchema,
+  RichDocSchema,
+  SafeHrefSchema,
+  narrativeLength,
+  readReportNarrative,
+  readRichText,
+  richPlainText,
+  setEasyReadPoint,
+  setRecommendation,
+  writeRichText,
+} from './narrative.ts';
+export type {
+  EasyReadPart,
+  EasyReadPoint,
+  NarrativeSectionId,
+  Recommendation,
+  ReportNarrative,
+  RichBlock,
+  RichDoc,
+  RichListItem,
+  RichMark,
+  RichText,
+} from './narrative.ts';
+export { describeLink, describeMap, relationshipLabel } from './describe-map.ts';

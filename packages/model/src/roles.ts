@@ -24,13 +24,13 @@ export type Access = 'none' | 'read' | 'write';
  */
 export const ROLE_RULES: Record<
   Role,
-  { event: Access; ownTable: Access; otherTable: Access; roster: Access; synthesis: Access }
+  { event: Access; ownTable: Access; otherTable: Access; roster: Access; synthesis: Access; report: Access }
 > = {
-  facilitator: { event: 'write', ownTable: 'write', otherTable: 'write', roster: 'write', synthesis: 'write' },
+  facilitator: { event: 'write', ownTable: 'write', otherTable: 'write', roster: 'write', synthesis: 'write', report: 'write' },
   // Participants see the theme board read-only; their votes on themes live in their own table doc.
-  participant: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none', synthesis: 'read' },
-  scribe: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none', synthesis: 'read' },
-  observer: { event: 'read', ownTable: 'read', otherTable: 'read', roster: 'none', synthesis: 'read' },
+  participant: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none', synthesis: 'read', report: 'none' },
+  scribe: { event: 'read', ownTable: 'write', otherTable: 'none', roster: 'none', synthesis: 'read', report: 'none' },
+  observer: { event: 'read', ownTable: 'read', otherTable: 'read', roster: 'none', synthesis: 'read', report: 'none' },
 };
 
 export function docAccess(claims: TokenClaims, ref: DocRef): Access {
@@ -39,6 +39,8 @@ export function docAccess(claims: TokenClaims, ref: DocRef): Access {
   if (ref.kind === 'event') return rules.event;
   if (ref.kind === 'roster') return rules.roster;
   if (ref.kind === 'synthesis') return rules.synthesis;
+  // The report draft stays with the organisers until they publish it.
+  if (ref.kind === 'report') return rules.report;
   // A private-round notes doc: its author (same table, same participant id) and the facilitators, nobody else.
   if (ref.kind === 'private') {
     if (claims.role === 'facilitator') return 'write';

@@ -245,6 +245,8 @@ class UpdateWalk {
     const root = place.container[0]!;
     const shape = this.shapeOf(root);
     if (shape.kind === 'server' || (this.ruled && shape.kind === 'meta')) refuse('server_only', `"${root}" is written by the server only`);
+    // Rich text lives only in facilitator-only docs and is filtered to the allowed schema when read.
+    if (shape.kind === 'richText') return;
     const content = item.content;
     const deleted = content instanceof Y.ContentDeleted;
     if (place.container.length === 1) {
@@ -348,6 +350,8 @@ class UpdateWalk {
     // Deleting what the model does not define is always allowed: it is how junk is cleaned up.
     if (!shape) return;
     if (shape.kind === 'server' || (this.ruled && shape.kind === 'meta')) refuse('server_only', `"${root}" is written by the server only`);
+    // Rich text lives only in facilitator-only docs and is filtered to the allowed schema when read.
+    if (shape.kind === 'richText') return;
     if (place.container.length === 1 && place.sub !== null) {
       if (shape.kind === 'entries') {
         if (this.currentEntryItem(root, place.sub) === item) this.entryChange(root, place.sub, item).deleted = true;

@@ -20,6 +20,8 @@ export const ROOT_MAPS: Record<DocKind, readonly string[]> = {
   roster: ['meta', 'attendees', 'seating', 'redactedCounts'],
   synthesis: ['meta', 'themes', 'noteThemes', 'noteFlags', 'hiddenNotes', 'aliases', 'rejectedMerges', 'directoryEdits', 'themeSources'],
   private: ['meta', 'notes'],
+  // The narrative sections are Y.XmlFragments (collaborative rich text), created by the editor.
+  report: ['meta', 'recommendationItems', 'easyRead', 'shares'],
 };
 export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   event: ['groups', 'sectors'],
@@ -27,6 +29,7 @@ export const ROOT_ARRAYS: Record<DocKind, readonly string[]> = {
   roster: [],
   synthesis: [],
   private: [],
+  report: [],
 };
 
 /** Named, ordered migrations. Each is applied once, in order, inside one transaction. */

@@ -1,4 +1,8 @@
-export { buildReportDefinition, renderReport } from './report.ts';
+export { buildReportDefinition, buildReportDocument, howTheDayRanFor, renderReport, renderReportDocx, renderReportHtml } from './report.ts';
+export type { Block, Cell, CoverBlock, DocumentSection, ReportDocument, ResolvedQuote } from './blocks.ts';
+export { reportHtml, HTML_EDITION_CSP } from './html-edition.ts';
+export { reportDocx } from './docx-edition.ts';
+export { howTheDayRanPrefill } from './narrative-sections.ts';
 export { raisedBy } from './raised-by.ts';
 export type { RenderOptions } from './pdf.ts';
 export { buildTablePacksDefinition, renderTablePacks, qrCodeSvg, tableJoinUrl } from './table-packs.ts';
@@ -38,3 +42,5 @@ export type {
   TablePacksInput,
   TablePacksOptions,
 } from './types.ts';
+export { EASY_READ_LANGUAGES, EasyReadOptionsSchema, easyReadContent, easyReadDefinition, easyReadHtml, iconSvg, renderEasyReadHtml, renderEasyReadPdf } from './easy-read.ts';
+export type { EasyReadContent, EasyReadLanguage, EasyReadOptions } from './easy-read.ts';

@@ -1,6 +1,5 @@
 import { deflateSync, crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS } from '@tablemap/model';
 import {
   ReportInputError,
   SECTION_IDS,
@@ -8,124 +7,10 @@ import {
   buildReportDefinition,
   renderReport,
   validateLogo,
-  type ReportAnalysis,
   type ReportSnapshot,
 } from './index.ts';
+import { ATTENDEE_NAMES, fixtureEvent } from './fixtures/event-fixture.ts';
 import { inkShare, pdfInfo, pdfPages, pdfText, rasterisePage } from '@tablemap/test-support';
-
-const HIDDEN_TEXT = 'Zebracrossing confidential remark about a named nurse';
-const ATTENDEE_NAMES = ['Aurelia Fenwick', 'Bartholomew Quist', 'Cosima Wrenfield', 'Dmitri Haverstock'];
-
-/** A small but complete event: three tables, five organisations, notes on every prompt, two themes. */
-function fixtureEvent(): ReportSnapshot {
-  const groups = DEFAULT_STAKEHOLDER_GROUPS.filter((g) => ['lived_experience', 'carer', 'vcse', 'housing'].includes(g.id));
-  const organisations = [
-    { id: 'orgmind', name: 'Riverside Mind', sector: 'vcse', locality: 'Leeds', remit: 'Peer support and drop-in' },
-    { id: 'orgcmht', name: 'North CMHT', sector: 'nhs_secondary', locality: 'Leeds', remit: 'Community mental health team' },
-    { id: 'orghouse', name: 'Safe Homes Trust', sector: 'housing', size: 'regional' as const, locality: 'Bradford', remit: '' },
-    { id: 'orggp', name: 'Elm Street Surgery', sector: 'primary_care', locality: 'Leeds', remit: 'GP practice' },
-    { id: 'orgfaith', name: 'St Anne Food Bank', sector: 'faith_community', locality: 'Leeds', remit: 'Food and advice' },
-  ];
-  const link = (id: string, source: string, target: string, kind: string, status: 'existing' | 'wanted' | 'broken' = 'existing') =>
-    ({ id, source, target, kind, mutual: kind === 'collaborates', strength: 2, status });
-  return {
-    event: {
-      title: 'Leeds Learning Exchange',
-      date: '12 March 2026',
-      venue: 'Civic Hall',
-      description: 'Mapping local mental-health support.',
-      groups,
-      sectors: DEFAULT_SECTORS.map((s) => ({ ...s })),
-      prompts: [
-        { id: 'promptcomm', text: 'Communities and connections', order: 0 },
-        { id: 'prompthealth', text: 'Physical and mental health', order: 1 },
-      ],
-      tables: [
-        { id: 'tablea', name: 'Table Amber', order: 0 },
-        { id: 'tableb', name: 'Table Blue', order: 1 },
-        { id: 'tablec', name: 'Table Cedar', order: 2 },
-      ],
-    },
-    tables: [
-      {
-        id: 'tablea',
-        name: 'Table Amber',
-        organisations: organisations.slice(0, 3),
-        links: [link('la1', 'orgmind', 'orgcmht', 'refers_to'), link('la2', 'orgcmht', 'orghouse', 'collaborates', 'wanted')],
-        notes: [
-          { id: 'notea1', text: 'Waiting lists push people into crisis before anyone sees them.', kind: 'quote', promptId: 'prompthealth', group: 'carer' },
-          { id: 'notea2', text: 'The drop-in is the only place that feels safe.', kind: 'quote', promptId: 'promptcomm', group: 'lived_experience' },
-          { id: 'notehidden', text: HIDDEN_TEXT, kind: 'observation', promptId: 'promptcomm', group: 'vcse' },
-        ],
-        positions: { orgmind: { x: 0, y: 0 }, orgcmht: { x: 100, y: 30 }, orghouse: { x: 50, y: 90 } },
-        consentByGroup: { carer: 1, lived_experience: 2, vcse: 1 },
-        votes: { notea1: { total: 3, byGroup: { carer: 2, vcse: 1 } }, notehidden: { total: 4, byGroup: { vcse: 4 } } },
-      },
-      {
-        id: 'tableb',
-        name: 'Table Blue',
-        organisations: [organisations[0]!, organisations[3]!],
-        links: [link('lb1', 'orggp', 'orgmind', 'refers_to', 'broken')],
-        notes: [
-          { id: 'noteb1', text: 'GPs do not know the peer groups exist.', kind: 'gap', promptId: 'prompthealth', group: 'housing' },
-          { id: 'noteb2', text: 'Could the surgery host a weekly peer session?', kind: 'idea', promptId: null, group: 'vcse' },
-        ],
-        consentByGroup: { housing: 1, vcse: 2 },
-        votes: { noteb1: { total: 5, byGroup: { housing: 3, carer: 2 } } },
-      },
-      { id: 'tablec', name: 'Table Cedar', organisations: [organisations[4]!], links: [], notes: [], consentByGroup: { carer: 1 } },
-    ],
-    synthesis: {
-      themes: [
-        {
-          id: 'themeaccess',
-          title: 'Access and waiting times',
-          description: 'Long waits and unclear routes in.',
-          noteIds: ['notea1', 'noteb1', 'notehidden'],
-          quoteNoteIds: ['notea1', 'notehidden'],
-          isGap: true,
-          nextSteps: [{ action: 'Publish a shared map of routes into support', ownerSector: 'commissioner', timescale: '3 months' }],
-          votes: { total: 8, byGroup: { carer: 4, housing: 3, vcse: 1 } },
-        },
-        {
-          id: 'themesafe',
-          title: 'Safe community spaces',
-          description: 'Drop-ins and peer groups matter.',
-          noteIds: ['notea2', 'noteb2'],
-          quoteNoteIds: ['notea2'],
-          isKeyMessage: true,
-          votes: { total: 2, byGroup: { lived_experience: 2 } },
-        },
-      ],
-      hiddenNoteIds: ['notehidden'],
-      gaps: ['People not known to services'],
-      keyMessages: ['Build on what already works locally'],
-    },
-    analysis: fixtureAnalysis(organisations),
-    attendees: ATTENDEE_NAMES.map((name, i) => ({ name, group: groups[i]!.id, tableId: i < 2 ? 'tablea' : 'tableb' })),
-  };
-}
-
-function fixtureAnalysis(organisations: { id: string; name: string; sector: string }[]): ReportAnalysis {
-  return {
-    organisations: organisations.map((o) => ({ ...o, tableIds: ['tablea'], degree: 1, betweenness: 0.5 })),
-    links: [
-      { id: 'm1', source: 'orgmind', target: 'orgcmht', kind: 'refers_to', mutual: false, status: 'existing', strength: 2, tableIds: ['tablea'], conflict: false },
-      { id: 'm2', source: 'orgcmht', target: 'orghouse', kind: 'collaborates', mutual: true, status: 'wanted', strength: 2, tableIds: ['tablea'], conflict: false },
-      { id: 'm3', source: 'orggp', target: 'orgmind', kind: 'refers_to', mutual: false, status: 'broken', strength: 1, tableIds: ['tableb'], conflict: false },
-    ],
-    density: 0.15,
-    components: 2,
-    isolated: ['orgfaith'],
-    topBrokers: [{ id: 'orgmind', name: 'Riverside Mind', sector: 'vcse', betweenness: 0.5, sectorsBridged: 2 }],
-    tieMatrix: { sectors: ['vcse', 'nhs_secondary'], counts: [[0, 1], [1, 0]] },
-    eiIndex: { vcse: 1, nhs_secondary: 1 },
-    missingSectors: ['police_justice'],
-    sectorsWithoutCrossTies: [],
-    wantedLinks: [{ source: 'orgcmht', target: 'orghouse', kind: 'collaborates' }],
-    brokenLinks: [{ source: 'orggp', target: 'orgmind', kind: 'refers_to' }],
-  };
-}
 
 /** A minimal valid PNG (solid colour), built by hand so the test needs no image files. */
 function tinyPng(size = 4): Uint8Array {

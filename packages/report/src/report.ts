@@ -1,7 +1,13 @@
-import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { Block, ReportDocument } from './blocks.ts';
 import { buildContext, type ReportContext } from './context.ts';
 import { parseReportInput } from './errors.ts';
 import { validateLogo, type ValidLogo } from './logo.ts';
+import type { RichDoc } from '@tablemap/model';
+import { acknowledgementsSection, howTheDayRanPrefill, howTheDayRanSection, introductionSection, recommendationsSection } from './narrative-sections.ts';
+import { pdfDefinition } from './pdf-edition.ts';
+import { reportHtml } from './html-edition.ts';
+import { reportDocx } from './docx-edition.ts';
 import { renderPdf, type RenderOptions } from './pdf.ts';
 import {
   SECTION_TITLES,
@@ -16,77 +22,56 @@ import {
   themesSection,
   whoWasInTheRoomSection,
 } from './sections.ts';
-import { REPORT_STYLES } from './styles.ts';
 import { ReportOptionsSchema, ReportSnapshotSchema, type ReportOptions, type ReportSnapshot, type SectionId } from './types.ts';
 
-const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Content[]> = {
+const BUILDERS: Record<Exclude<SectionId, 'cover'>, (ctx: ReportContext) => Block[]> = {
+  introduction: introductionSection,
   'at-a-glance': atAGlanceSection,
+  'how-the-day-ran': howTheDayRanSection,
   'who-was-in-the-room': whoWasInTheRoomSection,
   themes: themesSection,
   'gaps-and-next-steps': gapsSection,
+  recommendations: recommendationsSection,
   ecosystem: ecosystemSection,
   'agreement-and-statistics': agreementSection,
   'change-over-time': changeSection,
+  acknowledgements: acknowledgementsSection,
   'table-appendix': tableAppendixSection,
   directory: directorySection,
 };
 
-/** Page numbers, and the date the event's data is deleted so a reader knows how long it is kept. */
-const footerFor =
-  (retainUntil: string) =>
-  (currentPage: number, pageCount: number): Content => ({
-    text: `Page ${currentPage} of ${pageCount}${retainUntil ? ` · Event data is deleted on ${retainUntil}` : ''}`,
-    alignment: 'center',
-    fontSize: 8,
-    color: '#5a6470',
-    margin: [0, 12, 0, 0],
-  });
+/** A validated snapshot and options, the context every edition is built from. */
+export function reportContext(snapshot: ReportSnapshot, options: ReportOptions = {}): ReportContext {
+  const validSnapshot = parseReportInput(ReportSnapshotSchema, snapshot, 'report snapshot');
+  const validOptions = parseReportInput(ReportOptionsSchema, options, 'report options');
+  return buildContext(validSnapshot, validOptions);
+}
+
+/**
+ * Pure: the report as edition-neutral sections and blocks, with hidden notes, attendee names and
+ * unchosen sections already left out. Throws ReportInputError for invalid input.
+ */
+export function buildReportDocument(snapshot: ReportSnapshot, options: ReportOptions = {}): ReportDocument {
+  const ctx = reportContext(snapshot, options);
+  return {
+    title: ctx.snapshot.event.title,
+    language: ctx.options.language,
+    author: ctx.options.author.trim(),
+    retainUntil: ctx.snapshot.event.retainUntil,
+    cover: ctx.options.sections.includes('cover') ? coverSection(ctx) : null,
+    sections: ctx.options.sections
+      .filter((id) => id !== 'cover')
+      .map((id) => ({ id, title: SECTION_TITLES[id], blocks: BUILDERS[id as Exclude<SectionId, 'cover'>](ctx) })),
+  };
+}
 
 /**
  * Pure: validates the snapshot and options, then returns the pdfmake document definition.
  * Throws ReportInputError for invalid input. Hidden notes and attendee names are excluded here.
  */
 export function buildReportDefinition(snapshot: ReportSnapshot, options: ReportOptions = {}): TDocumentDefinitions {
-  const validSnapshot = parseReportInput(ReportSnapshotSchema, snapshot, 'report snapshot');
-  const validOptions = parseReportInput(ReportOptionsSchema, options, 'report options');
-  const logo: ValidLogo | undefined = validOptions.logo ? validateLogo(validOptions.logo) : undefined;
-  const ctx = buildContext(validSnapshot, validOptions);
-
-  const content: Content[] = [];
-  const startPage = () => (content.length === 0 ? undefined : ('before' as const));
-  for (const section of validOptions.sections) {
-    if (section === 'cover') {
-      content.push({ stack: coverSection(ctx, logo), pageBreak: startPage() });
-      content.push({ toc: { title: { text: 'Contents', style: 'h1' } }, pageBreak: 'before' });
-      continue;
-    }
-    if (!validOptions.sections.includes('cover') && content.length === 0) {
-      content.push({ text: ctx.t(validSnapshot.event.title), style: 'title', margin: [0, 0, 0, 16] });
-      content.push({ toc: { title: { text: 'Contents', style: 'h1' } } });
-    }
-    content.push({ text: SECTION_TITLES[section], style: 'h1', tocItem: true, headlineLevel: 1, pageBreak: 'before' });
-    content.push(...BUILDERS[section](ctx));
-  }
-
-  // Metadata is Unicode text read by viewers and screen readers, not drawn with Roboto: keep it whole.
-  const title = validSnapshot.event.title;
-  return {
-    info: {
-      title,
-      author: validOptions.author.trim() || 'Tablemap',
-      subject: `Post-event report: ${title}`,
-      keywords: 'learning exchange, ecosystem mapping, mental health',
-      creator: 'Tablemap',
-    },
-    language: validOptions.language,
-    displayTitle: true,
-    pageSize: 'A4',
-    pageMargins: [40, 48, 40, 48],
-    footer: footerFor(validSnapshot.event.retainUntil),
-    content,
-    styles: REPORT_STYLES,
-    defaultStyle: { font: 'Roboto', fontSize: 10.5 },
-  };
+  const logo: ValidLogo | undefined = options.logo ? validateLogo(parseReportInput(ReportOptionsSchema, options, 'report options').logo!) : undefined;
+  return pdfDefinition(buildReportDocument(snapshot, options), logo);
 }
 
 export async function renderReport(
@@ -95,4 +80,19 @@ export async function renderReport(
   render: RenderOptions = {},
 ): Promise<Uint8Array> {
   return renderPdf(buildReportDefinition(snapshot, options), render);
+}
+
+/** The accessible HTML edition: one self-contained file. */
+export function renderReportHtml(snapshot: ReportSnapshot, options: ReportOptions = {}): string {
+  return reportHtml(buildReportDocument(snapshot, options));
+}
+
+/** The Word edition. */
+export function renderReportDocx(snapshot: ReportSnapshot, options: ReportOptions = {}): Promise<Uint8Array> {
+  return reportDocx(buildReportDocument(snapshot, options));
+}
+
+/** "How the day ran" written from the event, for the composer to start from (the organisers then edit it). */
+export function howTheDayRanFor(snapshot: ReportSnapshot): RichDoc {
+  return howTheDayRanPrefill(reportContext(snapshot));
 }

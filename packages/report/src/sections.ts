@@ -1,67 +1,53 @@
-import type { Content, TableCell } from 'pdfmake/interfaces.js';
-import { RELATIONSHIP_KINDS } from '@tablemap/model';
+import { RELATIONSHIP_KINDS, describeMap } from '@tablemap/model';
+import { emptyNote, h2, h3, meta, para, plural, type Block, type Cell, type CoverBlock } from './blocks.ts';
 import { participantsByGroup, seatingMatrix, votesOnVisibleNotes, type ReportContext } from './context.ts';
-import { renderMapSvg } from './map-svg.ts';
+import type { MapInput, MapLink } from './map-svg.ts';
 import type { ReportTheme, SectionId } from './types.ts';
-import type { ValidLogo } from './logo.ts';
+import { keyMessagesText } from './narrative-sections.ts';
+
+type Content = Block;
+type TableCell = Cell;
 
 /** The visible H1 heading of each section, in the words a reader sees in the contents. */
 export const SECTION_TITLES: Record<SectionId, string> = {
   cover: 'Cover',
+  introduction: 'Introduction',
   'at-a-glance': 'At a glance',
+  'how-the-day-ran': 'How the day ran',
   'who-was-in-the-room': 'Who was in the room',
   themes: 'Themes',
   'gaps-and-next-steps': 'Gaps, key messages and next steps',
+  recommendations: 'Recommendations',
   ecosystem: 'The service ecosystem',
   'agreement-and-statistics': 'Where the tables agree, and the statistics',
   'change-over-time': 'Change since an earlier event',
+  acknowledgements: 'Acknowledgements',
   'table-appendix': 'Appendix: table by table',
   directory: 'Appendix: directory of services',
 };
 
 export const CONTENT_WIDTH = 515; // A4 width minus 40pt margins each side
 
-const h2 = (text: string): Content => ({ text, style: 'h2', headlineLevel: 2 });
-const h3 = (text: string): Content => ({ text, style: 'h3', headlineLevel: 3 });
-const para = (text: string): Content => ({ text, style: 'body' });
-const emptyNote = (text: string): Content => ({ text, style: 'empty' });
-const header = (text: string): TableCell => ({ text, style: 'tableHeader' });
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function dataTable(headers: string[], rows: TableCell[][], widths: (string | number)[], fontSize = 9): Content {
-  // Number-only headers label number columns, so they line up with the centred counts below.
-  const headerCells = headers.map((text): TableCell => (/^\d+$/.test(text) ? { text, style: 'tableHeader', alignment: 'center' } : header(text)));
-  const table: Content = {
-    table: { headerRows: 1, keepWithHeaderRows: 1, widths, body: [headerCells, ...rows], dontBreakRows: true },
-    layout: 'lightHorizontalLines',
-    fontSize,
-    margin: [0, 4, 0, 10],
-  };
-  // A table that fits on one page is never split: split near a page end it would leave a row or two
-  // stranded alone on the next page. Longer tables break, repeating their header row.
-  return rows.length <= MAX_UNBROKEN_ROWS ? ({ unbreakable: true, stack: [table] } as Content) : table;
+  return { kind: 'table', headers, rows, widths, fontSize };
 }
 
-/** Rows a table may have and still be kept whole on one page (single-line rows at 8–10 pt). */
-const MAX_UNBROKEN_ROWS = 30;
-
-const bulletList = (items: string[]): Content => ({ ul: items, style: 'body', margin: [0, 2, 0, 8] });
+const bulletList = (items: string[]): Content => ({ kind: 'list', items });
 
 const relationshipLabel = (kind: string) => RELATIONSHIP_KINDS.find((entry) => entry.id === kind)?.label ?? kind;
 
-export function coverSection(ctx: ReportContext, logo: ValidLogo | undefined): Content[] {
+export function coverSection(ctx: ReportContext): CoverBlock {
   const { event } = ctx.snapshot;
   const details = [event.date, event.venue].filter((part) => part.trim() !== '').map(ctx.t);
-  const content: Content[] = [];
-  if (logo) content.push({ image: logo.dataUrl, fit: [180, 90], margin: [0, 0, 0, 30] });
-  content.push({ text: ctx.t(event.title), style: 'title', margin: [0, logo ? 40 : 140, 0, 12] });
-  content.push({ text: 'Learning exchange report', style: 'subtitle' });
-  if (details.length > 0) content.push({ text: details.join(' · '), style: 'subtitle', margin: [0, 6, 0, 0] });
-  if (event.description.trim()) content.push({ text: ctx.t(event.description), style: 'body', margin: [0, 30, 0, 0] });
-  if (ctx.options.author.trim()) {
-    content.push({ text: `Prepared by ${ctx.t(ctx.options.author)}`, style: 'small', margin: [0, 30, 0, 0] });
-  }
-  return content;
+  return {
+    kind: 'cover',
+    title: ctx.t(event.title),
+    subtitle: 'Learning exchange report',
+    details: details.join(' · '),
+    description: ctx.t(event.description.trim()),
+    preparedBy: ctx.options.author.trim() ? `Prepared by ${ctx.t(ctx.options.author)}` : '',
+  };
 }
 
 export interface GlanceCounts {
@@ -101,7 +87,7 @@ export function atAGlanceSection(ctx: ReportContext): Content[] {
     ['Votes on themes', counts.themeVotes],
   ];
   const content: Content[] = [
-    dataTable(['Measure', 'Count'], rows.map(([label, n]) => [label, { text: String(n), alignment: 'right' }]), [200, 60], 10.5),
+    dataTable(['Measure', 'Count'], rows.map(([label, n]) => [label, { text: String(n), align: 'right' }]), [200, 60], 10.5),
   ];
   const distinct = ctx.snapshot.analysis?.organisations.length;
   if (distinct !== undefined) {
@@ -122,7 +108,7 @@ export function atAGlanceSection(ctx: ReportContext): Content[] {
     content.push(para(participants.source === 'attendees' ? 'From the attendee list.' : 'From the consent given as people joined their table.'));
     const groupRows = orderedGroups(ctx, participants.counts).map((group): TableCell[] => [
       ctx.t(ctx.groupLabel(group)),
-      { text: String(participants.counts.get(group) ?? 0), alignment: 'right' },
+      { text: String(participants.counts.get(group) ?? 0), align: 'right' },
     ]);
     content.push(dataTable(['Stakeholder group', 'Participants'], groupRows, ['*', 70]));
   }
@@ -152,19 +138,15 @@ export function whoWasInTheRoomSection(ctx: ReportContext): Content[] {
       const row = matrix.get(table.id) ?? new Map<string, number>();
       const cells: TableCell[] = groups.map((group) => {
         const n = row.get(group) ?? 0;
-        return { text: n === 0 ? '–' : String(n), alignment: 'center', color: n === 0 ? '#b00020' : '#000000' };
+        return { text: n === 0 ? '–' : String(n), align: 'center', colour: n === 0 ? '#b00020' : '#000000' };
       });
       const total = [...row.values()].reduce((a, b) => a + b, 0);
-      return [ctx.t(table.name), ...cells, { text: String(total), alignment: 'right', bold: true }];
+      return [ctx.t(table.name), ...cells, { text: String(total), align: 'right', bold: true }];
     });
     content.push(
       dataTable(['Table', ...groups.map((_, index) => String(index + 1)), 'Total'], rows, [90, ...groups.map(() => '*'), 30], 8),
     );
-    content.push({
-      ol: groups.map((group) => ctx.t(ctx.groupLabel(group))),
-      style: 'small',
-      margin: [0, 0, 0, 10],
-    });
+    content.push({ kind: 'list', ordered: true, tone: 'small', items: groups.map((group) => ctx.t(ctx.groupLabel(group))) });
 
     content.push(h2('Rainbow check'));
     const lacking = ctx.tables
@@ -191,7 +173,7 @@ export function whoWasInTheRoomSection(ctx: ReportContext): Content[] {
     content.push(
       dataTable(
         ['Stakeholder group', 'Consents'],
-        orderedGroups(ctx, consent).map((group): TableCell[] => [ctx.t(ctx.groupLabel(group)), { text: String(consent.get(group)), alignment: 'right' }]),
+        orderedGroups(ctx, consent).map((group): TableCell[] => [ctx.t(ctx.groupLabel(group)), { text: String(consent.get(group)), align: 'right' }]),
         ['*', 70],
       ),
     );
@@ -235,13 +217,13 @@ function provenanceLines(ctx: ReportContext, theme: ReportTheme, notes: readonly
   if (theme.raisedBy.length > 0) {
     const tables = theme.raisedBy.map((table) => `${ctx.t(ctx.tableName(table.tableId))} (${table.tableThemes.map((title) => `“${ctx.t(title)}”`).join(', ')})`);
     const lead = theme.raisedBy.length === 1 ? 'Raised by one table' : `Raised by ${theme.raisedBy.length} tables`;
-    lines.push({ text: `${lead}: ${tables.join('; ')}.`, style: 'meta' });
+    lines.push(meta(`${lead}: ${tables.join('; ')}.`));
   }
   const byGroup = new Map<string, number>();
   for (const note of notes) byGroup.set(note.group, (byGroup.get(note.group) ?? 0) + 1);
   if (byGroup.size > 0) {
     const groups = [...byGroup].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([group, n]) => `${ctx.t(ctx.groupLabel(group))} ${n}`);
-    lines.push({ text: `Groups behind it: ${groups.join(', ')}.`, style: 'meta' });
+    lines.push(meta(`Groups behind it: ${groups.join(', ')}.`));
   }
   return lines;
 }
@@ -256,19 +238,13 @@ export function themesSection(ctx: ReportContext): Content[] {
     const notes = theme.noteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
     const tableCount = new Set(notes.map((note) => note.tableId)).size;
     // Themes are what funders look for first, so each gets its own indented line in the contents.
-    content.push({ text: ctx.t(theme.title), style: 'h2', headlineLevel: 2, tocItem: true, tocMargin: [14, 0, 0, 0], tocStyle: 'tocSub' });
+    content.push({ kind: 'heading', level: 2, text: ctx.t(theme.title), inContents: true });
     if (theme.description.trim()) content.push(para(ctx.t(theme.description)));
-    content.push({ text: `Drew on ${plural(notes.length, 'note')} from ${plural(tableCount, 'table')}. ${votesText(ctx, theme.votes)}.`, style: 'meta' });
+    content.push(meta(`Drew on ${plural(notes.length, 'note')} from ${plural(tableCount, 'table')}. ${votesText(ctx, theme.votes)}.`));
     content.push(...provenanceLines(ctx, theme, notes));
     const quotes = theme.quoteNoteIds.map((id) => ctx.noteById.get(id)).filter((note) => note !== undefined);
     for (const quote of quotes) {
-      content.push({
-        stack: [
-          { text: `“${ctx.t(quote.text)}”`, italics: true },
-          { text: `— ${ctx.t(ctx.groupLabel(quote.group))}`, style: 'attribution' },
-        ],
-        margin: [18, 4, 18, 6],
-      });
+      content.push({ kind: 'quote', text: ctx.t(quote.text), attribution: ctx.t(ctx.groupLabel(quote.group)) });
     }
   }
   return content;
@@ -280,6 +256,7 @@ export function gapsSection(ctx: ReportContext): Content[] {
   const gapItems = [...gaps.map(ctx.t), ...themes.filter((theme) => theme.isGap).map((theme) => themeLine(ctx, theme))];
   content.push(gapItems.length > 0 ? bulletList(gapItems) : emptyNote('No gaps were recorded.'));
   content.push(h2('Key messages'));
+  content.push(...keyMessagesText(ctx));
   const messageItems = [...keyMessages.map(ctx.t), ...themes.filter((theme) => theme.isKeyMessage).map((theme) => themeLine(ctx, theme))];
   content.push(messageItems.length > 0 ? bulletList(messageItems) : emptyNote('No key messages were recorded.'));
   content.push(h2('Next steps'));
@@ -313,14 +290,7 @@ export function ecosystemSection(ctx: ReportContext): Content[] {
   const name = (id: string) => ctx.t(names.get(id) ?? id);
   const content: Content[] = [h2('The merged map')];
   content.push(para(`${plural(analysis.organisations.length, 'organisation')} and ${plural(analysis.links.length, 'link')}, merged across every table. Colours show sectors; arrows show direction; dashed blue lines are wanted links and dotted red lines are broken ones.`));
-  content.push({
-    svg: renderMapSvg(
-      { organisations: analysis.organisations, links: analysis.links, sectors: ctx.snapshot.event.sectors },
-      { width: CONTENT_WIDTH, height: 470, maxLabels: 25, label: ctx.svgLabel },
-    ),
-    width: CONTENT_WIDTH,
-    margin: [0, 4, 0, 8],
-  });
+  content.push(mapBlock(ctx, { organisations: analysis.organisations, links: analysis.links, sectors: ctx.snapshot.event.sectors }, 470, 25, 'The merged map of every table'));
 
   content.push(h2('Network metrics'));
   content.push(
@@ -345,7 +315,7 @@ export function ecosystemSection(ctx: ReportContext): Content[] {
     content.push(
       dataTable(
         ['Organisation', 'Sector', 'Betweenness', 'Sectors bridged'],
-        analysis.topBrokers.map((b) => [ctx.t(b.name), ctx.t(ctx.sectorLabel(b.sector)), { text: b.betweenness.toFixed(3), alignment: 'right' }, { text: String(b.sectorsBridged), alignment: 'right' }]),
+        analysis.topBrokers.map((b) => [ctx.t(b.name), ctx.t(ctx.sectorLabel(b.sector)), { text: b.betweenness.toFixed(3), align: 'right' }, { text: String(b.sectorsBridged), align: 'right' }]),
         ['*', 130, 60, 60],
       ),
     );
@@ -359,8 +329,8 @@ export function ecosystemSection(ctx: ReportContext): Content[] {
     content.push(para('Links between organisations of each pair of sectors. Column numbers follow the row numbers. E-I index: −1 means all ties stay within the sector, +1 all reach other sectors.'));
     const rows = sectors.map((sector, i): TableCell[] => [
       `${i + 1}. ${ctx.t(ctx.sectorLabel(sector))}`,
-      ...sectors.map((_, j) => ({ text: String(counts[i]?.[j] ?? 0), alignment: 'center' as const })),
-      { text: formatEi(analysis.eiIndex[sector]), alignment: 'right' },
+      ...sectors.map((_, j) => ({ text: String(counts[i]?.[j] ?? 0), align: 'center' as const })),
+      { text: formatEi(analysis.eiIndex[sector]), align: 'right' },
     ]);
     content.push(dataTable(['Sector', ...sectors.map((_, j) => String(j + 1)), 'E-I'], rows, [110, ...sectors.map(() => '*'), 26], sectors.length > 12 ? 6.5 : 8));
   }
@@ -389,6 +359,12 @@ export function ecosystemSection(ctx: ReportContext): Content[] {
   return content;
 }
 
+/** A map with its text alternative: the same plain summary the live map gives screen readers. */
+function mapBlock(ctx: ReportContext, input: Omit<MapInput, 'links'> & { links: readonly (MapLink & { kind: string })[] }, height: number, maxLabels: number, caption: string): Content {
+  const links = input.links.map((link) => ({ ...link, mutual: link.mutual ?? false, status: link.status ?? 'existing' }));
+  return { kind: 'map', input, width: CONTENT_WIDTH, height, maxLabels, caption, description: ctx.t(describeMap(input.organisations, links, ctx.snapshot.event.sectors)) };
+}
+
 const formatEi = (value: number | null | undefined) => (value === null || value === undefined ? '—' : value.toFixed(2));
 
 export function tableAppendixSection(ctx: ReportContext): Content[] {
@@ -399,20 +375,10 @@ export function tableAppendixSection(ctx: ReportContext): Content[] {
     table.organisations.length === 0 && !ctx.visibleNotes.some((note) => note.tableId === table.id);
   ctx.tables.filter((table) => !isEmpty(table)).forEach((table, index) => {
     const notes = ctx.visibleNotes.filter((note) => note.tableId === table.id);
-    content.push({ ...(h2(ctx.t(table.name)) as object), pageBreak: index === 0 ? undefined : 'before' } as Content);
-    content.push({
-      text: `${plural(table.organisations.length, 'organisation')}, ${plural(table.links.length, 'link')}, ${plural(notes.length, 'note')}.`,
-      style: 'meta',
-    });
+    content.push({ kind: 'heading', level: 2, text: ctx.t(table.name), pageBreak: index > 0 });
+    content.push(meta(`${plural(table.organisations.length, 'organisation')}, ${plural(table.links.length, 'link')}, ${plural(notes.length, 'note')}.`));
     if (table.organisations.length > 0) {
-      content.push({
-        svg: renderMapSvg(
-          { organisations: table.organisations, links: table.links, positions: table.positions, sectors: ctx.snapshot.event.sectors },
-          { width: CONTENT_WIDTH, height: 300, maxLabels: 30, label: ctx.svgLabel },
-        ),
-        width: CONTENT_WIDTH,
-        margin: [0, 4, 0, 8],
-      });
+      content.push(mapBlock(ctx, { organisations: table.organisations, links: table.links, positions: table.positions, sectors: ctx.snapshot.event.sectors }, 300, 30, `The map of ${ctx.t(table.name)}`));
     } else {
       content.push(emptyNote('This table mapped no organisations.'));
     }
@@ -433,20 +399,14 @@ export function tableAppendixSection(ctx: ReportContext): Content[] {
       content.push(h3(ctx.t(bucket.title)));
       for (const note of inBucket) {
         const votes = table.votes[note.id]?.total ?? 0;
-        content.push({
-          text: [
-            { text: ctx.t(note.text) },
-            { text: `  ${note.kind} · ${ctx.t(ctx.groupLabel(note.group))}${votes > 0 ? ` · ${plural(votes, 'vote')}` : ''}`, style: 'meta' },
-          ],
-          style: 'note',
-        });
+        content.push({ kind: 'note', text: ctx.t(note.text), detail: `${note.kind} · ${ctx.t(ctx.groupLabel(note.group))}${votes > 0 ? ` · ${plural(votes, 'vote')}` : ''}` });
       }
     }
   });
   const empty = ctx.tables.filter(isEmpty);
   if (empty.length > 0) {
     const names = empty.map((table) => ctx.t(table.name)).join(', ');
-    content.push({ text: `Nothing was mapped or written at ${plural(empty.length, 'table')}: ${names}.`, style: 'body', margin: [0, 12, 0, 0] });
+    content.push(para(`Nothing was mapped or written at ${plural(empty.length, 'table')}: ${names}.`));
   }
   return content;
 }
@@ -502,7 +462,7 @@ export function agreementSection(ctx: ReportContext): Content[] {
   content.push(para(t(insights.eiSentence)));
   const tested = insights.eiSectors.filter((sector) => sector.observed !== null);
   if (tested.length > 0) {
-    const figure = (value: number | null, digits = 2) => ({ text: value === null ? '—' : value.toFixed(digits), alignment: 'right' as const });
+    const figure = (value: number | null, digits = 2) => ({ text: value === null ? '—' : value.toFixed(digits), align: 'right' as const });
     content.push(
       dataTable(
         ['Sector', 'E-I', 'Expected', 'p', 'In words'],

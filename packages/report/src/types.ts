@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { LINK_STATUSES, ORGANISATION_SIZES } from '@tablemap/model';
+import { LINK_STATUSES, ORGANISATION_SIZES, ReportNarrativeSchema } from '@tablemap/model';
 
 /**
  * Plain input types for the report. They are deliberately independent of @tablemap/analysis:
@@ -190,19 +190,25 @@ export const ReportSnapshotSchema = v.object({
   /** The roster was reduced to counts by group under the retention policy: `attendees` carry no names. */
   attendeeNamesRemoved: v.optional(v.boolean(), false),
   directory: v.optional(v.array(DirectoryRowSchema)),
+  /** The organisers' own words (the report doc): rich-text sections, recommendations, easy-read points. */
+  narrative: v.optional(ReportNarrativeSchema, { sections: {}, recommendations: [], easyRead: [] }),
 });
 export type ReportSnapshot = v.InferInput<typeof ReportSnapshotSchema>;
 export type ValidReportSnapshot = v.InferOutput<typeof ReportSnapshotSchema>;
 
 export const SECTION_IDS = [
   'cover',
+  'introduction',
   'at-a-glance',
+  'how-the-day-ran',
   'who-was-in-the-room',
   'themes',
   'gaps-and-next-steps',
+  'recommendations',
   'ecosystem',
   'agreement-and-statistics',
   'change-over-time',
+  'acknowledgements',
   'table-appendix',
   'directory',
 ] as const;

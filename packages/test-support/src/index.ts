@@ -1,4 +1,4 @@
-export { inkShare, layoutLines, pagePng, pdfInfo, pdfPages, pdfText, rasterisePage, readingOrderLines, type Raster, type TextRun } from './pdf.ts';
+export { inkShare, layoutLines, pagePng, pdfInfo, pdfPages, pdfRuns, pdfText, rasterisePage, readingOrderLines, type Raster, type TextRun } from './pdf.ts';
 export {
   DEFAULT_CHROMIUM_PATH,
   MIN_CHROMIUM_MAJOR,

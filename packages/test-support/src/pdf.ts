@@ -150,6 +150,15 @@ export async function pdfPages(pdf: Uint8Array, layout = true): Promise<string[]
   });
 }
 
+/** Every text run of every page, with its position and font size (for type-size checks). */
+export async function pdfRuns(pdf: Uint8Array): Promise<TextRun[][]> {
+  return withPdf(pdf, async (doc) => {
+    const pages: TextRun[][] = [];
+    for (let number = 1; number <= doc.numPages; number++) pages.push(await pageRuns(doc, number));
+    return pages;
+  });
+}
+
 export async function pdfText(pdf: Uint8Array, layout = true): Promise<string> {
   return (await pdfPages(pdf, layout)).join('\n');
 }

@@ -12,6 +12,7 @@ import {
 import { groupsPresent, measureServerClockOffset, openDoc, type ConnectionState, type SyncedDoc } from '@tablemap/sync-client';
 import { latestCreation } from './table-activity.ts';
 import { LiveSynthesis } from './live-synthesis.svelte.ts';
+import { LiveReport } from './live-report.svelte.ts';
 
 export interface LiveTable {
   snapshot: TableSnapshot;
@@ -63,6 +64,7 @@ export class LiveEvent {
   private readonly stops: (() => void)[] = [];
   private clockTimer: ReturnType<typeof setInterval> | null = null;
   private synthesisHandle: LiveSynthesis | null = null;
+  private reportHandle: LiveReport | null = null;
 
   constructor(options: LiveEventOptions) {
     this.options = options;
@@ -115,6 +117,12 @@ export class LiveEvent {
   synthesis(): LiveSynthesis {
     this.synthesisHandle ??= new LiveSynthesis({ serverUrl: this.options.serverUrl, eventId: this.eventId, token: this.options.token });
     return this.synthesisHandle;
+  }
+
+  /** The report doc (the organisers' narrative), opened the first time the composer asks for it. */
+  report(): LiveReport {
+    this.reportHandle ??= new LiveReport({ serverUrl: this.options.serverUrl, eventId: this.eventId, token: this.options.token });
+    return this.reportHandle;
   }
 
   /** The token this screen connects with, for the facilitator's download endpoints. */
@@ -204,6 +212,7 @@ export class LiveEvent {
     for (const entry of this.tableDocs.values()) entry.stop();
     this.tableDocs.clear();
     this.synthesisHandle?.destroy();
+    this.reportHandle?.destroy();
     this.eventDoc.destroy();
   }
 }

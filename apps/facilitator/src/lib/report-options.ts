@@ -8,13 +8,17 @@ import type { BoardNote, Tally } from './synthesis-data.ts';
  */
 export const REPORT_SECTIONS = [
   { id: 'cover', title: 'Cover' },
+  { id: 'introduction', title: 'Introduction' },
   { id: 'at-a-glance', title: 'At a glance' },
+  { id: 'how-the-day-ran', title: 'How the day ran' },
   { id: 'who-was-in-the-room', title: 'Who was in the room' },
   { id: 'themes', title: 'Themes' },
   { id: 'gaps-and-next-steps', title: 'Gaps, key messages and next steps' },
+  { id: 'recommendations', title: 'Recommendations' },
   { id: 'ecosystem', title: 'The service ecosystem' },
   { id: 'agreement-and-statistics', title: 'Where the tables agree, and the statistics' },
   { id: 'change-over-time', title: 'Change since an earlier event' },
+  { id: 'acknowledgements', title: 'Acknowledgements' },
   { id: 'table-appendix', title: 'Appendix: table by table' },
   { id: 'directory', title: 'Appendix: directory of services' },
 ] as const;
@@ -74,6 +78,8 @@ export interface PreviewInput {
   hasLogo: boolean;
   /** Title of the earlier event chosen for comparison, if any. */
   earlierTitle?: string | undefined;
+  /** Characters the organisers wrote in each narrative section, and their recommendations. */
+  written?: { introduction: number; howTheDayRan: number; acknowledgements: number; recommendations: number } | undefined;
 }
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -86,7 +92,17 @@ export function sectionSummary(id: ReportSectionId, input: PreviewInput): string
   const themeVotes = Object.values(input.themeTallies).reduce((sum, tally) => sum + tally.total, 0);
   const organisations = input.analysis?.organisations.length ?? 0;
   const links = input.analysis?.links.length ?? 0;
+  const written = input.written ?? { introduction: 0, howTheDayRan: 0, acknowledgements: 0, recommendations: 0 };
+  const words = (chars: number, empty: string) => (chars > 0 ? `${count(chars, 'character', 'characters')} written in the composer` : empty);
   switch (id) {
+    case 'introduction':
+      return words(written.introduction, 'nothing written yet: the section says so');
+    case 'how-the-day-ran':
+      return words(written.howTheDayRan, `nothing written: described from the event (${count(input.event.tables.length, 'table', 'tables')}, ${count(input.event.prompts.length, 'round', 'rounds')}, groups in the room)`);
+    case 'recommendations':
+      return `${count(written.recommendations, 'recommendation', 'recommendations')}, each with the themes and gaps behind it`;
+    case 'acknowledgements':
+      return words(written.acknowledgements, 'nothing written yet: the section says so');
     case 'cover':
       return [input.event.title, input.event.date, input.event.venue].filter(Boolean).join(' · ') + (input.hasLogo ? ' · with logo' : '');
     case 'at-a-glance':

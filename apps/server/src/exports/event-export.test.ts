@@ -50,6 +50,14 @@ describe('full event export and import', () => {
     dir = await tempDir();
     server = await startServer(dir.path);
     event = await fillEvent(server);
+    // The organisers' narrative, with a note quoted by reference: the backup carries it and an import restores it.
+    const narrative = { type: 'doc', content: [{ type: 'paragraph', content: [{ type: 'text', text: 'Why we met', marks: [{ type: 'italic' }] }] }, { type: 'noteQuote', attrs: { noteId: event.visibleRef } }] };
+    const put = await fetch(`${server.url}/api/events/${event.eventId}/report/sections/introduction`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${event.facilitatorToken}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(narrative),
+    });
+    expect(put.status).toBe(200);
     original = await exportOf(event.eventId, event.facilitatorToken);
   });
   afterAll(async () => {
@@ -76,6 +84,7 @@ describe('full event export and import', () => {
     // It holds names, so its own download is in the access log it carries, with the retention date.
     expect(original.privacy?.accessLog).toEqual([expect.objectContaining({ role: 'facilitator', what: 'export.json', options: { format: 'json' } })]);
     expect(original.privacy?.deleteAfter).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(original.docs.report?.sections.introduction?.content[1]).toEqual({ type: 'noteQuote', attrs: { noteId: event.visibleRef } });
   });
 
   it('round-trips: export → import → export is equal apart from the event id and export time', async () => {

@@ -7,6 +7,11 @@ import {
   eventDocName,
   migrate,
   readEvent,
+  readReportNarrative,
+  readSynthesis,
+  reportDocName,
+  type ReportNarrative,
+  readTable,
   rosterDocName,
   schemaVersionOf,
   synthesisDocName,
@@ -62,6 +67,8 @@ export interface EventExport {
     synthesis: DocExport | null;
     roster: DocExport | null;
     tables: Record<string, DocExport | null>;
+    /** The organisers' narrative as plain data (rich text as JSON trees); share links are not exported. */
+    report?: ReportNarrative | null;
   };
   /**
    * When the data is deleted, the notice people were shown, and who downloaded personal data: an
@@ -90,6 +97,8 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
   for (const tableId of tableIds) tables[tableId] = await read(tableDocName(eventId, tableId), { kind: 'table', eventId, tableId });
   const synthesis = await read(synthesisDocName(eventId), { kind: 'synthesis', eventId });
   const roster = await read(rosterDocName(eventId), { kind: 'roster', eventId });
+  const narrative = await docs.read(reportDocName(eventId), { kind: 'report', eventId }, readReportNarrative);
+  const written = Object.keys(narrative.sections).length + narrative.recommendations.length + narrative.easyRead.length > 0;
   const privacy = await docs.privacy?.(eventId);
   const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
   return {
@@ -100,7 +109,7 @@ export async function exportEvent(eventId: string, docs: DocSource): Promise<Eve
     skipped,
     eventId,
     title: record.title,
-    docs: { event, synthesis, roster, tables },
+    docs: { event, synthesis, roster, tables, report: written ? narrative : null },
     ...(privacy
       ? {
           privacy: {

@@ -10,9 +10,17 @@ import {
   removeDanglingLinks,
   type RootShape,
   eventDocName,
+  migrate,
   readEvent,
   readSynthesis,
   readTable,
+  reportDocName,
+  NARRATIVE_SECTIONS,
+  ReportNarrativeSchema,
+  setEasyReadPoint,
+  setRecommendation,
+  writeRichText,
+  type ReportNarrative,
   rosterDocName,
   schemaVersionOf,
   synthesisDocName,
@@ -131,6 +139,7 @@ const EventExportSchema = v.object({
     event: DocExportSchema,
     synthesis: v.nullable(DocExportSchema),
     roster: v.nullable(DocExportSchema),
+    report: v.optional(v.nullable(v.unknown())),
     tables: v.pipe(
       v.record(v.string(), v.nullable(DocExportSchema)),
       v.check((tables) => Object.keys(tables).length <= MAX_TABLES, `an event can have at most ${MAX_TABLES} tables`),
@@ -220,6 +229,15 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
     addReadProblems('docs.roster', readRoster(doc).problems, warnings);
     docs.push({ ref: { kind: 'roster', eventId: newEventId }, name: rosterDocName(newEventId), doc });
   }
+  if (data.docs.report) {
+    const narrative = v.safeParse(ReportNarrativeSchema, data.docs.report);
+    if (narrative.success) {
+      const doc = narrativeDoc(narrative.output);
+      docs.push({ ref: { kind: 'report', eventId: newEventId }, name: reportDocName(newEventId), doc });
+    } else {
+      warnings.push(`docs.report: ${describeIssues(narrative.issues).join('; ')}; the report's narrative was left out`);
+    }
+  }
   for (const { name, doc } of docs) checkSize(name, doc, maxDocBytes, problems);
   checkSize('docs.event', eventDoc, maxDocBytes, problems);
 
@@ -232,6 +250,19 @@ export function prepareImport(raw: unknown, newEventId: string, maxDocBytes = Nu
   eventDoc.transact(() => meta.set('eventId', newEventId));
   docs.push({ ref: { kind: 'event', eventId: newEventId }, name: eventDocName(newEventId), doc: eventDoc });
   return { title: event.title, tables: event.tables.map(({ id, name }) => ({ id, name })), docs, warnings, consentByTable: event.consentByTable };
+}
+
+/** A report doc holding an exported narrative (validated already). */
+function narrativeDoc(narrative: ReportNarrative): Y.Doc {
+  const doc = new Y.Doc();
+  migrate(doc, 'report');
+  for (const section of NARRATIVE_SECTIONS) {
+    const content = narrative.sections[section];
+    if (content) writeRichText(doc, section, content);
+  }
+  for (const recommendation of narrative.recommendations) setRecommendation(doc, recommendation);
+  for (const point of narrative.easyRead) setEasyReadPoint(doc, point);
+  return doc;
 }
 
 /** The two mistakes people make most (another file, another version) get their own message. */

@@ -81,9 +81,9 @@ export interface PrivacyStore {
 }
 
 /** The doc names of an event all start with one of these (model `formatDocName`). */
-/** Every doc an event owns: its single docs by name, its table docs and its private-round docs by prefix. */
+/** Every doc an event owns: its single docs (event, synthesis, roster, report) by name, its table docs and its private-round docs by prefix. */
 export function eventDocPrefixes(eventId: string): { exact: string[]; prefixes: string[] } {
-  return { exact: [`event/${eventId}`, `synthesis/${eventId}`, `roster/${eventId}`], prefixes: [`table/${eventId}/`, `private/${eventId}/`] };
+  return { exact: [`event/${eventId}`, `synthesis/${eventId}`, `roster/${eventId}`, `report/${eventId}`], prefixes: [`table/${eventId}/`, `private/${eventId}/`] };
 }
 
 /** Is this doc one of the event's (see eventDocPrefixes)? */

@@ -6,7 +6,9 @@ import {
   influenceRows,
   noteRef,
   readEvent,
+  readReportNarrative,
   readSynthesis,
+  reportDocName,
   readTable,
   rosterDocName,
   synthesisDocName,
@@ -14,6 +16,7 @@ import {
   withTableThemes,
   ModelError,
   type EventSnapshot,
+  type ReportNarrative,
   type Note,
   type SynthesisSnapshot,
   type TableEntry,
@@ -92,6 +95,7 @@ export interface EventBundle {
   influence: InfluenceLayer;
   /** The retention date (YYYY-MM-DD) for the report's footer; '' when unknown. */
   retainUntil: string;
+  narrative: ReportNarrative;
   report: ReportSnapshot;
 }
 
@@ -119,6 +123,8 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   );
   const joined = withTableThemes(rawSynthesis, tables.map(({ entry, snapshot }) => ({ tableId: entry.id, snapshot })));
   const synthesis = visibleSynthesis(joined, new Set(visibleNotes.map((note) => note.ref)));
+  // The organisers' narrative (facilitator-only report doc); quotes of hidden notes drop out in the report package.
+  const narrative = await docs.read(reportDocName(eventId), { kind: 'report', eventId }, readReportNarrative);
   const roster = options.includeRoster
     ? await docs.read(rosterDocName(eventId), { kind: 'roster', eventId }, readRoster)
     : null;
@@ -131,7 +137,7 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   const influence = influenceLayer(analysis.organisations, tables.flatMap(({ entry, snapshot }) => influenceRows(entry.id, snapshot.influence)));
   const privacy = await docs.privacy?.(eventId);
   const retainUntil = privacy ? new Date(privacy.deleteAfter).toISOString().slice(0, 10) : '';
-  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, influence, retainUntil };
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, influence, retainUntil, narrative };
   return { ...bundle, report: toReportSnapshot(bundle) };
 }
 
@@ -240,6 +246,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
     },
     insights: toReportInsights(bundle),
     attendees: attendeesOf(roster),
+    narrative: bundle.narrative,
     attendeeNamesRemoved: roster?.redactedCounts != null && roster.attendees.length === 0,
     directory: directoryRows(bundle.analysis, bundle.directoryEdits).map((row) => ({
       name: row.name,

@@ -9,7 +9,18 @@ import {
   toQdpx,
 } from '@tablemap/analysis';
 import { ModelError } from '@tablemap/model';
-import { SECTION_IDS, renderReport, renderTablePacks, type SectionId } from '@tablemap/report';
+import {
+  SECTION_IDS,
+  renderEasyReadHtml,
+  renderEasyReadPdf,
+  renderReport,
+  renderReportDocx,
+  renderReportHtml,
+  renderTablePacks,
+  type EasyReadLanguage,
+  type ReportSnapshot,
+  type SectionId,
+} from '@tablemap/report';
 import { exportEvent } from '../exports/event-export.ts';
 import type { DocSource } from './doc-source.ts';
 import { buildEventSnapshot, changeForReport, codebookInput, type EventBundle } from './event-snapshot.ts';
@@ -84,6 +95,39 @@ export async function reportPdf(eventId: string, docs: DocSource, request: Repor
     ...(request.logo ? { logo: request.logo } : {}),
   });
   return { body, contentType: 'application/pdf', filename: `${fileStem(bundle.event.title)}-report.pdf` };
+}
+
+export const REPORT_EDITIONS = ['pdf', 'html', 'docx'] as const;
+export type ReportEdition = (typeof REPORT_EDITIONS)[number];
+
+const EDITION_TYPES: Record<ReportEdition, string> = {
+  pdf: 'application/pdf',
+  html: 'text/html; charset=utf-8',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+};
+
+/** The report in one of its three editions, from the same snapshot (narrative included). */
+export async function reportEdition(eventId: string, docs: DocSource, edition: ReportEdition, request: ReportRequest = {}): Promise<FileOutput> {
+  if (edition === 'pdf') return reportPdf(eventId, docs, request);
+  const includeAttendeeList = request.includeAttendeeList === true;
+  const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: includeAttendeeList });
+  const options = { ...(request.sections ? { sections: request.sections } : {}), includeAttendeeList };
+  const body = edition === 'html' ? renderReportHtml(bundle.report, options) : await renderReportDocx(bundle.report, options);
+  return { body, contentType: EDITION_TYPES[edition], filename: `${fileStem(bundle.event.title)}-report.${edition}` };
+}
+
+/** The anonymised HTML edition served through a share link: every section, never the attendee list. */
+export async function sharedReportHtml(eventId: string, docs: DocSource): Promise<string> {
+  const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: false });
+  return renderReportHtml(bundle.report, { includeAttendeeList: false });
+}
+
+/** The easy-read summary (PDF or HTML) in one of the participant app's languages. */
+export async function easyReadEdition(eventId: string, docs: DocSource, format: 'pdf' | 'html', language: EasyReadLanguage): Promise<FileOutput> {
+  const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: false });
+  const report: ReportSnapshot = bundle.report;
+  const body = format === 'pdf' ? await renderEasyReadPdf(report, { language }) : renderEasyReadHtml(report, { language });
+  return { body, contentType: EDITION_TYPES[format], filename: `${fileStem(bundle.event.title)}-easy-read-${language}.${format}` };
 }
 
 /** One printable page per table; first names of seated attendees only when asked for. */

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
-import type { TokenClaims } from '@tablemap/model';
+import { IdSchema, MAX_NARRATIVE_CHARS, NARRATIVE_SECTIONS, RichDocSchema, narrativeLength, readReportNarrative, reportDocName, writeRichText, type NarrativeSectionId, type TokenClaims } from '@tablemap/model';
 import { AnalysisError } from '@tablemap/analysis';
-import { ReportInputError, validateLogo } from '@tablemap/report';
+import { EASY_READ_LANGUAGES, HTML_EDITION_CSP, ReportInputError, howTheDayRanFor, validateLogo, type EasyReadLanguage } from '@tablemap/report';
 import { requireEventFacilitator, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import { ImportError, MAX_IMPORT_BYTES, importEvent } from '../exports/import-event.ts';
@@ -15,13 +15,18 @@ import { registrySource, type DocSource } from './doc-source.ts';
 import { EventNotFoundError, buildEventSnapshot, mergeSuggestions } from './event-snapshot.ts';
 import {
   OutputOptionError,
+  easyReadEdition,
   exportFile,
   parseExportFormat,
+  reportEdition,
+  sharedReportHtml,
   parseSections,
   reportPdf,
   tablePacksPdf,
   type FileOutput,
+  type ReportEdition,
 } from './outputs.ts';
+import { ReportShares } from './shares.ts';
 
 export interface ReportRoutesOptions {
   signer: TokenSigner;
@@ -75,6 +80,7 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
   const logAccess = (eventId: string, claims: TokenClaims, what: string, logged: Record<string, unknown>) =>
     options.recordAccess?.(eventId, claims, what, logged) ?? Promise.resolve();
   const url = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://localhost');
+  const shares = new ReportShares(options.registry);
 
   return [
     {
@@ -108,6 +114,109 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
           if (body.includeAttendeeList) await logAccess(eventId, claims, 'report.pdf', { includeAttendeeList: true, sections });
           sendFile(res, await reportPdf(eventId, docs, { sections, includeAttendeeList: body.includeAttendeeList, logo, earlier: body.earlier }));
         }),
+      },
+    },
+    {
+      // The accessible HTML and the Word editions of the same report (the PDF is above).
+      pattern: /^\/api\/events\/([^/]+)\/report\.(html|docx)$/,
+      methods: {
+        GET: async (req, res, params) => {
+          const edition = params[1] as ReportEdition;
+          await facilitator(async (_req, _res, eventId, claims) => {
+            const query = url(req).searchParams;
+            const sections = parseSections(query.get('sections'));
+            const includeAttendeeList = isOn(query.get('attendees'));
+            if (includeAttendeeList) await logAccess(eventId, claims, `report.${edition}`, { includeAttendeeList, sections });
+            sendFile(res, await reportEdition(eventId, docs, edition, { sections, includeAttendeeList }));
+          })(req, res, params);
+        },
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/easy-read\.(pdf|html)$/,
+      methods: {
+        GET: async (req, res, params) => {
+          const format = params[1] as 'pdf' | 'html';
+          await facilitator(async (_req, _res, eventId) => {
+            sendFile(res, await easyReadEdition(eventId, docs, format, parseLanguage(url(req).searchParams.get('language'))));
+          })(req, res, params);
+        },
+      },
+    },
+    {
+      // The organisers' text for one section, set in one go (the composer's prefill, or a client without the editor).
+      pattern: /^\/api\/events\/([^/]+)\/report\/sections\/([^/]+)$/,
+      methods: {
+        PUT: async (req, res, params) => {
+          const section = parseNarrativeSection(params[1] ?? '');
+          await facilitator(async (_req, _res, eventId) => {
+            const content = parseBody(RichDocSchema, await readJsonBody(req, NARRATIVE_BODY_BYTES));
+            await options.registry.withDoc(reportDocName(eventId), { kind: 'report', eventId }, (entry) => {
+              const current = readReportNarrative(entry.doc);
+              const total = narrativeLength({ ...current, sections: { ...current.sections, [section]: content } });
+              if (total > MAX_NARRATIVE_CHARS) {
+                throw new HttpError(413, 'narrative_too_long', `The report's narrative would be ${total.toLocaleString('en-GB')} characters; the most is ${MAX_NARRATIVE_CHARS.toLocaleString('en-GB')}. Nothing was changed`);
+              }
+              writeRichText(entry.doc, section, content);
+            });
+            sendJson(res, 200, { section, content });
+          })(req, res, params);
+        },
+      },
+    },
+    {
+      // "How the day ran" written from the event (tables, rounds and prompts, groups in the room), for the organisers to edit.
+      pattern: /^\/api\/events\/([^/]+)\/report\/prefill-how-the-day-ran$/,
+      methods: {
+        POST: facilitator(async (_req, res, eventId) => {
+          const bundle = await buildEventSnapshot(eventId, docs);
+          const content = howTheDayRanFor(bundle.report);
+          const written = await options.registry.withDoc(reportDocName(eventId), { kind: 'report', eventId }, (entry) => {
+            if (readReportNarrative(entry.doc).sections.howTheDayRan) return false;
+            writeRichText(entry.doc, 'howTheDayRan', content);
+            return true;
+          });
+          if (!written) throw new HttpError(409, 'not_empty', '“How the day ran” already has text; clear it first to start again from the event');
+          sendJson(res, 200, { section: 'howTheDayRan', content });
+        }),
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/report-shares$/,
+      methods: {
+        GET: facilitator(async (_req, res, eventId) => sendJson(res, 200, { shares: await shares.list(eventId) })),
+        POST: facilitator(async (_req, res, eventId, claims) => {
+          const { share, token } = await shares.create(eventId);
+          await logAccess(eventId, claims, 'report-share.create', { shareId: share.id });
+          sendJson(res, 201, { ...share, path: `/shared/report/${eventId}/${token}` });
+        }),
+      },
+    },
+    {
+      pattern: /^\/api\/events\/([^/]+)\/report-shares\/([^/]+)$/,
+      methods: {
+        DELETE: async (req, res, params) => {
+          const shareId = params[1] ?? '';
+          await facilitator(async (_req, _res, eventId) => {
+            const revoked = v.is(IdSchema, shareId) ? await shares.revoke(eventId, shareId) : null;
+            if (!revoked) throw new HttpError(404, 'unknown_share', 'This event has no such share link');
+            sendJson(res, 200, revoked);
+          })(req, res, params);
+        },
+      },
+    },
+    {
+      // A share link, opened by anyone who has it: the anonymised HTML edition, read-only, under a CSP that lets it load nothing.
+      pattern: /^\/shared\/report\/([^/]+)\/([^/]+)$/,
+      methods: {
+        GET: async (_req, res, params) => {
+          const [eventId = '', token = ''] = params;
+          const known = v.is(IdSchema, eventId) && (await docs.findEvent(eventId)) !== null;
+          const state = known ? await shares.lookup(eventId, token) : 'unknown';
+          if (state === 'live') return sendSharedPage(res, 200, await sharedReportHtml(eventId, docs));
+          if (state === 'revoked') return sendSharedPage(res, 410, plainPage('This link has been withdrawn', 'The organisers withdrew this link to the report. Ask them for the report if you still need it.'));
+          return sendSharedPage(res, 404, plainPage('No report here', 'This link does not open a report. Check that the whole link was copied.'));
+        },
       },
     },
     {
@@ -189,6 +298,40 @@ function decodeLogo(text: string): Uint8Array {
   }
   return bytes;
 }
+
+/** The narrative may be 60,000 characters of text; its JSON is a few times that. */
+const NARRATIVE_BODY_BYTES = 1024 * 1024;
+
+function parseNarrativeSection(raw: string): NarrativeSectionId {
+  if (!(NARRATIVE_SECTIONS as readonly string[]).includes(raw)) {
+    throw new HttpError(400, 'invalid_option', `Unknown narrative section "${raw.slice(0, 40)}"; use ${NARRATIVE_SECTIONS.join(', ')}`);
+  }
+  return raw as NarrativeSectionId;
+}
+
+function parseLanguage(raw: string | null): EasyReadLanguage {
+  const language = (raw ?? 'en').trim();
+  if (!(EASY_READ_LANGUAGES as readonly string[]).includes(language)) {
+    throw new HttpError(400, 'invalid_option', `Unknown language "${language.slice(0, 20)}"; use ${EASY_READ_LANGUAGES.join(', ')}`);
+  }
+  return language as EasyReadLanguage;
+}
+
+/** A shared page: its own strict CSP (nothing may load, nothing may frame it) and never cached. */
+function sendSharedPage(res: ServerResponse, status: number, html: string): void {
+  const body = Buffer.from(html, 'utf8');
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': body.byteLength,
+    'Content-Security-Policy': `${HTML_EDITION_CSP}; frame-ancestors 'none'`,
+    'Cache-Control': 'no-store',
+    'X-Robots-Tag': 'noindex, nofollow',
+  });
+  res.end(body);
+}
+
+const plainPage = (title: string, message: string) =>
+  `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1b2a3a}</style></head><body><main><h1>${title}</h1><p>${message}</p></main></body></html>`;
 
 function isOn(value: string | null): boolean {
   return value === '1' || value === 'true' || value === 'yes';

@@ -45,6 +45,7 @@ export const FIXTURE = {
 export interface FilledEvent extends CreatedEvent {
   themeId: string;
   hiddenRef: string;
+  visibleRef: string;
 }
 
 /** Waits until the server has stored what `check` looks for (nothing is acknowledged to clients explicitly). */
@@ -122,7 +123,7 @@ export async function fillEvent(server: TablemapServer & { wsBase: string }): Pr
     await waitForStored(server, synthesisDocName(eventId), (doc) => readSynthesis(doc).hiddenNoteRefs.length === 1 && Object.keys(readSynthesis(doc).themeSources).length === 2);
     await waitForStored(server, rosterDocName(eventId), (doc) => Object.keys(readRoster(doc).seating).length === 1);
     await waitForStored(server, eventDocName(eventId), (doc) => doc.getMap('meta').get('venue') === FIXTURE.venue);
-    return { ...event, themeId, hiddenRef };
+    return { ...event, themeId, hiddenRef, visibleRef };
   } finally {
     for (const { provider } of providers) provider.destroy();
   }

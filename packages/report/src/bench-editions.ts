@@ -1,0 +1,89 @@
+/**
+ * Editions benchmark: `pnpm --filter @tablemap/report bench:editions -- --size full [--check]`.
+ * Every edition an organiser downloads when the event closes (the PDF, the accessible HTML, the Word
+ * file and the easy-read summary as PDF and HTML) for a synthetic event, with a narrative.
+ * Goals at full size (50 tables): all editions in under 10 s in total, HTML under 2 MB, DOCX under 5 MB.
+ * With --check the process exits 1 when a goal is missed.
+ */
+import os from 'node:os';
+import { renderEasyReadHtml, renderEasyReadPdf } from './easy-read.ts';
+import { renderReport, renderReportDocx, renderReportHtml } from './report.ts';
+import { SYNTHETIC_SIZES, syntheticSnapshot } from './synthetic.ts';
+import type { ReportSnapshot } from './types.ts';
+
+const argument = (name: string) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const sizeName = argument('--size') ?? 'full';
+if (sizeName !== 'ci' && sizeName !== 'full') {
+  console.error(`Unknown --size "${sizeName}"; use ci or full.`);
+  process.exit(2);
+}
+const check = process.argv.includes('--check');
+const size = SYNTHETIC_SIZES[sizeName];
+const GOALS = { seconds: 10, htmlMb: 2, docxMb: 5 };
+
+function withNarrative(snapshot: ReportSnapshot): ReportSnapshot {
+  const paragraph = (text: string) => ({ type: 'paragraph' as const, content: [{ type: 'text' as const, text }] });
+  const themes = snapshot.synthesis?.themes ?? [];
+  const firstNote = snapshot.tables[0]?.notes[0];
+  return {
+    ...snapshot,
+    narrative: {
+      sections: {
+        introduction: { type: 'doc', content: [paragraph('This report brings together what the tables mapped and said. '.repeat(20)), ...(firstNote ? [{ type: 'noteQuote' as const, attrs: { noteId: firstNote.id } }] : [])] },
+        acknowledgements: { type: 'doc', content: [paragraph('Thanks to everyone who took part.')] },
+      },
+      recommendations: themes.slice(0, 6).map((theme, index) => ({ id: `rec${index}`, text: `Act on ${theme.title}`, themeIds: [theme.id], order: index })),
+      easyRead: [],
+    },
+  };
+}
+
+const snapshot = withNarrative(syntheticSnapshot(size));
+// One warm-up of each edition loads fonts and JIT-compiles, as a long-running server would have done.
+const warm = withNarrative(syntheticSnapshot(SYNTHETIC_SIZES.ci, 2));
+await renderReport(warm);
+await renderReportDocx(warm);
+renderReportHtml(warm);
+await renderEasyReadPdf(warm);
+
+const timings: [string, number, number][] = [];
+async function timed<T extends Uint8Array | string>(name: string, work: () => T | Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  const bytes = typeof result === 'string' ? Buffer.byteLength(result) : result.byteLength;
+  timings.push([name, (performance.now() - started) / 1000, bytes / 1024 / 1024]);
+  return result;
+}
+
+const cpuBefore = process.cpuUsage();
+await timed('PDF', () => renderReport(snapshot));
+const html = await timed('HTML', () => renderReportHtml(snapshot));
+const docx = await timed('DOCX', () => renderReportDocx(snapshot));
+await timed('easy-read PDF', () => renderEasyReadPdf(snapshot));
+await timed('easy-read HTML', () => renderEasyReadHtml(snapshot));
+const cpu = process.cpuUsage(cpuBefore);
+const total = timings.reduce((sum, [, seconds]) => sum + seconds, 0);
+const htmlMb = Buffer.byteLength(html) / 1024 / 1024;
+const docxMb = docx.byteLength / 1024 / 1024;
+
+console.log(`editions bench (${sizeName}): ${size.tables} tables, ${size.notes} notes, ${size.organisations} organisations, ${size.links} links, ${size.themes} themes`);
+for (const [name, seconds, megabytes] of timings) console.log(`  ${name.padEnd(15)} ${seconds.toFixed(2)} s  ${megabytes.toFixed(2)} MB`);
+console.log(`all editions: ${total.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU (goal < ${GOALS.seconds} s)`);
+console.log(`HTML ${htmlMb.toFixed(2)} MB (goal < ${GOALS.htmlMb} MB); DOCX ${docxMb.toFixed(2)} MB (goal < ${GOALS.docxMb} MB)`);
+console.log(`node ${process.version} ${process.execArgv.join(' ') || '(no flags)'}; load average ${os.loadavg()[0]?.toFixed(2)} on ${os.availableParallelism()} cores`);
+
+if (check && sizeName === 'full') {
+  const misses = [
+    total >= GOALS.seconds && `all editions took ${total.toFixed(2)} s (goal < ${GOALS.seconds} s)`,
+    htmlMb >= GOALS.htmlMb && `HTML is ${htmlMb.toFixed(2)} MB (goal < ${GOALS.htmlMb} MB)`,
+    docxMb >= GOALS.docxMb && `DOCX is ${docxMb.toFixed(2)} MB (goal < ${GOALS.docxMb} MB)`,
+  ].filter((miss): miss is string => typeof miss === 'string');
+  if (misses.length > 0) {
+    console.error(`Missed: ${misses.join('; ')}`);
+    process.exit(1);
+  }
+  console.log('All goals met.');
+}
