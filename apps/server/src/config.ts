@@ -110,6 +110,22 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return value;
 }
 
+function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 or more), got "${raw}"`);
+  return value;
+}
+
+/** SQLite backups (README "Backups"); ignored with DATABASE_URL, where pg_dump does the job. */
+export interface BackupConfig {
+  /** Minutes between backups while the database changes; 0 turns backups off. */
+  intervalMin: number;
+  /** Default `<DATA_DIR>/backups`. */
+  dir: string | undefined;
+  keep: number;
+}
+
 export interface EnvConfig {
   port: number;
   host: string;
@@ -122,6 +138,7 @@ export interface EnvConfig {
   /** Multi-instance mode (README "Scaling out"): PostgreSQL instead of SQLite, and the Redis relay. */
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  backup: BackupConfig;
 }
 
 function urlWithScheme(name: string, raw: string | undefined, schemes: string[]): string | undefined {
@@ -150,6 +167,11 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
     facilitatorAppDir: env.FACILITATOR_APP_DIR || undefined,
     databaseUrl: urlWithScheme('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
     redisUrl: urlWithScheme('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
+    backup: {
+      intervalMin: wholeNumber('BACKUP_INTERVAL_MIN', env.BACKUP_INTERVAL_MIN, 15),
+      dir: env.BACKUP_DIR || undefined,
+      keep: positiveInt('BACKUP_KEEP', env.BACKUP_KEEP, 12),
+    },
     limits: {
       maxFrameBytes: positiveInt('MAX_FRAME_BYTES', env.MAX_FRAME_BYTES, DEFAULT_LIMITS.maxFrameBytes),
       maxDocBytes: positiveInt('MAX_DOC_BYTES', env.MAX_DOC_BYTES, DEFAULT_LIMITS.maxDocBytes),

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,6 +23,8 @@ import type { RelayExtension } from './extensions/redis-relay.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
 import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
+import { BackupScheduler, MINUTE_MS, type BackupSettings } from './backup/backups.ts';
+import { DeletionLog } from './backup/deletion-log.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
@@ -62,6 +65,11 @@ export interface ServerOptions {
   extensions?: Extension[];
   /** The clock retention dates are judged by (tests move it forward). Default `Date.now`. */
   clock?: () => number;
+  /**
+   * SQLite backups: every `intervalMs` (default 15 min) while the database changes, into `dir` (default
+   * `<dataDir>/backups`), keeping `keep` (default 12). `false` turns them off. Ignored with PostgreSQL.
+   */
+  backup?: Partial<BackupSettings> | false;
 }
 
 export type { ServerStore, Extension } from './extensions/extension.ts';
@@ -79,6 +87,8 @@ export interface TablemapServer {
   sync: SyncServer;
   /** Deletion, retention and withdrawal (src/privacy). */
   privacy: PrivacyService;
+  /** The backup schedule (SQLite only, unless turned off). */
+  backups: BackupScheduler | null;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
 }
@@ -118,6 +128,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     events: store,
     logger,
     relay,
+    // With SQLite, deletions are also listed outside the database so a restore cannot bring them back.
+    removals: store instanceof SqliteStore ? new DeletionLog(options.dataDir) : null,
     clock: options.clock,
     revokeHolder: async (eventId, participantId) => {
       await store.revoke(eventId, participantId);
@@ -131,6 +143,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   if (remoteChanges) remoteChanges.onEventDeleted = (eventId) => void privacy.deletion.closeLocally(eventId).then(() => privacy.deletion.purge(eventId));
   // Expired events are gone before anyone can connect; unfinished deletions are retried.
   await privacy.start();
+  const backups = store instanceof SqliteStore && options.backup !== false ? new BackupScheduler({ store, settings: backupSettings(options), logger }) : null;
+  backups?.start();
   const api = new HttpApi({
     signer,
     registry,
@@ -199,6 +213,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
       privacy.stop();
       sync.closeAll();
       http.closeIdleConnections();
+      await backups?.stop();
       await registry.closeAll();
       await hooks.stop();
       await store.close();
@@ -220,7 +235,17 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     },
     sync,
     privacy,
+    backups,
     close,
+  };
+}
+
+function backupSettings(options: ServerOptions): BackupSettings {
+  const chosen = options.backup || {};
+  return {
+    dir: chosen.dir ?? join(options.dataDir, 'backups'),
+    intervalMs: chosen.intervalMs ?? 15 * MINUTE_MS,
+    keep: chosen.keep ?? 12,
   };
 }
 

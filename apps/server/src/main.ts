@@ -2,6 +2,8 @@ import { networkInterfaces } from 'node:os';
 import { createLogger } from './logger.ts';
 import { readEnv } from './config.ts';
 import { createServer } from './index.ts';
+import { MINUTE_MS } from './backup/backups.ts';
+import { removePidFile, writePidFile } from './backup/server-pid.ts';
 
 /** How long shutdown may take before the process exits anyway (protocol: exit 0 within 5 s). */
 const SHUTDOWN_DEADLINE_MS = 4500;
@@ -19,8 +21,11 @@ const server = await createServer({
   facilitatorAppDir: config.facilitatorAppDir,
   databaseUrl: config.databaseUrl,
   redisUrl: config.redisUrl,
+  backup: config.backup.intervalMin === 0 ? false : { intervalMs: config.backup.intervalMin * MINUTE_MS, keep: config.backup.keep, dir: config.backup.dir },
   logger,
 });
+// A restore refuses to run while this file names a live process.
+await writePidFile(config.dataDir);
 
 const lanUrls = Object.values(networkInterfaces())
   .flat()
@@ -46,6 +51,7 @@ async function shutdown(signal: string): Promise<void> {
   }, SHUTDOWN_DEADLINE_MS);
   try {
     await server.close();
+    await removePidFile(config.dataDir);
     clearTimeout(deadline);
     process.exit(0);
   } catch (error) {

@@ -1,11 +1,11 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { writeFileAtomic } from '../files.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AnalysisError } from '@tablemap/analysis';
 import { ReportInputError } from '@tablemap/report';
 import { DataDirError, openDataDir, storeSource, type DocSource } from '../reports/doc-source.ts';
 import { EventNotFoundError } from '../reports/event-snapshot.ts';
 import { OutputOptionError } from '../reports/outputs.ts';
+import { RestoreError } from '../backup/restore.ts';
 
 /** A mistake in how the command was called: printed with the usage line, exit code 2. */
 export class UsageError extends Error {}
@@ -40,9 +40,7 @@ export function openDocs(dataDir: string | undefined, env: NodeJS.ProcessEnv): D
 
 /** Writes through a temporary file and renames, so a failed run never leaves half a file behind. */
 export async function writeOutput(path: string, body: Uint8Array | string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temporary, body);
-  await rename(temporary, path);
+  await writeFileAtomic(path, body);
 }
 
 /** Runs a command, turning known errors into a message and an exit code (0 ok, 1 failed, 2 usage). */
@@ -60,7 +58,8 @@ export async function runCli(usage: string, io: CliIo, work: () => Promise<void>
       error instanceof DataDirError ||
       error instanceof OutputOptionError ||
       error instanceof ReportInputError ||
-      error instanceof AnalysisError;
+      error instanceof AnalysisError ||
+      error instanceof RestoreError;
     io.stderr(known ? `${(error as Error).message}\n` : `Failed: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }

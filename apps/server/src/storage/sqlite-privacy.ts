@@ -182,6 +182,23 @@ export class SqlitePrivacyStore implements PrivacyStore {
     );
   }
 
+  /**
+   * A restore brought back a roster that had been reduced to counts after the backup: its reduction date
+   * becomes `at` again and it counts as not done, so the server's start reduces it again before anyone connects.
+   */
+  async redoRosterRedaction(eventId: string, at: number): Promise<void> {
+    this.run('schedule the roster reduction again', () =>
+      this.db
+        .prepare(
+          `INSERT INTO event_privacy (event_id, delete_after, roster_redact_after)
+             SELECT event_id, created_at + ${DEFAULT_RETENTION_SQL}, ? FROM events WHERE event_id = ?
+           ON CONFLICT(event_id) DO UPDATE SET roster_redact_after = MIN(COALESCE(roster_redact_after, excluded.roster_redact_after), excluded.roster_redact_after)
+           WHERE roster_redacted_at IS NULL`,
+        )
+        .run(at, eventId),
+    );
+  }
+
   async expiredEvents(now: number): Promise<string[]> {
     const rows = this.db
       .prepare(
