@@ -25,6 +25,7 @@ import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 import { BackupScheduler, MINUTE_MS, type BackupSettings } from './backup/backups.ts';
 import { DeletionLog } from './backup/deletion-log.ts';
+import { PING_PATH, PingSockets } from './ping-socket.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
@@ -185,8 +186,11 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   );
   // A cap on open TCP connections of any kind, so a flood of silent sockets cannot exhaust file handles.
   http.maxConnections = limits.maxHttpConnections;
+  const pings = new PingSockets();
   http.on('upgrade', (req, socket, head) => {
-    if (pathOf(req.url).startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
+    const path = pathOf(req.url);
+    if (path.startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
+    else if (path === PING_PATH) pings.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -212,6 +216,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       privacy.stop();
       sync.closeAll();
+      pings.closeAll();
       http.closeIdleConnections();
       await backups?.stop();
       await registry.closeAll();
