@@ -139,6 +139,11 @@ export interface EnvConfig {
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
   backup: BackupConfig;
+  /** PEM files for https/wss served by this process (both or neither). */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Honour X-Forwarded-For/Proto from a reverse proxy in front. */
+  trustProxy: boolean;
 }
 
 function urlWithScheme(name: string, raw: string | undefined, schemes: string[]): string | undefined {
@@ -151,6 +156,20 @@ function urlWithScheme(name: string, raw: string | undefined, schemes: string[])
   }
   if (!schemes.includes(url.protocol)) throw new Error(`${name} must start with ${schemes.join(' or ')}//, got "${url.protocol}//…"`);
   return raw;
+}
+
+function yesOrNo(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): { tlsCertFile: string | undefined; tlsKeyFile: string | undefined } {
+  const cert = env.TLS_CERT_FILE || undefined;
+  const key = env.TLS_KEY_FILE || undefined;
+  if (Boolean(cert) !== Boolean(key)) throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE (the certificate and its private key), or neither');
+  return { tlsCertFile: cert, tlsKeyFile: key };
 }
 
 /** Reads the documented environment variables; a malformed value stops the start with a clear message. */
@@ -167,6 +186,8 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
     facilitatorAppDir: env.FACILITATOR_APP_DIR || undefined,
     databaseUrl: urlWithScheme('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
     redisUrl: urlWithScheme('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
+    ...tlsFiles(env),
+    trustProxy: yesOrNo('TRUST_PROXY', env.TRUST_PROXY),
     backup: {
       intervalMin: wholeNumber('BACKUP_INTERVAL_MIN', env.BACKUP_INTERVAL_MIN, 15),
       dir: env.BACKUP_DIR || undefined,

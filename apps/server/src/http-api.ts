@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { ClientAddress } from './client-address.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import {
@@ -46,6 +47,8 @@ export interface ApiOptions {
   revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
   /** Data protection (src/privacy): deletion, retention, withdrawal, access log. Without it those routes answer 404. */
   privacy?: { store: PrivacyStore; service: PrivacyService };
+  /** The client's address and scheme, honouring X-Forwarded-* only behind a trusted proxy (TRUST_PROXY). */
+  client: ClientAddress;
 }
 
 const CreateEventSchema = v.object({
@@ -205,7 +208,7 @@ export class HttpApi {
    */
   private async eventForCode(req: IncomingMessage, rawCode: string, limiter: KeyedRateLimiter): Promise<{ record: EventRecord; event: EventSnapshot }> {
     const code = normaliseJoinCode(rawCode);
-    if (!this.ipLimiter.tryTake(req.socket.remoteAddress ?? 'unknown')) {
+    if (!this.ipLimiter.tryTake(this.options.client.ip(req))) {
       throw new HttpError(429, 'rate_limited', 'Too many join attempts from this network; wait a moment and try again', { 'Retry-After': '5' });
     }
     if (code && !limiter.tryTake(code)) {

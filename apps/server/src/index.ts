@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerOptions as HttpServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
@@ -26,6 +27,7 @@ import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
 import { BackupScheduler, MINUTE_MS, type BackupSettings } from './backup/backups.ts';
 import { DeletionLog } from './backup/deletion-log.ts';
 import { PING_PATH, PingSockets } from './ping-socket.ts';
+import { clientAddress } from './client-address.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
@@ -71,6 +73,13 @@ export interface ServerOptions {
    * `<dataDir>/backups`), keeping `keep` (default 12). `false` turns them off. Ignored with PostgreSQL.
    */
   backup?: Partial<BackupSettings> | false;
+  /** Serve https and wss with this certificate chain and key (PEM), e.g. a laptop at the venue. */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  /**
+   * The server sits behind a reverse proxy (Caddy, nginx): honour its X-Forwarded-For (per-IP limits) and
+   * X-Forwarded-Proto (https join links). Off by default, as anyone can send those headers.
+   */
+  trustProxy?: boolean;
 }
 
 export type { ServerStore, Extension } from './extensions/extension.ts';
@@ -156,6 +165,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     authorship,
     revoke: { revocations: store, closeHolder },
     privacy: { store: store.privacy, service: privacy },
+    client: clientAddress(options.trustProxy ?? false),
   });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
@@ -174,16 +184,15 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     }
   };
 
-  const http = createHttpServer(
-    {
-      requestTimeout: 30_000,
-      headersTimeout: limits.headersTimeoutMs,
-      // How often Node looks for connections that never finished their headers (silent sockets).
-      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 2))),
-      maxHeaderSize: 16 * 1024,
-    },
-    onRequest,
-  );
+  const httpOptions: HttpServerOptions = {
+    requestTimeout: 30_000,
+    headersTimeout: limits.headersTimeoutMs,
+    // How often Node looks for connections that never finished their headers (silent sockets).
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 2))),
+    maxHeaderSize: 16 * 1024,
+  };
+  // With a certificate the same server speaks https and wss; everything above it is unchanged.
+  const http = options.tls ? createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(httpOptions, onRequest);
   // A cap on open TCP connections of any kind, so a flood of silent sockets cannot exhaust file handles.
   http.maxConnections = limits.maxHttpConnections;
   const pings = new PingSockets();
@@ -228,7 +237,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     })());
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     host,
     logger,

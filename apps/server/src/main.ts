@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { createLogger } from './logger.ts';
 import { readEnv } from './config.ts';
@@ -10,6 +11,7 @@ const SHUTDOWN_DEADLINE_MS = 4500;
 
 const config = readEnv(process.env);
 const logger = createLogger({ level: config.logLevel });
+const tls = await readTls(config.tlsCertFile, config.tlsKeyFile);
 
 const server = await createServer({
   dataDir: config.dataDir,
@@ -21,24 +23,41 @@ const server = await createServer({
   facilitatorAppDir: config.facilitatorAppDir,
   databaseUrl: config.databaseUrl,
   redisUrl: config.redisUrl,
+  tls,
+  trustProxy: config.trustProxy,
   backup: config.backup.intervalMin === 0 ? false : { intervalMs: config.backup.intervalMin * MINUTE_MS, keep: config.backup.keep, dir: config.backup.dir },
   logger,
 });
 // A restore refuses to run while this file names a live process.
 await writePidFile(config.dataDir);
 
+const scheme = tls ? 'https' : 'http';
 const lanUrls = Object.values(networkInterfaces())
   .flat()
   .filter((address) => address && address.family === 'IPv4' && !address.internal)
-  .map((address) => `http://${address!.address}:${server.port}/`);
+  .map((address) => `${scheme}://${address!.address}:${server.port}/`);
 
 logger.info({ port: server.port, dataDir: config.dataDir, multiInstance: Boolean(config.databaseUrl) }, 'Tablemap server started');
-console.log(`\nTablemap is running.\n  Facilitator (this computer): http://localhost:${server.port}/facilitate`);
+console.log(`\nTablemap is running.\n  Facilitator (this computer): ${scheme}://localhost:${server.port}/facilitate`);
 if (config.host === '0.0.0.0' || config.host === '::') {
   for (const url of lanUrls) console.log(`  Phones on the same Wi-Fi:    ${url}`);
 }
 if (!config.organiserKey) console.log('  (Anyone who can reach this server may create events; set ORGANISER_KEY to restrict that.)');
+if (!tls && !config.trustProxy) console.log('  Plain http: phones cannot keep the app for offline use; see docs/deploy.md for https.');
 console.log('');
+
+/** The certificate and key for https, read once at start; a missing or unreadable file stops the start. */
+async function readTls(certFile: string | undefined, keyFile: string | undefined): Promise<{ cert: Buffer; key: Buffer } | undefined> {
+  if (!certFile || !keyFile) return undefined;
+  const read = async (file: string, what: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new Error(`Could not read the TLS ${what} ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return { cert: await read(certFile, 'certificate (TLS_CERT_FILE)'), key: await read(keyFile, 'key (TLS_KEY_FILE)') };
+}
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -17,7 +17,9 @@ function closeOf(socket: WebSocket): Promise<number> {
 describe('ping socket', () => {
   it('answers pings, so a phone can measure its round trip (insecure on plain http)', async () => {
     const server = await pool.start();
-    const check = await measureSocketRoundTrip(`${server.url}/check`, { WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket });
+    const check = await measureSocketRoundTrip(`${server.url}/check`, {
+      WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
     expect(check.secure).toBe(false);
     expect(check.url).toBe(`${server.wsBase}/api/ping`);
     expect(check.roundTripMs).toBeGreaterThanOrEqual(0);
@@ -44,7 +46,9 @@ describe('ping socket', () => {
     const response = await fetch(`${server.url}/api/ping`);
     expect(response.status).toBe(404);
     const sync = new WebSocket(`${server.wsBase}/sync/event/abc`);
-    const status = await new Promise<number>((resolve) => sync.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await new Promise<number>((resolve) =>
+      sync.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
     expect(status).toBe(401);
   });
 });

@@ -52,7 +52,10 @@ export function measureSocketRoundTrip(
       socket.close();
       reject(new Error(message));
     };
-    const timer = setTimeout(() => fail('The server did not answer over a live connection in time'), options.timeoutMs ?? 10_000);
+    const timer = setTimeout(
+      () => fail('The server did not answer over a live connection in time'),
+      options.timeoutMs ?? 10_000,
+    );
     const ping = () => {
       sentAt = now();
       socket.send(`ping ${times.length}`);

@@ -16,7 +16,17 @@ import { addNote, readTable } from '@tablemap/model';
 import type { ServerOptions } from '../index.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
 import { restoreCli } from '../cli/restore.ts';
-import { connectProvider, createEvent, postJson, sleep, startServer, storedDoc, tempDir, waitFor, waitForSync } from '../testing.ts';
+import {
+  connectProvider,
+  createEvent,
+  postJson,
+  sleep,
+  startServer,
+  storedDoc,
+  tempDir,
+  waitFor,
+  waitForSync,
+} from '../testing.ts';
 import { listBackups } from './backups.ts';
 import { DeletionLog } from './deletion-log.ts';
 import { PID_FILE } from './server-pid.ts';
@@ -59,13 +69,21 @@ describe('backups', () => {
     const dir = await dataDir();
     const server = await serverIn(dir);
     const event = await createEvent(server.url, 2);
-    const relayed = new Map<string, Set<string>>([['t1', new Set()], ['t2', new Set()]]);
+    const relayed = new Map<string, Set<string>>([
+      ['t1', new Set()],
+      ['t2', new Set()],
+    ]);
     const clients: ReturnType<typeof connectProvider>[] = [];
     let stop = false;
     let written = 0;
     for (let index = 0; index < 20; index++) {
       const tableId = index % 2 === 0 ? 't1' : 't2';
-      const joined = await postJson(`${server.url}/api/join`, { joinCode: event.joinCode, tableId, group: 'carer', consent: true });
+      const joined = await postJson(`${server.url}/api/join`, {
+        joinCode: event.joinCode,
+        tableId,
+        group: 'carer',
+        consent: true,
+      });
       const client = connectProvider(server.wsBase, `table/${event.eventId}/${tableId}`, joined.json.token as string);
       clients.push(client);
       // A note another phone received from the server was committed first (the server relays only after COMMIT).
@@ -96,7 +114,10 @@ describe('backups', () => {
     const writtenDuring = written - writtenBefore;
     const acknowledgedCount = acknowledged.get('t1')!.size + acknowledged.get('t2')!.size;
     // The phones were still writing around the backup: more notes arrive after it.
-    await waitFor(() => relayed.get('t1')!.size + relayed.get('t2')!.size > acknowledgedCount + 20, 'phones to keep writing after the backup');
+    await waitFor(
+      () => relayed.get('t1')!.size + relayed.get('t2')!.size > acknowledgedCount + 20,
+      'phones to keep writing after the backup',
+    );
     stop = true;
     for (const client of clients) client.provider.destroy();
     expect(backup).not.toBeNull();
@@ -108,7 +129,10 @@ describe('backups', () => {
     expect(outcome.events).toBe(1);
     for (const [tableId, ids] of acknowledged) {
       const onDisk = await notesIn(join(restoredDir, 'tablemap.sqlite'), `table/${event.eventId}/${tableId}`);
-      expect([...ids].filter((id) => !onDisk.has(id)), `acknowledged notes missing from the restore at ${tableId}`).toEqual([]);
+      expect(
+        [...ids].filter((id) => !onDisk.has(id)),
+        `acknowledged notes missing from the restore at ${tableId}`,
+      ).toEqual([]);
     }
     const restored = await serverIn(restoredDir);
     const reader = connectProvider(restored.wsBase, `table/${event.eventId}/t1`, event.facilitatorToken);
@@ -145,18 +169,30 @@ describe('backups', () => {
     const server = await serverIn(dir, { intervalMs: 200, keep: 3 });
     await createEvent(server.url, 1);
     await waitFor(() => existsSync(join(dir, 'backups')), 'the first scheduled backup', 5000);
-    await waitFor(() => readdirSync(join(dir, 'backups')).filter((name) => name.endsWith('.sqlite')).length === 1, 'the backup file', 5000);
+    await waitFor(
+      () => readdirSync(join(dir, 'backups')).filter((name) => name.endsWith('.sqlite')).length === 1,
+      'the backup file',
+      5000,
+    );
   });
 });
 
-
 /** A note written by a phone at table t1, returned once the server has it on disk. */
 async function writeNote(server: Server, event: { eventId: string; joinCode: string }, text: string): Promise<void> {
-  const joined = await postJson(`${server.url}/api/join`, { joinCode: event.joinCode, tableId: 't1', group: 'carer', consent: true });
+  const joined = await postJson(`${server.url}/api/join`, {
+    joinCode: event.joinCode,
+    tableId: 't1',
+    group: 'carer',
+    consent: true,
+  });
   const client = connectProvider(server.wsBase, `table/${event.eventId}/t1`, joined.json.token as string);
   try {
     await waitForSync(client.provider);
-    addNote(client.doc, { text, kind: 'observation' }, { group: 'carer', participantId: joined.json.participantId as string });
+    addNote(
+      client.doc,
+      { text, kind: 'observation' },
+      { group: 'carer', participantId: joined.json.participantId as string },
+    );
     const name = `table/${event.eventId}/t1`;
     for (let tries = 0; tries < 100; tries++) {
       const stored = await storedDoc(server, name);
@@ -180,7 +216,10 @@ describe('restore', () => {
     await writeNote(server, doomed, 'Waiting lists at Larkspur ward are too long');
     await writeNote(server, kept, 'The Brackenfold drop-in helps on Fridays');
     const backup = await server.backups!.backUpNow();
-    const deleted = await fetch(`${server.url}/api/events/${doomed.eventId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${doomed.facilitatorToken}` } });
+    const deleted = await fetch(`${server.url}/api/events/${doomed.eventId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${doomed.facilitatorToken}` },
+    });
     expect(deleted.status).toBe(204);
     expect(Object.keys((await new DeletionLog(dir).read()).deletedEvents)).toEqual([doomed.eventId]);
     await server.close();
@@ -222,7 +261,9 @@ describe('restore', () => {
       expect((error as RestoreError).code).toBe(code);
       expect((error as RestoreError).message).toMatch(message);
       expect(sha(join(dir, 'tablemap.sqlite'))).toBe(before);
-      expect(readdirSync(dir).filter((name) => name.startsWith('.restore') || name.includes('before-restore'))).toEqual([]);
+      expect(readdirSync(dir).filter((name) => name.startsWith('.restore') || name.includes('before-restore'))).toEqual(
+        [],
+      );
     }
 
     it('a file that is not a database', async () => {
@@ -283,7 +324,9 @@ describe('restore', () => {
     const output: string[] = [];
     const io = { stdout: (text: string) => void output.push(text), stderr: (text: string) => void output.push(text) };
     expect(await restoreCli([backup!, '--data-dir', dir], {}, io)).toBe(0);
-    expect(output.join('')).toMatch(/Restored .* \(1 event\)\.\nThe database as it was before is kept at .*before-restore/);
+    expect(output.join('')).toMatch(
+      /Restored .* \(1 event\)\.\nThe database as it was before is kept at .*before-restore/,
+    );
     output.length = 0;
     expect(await restoreCli([join(dir, 'deletions.json'), '--data-dir', dir], {}, io)).toBe(1);
     expect(output.join('')).toMatch(/There is no backup file/);

@@ -31,7 +31,10 @@ export async function listBackups(dir: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return names.filter((name) => BACKUP_NAME.test(name)).sort().map((name) => join(dir, name));
+  return names
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort()
+    .map((name) => join(dir, name));
 }
 
 /**
@@ -104,7 +107,10 @@ export class BackupScheduler {
   private async prune(): Promise<number> {
     const backups = await listBackups(this.settings.dir);
     const old = backups.slice(0, Math.max(0, backups.length - this.settings.keep));
-    for (const file of old) await unlink(file).catch((error: unknown) => this.logger.warn({ err: error, file }, 'could not delete an old backup'));
+    for (const file of old)
+      await unlink(file).catch((error: unknown) =>
+        this.logger.warn({ err: error, file }, 'could not delete an old backup'),
+      );
     return old.length;
   }
 

@@ -50,7 +50,10 @@ export class DeletionLog {
     try {
       return v.parse(DeletionLogSchema, JSON.parse(text));
     } catch (error) {
-      throw new DeletionLogError(`${this.path} is damaged; it lists deleted events and must be repaired by hand before a restore`, { cause: error });
+      throw new DeletionLogError(
+        `${this.path} is damaged; it lists deleted events and must be repaired by hand before a restore`,
+        { cause: error },
+      );
     }
   }
 

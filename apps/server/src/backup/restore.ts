@@ -9,13 +9,7 @@ import { runningServerPid } from './server-pid.ts';
 export const DATABASE_FILE = 'tablemap.sqlite';
 
 export type RestoreErrorCode =
-  | 'not_found'
-  | 'not_sqlite'
-  | 'not_tablemap'
-  | 'newer_schema'
-  | 'corrupt'
-  | 'server_running'
-  | 'deletion_log';
+  'not_found' | 'not_sqlite' | 'not_tablemap' | 'newer_schema' | 'corrupt' | 'server_running' | 'deletion_log';
 
 /** Why a file cannot be restored; nothing in the data directory has changed when this is thrown. */
 export class RestoreError extends Error {
@@ -49,15 +43,32 @@ export function checkBackupFile(path: string): { events: number } {
   try {
     db = new DatabaseSync(path);
   } catch (error) {
-    throw new RestoreError('not_sqlite', `${path} could not be opened as an SQLite database: ${(error as Error).message}`, { cause: error });
+    throw new RestoreError(
+      'not_sqlite',
+      `${path} could not be opened as an SQLite database: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   try {
     assertKnownSchema(db, path);
-    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => String(row.name)));
+    const tables = new Set(
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((row) => String(row.name)),
+    );
     const missing = REQUIRED_TABLES.filter((table) => !tables.has(table));
-    if (missing.length > 0) throw new RestoreError('not_tablemap', `${path} is not a Tablemap database (it has no ${missing.join(', ')} table)`);
-    const check = db.prepare('PRAGMA integrity_check').all().map((row) => String(row.integrity_check));
-    if (check.join() !== 'ok') throw new RestoreError('corrupt', `${path} is damaged (SQLite integrity check: ${check.slice(0, 3).join('; ')})`);
+    if (missing.length > 0)
+      throw new RestoreError(
+        'not_tablemap',
+        `${path} is not a Tablemap database (it has no ${missing.join(', ')} table)`,
+      );
+    const check = db
+      .prepare('PRAGMA integrity_check')
+      .all()
+      .map((row) => String(row.integrity_check));
+    if (check.join() !== 'ok')
+      throw new RestoreError('corrupt', `${path} is damaged (SQLite integrity check: ${check.slice(0, 3).join('; ')})`);
     return { events: Number((db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n) };
   } catch (error) {
     throw asRestoreError(error, path);
@@ -70,7 +81,10 @@ function asRestoreError(error: unknown, path: string): RestoreError {
   if (error instanceof RestoreError) return error;
   if (error instanceof SchemaMismatchError) return new RestoreError(error.code, error.message, { cause: error });
   const message = (error as Error).message ?? String(error);
-  if (/not a database/i.test(message)) return new RestoreError('not_sqlite', `${path} is not an SQLite database (is it the right file?)`, { cause: error });
+  if (/not a database/i.test(message))
+    return new RestoreError('not_sqlite', `${path} is not an SQLite database (is it the right file?)`, {
+      cause: error,
+    });
   return new RestoreError('corrupt', `${path} is damaged and cannot be read: ${message}`, { cause: error });
 }
 
@@ -86,7 +100,11 @@ export async function restoreBackup(options: { file: string; dataDir: string; no
   const { file, dataDir } = options;
   const now = options.now ?? Date.now();
   const pid = await runningServerPid(dataDir);
-  if (pid !== null) throw new RestoreError('server_running', `A Tablemap server (process ${pid}) is using ${dataDir}; stop it first, then restore`);
+  if (pid !== null)
+    throw new RestoreError(
+      'server_running',
+      `A Tablemap server (process ${pid}) is using ${dataDir}; stop it first, then restore`,
+    );
   try {
     if (!(await stat(file)).isFile()) throw new Error('not a file');
   } catch {
@@ -130,7 +148,10 @@ export async function restoreBackup(options: { file: string; dataDir: string; no
   }
 
   const live = join(dataDir, DATABASE_FILE);
-  const previous = await saveCurrent(live, join(dataDir, backupFileName(new Date(now)).replace('tablemap-', 'tablemap.before-restore-')));
+  const previous = await saveCurrent(
+    live,
+    join(dataDir, backupFileName(new Date(now)).replace('tablemap-', 'tablemap.before-restore-')),
+  );
   await removeDatabaseFiles(live);
   await rm(`${staged}-wal`, { force: true });
   await rm(`${staged}-shm`, { force: true });
