@@ -28,6 +28,7 @@ import { BackupScheduler, MINUTE_MS, type BackupSettings } from './backup/backup
 import { DeletionLog } from './backup/deletion-log.ts';
 import { PING_PATH, PingSockets } from './ping-socket.ts';
 import { clientAddress } from './client-address.ts';
+import { DemoEvents } from './demo/demo-events.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
@@ -73,6 +74,8 @@ export interface ServerOptions {
    * `<dataDir>/backups`), keeping `keep` (default 12). `false` turns them off. Ignored with PostgreSQL.
    */
   backup?: Partial<BackupSettings> | false;
+  /** Time between two additions of a demo event's pretend phone (tests make it short). */
+  demoPhoneIntervalMs?: number;
   /** Serve https and wss with this certificate chain and key (PEM), e.g. a laptop at the venue. */
   tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
   /**
@@ -99,6 +102,8 @@ export interface TablemapServer {
   privacy: PrivacyService;
   /** The backup schedule (SQLite only, unless turned off). */
   backups: BackupScheduler | null;
+  /** Demo events to rehearse with, deleted when the server stops. */
+  demo: DemoEvents;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
 }
@@ -155,7 +160,18 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   await privacy.start();
   const backups = store instanceof SqliteStore && options.backup !== false ? new BackupScheduler({ store, settings: backupSettings(options), logger }) : null;
   backups?.start();
+  const demo = new DemoEvents({
+    registry,
+    events: store,
+    signer,
+    privacy,
+    privacyStore: store.privacy,
+    logger,
+    maxDocBytes: limits.maxDocBytes,
+    ...(options.demoPhoneIntervalMs ? { phoneIntervalMs: options.demoPhoneIntervalMs } : {}),
+  });
   const api = new HttpApi({
+    demo,
     signer,
     registry,
     events: store,
@@ -218,11 +234,16 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   });
   const port = (http.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  // Demo phones dial this server's own socket like any phone; the loopback address works whatever HOST is.
+  const loopback = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  demo.wsBase = `${options.tls ? 'wss' : 'ws'}://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Demo events go first, while the store is open: their phones stop, then the events are deleted.
+      await demo.stop().catch((error: unknown) => logger.error({ err: error }, 'could not delete the demo events; retention removes them within a day'));
       privacy.stop();
       sync.closeAll();
       pings.closeAll();
@@ -250,6 +271,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     sync,
     privacy,
     backups,
+    demo,
     close,
   };
 }

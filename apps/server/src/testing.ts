@@ -310,8 +310,8 @@ export interface Child {
 }
 
 /** Starts `node src/main.ts` as a real child process and reads its port from the printed URL. */
-export function startMain(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, [MAIN], {
+export function startMain(dataDir: string, env: Record<string, string> = {}, args: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -119,6 +119,7 @@ export {
   renameTable,
   setCurrentPrompt,
   setEventDetails,
+  markDemoEvent,
   setPhase,
   setPriorityGroups,
   setSpotlight,

@@ -188,6 +188,15 @@ describe('the fixture event report', () => {
     expect(findHeading(custom, SECTION_TITLES.ecosystem)).toBe(-1);
   });
 
+  it('marks every page of a demo event’s report, and no page of a real one', async () => {
+    const sections = ['at-a-glance', 'directory'] as const;
+    const demo = await pdfPages(await renderReport({ ...snapshot, event: { ...snapshot.event, demo: true } }, { sections: [...sections] }));
+    expect(demo.length).toBeGreaterThan(1);
+    for (const page of demo) expect(page).toContain('DEMO · made-up data');
+    const real = await pdfPages(await renderReport(snapshot, { sections: [...sections] }));
+    for (const page of real) expect(page).not.toContain('DEMO');
+  });
+
   it('shows at-a-glance counts equal to the event’s real counts', () => {
     const hidden = new Set(snapshot.synthesis!.hiddenNoteIds);
     const visibleNotes = snapshot.tables.flatMap((t) => t.notes).filter((n) => !hidden.has(n.id));

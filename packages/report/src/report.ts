@@ -42,6 +42,9 @@ const footerFor =
     margin: [0, 12, 0, 0],
   });
 
+/** Across every page of a demo event's report, so a printed copy cannot pass for a real event's. */
+export const DEMO_WATERMARK = { text: 'DEMO · made-up data', color: '#b91c1c', opacity: 0.15, bold: true, fontSize: 64, angle: -40 };
+
 /**
  * Pure: validates the snapshot and options, then returns the pdfmake document definition.
  * Throws ReportInputError for invalid input. Hidden notes and attendee names are excluded here.
@@ -83,6 +86,7 @@ export function buildReportDefinition(snapshot: ReportSnapshot, options: ReportO
     pageSize: 'A4',
     pageMargins: [40, 48, 40, 48],
     footer: footerFor(validSnapshot.event.retainUntil),
+    ...(validSnapshot.event.demo ? { watermark: DEMO_WATERMARK } : {}),
     content,
     styles: REPORT_STYLES,
     defaultStyle: { font: 'Roboto', fontSize: 10.5 },
