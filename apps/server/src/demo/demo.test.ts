@@ -81,6 +81,9 @@ describe('demo event', () => {
     const t1Before = count(t1.doc);
     const t3Before = count(t3.doc);
     await waitFor(() => count(t1.doc) >= t1Before + 6, 'the pretend phones to add to table 1', 10_000);
+    // They are "here" by group, as phones announce themselves.
+    const present = () => [...t1.provider.awareness.getStates().values()].filter((state) => (state as { role?: string }).role === 'participant');
+    await waitFor(() => present().length === 2, 'the pretend phones to be present at table 1');
     expect(count(t3.doc), 'table 3 has no pretend phones').toBe(t3Before);
 
     // Lock table 1 as a facilitator would: the server refuses the phones' next change (4423) and they stop.

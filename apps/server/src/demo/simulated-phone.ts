@@ -2,9 +2,10 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
+import { Awareness } from 'y-protocols/awareness';
 import { WebSocket } from 'ws';
 import { addNote, addOrganisation, castVote, linkOrganisations, readTable, type Actor } from '@tablemap/model';
-import { MESSAGE_SYNC, syncStep1Message, syncUpdateMessage } from '../sync/messages.ts';
+import { MESSAGE_SYNC, awarenessMessage, syncStep1Message, syncUpdateMessage } from '../sync/messages.ts';
 
 /** Made-up things a demo phone adds: Northshore's fictional places, and notes anyone at such an event might write. */
 const ORGANISATIONS = [
@@ -49,6 +50,7 @@ export interface SimulatedPhoneOptions {
 export class SimulatedPhone {
   private readonly options: SimulatedPhoneOptions;
   private readonly doc = new Y.Doc();
+  private readonly presence = new Awareness(this.doc);
   private readonly socket: WebSocket;
   private timer: NodeJS.Timeout | null = null;
   private step = 0;
@@ -62,8 +64,19 @@ export class SimulatedPhone {
     );
     this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
     this.socket.on('error', () => this.socket.terminate());
-    this.socket.once('close', () => this.clearTimer());
-    this.socket.on('open', () => this.socket.send(syncStep1Message(this.doc)));
+    this.socket.once('close', () => {
+      this.clearTimer();
+      this.presence.destroy();
+    });
+    // Present at the table by group, as the app announces itself, so the dashboard shows who is "here";
+    // y-protocols renews the state every 15 s, and each renewal is sent like any presence change.
+    this.presence.on('update', ({ added, updated }: { added: number[]; updated: number[] }) => {
+      if (this.socket.readyState === WebSocket.OPEN) this.socket.send(awarenessMessage(this.presence, [...added, ...updated]));
+    });
+    this.socket.on('open', () => {
+      this.socket.send(syncStep1Message(this.doc));
+      this.presence.setLocalState({ group: options.actor.group, role: 'participant' });
+    });
     this.socket.on('message', (data: Buffer) => this.receive(new Uint8Array(data)));
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin !== this && this.socket.readyState === WebSocket.OPEN) this.socket.send(syncUpdateMessage(update));
