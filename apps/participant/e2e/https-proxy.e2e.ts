@@ -4,13 +4,13 @@
  * deploy/. A phone joins over https, edits, gets the app kept for offline use, goes offline, reloads and still
  * has its table; the venue check reports a secure live connection through the proxy.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { findNginx, findOnPath } from '@tablemap/test-support';
+import { findNginx, findOnPath, selfSignedCertificate } from '@tablemap/test-support';
 import { E2E_PORT } from '../playwright.config.ts';
 import { addOrganisation, createEvent, mapLabels } from './helpers.ts';
 
@@ -103,31 +103,10 @@ function startCaddy(dir: string): Promise<Proxy> {
 function startNginx(dir: string): Promise<Proxy> {
   const nginx = required('nginx', findNginx());
   const port = PROXY_PORT + 2;
-  const made = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { encoding: 'utf8' },
-  );
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
+  const { cert, key } = selfSignedCertificate(dir);
   const site = readFileSync(join(DEPLOY, 'nginx.conf'), 'utf8')
-    .replaceAll('/etc/letsencrypt/live/tablemap.example.org/fullchain.pem', join(dir, 'cert.pem'))
-    .replaceAll('/etc/letsencrypt/live/tablemap.example.org/privkey.pem', join(dir, 'key.pem'))
+    .replaceAll('/etc/letsencrypt/live/tablemap.example.org/fullchain.pem', cert)
+    .replaceAll('/etc/letsencrypt/live/tablemap.example.org/privkey.pem', key)
     .replaceAll('tablemap.example.org', 'localhost')
     .replace('server 127.0.0.1:3000;', `server ${UPSTREAM};`)
     .replace(/listen 443 ssl http2;/, `listen 127.0.0.1:${port} ssl http2;`)

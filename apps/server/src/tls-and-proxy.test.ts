@@ -3,12 +3,12 @@
  * setting: X-Forwarded-For and -Proto count only with TRUST_PROXY, so a made-up header cannot dodge the
  * per-IP join limit or change the scheme of the join links.
  */
-import { spawnSync } from 'node:child_process';
 import type { IncomingMessage } from 'node:http';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { selfSignedCertificate } from '@tablemap/test-support';
 import { clientAddress } from './client-address.ts';
 import { readEnv } from './config.ts';
 import { exitOf, serverPool, startMain, tempDir } from './testing.ts';
@@ -20,36 +20,10 @@ afterEach(async () => {
   await pool.stopAll();
 });
 
-async function selfSignedCertificate(): Promise<{ dir: string; cert: string; key: string }> {
+async function certificate(): Promise<{ dir: string; cert: string; key: string }> {
   const dir = await tempDir();
   cleanups.push(dir.remove);
-  const cert = join(dir.path, 'cert.pem');
-  const key = join(dir.path, 'key.pem');
-  const made = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-  return { dir: dir.path, cert, key };
+  return { dir: dir.path, ...selfSignedCertificate(dir.path, 'IP:127.0.0.1') };
 }
 
 function httpsGet(url: string): Promise<{ status: number; body: string }> {
@@ -66,7 +40,7 @@ function httpsGet(url: string): Promise<{ status: number; body: string }> {
 
 describe('https served by the server itself', () => {
   it('serves the API over https and the venue-check socket over wss with TLS_CERT_FILE and TLS_KEY_FILE', async () => {
-    const tls = await selfSignedCertificate();
+    const tls = await certificate();
     const data = await tempDir();
     cleanups.push(data.remove);
     const child = await startMain(data.path, { TLS_CERT_FILE: tls.cert, TLS_KEY_FILE: tls.key });
@@ -94,7 +68,7 @@ describe('https served by the server itself', () => {
   });
 
   it('refuses to start with half a TLS setting or an unreadable certificate, saying which', async () => {
-    const tls = await selfSignedCertificate();
+    const tls = await certificate();
     expect(() => readEnv({ TLS_CERT_FILE: tls.cert })).toThrow('Set both TLS_CERT_FILE and TLS_KEY_FILE');
     const data = await tempDir();
     cleanups.push(data.remove);

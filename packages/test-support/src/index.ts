@@ -10,3 +10,4 @@ export {
   type SystemFacts,
 } from './provision-plan.ts';
 export { chromiumPath, findNginx, findOnPath, findRedisServer, findSystemPostgres, observeSystem } from './tools.ts';
+export { selfSignedCertificate } from './certificates.ts';
