@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, readTable } from '@tablemap/model';
+import { addNote, readTable, rosterDocName } from '@tablemap/model';
+import { importAttendees, readRoster } from '@tablemap/roster';
 import type { ServerOptions } from '../index.ts';
 import { SqliteStore } from '../storage/sqlite-store.ts';
 import { restoreCli } from '../cli/restore.ts';
@@ -237,6 +238,30 @@ describe('restore', () => {
     expect((await fetch(`${restarted.url}/api/join/${kept.joinCode}`)).status).toBe(200);
     const keptNotes = readTable(await storedDoc(restarted, `table/${kept.eventId}/t1`)).notes.map((note) => note.text);
     expect(keptNotes).toEqual(['The Brackenfold drop-in helps on Fridays']);
+  }, 30_000);
+
+  it('a roster reduced to counts after the backup is reduced again when the restored server starts', async () => {
+    const dir = await dataDir();
+    const server = await serverIn(dir);
+    const event = await createEvent(server.url, 2);
+    const roster = connectProvider(server.wsBase, rosterDocName(event.eventId), event.facilitatorToken);
+    await waitForSync(roster.provider);
+    importAttendees(roster.doc, [{ id: 'a1', name: 'Perpetua Winterbourne', organisation: '', group: 'carer', needs: [] }]);
+    await waitFor(() => readRoster(roster.doc).attendees.length === 1, 'the attendee');
+    for (let tries = 0; tries < 100 && readRoster(await storedDoc(server, rosterDocName(event.eventId))).attendees.length === 0; tries++) await sleep(30);
+    roster.provider.destroy();
+    const backup = await server.backups!.backUpNow();
+    const reduced = await fetch(`${server.url}/api/events/${event.eventId}/roster/redact`, { method: 'POST', headers: { Authorization: `Bearer ${event.facilitatorToken}` } });
+    expect(reduced.status).toBe(200);
+    expect(Object.keys((await new DeletionLog(dir).read()).rosterRedactions)).toEqual([event.eventId]);
+    await server.close();
+    expect(readFileSync(backup!).toString('latin1')).toContain(asStored('Perpetua Winterbourne'));
+
+    const outcome = await restoreBackup({ file: backup!, dataDir: dir });
+    expect(outcome).toMatchObject({ deletionsReapplied: 0, rosterReductionsReapplied: 1 });
+    const restarted = await serverIn(dir);
+    expect(readRoster(await storedDoc(restarted, rosterDocName(event.eventId))).attendees).toEqual([]);
+    expect(readFileSync(join(dir, 'tablemap.sqlite')).toString('latin1')).not.toContain(asStored('Perpetua Winterbourne'));
   }, 30_000);
 
   describe('refuses a file it cannot restore, and leaves the live database as it was', () => {
