@@ -353,6 +353,10 @@ describe('restore', () => {
       /Restored .* \(1 event\)\.\nThe database as it was before is kept at .*before-restore/,
     );
     output.length = 0;
+    // Onto a new machine: the data directory does not exist yet.
+    expect(await restoreCli([backup!, '--data-dir', join(dir, 'new-machine')], {}, io)).toBe(0);
+    expect(existsSync(join(dir, 'new-machine', 'tablemap.sqlite'))).toBe(true);
+    output.length = 0;
     expect(await restoreCli([join(dir, 'deletions.json'), '--data-dir', dir], {}, io)).toBe(1);
     expect(output.join('')).toMatch(/There is no backup file/);
     output.length = 0;

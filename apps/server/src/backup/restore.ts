@@ -1,4 +1,4 @@
-import { copyFile, rm, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rm, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatabaseSync, backup } from 'node:sqlite';
 import { SchemaMismatchError, SqliteStore, assertKnownSchema } from '../storage/sqlite-store.ts';
@@ -118,6 +118,8 @@ export async function restoreBackup(options: { file: string; dataDir: string; no
     throw error;
   }
 
+  // A fresh machine: the data directory may not exist yet.
+  await mkdir(dataDir, { recursive: true });
   const staged = join(dataDir, `.restore-${process.pid}.sqlite`);
   let deletionsReapplied = 0;
   let rosterReductionsReapplied = 0;
