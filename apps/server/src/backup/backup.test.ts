@@ -264,6 +264,31 @@ describe('restore', () => {
     expect(readFileSync(join(dir, 'tablemap.sqlite')).toString('latin1')).not.toContain(asStored('Perpetua Winterbourne'));
   }, 30_000);
 
+  it('a participant who withdrew after the backup is signed out and their notes removed again after a restore', async () => {
+    const dir = await dataDir();
+    const server = await serverIn(dir);
+    const event = await createEvent(server.url, 2);
+    const joined = await postJson(`${server.url}/api/join`, { joinCode: event.joinCode, tableId: 't1', group: 'carer', consent: true });
+    const phone = connectProvider(server.wsBase, `table/${event.eventId}/t1`, joined.json.token as string);
+    await waitForSync(phone.provider);
+    addNote(phone.doc, { text: 'Quillon Marsh drop-in saved me', kind: 'observation' }, { group: 'carer', participantId: joined.json.participantId as string });
+    for (let tries = 0; tries < 100 && readTable(await storedDoc(server, `table/${event.eventId}/t1`)).notes.length === 0; tries++) await sleep(30);
+    phone.provider.destroy();
+    const backup = await server.backups!.backUpNow();
+    const withdrew = await postJson(`${server.url}/api/events/${event.eventId}/withdraw`, {}, { Authorization: `Bearer ${joined.json.token as string}` });
+    expect(withdrew.status).toBe(200);
+    await server.close();
+
+    const outcome = await restoreBackup({ file: backup!, dataDir: dir });
+    expect(outcome).toMatchObject({ withdrawalsReapplied: 1 });
+    const restarted = await serverIn(dir);
+    expect(readTable(await storedDoc(restarted, `table/${event.eventId}/t1`)).notes).toEqual([]);
+    expect(readFileSync(join(dir, 'tablemap.sqlite')).toString('latin1')).not.toContain(asStored('Quillon Marsh'));
+    // Their token stays refused.
+    const again = await postJson(`${restarted.url}/api/events/${event.eventId}/done`, {}, { Authorization: `Bearer ${joined.json.token as string}` });
+    expect(again.status).toBe(401);
+  }, 30_000);
+
   describe('refuses a file it cannot restore, and leaves the live database as it was', () => {
     async function liveDirWithBackup() {
       const dir = await dataDir();

@@ -13,6 +13,8 @@ const DeletionLogSchema = v.object({
   deletedEvents: TimesById,
   /** Event id → when its roster was reduced to counts. */
   rosterRedactions: TimesById,
+  /** `<eventId>/<participantId>` → when that participant withdrew (ids only; files of earlier builds have none). */
+  withdrawals: v.optional(TimesById, {}),
 });
 export type DeletionRecord = v.InferOutput<typeof DeletionLogSchema>;
 
@@ -23,11 +25,11 @@ export class DeletionLogError extends Error {
   }
 }
 
-const empty = (): DeletionRecord => ({ version: 1, deletedEvents: {}, rosterRedactions: {} });
+const empty = (): DeletionRecord => ({ version: 1, deletedEvents: {}, rosterRedactions: {}, withdrawals: {} });
 
 /**
- * The list of removals a restore must re-apply (`DATA_DIR/deletions.json`): deleted events and reduced
- * rosters, by id and time, nothing else. Every change is written atomically (temporary file, fsync,
+ * The list of removals a restore must re-apply (`DATA_DIR/deletions.json`): deleted events, reduced
+ * rosters and participants' withdrawals, by random id and time, nothing else. Every change is written atomically (temporary file, fsync,
  * rename) before the removal itself runs, and writes are queued so two deletions never lose each other.
  */
 export class DeletionLog {
@@ -63,6 +65,10 @@ export class DeletionLog {
 
   recordRosterRedaction(eventId: string, at: number): Promise<void> {
     return this.update((log) => void (log.rosterRedactions[eventId] ??= at));
+  }
+
+  recordWithdrawal(eventId: string, participantId: string, at: number): Promise<void> {
+    return this.update((log) => void (log.withdrawals[`${eventId}/${participantId}`] ??= at));
   }
 
   private update(change: (log: DeletionRecord) => void): Promise<void> {

@@ -29,6 +29,8 @@ export interface RestoreOutcome {
   deletionsReapplied: number;
   /** Rosters the backup held with names, scheduled to be reduced to counts again at the next start. */
   rosterReductionsReapplied: number;
+  /** Participants who withdrew after the backup: signed out now, their contributions removed again at the next start. */
+  withdrawalsReapplied: number;
 }
 
 /** The tables every Tablemap database has; a file without them is something else. */
@@ -92,7 +94,8 @@ function asRestoreError(error: unknown, path: string): RestoreError {
  * Replaces the data directory's database with a backup, with the server stopped:
  * 1. the backup is copied into the data directory and checked (`checkBackupFile`) — the live database is untouched so far;
  * 2. every removal recorded in `deletions.json` since is applied to the copy: deleted events are purged
- *    from it, reduced rosters are scheduled to be reduced again at start;
+ *    from it, reduced rosters and withdrawals are scheduled to be done again at start (withdrawn
+ *    participants are signed out at once);
  * 3. the current database (with its WAL) is saved beside it as `tablemap.before-restore-<time>.sqlite`;
  * 4. the copy takes its place.
  */
@@ -123,6 +126,7 @@ export async function restoreBackup(options: { file: string; dataDir: string; no
   const staged = join(dataDir, `.restore-${process.pid}.sqlite`);
   let deletionsReapplied = 0;
   let rosterReductionsReapplied = 0;
+  let withdrawalsReapplied = 0;
   let events: number;
   try {
     await copyFile(file, staged);
@@ -139,6 +143,13 @@ export async function restoreBackup(options: { file: string; dataDir: string; no
         if (!(await store.findById(eventId))) continue;
         await store.privacy.redoRosterRedaction(eventId, at);
         rosterReductionsReapplied++;
+      }
+      for (const key of Object.keys(removals.withdrawals)) {
+        const [eventId = '', participantId = ''] = key.split('/');
+        if (!(await store.findById(eventId))) continue;
+        await store.revoke(eventId, participantId);
+        await store.privacy.addPendingWithdrawal(eventId, participantId);
+        withdrawalsReapplied++;
       }
     } finally {
       await store.close();
@@ -158,7 +169,7 @@ export async function restoreBackup(options: { file: string; dataDir: string; no
   await rm(`${staged}-wal`, { force: true });
   await rm(`${staged}-shm`, { force: true });
   await rename(staged, live);
-  return { previous, events, deletionsReapplied, rosterReductionsReapplied };
+  return { previous, events, deletionsReapplied, rosterReductionsReapplied, withdrawalsReapplied };
 }
 
 /** Copies the current database, including changes still in its WAL, to `target`; null when there is none. */

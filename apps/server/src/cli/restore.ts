@@ -24,6 +24,7 @@ export function restoreCli(args: string[], env: NodeJS.ProcessEnv = process.env,
         `Restored ${file} into ${dataDir} (${outcome.events} event${outcome.events === 1 ? '' : 's'}).`,
         outcome.deletionsReapplied > 0 ? `Removed again ${outcome.deletionsReapplied} event(s) deleted after this backup was taken.` : '',
         outcome.rosterReductionsReapplied > 0 ? `${outcome.rosterReductionsReapplied} roster(s) will be reduced to counts again when the server starts.` : '',
+        outcome.withdrawalsReapplied > 0 ? `${outcome.withdrawalsReapplied} participant(s) who withdrew since will be removed again when the server starts.` : '',
         outcome.previous ? `The database as it was before is kept at ${outcome.previous}.` : '',
         'Start the server again when ready.',
       ]

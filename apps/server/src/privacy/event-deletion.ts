@@ -13,6 +13,7 @@ export interface DeletionRelay {
 export interface RemovalRecorder {
   recordDeletedEvent(eventId: string, at: number): Promise<void>;
   recordRosterRedaction(eventId: string, at: number): Promise<void>;
+  recordWithdrawal(eventId: string, participantId: string, at: number): Promise<void>;
 }
 
 export interface EventDeletionOptions {

@@ -103,6 +103,11 @@ export class PrivacyService {
         logger.info({ eventId }, 'roster redaction date passed: keeping only counts by group');
         await this.redactRoster(eventId);
       }
+      for (const { eventId, participantId } of (await privacy.pendingWithdrawals?.()) ?? []) {
+        logger.info({ eventId, participantId }, 'a restored backup predates this withdrawal: withdrawing again');
+        if (await this.options.events.findById(eventId)) await this.withdraw(eventId, participantId);
+        await privacy.clearPendingWithdrawal?.(eventId, participantId);
+      }
     } catch (error) {
       logger.error({ err: error }, 'retention sweep failed; the next sweep retries');
     }
@@ -127,6 +132,8 @@ export class PrivacyService {
    */
   async withdraw(eventId: string, participantId: string): Promise<Withdrawal> {
     const total: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0 };
+    // Listed first: a restore of an older backup then withdraws them again.
+    await this.options.removals?.recordWithdrawal(eventId, participantId, this.now());
     // Signed out first, so nothing new of theirs arrives while their contributions are removed.
     await this.options.revokeHolder(eventId, participantId);
     for (const tableId of await this.tableIds(eventId)) {
