@@ -110,6 +110,22 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
   return value;
 }
 
+function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (0 or more), got "${raw}"`);
+  return value;
+}
+
+/** SQLite backups (README "Backups"); ignored with DATABASE_URL, where pg_dump does the job. */
+export interface BackupConfig {
+  /** Minutes between backups while the database changes; 0 turns backups off. */
+  intervalMin: number;
+  /** Default `<DATA_DIR>/backups`. */
+  dir: string | undefined;
+  keep: number;
+}
+
 export interface EnvConfig {
   port: number;
   host: string;
@@ -122,6 +138,12 @@ export interface EnvConfig {
   /** Multi-instance mode (README "Scaling out"): PostgreSQL instead of SQLite, and the Redis relay. */
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  backup: BackupConfig;
+  /** PEM files for https/wss served by this process (both or neither). */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Honour X-Forwarded-For/Proto from a reverse proxy in front. */
+  trustProxy: boolean;
 }
 
 function urlWithScheme(name: string, raw: string | undefined, schemes: string[]): string | undefined {
@@ -134,6 +156,20 @@ function urlWithScheme(name: string, raw: string | undefined, schemes: string[])
   }
   if (!schemes.includes(url.protocol)) throw new Error(`${name} must start with ${schemes.join(' or ')}//, got "${url.protocol}//…"`);
   return raw;
+}
+
+function yesOrNo(name: string, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return false;
+  if (/^(1|true|yes)$/i.test(raw)) return true;
+  if (/^(0|false|no)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): { tlsCertFile: string | undefined; tlsKeyFile: string | undefined } {
+  const cert = env.TLS_CERT_FILE || undefined;
+  const key = env.TLS_KEY_FILE || undefined;
+  if (Boolean(cert) !== Boolean(key)) throw new Error('Set both TLS_CERT_FILE and TLS_KEY_FILE (the certificate and its private key), or neither');
+  return { tlsCertFile: cert, tlsKeyFile: key };
 }
 
 /** Reads the documented environment variables; a malformed value stops the start with a clear message. */
@@ -150,6 +186,13 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
     facilitatorAppDir: env.FACILITATOR_APP_DIR || undefined,
     databaseUrl: urlWithScheme('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']),
     redisUrl: urlWithScheme('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']),
+    ...tlsFiles(env),
+    trustProxy: yesOrNo('TRUST_PROXY', env.TRUST_PROXY),
+    backup: {
+      intervalMin: wholeNumber('BACKUP_INTERVAL_MIN', env.BACKUP_INTERVAL_MIN, 15),
+      dir: env.BACKUP_DIR || undefined,
+      keep: positiveInt('BACKUP_KEEP', env.BACKUP_KEEP, 12),
+    },
     limits: {
       maxFrameBytes: positiveInt('MAX_FRAME_BYTES', env.MAX_FRAME_BYTES, DEFAULT_LIMITS.maxFrameBytes),
       maxDocBytes: positiveInt('MAX_DOC_BYTES', env.MAX_DOC_BYTES, DEFAULT_LIMITS.maxDocBytes),

@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { ClientAddress } from './client-address.ts';
+import { DemoLimitError, type DemoEvents } from './demo/demo-events.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import {
@@ -46,6 +48,10 @@ export interface ApiOptions {
   revoke?: Omit<RevokeDeps, 'signer' | 'maxBodyBytes' | 'logger'>;
   /** Data protection (src/privacy): deletion, retention, withdrawal, access log. Without it those routes answer 404. */
   privacy?: { store: PrivacyStore; service: PrivacyService };
+  /** Demo events (src/demo); without it POST /api/demo answers 404. */
+  demo?: DemoEvents;
+  /** The client's address and scheme, honouring X-Forwarded-* only behind a trusted proxy (TRUST_PROXY). */
+  client: ClientAddress;
 }
 
 const CreateEventSchema = v.object({
@@ -101,6 +107,7 @@ export class HttpApi {
       { pattern: /^\/healthz$/, methods: { GET: async (_req, res) => sendJson(res, 200, { ok: true }) } },
       { pattern: /^\/api\/time$/, methods: { GET: async (_req, res) => sendJson(res, 200, { now: Date.now() }) } },
       { pattern: /^\/api\/events$/, methods: { POST: (req, res) => this.createEvent(req, res) } },
+      { pattern: /^\/api\/demo$/, methods: { POST: (req, res) => this.createDemo(req, res) } },
       { pattern: /^\/api\/join$/, methods: { POST: (req, res) => this.join(req, res) } },
       { pattern: /^\/api\/join\/([^/]+)$/, methods: { GET: (req, res, params) => this.lookup(req, res, params) } },
       { pattern: /^\/api\/events\/([^/]+)\/scribe$/, methods: { POST: (req, res, params) => this.scribe(req, res, params) } },
@@ -180,6 +187,19 @@ export class HttpApi {
     });
   }
 
+  /** A demo event to rehearse with (made-up data, pretend phones), deleted when the server stops. */
+  private async createDemo(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.requireOrganiserKey(req);
+    req.resume();
+    if (!this.options.demo) throw new HttpError(404, 'not_found', 'Demo events are not available on this server');
+    try {
+      sendJson(res, 201, await this.options.demo.create());
+    } catch (error) {
+      if (error instanceof DemoLimitError) throw new HttpError(429, 'too_many_demos', error.message, { 'Retry-After': '60' });
+      throw error;
+    }
+  }
+
   private requireOrganiserKey(req: IncomingMessage): void {
     const expected = this.options.organiserKey;
     if (!expected) return;
@@ -205,7 +225,7 @@ export class HttpApi {
    */
   private async eventForCode(req: IncomingMessage, rawCode: string, limiter: KeyedRateLimiter): Promise<{ record: EventRecord; event: EventSnapshot }> {
     const code = normaliseJoinCode(rawCode);
-    if (!this.ipLimiter.tryTake(req.socket.remoteAddress ?? 'unknown')) {
+    if (!this.ipLimiter.tryTake(this.options.client.ip(req))) {
       throw new HttpError(429, 'rate_limited', 'Too many join attempts from this network; wait a moment and try again', { 'Retry-After': '5' });
     }
     if (code && !limiter.tryTake(code)) {

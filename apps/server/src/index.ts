@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { createServer as createHttpServer, type IncomingMessage, type ServerOptions as HttpServerOptions, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { DestinationStream } from 'pino';
@@ -22,6 +24,11 @@ import type { RelayExtension } from './extensions/redis-relay.ts';
 import { DocRegistry } from './sync/doc-registry.ts';
 import { PrivacyService } from './privacy/privacy-service.ts';
 import { SYNC_PREFIX, SyncServer } from './sync/sync-server.ts';
+import { BackupScheduler, MINUTE_MS, type BackupSettings } from './backup/backups.ts';
+import { DeletionLog } from './backup/deletion-log.ts';
+import { PING_PATH, PingSockets } from './ping-socket.ts';
+import { clientAddress } from './client-address.ts';
+import { DemoEvents } from './demo/demo-events.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
@@ -62,6 +69,20 @@ export interface ServerOptions {
   extensions?: Extension[];
   /** The clock retention dates are judged by (tests move it forward). Default `Date.now`. */
   clock?: () => number;
+  /**
+   * SQLite backups: every `intervalMs` (default 15 min) while the database changes, into `dir` (default
+   * `<dataDir>/backups`), keeping `keep` (default 12). `false` turns them off. Ignored with PostgreSQL.
+   */
+  backup?: Partial<BackupSettings> | false;
+  /** Time between two additions of a demo event's pretend phone (tests make it short). */
+  demoPhoneIntervalMs?: number;
+  /** Serve https and wss with this certificate chain and key (PEM), e.g. a laptop at the venue. */
+  tls?: { cert: string | Buffer; key: string | Buffer } | undefined;
+  /**
+   * The server sits behind a reverse proxy (Caddy, nginx): honour its X-Forwarded-For (per-IP limits) and
+   * X-Forwarded-Proto (https join links). Off by default, as anyone can send those headers.
+   */
+  trustProxy?: boolean;
 }
 
 export type { ServerStore, Extension } from './extensions/extension.ts';
@@ -79,6 +100,10 @@ export interface TablemapServer {
   sync: SyncServer;
   /** Deletion, retention and withdrawal (src/privacy). */
   privacy: PrivacyService;
+  /** The backup schedule (SQLite only, unless turned off). */
+  backups: BackupScheduler | null;
+  /** Demo events to rehearse with, deleted when the server stops. */
+  demo: DemoEvents;
   /** Stops accepting, closes sockets (1001), flushes every doc, closes the database. */
   close(): Promise<void>;
 }
@@ -118,6 +143,8 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     events: store,
     logger,
     relay,
+    // With SQLite, deletions are also listed outside the database so a restore cannot bring them back.
+    removals: store instanceof SqliteStore ? new DeletionLog(options.dataDir) : null,
     clock: options.clock,
     revokeHolder: async (eventId, participantId) => {
       await store.revoke(eventId, participantId);
@@ -131,7 +158,20 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   if (remoteChanges) remoteChanges.onEventDeleted = (eventId) => void privacy.deletion.closeLocally(eventId).then(() => privacy.deletion.purge(eventId));
   // Expired events are gone before anyone can connect; unfinished deletions are retried.
   await privacy.start();
+  const backups = store instanceof SqliteStore && options.backup !== false ? new BackupScheduler({ store, settings: backupSettings(options), logger }) : null;
+  backups?.start();
+  const demo = new DemoEvents({
+    registry,
+    events: store,
+    signer,
+    privacy,
+    privacyStore: store.privacy,
+    logger,
+    maxDocBytes: limits.maxDocBytes,
+    ...(options.demoPhoneIntervalMs ? { phoneIntervalMs: options.demoPhoneIntervalMs } : {}),
+  });
   const api = new HttpApi({
+    demo,
     signer,
     registry,
     events: store,
@@ -141,6 +181,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     authorship,
     revoke: { revocations: store, closeHolder },
     privacy: { store: store.privacy, service: privacy },
+    client: clientAddress(options.trustProxy ?? false),
   });
   const participant = await mountApp('participant', options.appHandlers?.participant, options.participantAppDir, logger);
   const facilitator = await mountApp('facilitator', options.appHandlers?.facilitator, options.facilitatorAppDir, logger);
@@ -159,20 +200,22 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     }
   };
 
-  const http = createHttpServer(
-    {
-      requestTimeout: 30_000,
-      headersTimeout: limits.headersTimeoutMs,
-      // How often Node looks for connections that never finished their headers (silent sockets).
-      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 2))),
-      maxHeaderSize: 16 * 1024,
-    },
-    onRequest,
-  );
+  const httpOptions: HttpServerOptions = {
+    requestTimeout: 30_000,
+    headersTimeout: limits.headersTimeoutMs,
+    // How often Node looks for connections that never finished their headers (silent sockets).
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 2))),
+    maxHeaderSize: 16 * 1024,
+  };
+  // With a certificate the same server speaks https and wss; everything above it is unchanged.
+  const http = options.tls ? createHttpsServer({ ...httpOptions, cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(httpOptions, onRequest);
   // A cap on open TCP connections of any kind, so a flood of silent sockets cannot exhaust file handles.
   http.maxConnections = limits.maxHttpConnections;
+  const pings = new PingSockets();
   http.on('upgrade', (req, socket, head) => {
-    if (pathOf(req.url).startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
+    const path = pathOf(req.url);
+    if (path.startsWith(SYNC_PREFIX)) sync.handleUpgrade(req, socket, head);
+    else if (path === PING_PATH) pings.handleUpgrade(req, socket, head);
     else socket.destroy();
   });
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
@@ -191,14 +234,21 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
   });
   const port = (http.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  // Demo phones dial this server's own socket like any phone; the loopback address works whatever HOST is.
+  const loopback = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  demo.wsBase = `${options.tls ? 'wss' : 'ws'}://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}`;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Demo events go first, while the store is open: their phones stop, then the events are deleted.
+      await demo.stop().catch((error: unknown) => logger.error({ err: error }, 'could not delete the demo events; retention removes them within a day'));
       privacy.stop();
       sync.closeAll();
+      pings.closeAll();
       http.closeIdleConnections();
+      await backups?.stop();
       await registry.closeAll();
       await hooks.stop();
       await store.close();
@@ -208,7 +258,7 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     })());
 
   return {
-    url: `http://${urlHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
     port,
     host,
     logger,
@@ -220,7 +270,18 @@ export async function createServer(options: ServerOptions): Promise<TablemapServ
     },
     sync,
     privacy,
+    backups,
+    demo,
     close,
+  };
+}
+
+function backupSettings(options: ServerOptions): BackupSettings {
+  const chosen = options.backup || {};
+  return {
+    dir: chosen.dir ?? join(options.dataDir, 'backups'),
+    intervalMs: chosen.intervalMs ?? 15 * MINUTE_MS,
+    keep: chosen.keep ?? 12,
   };
 }
 

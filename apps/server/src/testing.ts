@@ -301,8 +301,8 @@ export interface Child {
 }
 
 /** Starts `node src/main.ts` as a real child process and reads its port from the printed URL. */
-export function startMain(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, [MAIN], {
+export function startMain(dataDir: string, env: Record<string, string> = {}, args: string[] = []): Promise<Child> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -311,10 +311,10 @@ export function startMain(dataDir: string, env: Record<string, string> = {}): Pr
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 10_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /http:\/\/localhost:(\d+)\/facilitate/.exec(output);
+      const match = /(https?):\/\/localhost:(\d+)\/facilitate/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ process: child, url: `http://127.0.0.1:${match[1]}`, output: () => output });
+        resolve({ process: child, url: `${match[1]}://127.0.0.1:${match[2]}`, output: () => output });
       }
     };
     child.stdout.on('data', onData);

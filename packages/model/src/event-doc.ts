@@ -111,6 +111,11 @@ export function setEventDetails(doc: Y.Doc, patch: EventDetails): void {
   });
 }
 
+/** Marks an event as a demo with made-up data (the server does this when it creates one; it is never undone). */
+export function markDemoEvent(doc: Y.Doc): void {
+  meta(doc).set('demo', true);
+}
+
 export function setPhase(doc: Y.Doc, phase: Phase): void {
   const valid = parseInput(PhaseSchema, phase, 'phase');
   doc.transact(() => meta(doc).set('phase', valid));
@@ -306,6 +311,8 @@ export interface EventSnapshot extends RoomControls {
   schemaVersion: number;
   eventId: string;
   title: string;
+  /** A demo event with made-up data (written by the server): every screen and the report say so. */
+  demo: boolean;
   date: string;
   venue: string;
   description: string;
@@ -354,6 +361,7 @@ export function readEvent(doc: Y.Doc): EventSnapshot {
     schemaVersion: schemaVersionOf(doc),
     eventId: readString(info.get('eventId')),
     title: readString(info.get('title'), 'Untitled event'),
+    demo: info.get('demo') === true,
     date: readString(info.get('date')),
     venue: readString(info.get('venue')),
     description: readString(info.get('description')),

@@ -132,6 +132,7 @@ export {
   renameTable,
   setCurrentPrompt,
   setEventDetails,
+  markDemoEvent,
   setPhase,
   setPriorityGroups,
   setSpotlight,

@@ -48,6 +48,8 @@ export interface ReportDocument {
   language: string;
   author: string;
   retainUntil: string;
+  /** A demo event with made-up data: every edition says so on every page. */
+  demo: boolean;
   cover: CoverBlock | null;
   sections: DocumentSection[];
 }
@@ -69,3 +71,6 @@ export const para = (text: string): Block => ({ kind: 'paragraph', text });
 export const meta = (text: string): Block => ({ kind: 'paragraph', text, tone: 'meta' });
 export const emptyNote = (text: string): Block => ({ kind: 'paragraph', text, tone: 'empty' });
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The mark on every edition of a demo event's report, so a copy cannot pass for a real event's. */
+export const DEMO_MARK = 'DEMO · made-up data';

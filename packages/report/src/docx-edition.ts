@@ -17,7 +17,7 @@ import {
   type ParagraphChild,
 } from 'docx';
 import type { RichBlock, RichText } from '@tablemap/model';
-import type { Block, Cell, ReportDocument, ResolvedQuote } from './blocks.ts';
+import { DEMO_MARK, type Block, type Cell, type ReportDocument, type ResolvedQuote } from './blocks.ts';
 import { renderMapSvg } from './map-svg.ts';
 import { svgToPng } from './map-png.ts';
 
@@ -154,6 +154,7 @@ function blockChildren(block: Block, state: DocxState): DocxChild[] {
 export async function reportDocx(document: ReportDocument): Promise<Uint8Array> {
   const state: DocxState = { lists: 0 };
   const children: DocxChild[] = [new Paragraph({ heading: HeadingLevel.TITLE, children: [new TextRun(document.title)] })];
+  if (document.demo) children.unshift(new Paragraph({ children: [new TextRun({ text: DEMO_MARK, bold: true, color: 'B91C1C' })] }));
   const cover = document.cover;
   if (cover) {
     children.push(new Paragraph({ style: 'Subtitle', children: [new TextRun(cover.subtitle)] }));

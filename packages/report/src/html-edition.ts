@@ -1,5 +1,5 @@
 import type { RichBlock, RichText } from '@tablemap/model';
-import { anchorFor, type Block, type Cell, type ReportDocument, type ResolvedQuote } from './blocks.ts';
+import { DEMO_MARK, anchorFor, type Block, type Cell, type ReportDocument, type ResolvedQuote } from './blocks.ts';
 import { escapeXml as escape, renderMapSvg } from './map-svg.ts';
 
 /**
@@ -26,6 +26,7 @@ h3 { font-size: 1.25rem; margin: 1.75rem 0 0.5rem; }
 h4 { font-size: 1.075rem; margin: 1.25rem 0 0.4rem; }
 .subtitle, .meta { color: var(--muted); }
 .meta { font-size: 0.95rem; }
+.demo { display: inline-block; font-weight: 700; color: #991b1b; border: 2px solid #991b1b; padding: 0.25rem 0.5rem; }
 .empty { color: var(--muted); font-style: italic; }
 a { color: var(--accent); }
 a:focus-visible, .skip:focus-visible { outline: 3px solid #b35c00; outline-offset: 2px; }
@@ -180,6 +181,7 @@ export function reportHtml(document: ReportDocument): string {
   });
   const cover = document.cover;
   const header = [
+    document.demo ? `<p class="demo">${escape(DEMO_MARK)}</p>` : '',
     `<h1 dir="auto">${escape(document.title)}</h1>`,
     cover ? `<p class="subtitle">${escape(cover.subtitle)}</p>` : '',
     cover?.details ? `<p class="subtitle" dir="auto">${escape(cover.details)}</p>` : '',

@@ -1,6 +1,6 @@
 import type { Content, ContentText, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { RichBlock, RichText } from '@tablemap/model';
-import type { Block, Cell, CoverBlock, ReportDocument, ResolvedQuote } from './blocks.ts';
+import { DEMO_MARK, type Block, type Cell, type CoverBlock, type ReportDocument, type ResolvedQuote } from './blocks.ts';
 import { printable } from './fonts.ts';
 import type { ValidLogo } from './logo.ts';
 import { renderMapSvg } from './map-svg.ts';
@@ -158,6 +158,7 @@ export function pdfDefinition(document: ReportDocument, logo: ValidLogo | undefi
     pageSize: 'A4',
     pageMargins: [40, 48, 40, 48],
     footer: footerFor(document.retainUntil),
+    ...(document.demo ? { watermark: { text: DEMO_MARK, color: '#b91c1c', opacity: 0.15, bold: true, fontSize: 64, angle: -40 } } : {}),
     content,
     styles: REPORT_STYLES,
     defaultStyle: { font: 'Roboto', fontSize: 10.5 },

@@ -1,6 +1,7 @@
 import { deflateSync, crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  renderReportHtml,
   ReportInputError,
   SECTION_IDS,
   SECTION_TITLES,
@@ -71,6 +72,18 @@ describe('the fixture event report', () => {
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(findHeading(custom, SECTION_TITLES.ecosystem)).toBe(-1);
+  });
+
+  it('marks every page of a demo event’s report, and no page of a real one', async () => {
+    const sections = ['at-a-glance', 'directory'] as const;
+    const demo = await pdfPages(await renderReport({ ...snapshot, event: { ...snapshot.event, demo: true } }, { sections: [...sections] }));
+    expect(demo.length).toBeGreaterThan(1);
+    for (const page of demo) expect(page).toContain('DEMO · made-up data');
+    const real = await pdfPages(await renderReport(snapshot, { sections: [...sections] }));
+    for (const page of real) expect(page).not.toContain('DEMO');
+    // The HTML edition says so too.
+    expect(renderReportHtml({ ...snapshot, event: { ...snapshot.event, demo: true } }, { sections: [...sections] })).toContain('DEMO · made-up data');
+    expect(renderReportHtml(snapshot, { sections: [...sections] })).not.toContain('DEMO');
   });
 
   it('shows at-a-glance counts equal to the event’s real counts', () => {

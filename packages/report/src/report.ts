@@ -58,12 +58,14 @@ export function buildReportDocument(snapshot: ReportSnapshot, options: ReportOpt
     language: ctx.options.language,
     author: ctx.options.author.trim(),
     retainUntil: ctx.snapshot.event.retainUntil,
+    demo: ctx.snapshot.event.demo,
     cover: ctx.options.sections.includes('cover') ? coverSection(ctx) : null,
     sections: ctx.options.sections
       .filter((id) => id !== 'cover')
       .map((id) => ({ id, title: SECTION_TITLES[id], blocks: BUILDERS[id as Exclude<SectionId, 'cover'>](ctx) })),
   };
 }
+
 
 /**
  * Pure: validates the snapshot and options, then returns the pdfmake document definition.

@@ -20,6 +20,8 @@ export const ReportEventSchema = v.object({
   description: optionalText,
   /** The event's retention date (YYYY-MM-DD): printed in every page's footer. */
   retainUntil: optionalText,
+  /** A demo event with made-up data: every page carries a "DEMO" watermark. */
+  demo: v.optional(v.boolean(), false),
   groups: v.array(VocabularyEntryInputSchema),
   sectors: v.array(VocabularyEntryInputSchema),
   prompts: v.array(v.object({ id: v.string(), text: v.string(), order: v.optional(v.number(), 0) })),

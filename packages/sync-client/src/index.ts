@@ -5,3 +5,5 @@ export { measureServerClockOffset } from './server-clock.ts';
 export { EVENT_DELETED_CLOSE_CODE, forgetOfflineCopy, openDoc, toSyncUrl } from './synced-doc.ts';
 export type { CarryOver, ConnectionState, ConnectionStatus, OpenDocOptions, SyncedDoc } from './synced-doc.ts';
 export { ApiError, ErrorBodySchema, apiErrorOf, requestJson } from './api-request.ts';
+export { SLOW_ROUND_TRIP_MS, measureSocketRoundTrip, pingUrl, roundTripOf, summariseRoundTrips } from './venue-check.ts';
+export type { RoomConnections, SocketCheck } from './venue-check.ts';

@@ -11,6 +11,8 @@ export interface PresenceState {
    * organisation, so the others can tell an active editor from a phone left lying on the table.
    */
   activity?: number;
+  /** The phone's measured round trip to the server (ms), summed up on the facilitator's dashboard. */
+  roundTripMs?: number;
 }
 
 export function isPresenceState(value: unknown): value is PresenceState {

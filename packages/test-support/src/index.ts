@@ -9,4 +9,5 @@ export {
   type PostgresChoice,
   type SystemFacts,
 } from './provision-plan.ts';
-export { chromiumPath, findOnPath, findRedisServer, findSystemPostgres, observeSystem } from './tools.ts';
+export { chromiumPath, findNginx, findOnPath, findRedisServer, findSystemPostgres, observeSystem } from './tools.ts';
+export { selfSignedCertificate } from './certificates.ts';

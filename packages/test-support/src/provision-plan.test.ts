@@ -20,9 +20,23 @@ const debianRoot: SystemFacts = {
   chromium: { path: '/usr/bin/chromium', major: 156 },
   chromiumOnPath: { path: '/usr/bin/chromium', major: 156 },
   redis: { path: '/usr/bin/redis-server', major: 7 },
+  caddy: '/usr/bin/caddy',
+  nginx: '/usr/sbin/nginx',
 };
 const bare: Partial<SystemFacts> = { chromium: null, chromiumOnPath: null, redis: null };
 const user: Partial<SystemFacts> = { root: false, passwordlessSudo: false };
+
+describe('the reverse proxies of the https test', () => {
+  it('installs caddy and nginx with apt-get when missing, beside the rest', () => {
+    const decision = decide({ ...debianRoot, caddy: null, nginx: null });
+    expect(decision).toMatchObject({ action: 'install', command: 'apt-get update && apt-get install -y caddy nginx' });
+    expect(decision.action === 'install' && decision.commands[1]).toEqual(expect.arrayContaining(['caddy', 'nginx']));
+  });
+
+  it('names them for a person on a Mac', () => {
+    expect(decide({ ...debianRoot, platform: 'darwin', distroIds: [], caddy: null })).toMatchObject({ action: 'stop', command: 'brew install caddy' });
+  });
+});
 
 describe('reading what the machine says', () => {
   it('reads Chromium and Redis versions, and refuses output from some other program', () => {

@@ -32,9 +32,12 @@ export interface SystemFacts {
   /** A `chromium` on PATH, for when the configured path has none. */
   chromiumOnPath: FoundTool | null;
   redis: FoundTool | null;
+  /** The reverse proxies the https deployment test puts in front of the server (paths, when installed). */
+  caddy: string | null;
+  nginx: string | null;
 }
 
-export type ToolName = 'chromium' | 'redis-server';
+export type ToolName = 'chromium' | 'redis-server' | 'caddy' | 'nginx';
 
 export interface Problem {
   tool: ToolName;
@@ -93,6 +96,9 @@ export function findProblems(facts: SystemFacts): Problem[] {
   else if (facts.redis.major === null || facts.redis.major < MIN_REDIS_MAJOR) {
     problems.push({ tool: 'redis-server', reason: `${facts.redis.path} ${facts.redis.major === null ? 'does not run as a Redis server' : `is Redis ${facts.redis.major}`}; ${scaleOut}.`, packageFixes: true });
   }
+  const proxied = 'the https deployment test puts it in front of the server';
+  if (!facts.caddy) problems.push({ tool: 'caddy', reason: `caddy is not installed; ${proxied}.`, packageFixes: true });
+  if (!facts.nginx) problems.push({ tool: 'nginx', reason: `nginx is not installed; ${proxied}.`, packageFixes: true });
   return problems;
 }
 
@@ -101,7 +107,7 @@ const isDebianLike = (facts: SystemFacts): boolean => facts.platform === 'linux'
 /** The system package that provides a tool, by distribution (Ubuntu calls Debian's `chromium` `chromium-browser`). */
 export function packageName(tool: ToolName, distroIds: string[]): string {
   if (tool === 'chromium') return distroIds.includes('ubuntu') ? 'chromium-browser' : 'chromium';
-  return 'redis-server';
+  return tool;
 }
 
 function installCommand(facts: SystemFacts, tools: ToolName[]): string {
@@ -109,8 +115,15 @@ function installCommand(facts: SystemFacts, tools: ToolName[]): string {
     const sudo = facts.root ? '' : 'sudo ';
     return `${sudo}apt-get update && ${sudo}apt-get install -y ${tools.map((tool) => packageName(tool, facts.distroIds)).join(' ')}`;
   }
-  if (facts.platform === 'darwin') return tools.map((tool) => (tool === 'chromium' ? 'brew install --cask chromium' : 'brew install redis')).join(' && ');
-  const names = tools.map((tool) => (tool === 'chromium' ? `Chromium ${MIN_CHROMIUM_MAJOR}+ (set CHROMIUM_PATH to it)` : `redis-server ${MIN_REDIS_MAJOR}+`));
+  const brew: Record<ToolName, string> = { chromium: 'brew install --cask chromium', 'redis-server': 'brew install redis', caddy: 'brew install caddy', nginx: 'brew install nginx' };
+  if (facts.platform === 'darwin') return tools.map((tool) => brew[tool]).join(' && ');
+  const wanted: Record<ToolName, string> = {
+    chromium: `Chromium ${MIN_CHROMIUM_MAJOR}+ (set CHROMIUM_PATH to it)`,
+    'redis-server': `redis-server ${MIN_REDIS_MAJOR}+`,
+    caddy: 'caddy',
+    nginx: 'nginx',
+  };
+  const names = tools.map((tool) => wanted[tool]);
   return `install ${names.join(' and ')} with your system's package manager`;
 }
 

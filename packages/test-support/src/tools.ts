@@ -93,6 +93,11 @@ function readOsRelease(): string {
   }
 }
 
+/** nginx lives in /usr/sbin on Debian, which is not on an ordinary user's PATH. */
+export function findNginx(env = process.env): string | undefined {
+  return findOnPath('nginx', env.PATH) ?? (isExecutable('/usr/sbin/nginx') ? '/usr/sbin/nginx' : undefined);
+}
+
 /** Looks at this machine: distribution, privileges, and each tool the tests need. */
 export async function observeSystem(env = process.env): Promise<SystemFacts> {
   const root = process.getuid?.() === 0;
@@ -114,5 +119,7 @@ export async function observeSystem(env = process.env): Promise<SystemFacts> {
     chromium,
     chromiumOnPath: other === undefined ? chromium : other,
     redis,
+    caddy: findOnPath('caddy', env.PATH) ?? null,
+    nginx: findNginx(env) ?? null,
   };
 }

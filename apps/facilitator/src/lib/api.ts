@@ -48,6 +48,13 @@ export function createEvent(origin: string, input: CreateEventInput, fetchImpl: 
   );
 }
 
+/** A demo event to rehearse with (made-up data, pretend phones), deleted when the server stops. */
+export function createDemoEvent(origin: string, organiserKey?: string, fetchImpl: typeof fetch = fetch): Promise<CreatedEvent> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (organiserKey) headers.authorization = `Bearer ${organiserKey}`;
+  return requestJson(new URL('/api/demo', origin).toString(), { method: 'POST', headers, body: '{}' }, CreatedEventSchema, fetchImpl);
+}
+
 export function issueScribeToken(
   origin: string,
   eventId: string,

@@ -9,7 +9,7 @@ import {
   type EventSnapshot,
   type TableSnapshot,
 } from '@tablemap/model';
-import { groupsPresent, measureServerClockOffset, openDoc, type ConnectionState, type SyncedDoc } from '@tablemap/sync-client';
+import { groupsPresent, measureServerClockOffset, openDoc, roundTripOf, type ConnectionState, type SyncedDoc } from '@tablemap/sync-client';
 import { latestCreation } from './table-activity.ts';
 import { LiveSynthesis } from './live-synthesis.svelte.ts';
 import { LiveReport } from './live-report.svelte.ts';
@@ -20,6 +20,8 @@ export interface LiveTable {
   present: Map<string, number>;
   lastActivity: number | null;
   connection: ConnectionState;
+  /** Round trips (ms) the table's phones measured and put in their presence. */
+  roundTripsMs: number[];
 }
 
 export interface LiveEventOptions {
@@ -151,6 +153,7 @@ export class LiveEvent {
     let current: LiveTable = {
       snapshot: readTable(synced.doc),
       present: groupsPresent([]),
+      roundTripsMs: [],
       lastActivity: null,
       connection: synced.state(),
     };
@@ -170,7 +173,7 @@ export class LiveEvent {
       const others = [...synced.awareness.getStates().entries()]
         .filter(([clientId]) => clientId !== synced.awareness.clientID)
         .map(([, state]) => state);
-      publish({ present: groupsPresent(others) });
+      publish({ present: groupsPresent(others), roundTripsMs: others.map(roundTripOf).filter((trip) => trip !== null) });
     };
     synced.awareness.on('change', onAwareness);
     const stopState = synced.onState((connection) => publish({ connection }));

@@ -40,6 +40,7 @@ import {
   forgetOfflineCopy,
   groupsPresent,
   measureServerClockOffset,
+  measureSocketRoundTrip,
   openDoc,
   presenceSummary,
   type ConnectionState,
@@ -47,6 +48,9 @@ import {
   type SyncedDoc,
 } from '@tablemap/sync-client';
 import type { Session } from './session.ts';
+
+/** How often a phone re-measures its round trip for the facilitator's dashboard. */
+const ROUND_TRIP_EVERY_MS = 3 * 60_000;
 
 /** What a table state reopened after a refused change starts from: the old local copy and the rules it voted under. */
 export interface RefusedCopy {
@@ -182,6 +186,7 @@ export class TableState {
     this.#readPresence();
     const recheck = setInterval(() => this.#readPresence(), EDITING_RECHECK_MS);
     this.#cleanups.push(() => clearInterval(recheck));
+    this.#reportRoundTrip(serverUrl);
 
     Promise.all([this.table.ready, this.event.ready]).then(() => (this.loaded = true));
   }
@@ -265,6 +270,28 @@ export class TableState {
     this.#cleanups.push(() => {
       stopped = true;
       clearTimeout(retry);
+    });
+  }
+
+  /**
+   * Measures this phone's round trip to the server now and every few minutes, and puts it in the table
+   * presence (only this phone's own state), so the facilitator's dashboard can tell how the room's Wi-Fi is doing.
+   */
+  #reportRoundTrip(serverUrl: string): void {
+    let stopped = false;
+    const measure = async () => {
+      try {
+        const { roundTripMs } = await measureSocketRoundTrip(serverUrl, { count: 3 });
+        if (!stopped && this.table.awareness.getLocalState()) this.table.awareness.setLocalStateField('roundTripMs', roundTripMs);
+      } catch {
+        // Offline or blocked: nothing to report; the next measurement tries again.
+      }
+    };
+    void measure();
+    const every = setInterval(() => void measure(), ROUND_TRIP_EVERY_MS);
+    this.#cleanups.push(() => {
+      stopped = true;
+      clearInterval(every);
     });
   }
 

@@ -1,5 +1,4 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { writeFileAtomic } from '../files.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ModelError } from '@tablemap/model';
 import { openDataDir, storeSource, type DocSource } from '../reports/doc-source.ts';
@@ -42,9 +41,7 @@ export function openDocs(dataDir: string | undefined, env: NodeJS.ProcessEnv): D
 
 /** Writes through a temporary file and renames, so a failed run never leaves half a file behind. */
 export async function writeOutput(path: string, body: Uint8Array | string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temporary, body);
-  await rename(temporary, path);
+  await writeFileAtomic(path, body);
 }
 
 /** Runs a command, turning known errors into a message and an exit code (0 ok, 1 failed, 2 usage). */

@@ -9,8 +9,16 @@ export interface DeletionRelay {
   forgetDocs(matches: (docName: string) => boolean): Promise<number>;
 }
 
+/** Where removals are recorded outside the database, so a restore re-applies them (`backup/deletion-log.ts`). */
+export interface RemovalRecorder {
+  recordDeletedEvent(eventId: string, at: number): Promise<void>;
+  recordRosterRedaction(eventId: string, at: number): Promise<void>;
+  recordWithdrawal(eventId: string, participantId: string, at: number): Promise<void>;
+}
+
 export interface EventDeletionOptions {
   privacy: PrivacyStore;
+  removals?: RemovalRecorder | null;
   registry: DocRegistry;
   logger: Logger;
   relay?: DeletionRelay | null;
@@ -45,11 +53,25 @@ export class EventDeletion {
   }
 
   async delete(eventId: string): Promise<DeletionOutcome> {
-    await this.options.privacy.markDeleted(eventId, Date.now());
+    const at = Date.now();
+    await this.options.privacy.markDeleted(eventId, at);
     this.known.add(eventId);
+    await this.recordOutside(eventId, at);
     this.options.relay?.publishEventDeleted(eventId);
     await this.closeLocally(eventId);
     return this.purge(eventId);
+  }
+
+  /**
+   * The deletion also goes into the list a restore re-applies. A failure to write it must not stop the
+   * deletion itself (the tombstone is committed); it is logged, and the pending-purge retry records it again.
+   */
+  private async recordOutside(eventId: string, at: number): Promise<void> {
+    try {
+      await this.options.removals?.recordDeletedEvent(eventId, at);
+    } catch (error) {
+      this.options.logger.error({ eventId, err: error }, 'could not add the deletion to the deletion list; a restore could bring the event back');
+    }
   }
 
   /** Another instance deleted the event: close its sockets and drop its docs here. */
@@ -80,6 +102,7 @@ export class EventDeletion {
     let done = 0;
     for (const eventId of await this.options.privacy.pendingPurges()) {
       this.known.add(eventId);
+      await this.recordOutside(eventId, Date.now());
       await this.closeLocally(eventId);
       if ((await this.purge(eventId)).purged) done++;
     }

@@ -16,7 +16,7 @@ import { redactRoster, type RedactedCount } from '@tablemap/roster';
 import type { Logger } from '../logger.ts';
 import type { EventIndex } from '../storage/doc-store.ts';
 import type { DocEntry, DocRegistry } from '../sync/doc-registry.ts';
-import { EventDeletion, type DeletionRelay } from './event-deletion.ts';
+import { EventDeletion, type DeletionRelay, type RemovalRecorder } from './event-deletion.ts';
 import type { PrivacyStore } from './privacy-store.ts';
 
 export interface PrivacyServiceOptions {
@@ -25,6 +25,8 @@ export interface PrivacyServiceOptions {
   events: EventIndex;
   logger: Logger;
   relay?: DeletionRelay | null;
+  /** Records deletions and roster reductions outside the database, for restores (SQLite only). */
+  removals?: RemovalRecorder | null;
   /** Revokes a token holder (recorded on disk, sockets closed): a participant who withdrew is signed out. */
   revokeHolder: (eventId: string, participantId: string) => Promise<void>;
   /** The time retention is judged by; injectable for tests. */
@@ -56,7 +58,13 @@ export class PrivacyService {
 
   constructor(options: PrivacyServiceOptions) {
     this.options = options;
-    this.deletion = new EventDeletion({ privacy: options.privacy, registry: options.registry, logger: options.logger, relay: options.relay ?? null });
+    this.deletion = new EventDeletion({
+      privacy: options.privacy,
+      registry: options.registry,
+      logger: options.logger,
+      relay: options.relay ?? null,
+      removals: options.removals ?? null,
+    });
   }
 
   now(): number {
@@ -94,6 +102,11 @@ export class PrivacyService {
         logger.info({ eventId }, 'roster redaction date passed: keeping only counts by group');
         await this.redactRoster(eventId);
       }
+      for (const { eventId, participantId } of (await privacy.pendingWithdrawals?.()) ?? []) {
+        logger.info({ eventId, participantId }, 'a restored backup predates this withdrawal: withdrawing again');
+        if (await this.options.events.findById(eventId)) await this.withdraw(eventId, participantId);
+        await privacy.clearPendingWithdrawal?.(eventId, participantId);
+      }
     } catch (error) {
       logger.error({ err: error }, 'retention sweep failed; the next sweep retries');
     }
@@ -102,8 +115,11 @@ export class PrivacyService {
   /** Removes the roster's names, emails and needs now, keeping counts by group and table. */
   async redactRoster(eventId: string): Promise<RedactedCount[]> {
     // Idempotent: a second run finds no attendees and keeps the counts it made before.
+    const at = this.now();
+    // Listed first: a restore of an older backup then reduces the roster again.
+    await this.options.removals?.recordRosterRedaction(eventId, at);
     const counts = await this.rewrite(rosterDocName(eventId), { kind: 'roster', eventId }, (entry) => redactRoster(entry.doc));
-    await this.options.privacy.markRosterRedacted(eventId, this.now());
+    await this.options.privacy.markRosterRedacted(eventId, at);
     await this.options.privacy.scrub({ rebuild: false });
     return counts;
   }
@@ -115,6 +131,8 @@ export class PrivacyService {
    */
   async withdraw(eventId: string, participantId: string): Promise<Withdrawal> {
     const total: Withdrawal = { notes: 0, organisations: 0, links: 0, votes: 0, consent: 0, ratings: 0 };
+    // Listed first: a restore of an older backup then withdraws them again.
+    await this.options.removals?.recordWithdrawal(eventId, participantId, this.now());
     // Signed out first, so nothing new of theirs arrives while their contributions are removed.
     await this.options.revokeHolder(eventId, participantId);
     for (const tableId of await this.tableIds(eventId)) {

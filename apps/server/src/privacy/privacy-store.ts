@@ -76,6 +76,13 @@ export interface PrivacyStore {
   /** Events whose roster redaction date has passed and which still hold names. */
   rosterRedactionsDue(now: number): Promise<string[]>;
 
+  /**
+   * Withdrawals a restore brought back (the backup predates them), to be done again at start. Only the
+   * SQLite store has them: a PostgreSQL restore comes from pg_dump, which knows nothing of the deletion list.
+   */
+  pendingWithdrawals?(): Promise<{ eventId: string; participantId: string }[]>;
+  clearPendingWithdrawal?(eventId: string, participantId: string): Promise<void>;
+
   recordAccess(eventId: string, entry: AccessLogEntry): Promise<void>;
   accessLog(eventId: string): Promise<AccessLogEntry[]>;
 }

@@ -227,6 +227,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       venue: event.venue,
       description: event.description,
       retainUntil: bundle.retainUntil,
+      demo: event.demo,
       groups: event.groups.map(({ id, label }) => ({ id, label })),
       sectors: event.sectors.map(({ id, label }) => ({ id, label })),
       prompts: event.prompts.map(({ id, text, order }) => ({ id, text, order })),

@@ -1,3 +1,4 @@
+import type { ClientAddress } from '../client-address.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import { IdSchema, MAX_NARRATIVE_CHARS, NARRATIVE_SECTIONS, RichDocSchema, narrativeLength, readReportNarrative, reportDocName, writeRichText, type NarrativeSectionId, type TokenClaims } from '@tablemap/model';
@@ -40,6 +41,8 @@ export interface ReportRoutesOptions {
   privacy?: PrivacyStore | undefined;
   /** Records a download that can hold personal data in the event's access log (privacy/). */
   recordAccess?: (eventId: string, claims: TokenClaims, what: string, options: Record<string, unknown>) => Promise<void>;
+  /** Whether the phone reached us over https (directly, or through a trusted proxy): the QR links follow it. */
+  client: ClientAddress;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void>;
@@ -225,7 +228,7 @@ export function reportRoutes(options: ReportRoutesOptions): ReportRoute[] {
         GET: facilitator(async (req, res, eventId, claims) => {
           const includeFirstNames = isOn(url(req).searchParams.get('firstNames'));
           if (includeFirstNames) await logAccess(eventId, claims, 'table-packs.pdf', { includeFirstNames });
-          sendFile(res, await tablePacksPdf(eventId, docs, { joinBaseUrl: joinBaseUrl(req), includeFirstNames }));
+          sendFile(res, await tablePacksPdf(eventId, docs, { joinBaseUrl: joinBaseUrl(req, options.client), includeFirstNames }));
         }),
       },
     },
@@ -338,14 +341,12 @@ function isOn(value: string | null): boolean {
 }
 
 /** Phones scan the QR code, so the link uses the address the facilitator reached this server on. */
-function joinBaseUrl(req: IncomingMessage): string {
+function joinBaseUrl(req: IncomingMessage, client: ClientAddress): string {
   const host = req.headers.host ?? '';
   if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
     throw new HttpError(400, 'invalid_host', 'The request has no usable Host header to build the join link from');
   }
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]?.trim();
-  const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
-  const protocol = secure || forwarded === 'https' ? 'https' : 'http';
+  const protocol = client.secure(req) ? 'https' : 'http';
   return `${protocol}://${host}/join`;
 }
 

@@ -35,6 +35,11 @@ CREATE TABLE IF NOT EXISTS access_log (
   options TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS access_log_by_event ON access_log (event_id, id);
+CREATE TABLE IF NOT EXISTS pending_withdrawals (
+  event_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  PRIMARY KEY (event_id, participant_id)
+);
 `;
 
 /** Tables holding docs by name (`event/<id>`, `table/<id>/<table>`…): an event's rows are found by doc name. */
@@ -181,6 +186,39 @@ export class SqlitePrivacyStore implements PrivacyStore {
         )
         .run(eventId, current.deleteAfter, at),
     );
+  }
+
+  /**
+   * A restore brought back a roster that had been reduced to counts after the backup: its reduction date
+   * becomes `at` again and it counts as not done, so the server's start reduces it again before anyone connects.
+   */
+  async redoRosterRedaction(eventId: string, at: number): Promise<void> {
+    this.run('schedule the roster reduction again', () =>
+      this.db
+        .prepare(
+          `INSERT INTO event_privacy (event_id, delete_after, roster_redact_after)
+             SELECT event_id, created_at + ${DEFAULT_RETENTION_SQL}, ? FROM events WHERE event_id = ?
+           ON CONFLICT(event_id) DO UPDATE SET roster_redact_after = MIN(COALESCE(roster_redact_after, excluded.roster_redact_after), excluded.roster_redact_after)
+           WHERE roster_redacted_at IS NULL`,
+        )
+        .run(at, eventId),
+    );
+  }
+
+  /** A restore found a withdrawal made after its backup: the server's start does it again (`pendingWithdrawals`). */
+  async addPendingWithdrawal(eventId: string, participantId: string): Promise<void> {
+    this.run('schedule the withdrawal again', () =>
+      this.db.prepare('INSERT OR IGNORE INTO pending_withdrawals (event_id, participant_id) VALUES (?, ?)').run(eventId, participantId),
+    );
+  }
+
+  async pendingWithdrawals(): Promise<{ eventId: string; participantId: string }[]> {
+    const rows = this.db.prepare('SELECT event_id, participant_id FROM pending_withdrawals ORDER BY event_id, participant_id').all();
+    return rows.map((row) => ({ eventId: String(row.event_id), participantId: String(row.participant_id) }));
+  }
+
+  async clearPendingWithdrawal(eventId: string, participantId: string): Promise<void> {
+    this.run('clear the withdrawal', () => this.db.prepare('DELETE FROM pending_withdrawals WHERE event_id = ? AND participant_id = ?').run(eventId, participantId));
   }
 
   async expiredEvents(now: number): Promise<string[]> {

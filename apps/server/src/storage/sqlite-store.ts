@@ -1,4 +1,5 @@
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ModelError } from '@tablemap/model';
+import { DatabaseSync, backup, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
@@ -46,6 +47,39 @@ CREATE TABLE IF NOT EXISTS consents (
 CREATE INDEX IF NOT EXISTS consents_by_table ON consents (event_id, table_id);
 `;
 
+/**
+ * Marks a file as a Tablemap database (SQLite's `application_id` header field, "Tbmp") and says which
+ * layout it has (`user_version`). A restore reads both to refuse a wrong file or one from a newer build.
+ */
+export const TABLEMAP_APPLICATION_ID = 0x54626d70;
+export const SQLITE_SCHEMA_VERSION = 1;
+
+/** The file is not one this build may open: another program's database, or one written by a newer Tablemap. */
+export class SchemaMismatchError extends ModelError<'not_tablemap' | 'newer_schema'> {
+  constructor(code: 'not_tablemap' | 'newer_schema', message: string) {
+    super(code, message);
+    this.name = 'SchemaMismatchError';
+  }
+}
+
+/** Reads the header marks of an open database and refuses a wrong file or a newer layout. Empty files pass. */
+export function assertKnownSchema(db: DatabaseSync, path: string): void {
+  const applicationId = Number((db.prepare('PRAGMA application_id').get() as { application_id: number }).application_id);
+  const version = Number((db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((row) => String(row.name)));
+  // Files written before the marks existed carry 0 and hold the doc tables.
+  const unmarkedTablemap = applicationId === 0 && tables.has('doc_updates') && tables.has('doc_snapshots');
+  if (applicationId !== TABLEMAP_APPLICATION_ID && !unmarkedTablemap && tables.size > 0) {
+    throw new SchemaMismatchError('not_tablemap', `${path} is an SQLite database, but not one written by Tablemap`);
+  }
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw new SchemaMismatchError(
+      'newer_schema',
+      `${path} was written by a newer Tablemap (database layout ${version}; this build understands up to ${SQLITE_SCHEMA_VERSION}). Update Tablemap first.`,
+    );
+  }
+}
+
 export interface SqliteStoreOptions {
   /**
    * How long a write waits for another process's lock before failing (clients then get 1013 and retry).
@@ -91,8 +125,16 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     this.db = new DatabaseSync(path);
     const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
     this.busyTimeout = busyTimeout;
-    this.db.exec(`PRAGMA busy_timeout = ${busyTimeout}; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;`);
+    this.db.exec(`PRAGMA busy_timeout = ${busyTimeout};`);
+    try {
+      assertKnownSchema(this.db, path);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;');
     this.db.exec(SCHEMA);
+    this.db.exec(`PRAGMA application_id = ${TABLEMAP_APPLICATION_ID}; PRAGMA user_version = ${SQLITE_SCHEMA_VERSION};`);
     this.privacy = new SqlitePrivacyStore(this.db, () => this.flush());
     this.statements = {
       snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
@@ -283,6 +325,30 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   async isRevoked(eventId: string, participantId: string): Promise<boolean> {
     this.assertOpen();
     return this.statement('revocation').get(eventId, participantId) !== undefined;
+  }
+
+  /**
+   * Rows written, updated or deleted through this connection since it opened (SQLite's `total_changes()`):
+   * the backup schedule skips a backup when this has not moved.
+   */
+  changeCount(): number {
+    this.assertOpen();
+    return Number((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n);
+  }
+
+  /**
+   * A consistent copy of the whole database at `path`, taken with SQLite's online backup API a few pages
+   * at a time off the main thread, so sockets keep being served. Everything committed before the call
+   * is in it; appends still queued are committed first.
+   */
+  async backupTo(path: string): Promise<void> {
+    this.assertOpen();
+    await this.flush();
+    try {
+      await backup(this.db, path, { rate: 256 });
+    } catch (error) {
+      throw new StorageError(`Could not write the backup ${path}: ${reasonOf(error)}`, { cause: error });
+    }
   }
 
   /** For tests and operators: SQLite's own consistency check. */
