@@ -9,7 +9,7 @@ import { DEFAULT_APP_DIRS, loadApp, sendAppMissing, type AppHandler, type Mounte
 import { TokenSigner, loadOrCreateSecret } from './auth.ts';
 import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { HttpApi, toHttpError } from './http-api.ts';
-import { HttpError, sendError, sendJson } from './http-util.ts';
+import { HttpError, sendError } from './http-util.ts';
 import { createLogger, safeUrl, type Logger } from './logger.ts';
 import { applySecurityHeaders } from './security-headers.ts';
 import { SqliteStore } from './storage/sqlite-store.ts';
