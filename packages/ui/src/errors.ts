@@ -65,6 +65,15 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   event_busy: 'This event has too many screens connected. Please try again shortly.',
   board_rule: 'That change to the theme board was refused: a theme title is one line, and notes and themes stay at their own table.',
   too_many_connections: 'This link is open on too many screens at once. Close one and try again.',
+  // The report composer and its share links.
+  narrative_too_long: 'The report is too long to save. Shorten a section and try again.',
+  not_empty: 'The section “How the day ran” already has text. Clear it first to start again from the event.',
+  unknown_share: 'That share link does not exist or was already withdrawn.',
+  // Demo events, backups and restore.
+  too_many_demos: 'Too many demo events are running. Delete one, or restart the server, and try again.',
+  demo_limit: 'Too many demo events are running. Delete one, or restart the server, and try again.',
+  deletion_log: 'The list of deleted events could not be read, so nothing was restored. Check the data folder.',
+  not_tablemap: 'That file is not a Tablemap database.',
 };
 
 /** Codes whose message from the server (or model) already names the specific problem in plain words. */
