@@ -474,6 +474,21 @@ export function agreementSection(ctx: ReportContext): Content[] {
   }
   content.push(h2('Brokerage between sectors'));
   content.push(insights.brokerage.length === 0 ? emptyNote('No organisation connects two others that are not tied directly.') : bulletList(insights.brokerage.map((entry) => t(entry.sentence))));
+  const power = insights.influence;
+  if (power) {
+    content.push(h2('Who holds power'));
+    content.push(...power.sentences.map((sentence) => para(t(sentence))));
+    content.push(
+      power.rated.length === 0
+        ? emptyNote('No table rated influence.')
+        : dataTable(
+            ['Organisation', 'Median influence (0–5)', 'Ratings', 'Links', 'Where it sits'],
+            power.rated.map((org) => [t(org.name), { text: org.influence.toFixed(1), align: 'right' as const }, { text: String(org.ratings), align: 'right' as const }, { text: String(org.degree), align: 'right' as const }, t(QUADRANT_WORDS[org.quadrant] ?? org.quadrant)]),
+            ['*', 60, 44, 36, 130],
+            8,
+          ),
+    );
+  }
   content.push(h2('Organisations the network depends on'));
   content.push(
     insights.cutVertices.length === 0
@@ -482,6 +497,14 @@ export function agreementSection(ctx: ReportContext): Content[] {
   );
   return content;
 }
+
+/** The influence × connectedness quadrants in words. */
+const QUADRANT_WORDS: Record<string, string> = {
+  'influential-connected': 'influential and well connected',
+  'influential-peripheral': 'influential but on the edge',
+  'connected-low-influence': 'well connected, little influence',
+  'peripheral-low-influence': 'on the edge, little influence',
+};
 
 /** What changed since the earlier event the facilitator chose: metrics in words, then what was gained and lost. */
 export function changeSection(ctx: ReportContext): Content[] {

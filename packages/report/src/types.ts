@@ -157,6 +157,13 @@ export const ReportInsightsSchema = v.object({
   eiSectors: v.array(v.object({ sector: str, observed: v.nullable(v.number()), expected: v.nullable(v.number()), pValue: v.nullable(v.number()), sentence: str })),
   brokerage: v.array(v.object({ sector: str, sentence: str })),
   cutVertices: v.array(str),
+  /** Who holds power: median influence from the tables' power round (Net-Map style), rated organisations only. */
+  influence: v.optional(
+    v.object({
+      rated: v.array(v.object({ name: str, influence: v.pipe(v.number(), v.minValue(0), v.maxValue(5)), ratings: count, degree: count, quadrant: str })),
+      sentences: v.array(str),
+    }),
+  ),
 });
 export type ReportInsights = v.InferInput<typeof ReportInsightsSchema>;
 

@@ -288,8 +288,8 @@ export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged'>, e
 }
 
 /** Where the tables agree and the statistics, as names and sentences for the report. */
-function toReportInsights(bundle: Pick<EventBundle, 'event' | 'merged'>): ReportInsights {
-  const { event, merged } = bundle;
+function toReportInsights(bundle: Pick<EventBundle, 'event' | 'merged' | 'influence'>): ReportInsights {
+  const { event, merged, influence } = bundle;
   const name = new Map(merged.organisations.map((org) => [org.id, org.name]));
   const tableName = new Map(merged.tables.map((table) => [table.id, table.name]));
   const tables = (ids: string[], status?: string) => ids.map((id) => `${tableName.get(id) ?? id}${status ? ` (${status})` : ''}`);
@@ -311,6 +311,13 @@ function toReportInsights(bundle: Pick<EventBundle, 'event' | 'merged'>): Report
     eiSectors: Object.entries(ei.sectors).map(([sector, figure]) => ({ sector, observed: figure.observed, expected: figure.expected, pValue: figure.pValue, sentence: figure.sentence })),
     brokerage: Object.entries(brokerage.sentences).map(([sector, sentence]) => ({ sector, sentence })),
     cutVertices: cutVertices(merged).map((id) => name.get(id) ?? id),
+    influence: {
+      rated: influence.points
+        .filter((point) => point.influence !== null && point.quadrant !== null)
+        .sort((a, b) => b.influence! - a.influence! || b.degree - a.degree)
+        .map((point) => ({ name: point.name, influence: point.influence!, ratings: point.ratings, degree: point.degree, quadrant: point.quadrant! })),
+      sentences: influence.sentences,
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { strFromU8, unzipSync } from 'fflate';
 import { newId } from '@tablemap/model';
+import { renderReportHtml } from '@tablemap/report';
 import { pdfText } from '@tablemap/test-support';
 import { TokenSigner, loadOrCreateSecret } from '../auth.ts';
 import { startServer, tempDir } from '../testing.ts';
@@ -210,9 +211,16 @@ describe('reports, exports and analysis over HTTP', () => {
     expect(bundle.report.insights!.mappingTables).toBe(2);
     expect(bundle.report.insights!.livedExperienceOnly).toEqual([{ from: FIXTURE.organisations[0], to: FIXTURE.organisations[1], groups: ['carer'] }]);
     expect(bundle.report.insights!.contested).toEqual([]);
-    // The power round's ratings from both tables meet on the merged organisation, ready for a report section.
+    // The power round's ratings from both tables meet on the merged organisation, and the report lists them.
     expect(bundle.influence.points.find((point) => point.name === FIXTURE.organisations[0])).toMatchObject({ influence: 2.5, ratings: 2 });
     expect(bundle.influence.points.find((point) => point.name === FIXTURE.organisations[1])).toMatchObject({ influence: 2, ratings: 1 });
+    expect(bundle.report.insights!.influence!.rated.map(({ name, influence, ratings }) => [name, influence, ratings])).toEqual([
+      [FIXTURE.organisations[0], 2.5, 2],
+      [FIXTURE.organisations[1], 2, 1],
+    ]);
+    const html = renderReportHtml(bundle.report, { sections: ['agreement-and-statistics'] });
+    expect(html).toContain('Who holds power');
+    expect(html).toMatch(new RegExp(`${FIXTURE.organisations[0]}</t[dh]><td[^>]*>2\\.5<`));
     const withRoster = await buildEventSnapshot(event.eventId, storeSource(server.store), { includeRoster: true });
     expect(withRoster.report.attendees).toEqual([{ name: FIXTURE.attendeeName, group: 'carer', tableId: 't1' }]);
     await expect(buildEventSnapshot('nosuchevent', storeSource(server.store))).rejects.toBeInstanceOf(EventNotFoundError);
