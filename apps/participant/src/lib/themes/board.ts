@@ -1,3 +1,4 @@
+import { m } from '#lib/paraglide/messages.js';
 import type { Note, TableSnapshot, TableTheme } from '@tablemap/model';
 
 /**
@@ -25,4 +26,5 @@ export function groupBadges(theme: Pick<TableTheme, 'groups'>): [string, number]
   return Object.entries(theme.groups).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
 }
 
-export const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+/** "1 note", "3 notes" in the phone's language. */
+export const noteCount = (count: number) => (count === 1 ? m.board_notes_one({ count }) : m.board_notes_many({ count }));
