@@ -1,4 +1,4 @@
-import { eventDocName, parseDocName, readEvent, setTableLocked, timerRemainingMs } from '@tablemap/model';
+import { eventDocName, parseDocName, setTableLocked, timerRemainingMs } from '@tablemap/model';
 import type { Logger } from '../logger.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
 import type { Extension, ServerParts } from './extension.ts';
@@ -34,7 +34,7 @@ export function timerLocks(logger: Logger, now: () => number = Date.now): Extens
     if (!registry) return;
     try {
       await registry.withDoc(eventDocName(eventId), { kind: 'event', eventId }, (entry) => {
-        const event = readEvent(entry.doc);
+        const event = entry.readEventCached();
         // Only the timer this lock was set for, still ending in a lock (the facilitator may have changed either).
         if (!event.timer || timerKey(event.timer) !== key || event.timerEnd !== 'lock') return;
         if (timerRemainingMs(event.timer, now()) !== 0) return;
@@ -51,7 +51,7 @@ export function timerLocks(logger: Logger, now: () => number = Date.now): Extens
     const ref = parseDocName(docName);
     if (ref?.kind !== 'event' || !registry?.isLoaded(docName)) return;
     void registry.loadedOrLoading(docName)?.then((entry) => {
-      const event = readEvent(entry.doc);
+      const event = entry.readEventCached();
       const remaining = timerRemainingMs(event.timer, now());
       const wanted = event.timer && event.timerEnd === 'lock' && event.timer.pausedRemainingMs === null && remaining ? timerKey(event.timer) : '';
       if (scheduled.get(docName)?.key === wanted) return;
