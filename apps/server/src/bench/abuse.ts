@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { BenchRun, benchFlags } from '@tablemap/bench-kit';
-import { addNote, addOrganisation, readTable, type Actor } from '@tablemap/model';
+import { LIMITS, addNote, addOrganisation, readTable, type Actor } from '@tablemap/model';
 import { openDoc } from '@tablemap/sync-client';
 import { claimsOf, createEvent, joinTable, sleep, updateFrame } from '../testing.ts';
 
@@ -149,7 +149,7 @@ async function runAttackers(plan: AttackPlan): Promise<never> {
       const junk = doc.getMap('junk');
       for (let index = 0; index < 60_000; index++) junk.set(`k${index}`, index % 10);
     } else if (kind === 1) {
-      for (let index = 0; index < 40; index++) addNote(doc, { text: 'x'.repeat(4000), kind: 'idea' }, actor);
+      for (let index = 0; index < 40; index++) addNote(doc, { text: 'x'.repeat(LIMITS.noteText), kind: 'idea' }, actor); // as long as the model allows
     } else if (kind === 2) {
       for (let index = 0; index < 200; index++) addOrganisation(doc, { name: `Org ${doc.clientID}-${index}`, sector: 'vcse' }, actor);
     } else if (kind === 3) {
