@@ -1,7 +1,6 @@
 export { buildReportDefinition, buildReportDocument, howTheDayRanFor, renderReport, renderReportDocx, renderReportHtml } from './report.ts';
 export type { Block, Cell, CoverBlock, DocumentSection, ReportDocument, ResolvedQuote } from './blocks.ts';
 export { reportHtml, HTML_EDITION_CSP } from './html-edition.ts';
-export { reportDocx } from './docx-edition.ts';
 export { howTheDayRanPrefill } from './narrative-sections.ts';
 export { raisedBy } from './raised-by.ts';
 export type { RenderOptions } from './pdf.ts';

@@ -7,7 +7,6 @@ import type { RichDoc } from '@tablemap/model';
 import { acknowledgementsSection, howTheDayRanPrefill, howTheDayRanSection, introductionSection, recommendationsSection } from './narrative-sections.ts';
 import { pdfDefinition } from './pdf-edition.ts';
 import { reportHtml } from './html-edition.ts';
-import { reportDocx } from './docx-edition.ts';
 import { renderPdf, type RenderOptions } from './pdf.ts';
 import {
   SECTION_TITLES,
@@ -89,8 +88,12 @@ export function renderReportHtml(snapshot: ReportSnapshot, options: ReportOption
   return reportHtml(buildReportDocument(snapshot, options));
 }
 
-/** The Word edition. */
-export function renderReportDocx(snapshot: ReportSnapshot, options: ReportOptions = {}): Promise<Uint8Array> {
+/**
+ * The Word edition. Its libraries (docx, and Skia for the map pictures) load on first use: they are
+ * about 25 MB of a server's memory that most events never need.
+ */
+export async function renderReportDocx(snapshot: ReportSnapshot, options: ReportOptions = {}): Promise<Uint8Array> {
+  const { reportDocx } = await import('./docx-edition.ts');
   return reportDocx(buildReportDocument(snapshot, options));
 }
 

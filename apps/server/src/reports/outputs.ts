@@ -9,21 +9,11 @@ import {
   toQdpx,
 } from '@tablemap/analysis';
 import { ModelError } from '@tablemap/model';
-import {
-  SECTION_IDS,
-  renderEasyReadHtml,
-  renderEasyReadPdf,
-  renderReport,
-  renderReportDocx,
-  renderReportHtml,
-  renderTablePacks,
-  type EasyReadLanguage,
-  type ReportSnapshot,
-  type SectionId,
-} from '@tablemap/report';
+import { SECTION_IDS, type EasyReadLanguage, type ReportSnapshot, type SectionId } from '@tablemap/report';
 import { exportEvent } from '../exports/event-export.ts';
 import type { DocSource } from './doc-source.ts';
 import { buildEventSnapshot, changeForReport, codebookInput, type EventBundle } from './event-snapshot.ts';
+import { renderBytes, renderText } from './render-pool.ts';
 
 /** A file ready to be downloaded or written: bytes (or text), its media type and a suggested name. */
 export interface FileOutput {
@@ -89,11 +79,8 @@ export async function reportPdf(eventId: string, docs: DocSource, request: Repor
   const includeAttendeeList = request.includeAttendeeList === true;
   const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: includeAttendeeList });
   const report = request.earlier === undefined ? bundle.report : { ...bundle.report, change: changeForReport(bundle, request.earlier) };
-  const body = await renderReport(report, {
-    ...(request.sections ? { sections: request.sections } : {}),
-    includeAttendeeList,
-    ...(request.logo ? { logo: request.logo } : {}),
-  });
+  const options = { ...(request.sections ? { sections: request.sections } : {}), includeAttendeeList, ...(request.logo ? { logo: request.logo } : {}) };
+  const body = await renderBytes({ kind: 'report-pdf', snapshot: report, options });
   return { body, contentType: 'application/pdf', filename: `${fileStem(bundle.event.title)}-report.pdf` };
 }
 
@@ -112,21 +99,27 @@ export async function reportEdition(eventId: string, docs: DocSource, edition: R
   const includeAttendeeList = request.includeAttendeeList === true;
   const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: includeAttendeeList });
   const options = { ...(request.sections ? { sections: request.sections } : {}), includeAttendeeList };
-  const body = edition === 'html' ? renderReportHtml(bundle.report, options) : await renderReportDocx(bundle.report, options);
+  const body =
+    edition === 'html'
+      ? await renderText({ kind: 'report-html', snapshot: bundle.report, options })
+      : await renderBytes({ kind: 'report-docx', snapshot: bundle.report, options });
   return { body, contentType: EDITION_TYPES[edition], filename: `${fileStem(bundle.event.title)}-report.${edition}` };
 }
 
 /** The anonymised HTML edition served through a share link: every section, never the attendee list. */
 export async function sharedReportHtml(eventId: string, docs: DocSource): Promise<string> {
   const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: false });
-  return renderReportHtml(bundle.report, { includeAttendeeList: false });
+  return renderText({ kind: 'report-html', snapshot: bundle.report, options: { includeAttendeeList: false } });
 }
 
 /** The easy-read summary (PDF or HTML) in one of the participant app's languages. */
 export async function easyReadEdition(eventId: string, docs: DocSource, format: 'pdf' | 'html', language: EasyReadLanguage): Promise<FileOutput> {
   const bundle = await buildEventSnapshot(eventId, docs, { includeRoster: false });
   const report: ReportSnapshot = bundle.report;
-  const body = format === 'pdf' ? await renderEasyReadPdf(report, { language }) : renderEasyReadHtml(report, { language });
+  const body =
+    format === 'pdf'
+      ? await renderBytes({ kind: 'easy-read-pdf', snapshot: report, options: { language } })
+      : await renderText({ kind: 'easy-read-html', snapshot: report, options: { language } });
   return { body, contentType: EDITION_TYPES[format], filename: `${fileStem(bundle.event.title)}-easy-read-${language}.${format}` };
 }
 
@@ -142,15 +135,11 @@ export async function tablePacksPdf(
     tableId: table.id,
     firstNames: (bundle.roster?.attendees ?? []).filter((attendee) => bundle.roster?.seating[attendee.id] === table.id).map((attendee) => firstNameOf(attendee.name)),
   }));
-  const body = await renderTablePacks(
-    {
-      event: bundle.report.event,
-      joinBaseUrl: request.joinBaseUrl,
-      joinCode: bundle.record.joinCode,
-      seated,
-    },
-    { includeFirstNames },
-  );
+  const body = await renderBytes({
+    kind: 'table-packs',
+    input: { event: bundle.report.event, joinBaseUrl: request.joinBaseUrl, joinCode: bundle.record.joinCode, seated },
+    options: { includeFirstNames },
+  });
   return { body, contentType: 'application/pdf', filename: `${fileStem(bundle.event.title)}-table-packs.pdf` };
 }
 

@@ -1,0 +1,19 @@
+/**
+ * The report worker's thread: builds PDF, HTML and Word files away from the sockets' event loop, in an
+ * isolate with a young generation sized for pdfmake (see render-pool.ts). Replies carry either the file or
+ * the error's name, message and details, so the main thread can rethrow the same kind of error.
+ */
+import { parentPort } from 'node:worker_threads';
+import { runRenderJob, type RenderJob } from './render-jobs.ts';
+
+const port = parentPort!;
+port.on('message', async ({ id, job }: { id: number; job: RenderJob }) => {
+  try {
+    const body = await runRenderJob(job);
+    // Copied, not transferred: pdfmake's bytes can sit in Node's shared Buffer pool, which cannot be moved.
+    port.postMessage({ id, body });
+  } catch (error) {
+    const { name, message, details } = error as { name?: string; message?: string; details?: readonly string[] };
+    port.postMessage({ id, error: { name: name ?? 'Error', message: message ?? String(error), details: details ?? [] } });
+  }
+});
