@@ -53,7 +53,8 @@ export interface TablemapStartOptions {
 export async function startTablemap(options: TablemapStartOptions = {}): Promise<RunningServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(options.onTmpfs ? '/dev/shm' : tmpdir(), 'tablemap-bench-')));
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...(process.env.XFLAGS ? process.env.XFLAGS.split(' ') : []), SERVER_ENTRY.main], {
+  // Run as `pnpm start` runs it: a small young generation (reports are built on a worker with its own).
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', SERVER_ENTRY.main], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

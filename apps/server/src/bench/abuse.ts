@@ -44,8 +44,8 @@ const run = new BenchRun({ bench: 'server-abuse', size: ATTACKERS === 50 && DURA
 await run.waitForQuiet();
 run.startMeasuring();
 const dataDir = await mkdtemp(join(tmpdir(), 'tablemap-abuse-'));
-const main = fileURLToPath(new URL('../main.ts', import.meta.url));
-const server = spawn(process.execPath, ['--max-semi-space-size=64', main], {
+const main = fileURLToPath(new URL('../start.js', import.meta.url));
+const server = spawn(process.execPath, ['--max-semi-space-size=8', main], {
   env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'error' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
