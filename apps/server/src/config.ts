@@ -97,7 +97,9 @@ export const DEFAULT_LIMITS: Limits = {
   unknownCodeBurst: 30,
   unknownCodeRefillPerSecond: 5,
   compactAfterUpdates: 500,
-  idleUnloadMs: 30_000,
+  // Five minutes: a table whose phones all lost the venue Wi-Fi for a minute comes back to a warm doc, rather
+  // than every table reloading from disk at once; the memory budget unloads idle docs sooner when it must.
+  idleUnloadMs: 300_000,
   maxPendingUpdateBytes: 256 * 1024,
   maxHttpConnections: 4000,
   headersTimeoutMs: 10_000,
