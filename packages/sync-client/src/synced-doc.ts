@@ -36,6 +36,11 @@ export interface CarryOver {
   kind: DocKind;
   /** The server's check, run on the fresh copy: only edits it accepts are kept. */
   accept(fresh: Y.Doc, update: Uint8Array): boolean;
+  /**
+   * Also wait for this before carrying over: e.g. the event doc's server state, when `accept` reads the
+   * vote budget from it (an offline phone's cached budget may be an old, larger one).
+   */
+  after?: Promise<unknown>;
   onDone?(result: CarryOverResult): void;
 }
 
@@ -48,6 +53,8 @@ export interface SyncedDoc {
   onState(listener: (state: ConnectionState) => void): () => void;
   /** Resolves once the doc holds the server's state (or the offline copy, when offline). */
   readonly ready: Promise<void>;
+  /** Resolves once the doc holds the server's state; never with only the offline copy. */
+  readonly synced: Promise<void>;
   /** Reconnect after a permanent close, e.g. once the facilitator unlocks the table. */
   reconnect(): void;
   /**
@@ -191,16 +198,23 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
     if (!fromElsewhere && current.status !== 'live') update({ pendingChanges: current.pendingChanges + 1 });
   });
 
+  const synced = new Promise<void>((resolve) => {
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return;
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+
   if (options.carryOverFrom) {
     const carry = options.carryOverFrom;
-    const onFirstSync = (synced: boolean) => {
-      if (!synced || destroyed) return;
-      provider.off('sync', onFirstSync);
+    void Promise.all([synced, carry.after]).then(() => {
+      if (destroyed) return;
       const result = carryOverChanges(carry.doc, doc, carry.kind, (update) => carry.accept(doc, update));
       carry.doc.destroy();
       carry.onDone?.(result);
-    };
-    provider.on('sync', onFirstSync);
+    });
   }
 
   const ready = (async () => {
@@ -208,17 +222,8 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
     if (destroyed) return;
     provider.connect();
     if (offlineCache && doc.share.size > 0 && !isOnline()) return;
-    await new Promise<void>((resolve) => {
-      if (provider.synced) return resolve();
-      const onSync = (synced: boolean) => {
-        if (!synced) return;
-        provider.off('sync', onSync);
-        resolve();
-      };
-      provider.on('sync', onSync);
-      // Offline with a cached copy: show it instead of waiting for the network.
-      if (offlineCache) setTimeout(resolve, 1500);
-    });
+    // Offline with a cached copy: show it instead of waiting for the network.
+    await (offlineCache ? Promise.race([synced, new Promise<void>((resolve) => setTimeout(resolve, 1500))]) : synced);
   })();
 
   function stop(): void {
@@ -238,6 +243,7 @@ export function openDoc(options: OpenDocOptions): SyncedDoc {
     awareness: provider.awareness,
     provider,
     ready,
+    synced,
     state: () => current,
     onState(listener) {
       listeners.add(listener);

@@ -52,10 +52,9 @@ import type { Session } from './session.ts';
 /** How often a phone re-measures its round trip for the facilitator's dashboard. */
 const ROUND_TRIP_EVERY_MS = 3 * 60_000;
 
-/** What a table state reopened after a refused change starts from: the old local copy and the rules it voted under. */
+/** What a table state reopened after a refused change starts from: the old local copy and why it was refused. */
 export interface RefusedCopy {
   doc: Y.Doc;
-  votingRules: VotingRules;
   /** The server's reason, shown to the person. */
   reason: string;
 }
@@ -117,7 +116,9 @@ export class TableState {
     this.session = session;
     this.actor = { group: session.group, participantId: session.participantId };
     const serverUrl = location.origin;
-    const author = { role: session.role, participantId: session.participantId, group: session.group, votingRules: refused?.votingRules };
+    const author = { role: session.role, participantId: session.participantId, group: session.group };
+    let serverVotingRules: VotingRules | null = null;
+    this.event = openDoc({ serverUrl, docName: eventDocName(session.eventId), token: session.token, offlineCache: true });
     this.table = openDoc({
       serverUrl,
       docName: tableDocName(session.eventId, session.tableId),
@@ -128,13 +129,15 @@ export class TableState {
             carryOverFrom: {
               doc: refused.doc,
               kind: 'table' as const,
-              accept: (fresh: Y.Doc, update: Uint8Array) => checkUpdate(fresh, 'table', update, author).ok,
+              // The vote budget as the server holds it now: the one cached when the change was refused may be old.
+              after: this.event.synced,
+              accept: (fresh: Y.Doc, update: Uint8Array) =>
+                checkUpdate(fresh, 'table', update, { ...author, votingRules: (serverVotingRules ??= votingRulesOf(readEvent(this.event.doc))) }).ok,
               onDone: () => (this.recoveredNotice = `One change could not be saved (${refused.reason}). The table was reloaded; your other changes are kept.`),
             },
           }
         : {}),
     });
-    this.event = openDoc({ serverUrl, docName: eventDocName(session.eventId), token: session.token, offlineCache: true });
     // Read-only and not cached: a stale local copy could hold changes the server would refuse (4403).
     this.synthesis = openDoc({ serverUrl, docName: synthesisDocName(session.eventId), token: session.token, offlineCache: false });
     // Participants only read the event and synthesis docs: never announce presence there.
@@ -402,7 +405,7 @@ export class TableState {
   }
 
   get votingRules(): VotingRules {
-    return { votesPerParticipant: this.eventSnapshot.votesPerParticipant, allowStackedVotes: this.eventSnapshot.allowStackedVotes };
+    return votingRulesOf(this.eventSnapshot);
   }
 
   vote(noteId: string): void {
@@ -465,10 +468,9 @@ export class TableState {
   /** Stops everything and hands back the table's local copy (offline copy deleted), to carry its valid edits over. */
   async detachRefused(): Promise<RefusedCopy> {
     const reason = this.connection.closeReason.replace(/^refused: /, '') || 'it broke a rule of the table';
-    const votingRules = this.votingRules;
     const doc = await this.table.detach();
     this.#stopAllBut();
-    return { doc, votingRules, reason };
+    return { doc, reason };
   }
 
   #stopAllBut(): void {
@@ -497,4 +499,8 @@ export class TableState {
     this.event.destroy();
     this.synthesis.destroy();
   }
+}
+
+function votingRulesOf(event: EventSnapshot): VotingRules {
+  return { votesPerParticipant: event.votesPerParticipant, allowStackedVotes: event.allowStackedVotes };
 }
