@@ -39,7 +39,11 @@ describe('answerRouteQuestion', () => {
     const answer = ask({ from: id('Talking Therapies'), fromName: 'Talking Therapies', to: id('Street Outreach'), toName: 'Street Outreach', directed: true });
     expect(answer.sentences).toContain('Every route passes through Northshore Mind: it is a bottleneck.');
     expect(answer.sentences).toContain('It is the only route of up to 4 steps.');
-    expect(answer.sentences.join(' ')).toMatch(/If .*Northshore Mind.* closed, part of the network these links make would be cut off\./);
+    expect(answer.sentences).toContain('Northshore Mind holds the network together: if it closed, part of the network these links make would be cut off.');
+    // The ends are the question itself: Northshore Mind splits the network, but as an end it is not named so.
+    const fromMind = ask({ from: id('Northshore Mind'), fromName: 'Northshore Mind', to: id('Street Outreach'), toName: 'Street Outreach' });
+    expect(fromMind.status).toBe('found');
+    expect(fromMind.sentences.join(' ')).not.toContain('holds the network together');
   });
 
   it('says "no route" plainly, for the direction drawn or an isolated organisation', () => {

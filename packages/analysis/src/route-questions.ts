@@ -114,7 +114,9 @@ export function answerRouteQuestion(map: Pick<MergedMap, 'organisations' | 'link
   sentences.push(bottlenecks.length > 0 ? `Every route passes through ${listWords(bottlenecks)}: ${bottlenecks.length === 1 ? 'it is a bottleneck' : 'they are bottlenecks'}.` : 'No single organisation is on every route.');
   // Cut vertices of the network made of the chosen kinds of link: closing one splits that network.
   const cuts = new Set(cutVertices(map, { kinds: routeOptions.kinds }));
-  const fragile = answer.shortest.filter((id) => cuts.has(id)).map((id) => nameOf.get(id)!);
-  if (fragile.length > 0) sentences.push(`If ${listWords(fragile)} closed, part of the network these links make would be cut off.`);
+  // Only the organisations a person passes through: the two ends are the question itself.
+  const fragile = answer.shortest.slice(1, -1).filter((id) => cuts.has(id)).map((id) => nameOf.get(id)!);
+  if (fragile.length === 1) sentences.push(`${fragile[0]} holds the network together: if it closed, part of the network these links make would be cut off.`);
+  if (fragile.length > 1) sentences.push(`${listWords(fragile)} hold the network together: if any of them closed, part of the network these links make would be cut off.`);
   return { question: words, status: 'found', shortest, sentences };
 }
