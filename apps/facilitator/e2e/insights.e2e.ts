@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { expectNoSeriousViolations } from './axe.ts';
-import { createEventViaUi, eventually, joinAsParticipant, openTableAs } from './helpers.ts';
+import { readFileSync } from 'node:fs';
+import { readMatchDecisions, readPinnedRoutes, reportDocName } from '@tablemap/model';
+import { createEventViaUi, eventually, joinAsParticipant, openAsFacilitator, openTableAs, storedFacilitatorToken } from './helpers.ts';
 import { addOrganisation, linkOrganisations, readTable } from './model-helpers.ts';
 
 const DOCS = new URL('../docs/', import.meta.url).pathname;
@@ -93,6 +95,103 @@ test('insights: contested links, the carers’ view, routes and the statistics f
   await page.screenshot({ path: `${DOCS}insights-routes.png`, fullPage: false });
   one.destroy();
   two.destroy();
+});
+
+test('match decisions and pinned route questions are saved: they survive a reload, reach another laptop, and the report answers the question', async ({ page }) => {
+  const { eventId, joinCode } = await createEventViaUi(page, 'Saved choices', 2);
+  const carer = await joinAsParticipant(joinCode, 't1', 'carer');
+  const one = await openTableAs(carer);
+  const asCarer = { group: 'carer', participantId: carer.participantId };
+  const gp = addOrganisation(one.doc, { name: 'Eastfield GP', sector: 'primary_care' }, asCarer);
+  const talk = addOrganisation(one.doc, { name: 'Talking Therapies', sector: 'nhs_secondary' }, asCarer);
+  const crisis = addOrganisation(one.doc, { name: 'Crisis Housing', sector: 'housing' }, asCarer);
+  linkOrganisations(one.doc, { source: gp, target: talk, kind: 'refers_to' }, asCarer);
+  linkOrganisations(one.doc, { source: talk, target: crisis, kind: 'refers_to' }, asCarer);
+  const org = (id: string, name: string, sector: string) => ({ id, name, sector, locality: '', remit: '', addedByGroup: 'carer', createdAt: 0 });
+  const lastYear = Buffer.from(JSON.stringify({
+    format: 'tablemap-event', version: 1, exportedAt: '2025-11-30T10:00:00.000Z', eventId: 'last-year', title: 'Learning exchange 2025',
+    docs: {
+      event: { kind: 'event', schemaVersion: 1, nested: [], content: { tables: { t1: { id: 't1', name: 'Table 1', order: 0 } }, sectors: [] } },
+      synthesis: null, roster: null,
+      tables: { t1: { kind: 'table', schemaVersion: 1, nested: [], content: { organisations: { a: org('a', 'Eastfield GP', 'primary_care'), b: org('b', 'Talking Therapies Service', 'nhs_secondary') }, links: {} } } },
+    },
+  }));
+  const chooseLastYear = () => page.getByLabel('Earlier event’s export (.json)').setInputFiles({ name: 'last-year.json', mimeType: 'application/json', buffer: lastYear });
+
+  await page.getByRole('link', { name: 'Insights' }).click();
+  await chooseLastYear();
+  await expect(page.getByTestId('lost-orgs')).toHaveText('Talking Therapies Service');
+  await expect(page.getByTestId('change-metrics')).toContainText('The number of organisations mapped rose from 2 to 3.');
+  await page.getByTestId('change-suggestions').getByRole('button', { name: 'Same organisation' }).click();
+  const decisions = page.getByTestId('match-decisions');
+  await expect(decisions).toHaveText(/“Talking Therapies Service” then is the same organisation as “Talking Therapies” now/);
+  await expect(page.getByTestId('lost-orgs')).toHaveText('');
+  await expect(page.getByTestId('gained-orgs')).toHaveText('Crisis Housing');
+
+  // Pin "from Eastfield GP to Crisis Housing, referrals only" for the report.
+  await page.getByLabel('From', { exact: true }).selectOption({ label: 'Eastfield GP' });
+  await page.getByLabel('To', { exact: true }).selectOption({ label: 'Crisis Housing' });
+  await page.getByRole('button', { name: 'Pin this question for the report' }).click();
+  const question = 'From Eastfield GP to Crisis Housing, using only links where one organisation refers people to the other';
+  await expect(page.getByTestId('pinned-routes')).toContainText(question);
+
+  // A second organiser's laptop sees both, live.
+  const otherLaptop = openAsFacilitator(await storedFacilitatorToken(page, eventId), reportDocName(eventId));
+  await eventually(() => readMatchDecisions(otherLaptop.doc, 'event:last-year').confirmed, { 'name:talking therapies service': 'name:talking therapies' }, 5000);
+  await eventually(() => readPinnedRoutes(otherLaptop.doc).map((route) => route.toName), ['Crisis Housing'], 5000);
+
+  // After a reload the decision still holds once last year's file is chosen again, and the figures reflect it.
+  await page.reload();
+  await expect(page.getByTestId('pinned-routes')).toContainText(question);
+  await expect(page.getByTestId('saved-decisions-hint')).toHaveText('1 saved match decision is kept with this event: choose the same earlier event’s file again to use it.');
+  await chooseLastYear();
+  await expect(page.getByTestId('match-decisions')).toContainText('“Talking Therapies Service” then is the same organisation as “Talking Therapies” now');
+  await expect(page.getByTestId('change-suggestions')).toHaveCount(0);
+  await expect(page.getByTestId('lost-orgs')).toHaveText('');
+  await expect(page.getByTestId('gained-orgs')).toHaveText('Crisis Housing');
+  for (const [size, width, height] of [['phone', 390, 844], ['laptop', 1440, 900], ['projector', 1920, 1080]] as const) {
+    await page.setViewportSize({ width, height });
+    await page.getByRole('heading', { name: 'Change since an earlier event' }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${DOCS}insights-saved-matches-${size}.png`, fullPage: false });
+    // On a phone the form is long: show the pin button and the pinned list under it.
+    const routesTop = size === 'phone' ? page.getByRole('button', { name: 'Pin this question for the report' }) : page.getByRole('heading', { name: 'Routes between organisations' });
+    await routesTop.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: `${DOCS}insights-pinned-route-${size}.png`, fullPage: false });
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expectNoSeriousViolations(page, 'insights with saved choices');
+
+  // The report page lists the pinned question, and the web edition answers it.
+  await page.getByRole('link', { name: 'Report', exact: true }).click();
+  await expect(page.getByText(`1 pinned question, each answered in words: ${question}`)).toBeVisible();
+  const downloaded = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download the accessible web page (HTML)' }).click();
+  const html = readFileSync((await (await downloaded).path())!, 'utf8').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  expect(html).toContain('Routes people take');
+  expect(html).toContain(question);
+  expect(html).toContain('The shortest route takes 2 steps: Eastfield GP → Talking Therapies → Crisis Housing.');
+  expect(html).toContain('Every route passes through Talking Therapies: it is a bottleneck.');
+  const reportPage = await page.context().newPage();
+  await reportPage.setContent(readFileSync((await (await downloaded).path())!, 'utf8'));
+  for (const [size, width, height] of [['phone', 390, 844], ['laptop', 1440, 900], ['projector', 1920, 1080]] as const) {
+    await reportPage.setViewportSize({ width, height });
+    await reportPage.getByRole('heading', { name: 'Routes people take' }).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await reportPage.screenshot({ path: `${DOCS}report-routes-${size}.png`, fullPage: false });
+  }
+  await reportPage.close();
+
+  // Undo and remove, back on Insights: the suggestion returns, the question goes, on the other laptop too.
+  await page.getByRole('link', { name: 'Insights' }).click();
+  await chooseLastYear();
+  await page.getByTestId('match-decisions').getByRole('button', { name: /^Undo/ }).click();
+  await expect(page.getByTestId('change-suggestions')).toContainText('“Talking Therapies Service” then, “Talking Therapies” now');
+  await expect(page.getByTestId('lost-orgs')).toHaveText('Talking Therapies Service');
+  await page.getByTestId('pinned-routes').getByRole('button', { name: `Remove: ${question}` }).click();
+  await expect(page.getByTestId('pinned-routes')).toHaveCount(0);
+  await eventually(() => readMatchDecisions(otherLaptop.doc, 'event:last-year').decisions.length, 0, 5000);
+  await eventually(() => readPinnedRoutes(otherLaptop.doc).length, 0, 5000);
+  otherLaptop.destroy();
+  one.destroy();
 });
 
 const KUMU = JSON.stringify({

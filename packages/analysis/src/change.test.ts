@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Link, Organisation } from '@tablemap/model';
 import { changeRows, compareEvents } from './change.ts';
 import { AnalysisError } from './errors.ts';
-import { earlierEventFromExport } from './event-export.ts';
+import { earlierEventFromExport, earlierEventKey } from './event-export.ts';
 import { mergeTableMaps, nameGroupId } from './merge.ts';
 import { link, org, table } from './testing.ts';
 
@@ -95,6 +95,13 @@ describe('earlierEventFromExport', () => {
     expect(earlierEvent.problems).toEqual([expect.objectContaining({ collection: 't1/organisations', key: 'bad' })]);
     const map = mergeTableMaps(earlierEvent.tables, earlierEvent.aliases);
     expect(map.organisations.map((o) => o.id).sort()).toEqual([id('Eastfield GP'), 'name:mind']);
+  });
+
+  it('names the earlier event by its id, so decisions about two earlier events never mix', () => {
+    expect(earlierEventKey(earlierEventFromExport(exportJson))).toBe('event:ev1');
+    expect(earlierEventKey(earlierEventFromExport({ ...exportJson, eventId: 'ev2' }))).toBe('event:ev2');
+    const { eventId: _dropped, ...withoutId } = exportJson;
+    expect(earlierEventKey(earlierEventFromExport(withoutId))).toBe('export:Learning exchange 2025@2025-11-01T10:00:00.000Z');
   });
 
   it('refuses a file that is not a Tablemap event export', () => {

@@ -10,6 +10,8 @@ import { AnalysisError } from './errors.ts';
 import type { AliasMap, TableMapInput } from './merge.ts';
 
 export interface EarlierEvent {
+  /** The earlier event's id on its server ('' when the file does not say). */
+  eventId: string;
   title: string;
   exportedAt: string;
   tables: TableMapInput[];
@@ -22,6 +24,7 @@ const Entries = v.record(v.string(), v.unknown());
 const DocSchema = v.looseObject({ content: v.looseObject({}) });
 const ExportSchema = v.looseObject({
   format: v.literal('tablemap-event', 'this is not a Tablemap event export (format must be "tablemap-event")'),
+  eventId: v.optional(v.string(), ''),
   title: v.optional(v.string(), ''),
   exportedAt: v.optional(v.string(), ''),
   docs: v.looseObject({
@@ -58,6 +61,7 @@ export function earlierEventFromExport(json: unknown): EarlierEvent {
     })
     .sort((a, b) => (tableNames.get(a.tableId)?.order ?? 0) - (tableNames.get(b.tableId)?.order ?? 0));
   return {
+    eventId: parsed.output.eventId,
     title: parsed.output.title,
     exportedAt: parsed.output.exportedAt,
     tables,
@@ -68,4 +72,12 @@ export function earlierEventFromExport(json: unknown): EarlierEvent {
     }),
     problems,
   };
+}
+
+/**
+ * Names an earlier event so the facilitators' match decisions about it are kept apart from decisions
+ * about any other: its event id, or, for an export that does not carry one, its title and export time.
+ */
+export function earlierEventKey(earlier: Pick<EarlierEvent, 'eventId' | 'title' | 'exportedAt'>): string {
+  return earlier.eventId ? `event:${earlier.eventId}` : `export:${earlier.title}@${earlier.exportedAt}`;
 }

@@ -29,6 +29,8 @@ export { AnalysisError } from './errors.ts';
 export { toSafeCsv } from './csv.ts';
 export { MAX_PATH_LENGTH, cutVertices, findPathways, findSectorRoute, resolveOrganisation, routeGraph } from './pathways.ts';
 export type { Adjacency, PathwayAnswer, PathwayQuery, Redirect, RouteOptions, SectorRoute } from './pathways.ts';
+export { answerRouteQuestion, describeRouteQuestion } from './route-questions.ts';
+export type { RouteQuestion, RouteQuestionAnswer } from './route-questions.ts';
 export { eiPermutationTest } from './ei-test.ts';
 export type { EiFigure, EiTest } from './ei-test.ts';
 export { BROKERAGE_ROLES, brokerageRoles } from './brokerage.ts';
@@ -37,7 +39,7 @@ export { influenceLayer } from './influence.ts';
 export type { InfluenceLayer, InfluencePoint, InfluenceRating, Quadrant } from './influence.ts';
 export { changeRows, compareEvents } from './change.ts';
 export type { DiffLink, DiffOrganisation, DiffState, EventChange, MatchSuggestion, MetricChange } from './change.ts';
-export { earlierEventFromExport } from './event-export.ts';
+export { earlierEventFromExport, earlierEventKey } from './event-export.ts';
 export type { EarlierEvent } from './event-export.ts';
 export { MAX_IMPORT_CONNECTIONS, MAX_IMPORT_ELEMENTS, MAX_IMPORT_FILE_BYTES, importedTable, previewMapImport } from './map-import.ts';
 export type {

@@ -1,17 +1,33 @@
 /**
- * The REFI-QDA project XSD is not published on npm and could not be fetched here, so the project file is
- * checked against the standard's structure explicitly: namespace, the order of <Project>'s children,
- * required attributes, GUID syntax and uniqueness, every reference resolving to an object of the right
- * kind, selections inside their source's text, and each source file present in the archive.
+ * Every project file is validated against the REFI-QDA Project 1.0 XSD (shipped in fixtures/refi-qda)
+ * with xmllint compiled to WebAssembly. The checks the schema cannot express stay here: GUIDs unique,
+ * every reference resolving to an object of the right kind, selections inside their source's text, and
+ * each source file present in the archive.
  */
+import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { strFromU8, unzipSync } from 'fflate';
+import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import { validateXML } from 'xmllint-wasm';
+import { NOTE_KINDS } from '@tablemap/model';
 import { AnalysisError } from './errors.ts';
 import { QDA_PROJECT_NAMESPACE, qdaGuid, toQdpx, type QdaProjectInput } from './qdpx.ts';
 
+const PROJECT_XSD = readFileSync(new URL('./fixtures/refi-qda/Project-mrt2019.xsd', import.meta.url), 'utf8');
+
+/** The schema's complaints about a project file: an empty list means it is valid. */
+async function schemaErrors(xml: string): Promise<string[]> {
+  const result = await validateXML({
+    xml: [{ fileName: 'project.qde', contents: xml }],
+    schema: [{ fileName: 'Project-mrt2019.xsd', contents: PROJECT_XSD }],
+  });
+  return result.errors.map((error) => error.rawMessage);
+}
+
+const projectXml = (project: QdaProjectInput) => strFromU8(unzipSync(toQdpx(project))['project.qde']!);
+
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const PROJECT_CHILD_ORDER = ['Users', 'CodeBook', 'Variables', 'Cases', 'Sources', 'Notes', 'Links', 'Sets', 'Graphs', 'Description', 'NoteRef'];
 
 const input: QdaProjectInput = {
   title: 'Northshore learning exchange <2026>',
@@ -58,22 +74,20 @@ describe('toQdpx', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
   });
 
-  it('follows the REFI-QDA project structure: namespace, child order, required attributes', () => {
+  it('is valid against the REFI-QDA project schema, in the standard namespace', async () => {
+    expect(await schemaErrors(xml)).toEqual([]);
     expect(project[':@']).toMatchObject({ xmlns: QDA_PROJECT_NAMESPACE, name: input.title, origin: 'Tablemap' });
-    const order = childrenOf(project).map(nameOf).filter((name) => name !== '#text');
-    expect(order).toEqual(['Users', 'CodeBook', 'Variables', 'Cases', 'Sources']);
-    const positions = order.map((name) => PROJECT_CHILD_ORDER.indexOf(name));
-    expect(positions).toEqual([...positions].sort((a, b) => a - b));
-    const required: Record<string, string[]> = {
-      User: ['guid'], Code: ['guid', 'name', 'isCodable'], Variable: ['guid', 'name', 'typeOfVariable'], Case: ['guid'],
-      TextSource: ['guid'], PlainTextSelection: ['guid', 'startPosition', 'endPosition'], Coding: ['guid'], CodeRef: ['targetGUID'],
-      SourceRef: ['targetGUID'], VariableRef: ['targetGUID'],
-    };
-    walk(project, (name, attrs) => {
-      for (const attribute of required[name] ?? []) expect(attrs[attribute], `${name}@${attribute}`).toBeTruthy();
-      if (name === 'Variable') expect(['Text', 'Boolean', 'Integer', 'Float', 'Date', 'DateTime']).toContain(attrs.typeOfVariable);
+    walk(project, (_name, attrs) => {
       if (attrs.creationDateTime) expect(attrs.creationDateTime).toBe(input.exportedAt);
     });
+  });
+
+  it('is caught by the schema when a required attribute is missing or children are out of order', async () => {
+    const withoutCodable = xml.replace(/ isCodable="true"/, '');
+    expect((await schemaErrors(withoutCodable)).join('\n')).toMatch(/isCodable.*is required/);
+    const swapped = xml.replace(/(<CodeBook>[\s\S]*<\/CodeBook>)\n(\s*<Variables>[\s\S]*<\/Variables>)/, '$2\n$1');
+    expect(swapped).not.toBe(xml);
+    expect((await schemaErrors(swapped)).join('\n')).toMatch(/CodeBook.*not expected/);
   });
 
   it('gives every object a unique, well-formed GUID and every reference a target of the right kind', () => {
@@ -135,5 +149,53 @@ describe('toQdpx', () => {
     expect(() => toQdpx({ ...input, title: ' ' })).toThrow(AnalysisError);
     expect(() => toQdpx({ ...input, exportedAt: 'yesterday' })).toThrow(/exportedAt must be an ISO date and time/);
     expect(() => toQdpx({ ...input, themes: [{ id: 'x', title: '', description: '', noteIds: [] }] })).toThrow(/theme title is required/);
+  });
+});
+
+describe('toQdpx on a realistic event', () => {
+  // Every note of the multilingual fixture (right-to-left Urdu and Arabic, Bengali, Chinese, emoji, mixed
+  // scripts) at every one of twelve tables, from five stakeholder groups, under themes whose titles and
+  // descriptions quote people.
+  const rows = Papa.parse<{ kind: string; text: string }>(readFileSync(new URL('./fixtures/multilingual.csv', import.meta.url), 'utf8'), { header: true, skipEmptyLines: true }).data;
+  const sayings = rows.filter((row) => row.kind === 'note').map((row) => row.text);
+  const groups = ['carer', 'lived_experience', 'primary_care', 'vcse', 'housing'];
+  const kinds = NOTE_KINDS;
+  const tables = Array.from({ length: 12 }, (_, t) => ({ id: `table-${t + 1}`, name: t === 3 ? 'طاولة ٤' : `Table ${t + 1} "by the window"` }));
+  const notes = tables.flatMap((table, t) => sayings.map((text, n) => ({ id: `${table.id}-note-${n}`, text: `${text} (${table.name})`, kind: kinds[(t + n) % kinds.length]!, group: groups[n % groups.length]!, tableId: table.id })));
+  const themes = [
+    { id: 'language', title: 'Help in "my own language"', description: 'People said: "we need interpreters" — نحتاج إلى مترجمين', noteIds: notes.filter((_, i) => i % 3 === 0).map((note) => note.id) },
+    { id: 'peer', title: 'Peer support 💚', description: "Carers' <peer> groups & cafés", noteIds: notes.filter((_, i) => i % 4 === 1).map((note) => note.id) },
+    { id: 'access', title: 'Getting through the door', description: '', noteIds: notes.filter((_, i) => i % 5 === 2).map((note) => note.id) },
+    { id: 'empty', title: 'Nothing yet', description: 'A theme no note belongs to', noteIds: [] },
+  ];
+  const realistic: QdaProjectInput = { title: 'Northshore & Riverside learning exchange — 2026 «annual»', exportedAt: '2026-11-30T14:05:00.000Z', tables, notes, themes, groupLabels: { carer: 'Carers and family', lived_experience: 'People with lived experience' } };
+
+  it('is valid against the schema, with every source file in the archive and every selection inside its text', async () => {
+    const archive = unzipSync(toQdpx(realistic));
+    const xml = strFromU8(archive['project.qde']!);
+    expect(notes.length).toBeGreaterThan(100);
+    expect(await schemaErrors(xml)).toEqual([]);
+    const project = (parser.parse(xml) as OrderedNode[]).find((node) => nameOf(node) === 'Project')!;
+    const textOf = new Map(notes.map((note) => [qdaGuid('note', note.id), note.text]));
+    let selections = 0;
+    walk(project, (name, attrs, node) => {
+      if (name !== 'TextSource') return;
+      const text = textOf.get(attrs.guid!)!;
+      expect(strFromU8(archive[`sources/${attrs.guid}.txt`]!)).toBe(text);
+      expect(attrs.plainTextPath).toBe(`internal://${attrs.guid}.txt`);
+      walk(node, (child, range) => {
+        if (child !== 'PlainTextSelection') return;
+        selections += 1;
+        expect(Number(range.startPosition)).toBe(0);
+        expect(Number(range.endPosition)).toBe([...text].length);
+      });
+    });
+    expect(selections).toBeGreaterThan(0);
+  });
+
+  it('is valid when the event has no themes, no notes or no tables yet', async () => {
+    expect(await schemaErrors(projectXml({ ...realistic, themes: [] }))).toEqual([]);
+    expect(await schemaErrors(projectXml({ ...realistic, notes: [], themes: [] }))).toEqual([]);
+    expect(await schemaErrors(projectXml({ ...realistic, tables: [], notes: [], themes: [] }))).toEqual([]);
   });
 });

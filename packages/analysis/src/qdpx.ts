@@ -5,8 +5,9 @@
  * stakeholder group, table and note kind variables on each source. Notes carry their group, never their
  * anonymous author id. GUIDs are derived from ids, so exporting the same event twice gives the same file.
  *
- * The project file follows the REFI-QDA Project standard 1.0 (namespace urn:QDA-XML:project:1.0): the
- * children of <Project> in the standard's order (Users, CodeBook, Variables, Cases, Sources).
+ * The project file is valid against the REFI-QDA Project 1.0 schema (namespace urn:QDA-XML:project:1.0;
+ * the tests validate it with the standard's XSD): the children of <Project> in the schema's order (Users,
+ * CodeBook, Variables, Cases, Sources), and a collection left out when it would be empty.
  */
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import * as v from 'valibot';
@@ -68,29 +69,13 @@ export function qdaProject(input: QdaProjectInput): QdaProject {
   const themesOf = new Map<string, string[]>();
   for (const theme of themes) for (const noteId of new Set(theme.noteIds)) if (noteIds.has(noteId)) themesOf.set(noteId, [...(themesOf.get(noteId) ?? []), theme.id]);
 
-  const lines = [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    `<Project${xmlAttributes({ xmlns: QDA_PROJECT_NAMESPACE, name: title, origin: 'Tablemap', creatingUserGUID: user, creationDateTime: exportedAt })}>`,
-    `  <Users><User${xmlAttributes({ guid: user, name: 'Tablemap export' })}/></Users>`,
-    '  <CodeBook>',
-    '    <Codes>',
-    ...themes.map((theme) => `      <Code${xmlAttributes({ guid: qdaGuid('theme', theme.id), name: theme.title, isCodable: 'true' })}><Description>${escapeXmlText(theme.description)}</Description></Code>`),
-    '    </Codes>',
-    '  </CodeBook>',
-    '  <Variables>',
-    `    <Variable${xmlAttributes({ guid: variables.group, name: 'Stakeholder group', typeOfVariable: 'Text' })}/>`,
-    `    <Variable${xmlAttributes({ guid: variables.table, name: 'Table', typeOfVariable: 'Text' })}/>`,
-    `    <Variable${xmlAttributes({ guid: variables.kind, name: 'Note kind', typeOfVariable: 'Text' })}/>`,
-    '  </Variables>',
-    '  <Cases>',
-  ];
-  for (const table of tables) {
+  const codes = themes.map((theme) => `      <Code${xmlAttributes({ guid: qdaGuid('theme', theme.id), name: theme.title, isCodable: 'true' })}><Description>${escapeXmlText(theme.description)}</Description></Code>`);
+  const cases = tables.map((table) => {
     const refs = notes.filter((note) => note.tableId === table.id).map((note) => `<SourceRef${xmlAttributes({ targetGUID: qdaGuid('note', note.id) })}/>`);
-    lines.push(`    <Case${xmlAttributes({ guid: qdaGuid('table', table.id), name: table.name })}>${variableValue(variables.table, table.name)}${refs.join('')}</Case>`);
-  }
-  lines.push('  </Cases>', '  <Sources>');
+    return `    <Case${xmlAttributes({ guid: qdaGuid('table', table.id), name: table.name })}>${variableValue(variables.table, table.name)}${refs.join('')}</Case>`;
+  });
   const sources: Record<string, string> = {};
-  for (const note of notes) {
+  const textSources = notes.map((note) => {
     const guid = qdaGuid('note', note.id);
     sources[`sources/${guid}.txt`] = note.text;
     const codings = (themesOf.get(note.id) ?? []).map(
@@ -102,9 +87,25 @@ export function qdaProject(input: QdaProjectInput): QdaProject {
       variableValue(variables.table, tableName.get(note.tableId) ?? note.tableId),
       variableValue(variables.kind, note.kind),
     ].join('');
-    lines.push(`    <TextSource${xmlAttributes({ guid, name: `${tableName.get(note.tableId) ?? note.tableId} · ${note.kind} · ${note.id}`, plainTextPath: `internal://${guid}.txt`, ...created })}>${selection}${values}</TextSource>`);
-  }
-  lines.push('  </Sources>', '</Project>', '');
+    return `    <TextSource${xmlAttributes({ guid, name: `${tableName.get(note.tableId) ?? note.tableId} · ${note.kind} · ${note.id}`, plainTextPath: `internal://${guid}.txt`, ...created })}>${selection}${values}</TextSource>`;
+  });
+
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<Project${xmlAttributes({ xmlns: QDA_PROJECT_NAMESPACE, name: title, origin: 'Tablemap', creatingUserGUID: user, creationDateTime: exportedAt })}>`,
+    `  <Users><User${xmlAttributes({ guid: user, name: 'Tablemap export' })}/></Users>`,
+    // The schema wants at least one child in Codes, Cases and Sources, so an empty collection is left out.
+    ...(codes.length === 0 ? [] : ['  <CodeBook>', '    <Codes>', ...codes, '    </Codes>', '  </CodeBook>']),
+    '  <Variables>',
+    `    <Variable${xmlAttributes({ guid: variables.group, name: 'Stakeholder group', typeOfVariable: 'Text' })}/>`,
+    `    <Variable${xmlAttributes({ guid: variables.table, name: 'Table', typeOfVariable: 'Text' })}/>`,
+    `    <Variable${xmlAttributes({ guid: variables.kind, name: 'Note kind', typeOfVariable: 'Text' })}/>`,
+    '  </Variables>',
+    ...(cases.length === 0 ? [] : ['  <Cases>', ...cases, '  </Cases>']),
+    ...(textSources.length === 0 ? [] : ['  <Sources>', ...textSources, '  </Sources>']),
+    '</Project>',
+    '',
+  ];
   return { xml: lines.join('\n'), sources };
 }
 

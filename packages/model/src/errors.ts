@@ -6,7 +6,8 @@ export type ModelErrorCode =
   | 'duplicate'
   | 'vote_limit'
   | 'not_allowed'
-  | 'wrong_doc';
+  | 'wrong_doc'
+  | 'pin_limit';
 
 /**
  * Tablemap's one error vocabulary: a stable `code` for programs and a plain `message` for people. The model

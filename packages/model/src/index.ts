@@ -231,3 +231,21 @@ export type {
   RichText,
 } from './narrative.ts';
 export { describeLink, describeMap, relationshipLabel } from './describe-map.ts';
+export {
+  MATCH_DECISION_ROOT,
+  MAX_PINNED_ROUTES,
+  MAX_PINNED_ROUTE_LENGTH,
+  MatchDecisionSchema,
+  PINNED_ROUTE_ROOT,
+  PinnedRouteSchema,
+  clearMatchDecision,
+  matchDecisionKey,
+  matchDecisionsFor,
+  readMatchDecisionList,
+  pinRoute,
+  readMatchDecisions,
+  readPinnedRoutes,
+  setMatchDecision,
+  unpinRoute,
+} from './analysis-choices.ts';
+export type { MatchDecision, MatchDecisions, PinnedRoute } from './analysis-choices.ts';

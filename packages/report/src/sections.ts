@@ -20,6 +20,7 @@ export const SECTION_TITLES: Record<SectionId, string> = {
   recommendations: 'Recommendations',
   ecosystem: 'The service ecosystem',
   'agreement-and-statistics': 'Where the tables agree, and the statistics',
+  routes: 'Routes people take',
   'change-over-time': 'Change since an earlier event',
   acknowledgements: 'Acknowledgements',
   'table-appendix': 'Appendix: table by table',
@@ -505,6 +506,21 @@ const QUADRANT_WORDS: Record<string, string> = {
   'connected-low-influence': 'well connected, little influence',
   'peripheral-low-influence': 'on the edge, little influence',
 };
+
+/** Each route question the facilitators pinned, answered in plain words: its own heading, then the answer. */
+export function routesSection(ctx: ReportContext): Content[] {
+  const routes = ctx.snapshot.routes;
+  if (routes.length === 0) return [emptyNote('No route question was pinned for this report.')];
+  const t = ctx.t;
+  const content: Content[] = [
+    para('The questions the organisers asked of the merged map: how a person gets from one service, or one sector, to another using only the kinds of link named. Only links the tables said exist count as a way through.'),
+  ];
+  for (const route of routes) {
+    content.push(h2(t(route.question)));
+    content.push(...route.sentences.map((sentence) => para(t(sentence))));
+  }
+  return content;
+}
 
 /** What changed since the earlier event the facilitator chose: metrics in words, then what was gained and lost. */
 export function changeSection(ctx: ReportContext): Content[] {

@@ -178,6 +178,15 @@ export const ReportChangeSchema = v.object({
 });
 export type ReportChange = v.InferInput<typeof ReportChangeSchema>;
 
+/** Pinned route questions answered in plain words (the facilitators pinned them on Insights). */
+export const ReportRouteSchema = v.object({
+  question: str,
+  status: v.picklist(['found', 'no-route', 'same-organisation', 'missing']),
+  sentences: v.array(str),
+  shortest: v.array(str),
+});
+export type ReportRoute = v.InferInput<typeof ReportRouteSchema>;
+
 export const DirectoryRowSchema = v.object({
   name: str,
   sector: str,
@@ -194,6 +203,7 @@ export const ReportSnapshotSchema = v.object({
   analysis: v.optional(ReportAnalysisSchema),
   insights: v.optional(ReportInsightsSchema),
   change: v.optional(ReportChangeSchema),
+  routes: v.optional(v.array(ReportRouteSchema), []),
   /** Facilitator-only data: printed only when the organiser opts in. */
   attendees: v.optional(v.array(v.object({ name: str, group: str, tableId: v.optional(v.nullable(str), null) })), []),
   /** The roster was reduced to counts by group under the retention policy: `attendees` carry no names. */
@@ -216,6 +226,7 @@ export const SECTION_IDS = [
   'recommendations',
   'ecosystem',
   'agreement-and-statistics',
+  'routes',
   'change-over-time',
   'acknowledgements',
   'table-appendix',

@@ -14,6 +14,7 @@ export const ERROR_MESSAGES: Readonly<Record<string, string>> = {
   vote_limit: 'You have used all your votes.',
   not_allowed: 'That is not allowed here.',
   wrong_doc: 'That belongs to a different document. Reload the page and try again.',
+  pin_limit: 'Too many route questions are pinned. Remove one first.',
   // Request failures before the server answered.
   network: 'No connection to the event server. Check your Wi-Fi and try again.',
   http: 'Something went wrong on the server. Please try again.',

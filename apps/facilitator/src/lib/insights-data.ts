@@ -6,6 +6,7 @@ import {
   consensusLayer,
   cutVertices,
   earlierEventFromExport,
+  earlierEventKey,
   eiPermutationTest,
   filterMapByGroups,
   influenceLayer,
@@ -79,7 +80,7 @@ export async function mapFileOf(file: Blob, format: MapImportFormat, connections
  * An earlier event from a file: a Tablemap event export is read as such; anything else is refused here
  * (other formats go through the import preview first).
  */
-export function earlierMapFromExport(text: string): { map: MergedMap; title: string; sectors: { id: string; label: string }[] } {
+export function earlierMapFromExport(text: string): { map: MergedMap; title: string; sectors: { id: string; label: string }[]; key: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -87,7 +88,7 @@ export function earlierMapFromExport(text: string): { map: MergedMap; title: str
     throw new Error('The file is not valid JSON.');
   }
   const earlier = earlierEventFromExport(json);
-  return { map: mergeTableMaps(earlier.tables, earlier.aliases), title: earlier.title || 'Earlier event', sectors: earlier.sectors };
+  return { map: mergeTableMaps(earlier.tables, earlier.aliases), title: earlier.title || 'Earlier event', sectors: earlier.sectors, key: earlierEventKey(earlier) };
 }
 
 export function compareWithEarlier(

@@ -1,14 +1,18 @@
-import { readReportNarrative, reportDocName, type ReportNarrative } from '@tablemap/model';
+import { readPinnedRoutes, readReportNarrative, reportDocName, type PinnedRoute, type ReportNarrative } from '@tablemap/model';
 import { openDoc, type ConnectionState, type SyncedDoc } from '@tablemap/sync-client';
 
 /**
  * The report doc (`report/<eventId>`, facilitators only): the narrative sections as collaborative
- * rich text, the recommendations and the easy-read points. Every open composer edits it directly,
- * so organisers writing at once converge through Yjs.
+ * rich text, the recommendations and the easy-read points, and the analysis choices made on Insights
+ * (change-over-time match decisions, pinned route questions). Every open screen edits it directly, so
+ * organisers working at once converge through Yjs.
  */
 export class LiveReport {
   narrative = $state.raw<ReportNarrative>({ sections: {}, recommendations: [], easyRead: [] });
   connection = $state.raw<ConnectionState>({ status: 'connecting', pendingChanges: 0, closeCode: null, closeReason: '' });
+  pinnedRoutes = $state.raw<PinnedRoute[]>([]);
+  /** Bumped on every change to the doc, so views that read it directly (match decisions) recompute. */
+  revision = $state(0);
   synced = $state(false);
   readonly synced$: SyncedDoc;
   private readonly stops: (() => void)[] = [];
@@ -16,7 +20,11 @@ export class LiveReport {
   constructor(options: { serverUrl: string; eventId: string; token: string }) {
     this.synced$ = openDoc({ serverUrl: options.serverUrl, docName: reportDocName(options.eventId), token: options.token });
     this.stops.push(this.synced$.onState((state) => (this.connection = state)));
-    const refresh = () => (this.narrative = readReportNarrative(this.synced$.doc));
+    const refresh = () => {
+      this.narrative = readReportNarrative(this.synced$.doc);
+      this.pinnedRoutes = readPinnedRoutes(this.synced$.doc);
+      this.revision += 1;
+    };
     this.synced$.doc.on('update', refresh);
     this.stops.push(() => this.synced$.doc.off('update', refresh));
     void this.synced$.ready.then(() => {

@@ -17,6 +17,7 @@ export const REPORT_SECTIONS = [
   { id: 'recommendations', title: 'Recommendations' },
   { id: 'ecosystem', title: 'The service ecosystem' },
   { id: 'agreement-and-statistics', title: 'Where the tables agree, and the statistics' },
+  { id: 'routes', title: 'Routes people take' },
   { id: 'change-over-time', title: 'Change since an earlier event' },
   { id: 'acknowledgements', title: 'Acknowledgements' },
   { id: 'table-appendix', title: 'Appendix: table by table' },
@@ -76,6 +77,8 @@ export interface PreviewInput {
   includeAttendeeList: boolean;
   attendeeCount: number;
   hasLogo: boolean;
+  /** The route questions pinned on Insights, in words ("from Eastfield GP to Crisis Housing"). */
+  pinnedRoutes?: readonly string[] | undefined;
   /** Title of the earlier event chosen for comparison, if any. */
   earlierTitle?: string | undefined;
   /** Characters the organisers wrote in each narrative section, and their recommendations. */
@@ -131,6 +134,10 @@ export function sectionSummary(id: ReportSectionId, input: PreviewInput): string
     }
     case 'agreement-and-statistics':
       return 'links one table says exist and another broken or wanted, links drawn only by lived experience or carers, the E-I test against chance and brokerage roles, in words';
+    case 'routes': {
+      const pinned = input.pinnedRoutes ?? [];
+      return pinned.length === 0 ? 'no route question pinned on Insights: the section says so' : `${count(pinned.length, 'pinned question', 'pinned questions')}, each answered in words: ${pinned.join('; ')}`;
+    }
     case 'change-over-time':
       return input.earlierTitle ? `compared with ${input.earlierTitle}: metrics in words, organisations and links gained and lost` : 'no earlier event chosen: the section says so';
     case 'table-appendix':

@@ -5,7 +5,10 @@ import {
   eventDocName,
   influenceRows,
   noteRef,
+  matchDecisionsFor,
   readEvent,
+  readMatchDecisionList,
+  readPinnedRoutes,
   readReportNarrative,
   readSynthesis,
   reportDocName,
@@ -16,6 +19,8 @@ import {
   withTableThemes,
   ModelError,
   type EventSnapshot,
+  type MatchDecision,
+  type PinnedRoute,
   type ReportNarrative,
   type Note,
   type SynthesisSnapshot,
@@ -27,10 +32,12 @@ import {
 import {
   DirectoryEditsSchema,
   analyseEcosystem,
+  answerRouteQuestion,
   brokerageRoles,
   compareEvents,
   consensusLayer,
   earlierEventFromExport,
+  earlierEventKey,
   cutVertices,
   eiPermutationTest,
   directoryRows,
@@ -96,6 +103,9 @@ export interface EventBundle {
   /** The retention date (YYYY-MM-DD) for the report's footer; '' when unknown. */
   retainUntil: string;
   narrative: ReportNarrative;
+  /** The organisers' analysis choices on Insights (report doc): match decisions for change over time, pinned route questions. */
+  matchDecisions: MatchDecision[];
+  pinnedRoutes: PinnedRoute[];
   report: ReportSnapshot;
 }
 
@@ -124,7 +134,11 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   const joined = withTableThemes(rawSynthesis, tables.map(({ entry, snapshot }) => ({ tableId: entry.id, snapshot })));
   const synthesis = visibleSynthesis(joined, new Set(visibleNotes.map((note) => note.ref)));
   // The organisers' narrative (facilitator-only report doc); quotes of hidden notes drop out in the report package.
-  const narrative = await docs.read(reportDocName(eventId), { kind: 'report', eventId }, readReportNarrative);
+  const { narrative, matchDecisions, pinnedRoutes } = await docs.read(reportDocName(eventId), { kind: 'report', eventId }, (doc) => ({
+    narrative: readReportNarrative(doc),
+    matchDecisions: readMatchDecisionList(doc),
+    pinnedRoutes: readPinnedRoutes(doc),
+  }));
   const roster = options.includeRoster
     ? await docs.read(rosterDocName(eventId), { kind: 'roster', eventId }, readRoster)
     : null;
@@ -137,7 +151,7 @@ export async function buildEventSnapshot(eventId: string, docs: DocSource, optio
   const influence = influenceLayer(analysis.organisations, tables.flatMap(({ entry, snapshot }) => influenceRows(entry.id, snapshot.influence)));
   const privacy = await docs.privacy?.(eventId);
   const retainUntil = privacy ? new Date(privacy.deleteAfter).toISOString().slice(0, 10) : '';
-  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, influence, retainUntil, narrative };
+  const bundle = { record, event, tables, synthesis, directoryEdits, roster, visibleNotes, merged, analysis, influence, retainUntil, narrative, matchDecisions, pinnedRoutes };
   return { ...bundle, report: toReportSnapshot(bundle) };
 }
 
@@ -246,6 +260,7 @@ function toReportSnapshot(bundle: BundleData): ReportSnapshot {
       brokenLinks: bundle.analysis.brokenLinks.map((link) => ({ ...link })),
     },
     insights: toReportInsights(bundle),
+    routes: routeAnswers(bundle),
     attendees: attendeesOf(roster),
     narrative: bundle.narrative,
     attendeeNamesRemoved: roster?.redactedCounts != null && roster.attendees.length === 0,
@@ -269,12 +284,14 @@ function attendeesOf(roster: RosterSnapshot | null): NonNullable<ReportSnapshot[
 
 /**
  * Change since an earlier event (its full JSON export), as sentences and names for the report. Organisations
- * match by the de-duplication rules only; a malformed export throws AnalysisError (a 400 for the caller).
+ * match by the de-duplication rules and by the decisions the facilitators saved on Insights for that earlier
+ * event; a malformed export throws AnalysisError (a 400 for the caller).
  */
-export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged'>, earlierExport: unknown): ReportChange {
+export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged' | 'matchDecisions'>, earlierExport: unknown): ReportChange {
   const earlier = earlierEventFromExport(earlierExport);
   const earlierMap = mergeTableMaps(earlier.tables, earlier.aliases);
-  const change = compareEvents(earlierMap, bundle.merged, { sectors: bundle.event.sectors, earlierSectors: earlier.sectors });
+  const { confirmed, separate } = matchDecisionsFor(bundle.matchDecisions, earlierEventKey(earlier));
+  const change = compareEvents(earlierMap, bundle.merged, { sectors: bundle.event.sectors, earlierSectors: earlier.sectors, confirmed, separate });
   const name = new Map([...earlierMap.organisations.map((org) => [`earlier:${org.id}`, org.name] as const), ...bundle.merged.organisations.map((org) => [org.id, org.name] as const)]);
   const linkName = (link: { source: string; target: string }) => `${name.get(link.source) ?? link.source} – ${name.get(link.target) ?? link.target}`;
   return {
@@ -285,6 +302,12 @@ export function changeForReport(bundle: Pick<EventBundle, 'event' | 'merged'>, e
     gainedLinks: change.gainedLinks.map(linkName),
     lostLinks: change.lostLinks.map(linkName),
   };
+}
+
+/** Each pinned route question answered in plain words on the merged map, in the order it was pinned. */
+function routeAnswers(bundle: Pick<EventBundle, 'event' | 'merged' | 'pinnedRoutes'>): ReportSnapshot['routes'] {
+  const labels = new Map(bundle.event.sectors.map((sector) => [sector.id, sector.label]));
+  return bundle.pinnedRoutes.map((question) => answerRouteQuestion(bundle.merged, question, { sectorLabel: (id) => labels.get(id) ?? id }));
 }
 
 /** Where the tables agree and the statistics, as names and sentences for the report. */
