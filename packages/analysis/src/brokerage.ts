@@ -9,6 +9,7 @@
  * Existing ties only; a mutual tie counts both ways.
  */
 import type { MergedMap } from './merge.ts';
+import { TheSector } from './sector-words.ts';
 
 export const BROKERAGE_ROLES = ['coordinator', 'gatekeeper', 'representative', 'consultant', 'liaison'] as const;
 export type BrokerageRole = (typeof BROKERAGE_ROLES)[number];
@@ -74,7 +75,7 @@ export function brokerageRoles(map: Pick<MergedMap, 'organisations' | 'links'>, 
     const all = BROKERAGE_ROLES.reduce((sum, role) => sum + counts[role], 0);
     if (all === 0) continue;
     const top = BROKERAGE_ROLES.reduce((best, role) => (counts[role] > counts[best] ? role : best));
-    sentences[sector] = `The ${sectorLabels[sector] ?? sector} sector brokers ${all} indirect ${all === 1 ? 'connection' : 'connections'}, most often as a ${top}: it ${ROLE_WORDS[top]}.`;
+    sentences[sector] = `${TheSector(sectorLabels[sector] ?? sector)} brokers ${all} indirect ${all === 1 ? 'connection' : 'connections'}, most often as a ${top}: it ${ROLE_WORDS[top]}.`;
   }
   return { organisations, sectors, sentences };
 }

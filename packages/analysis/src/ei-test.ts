@@ -10,6 +10,7 @@ import { seededRandom } from '@tablemap/model';
 import { describeIssues } from '@tablemap/model';
 import { AnalysisError } from './errors.ts';
 import type { MergedMap } from './merge.ts';
+import { TheSector } from './sector-words.ts';
 
 export interface EiFigure {
   /** Observed E-I, -1 (all ties inside) … 1 (all ties across); null without ties. */
@@ -140,6 +141,6 @@ export function eiPermutationTest(
   return {
     permutations,
     overall: figure('The network', observedAll, sumAll, atLeastAll, permutations),
-    sectors: Object.fromEntries(sectorIds.map((id, s) => [id, figure(`The ${options.sectorLabels?.[id] ?? id} sector`, observedBySector[s] ?? null, sumBySector[s]!, atLeastBySector[s]!, runsBySector[s]!)])),
+    sectors: Object.fromEntries(sectorIds.map((id, s) => [id, figure(TheSector(options.sectorLabels?.[id] ?? id), observedBySector[s] ?? null, sumBySector[s]!, atLeastBySector[s]!, runsBySector[s]!)])),
   };
 }

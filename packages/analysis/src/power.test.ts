@@ -39,7 +39,9 @@ describe('eiPermutationTest', () => {
   it('is size-aware: a sector of one can only tie outwards, so its E-I of 1 is no surprise', () => {
     const orgs = [org('lone', 'Lone', 'police_justice'), ...Array.from({ length: 5 }, (_, i) => org(`v${i}`, `V ${i}`, 'vcse'))];
     const links = Array.from({ length: 5 }, (_, i) => link(`l${i}`, 'lone', `v${i}`, 'collaborates'));
-    const test = eiPermutationTest(mergeTableMaps([table('t', orgs, links)]), { permutations: 500, sectorLabels: { police_justice: 'Police' } });
+    const test = eiPermutationTest(mergeTableMaps([table('t', orgs, links)]), { permutations: 500, sectorLabels: { police_justice: 'Police', vcse: 'Voluntary, community and social enterprise sector' } });
+    // A label that already ends in "sector" is not given a second one.
+    expect(test.sectors.vcse!.sentence).toMatch(/^The Voluntary, community and social enterprise sector has /);
     const police = test.sectors.police_justice!;
     expect(police.observed).toBe(1);
     expect(police.expected).toBe(1);

@@ -8,6 +8,7 @@
 import { RELATIONSHIP_KINDS, type RelationshipKindId } from '@tablemap/model';
 import type { MergedMap } from './merge.ts';
 import { cutVertices, findPathways, findSectorRoute, resolveOrganisation } from './pathways.ts';
+import { theSector } from './sector-words.ts';
 
 export interface RouteQuestion {
   between: 'organisations' | 'sectors';
@@ -38,8 +39,6 @@ const MAX_COUNTED_ROUTES = 200;
 const kindWords = (kinds: readonly RelationshipKindId[]) =>
   kinds.length === 0 ? 'any kind of link' : `only links where one organisation ${kinds.map((id) => RELATIONSHIP_KINDS.find((kind) => kind.id === id)?.label ?? id).join(' or ')} the other`;
 const listWords = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
-/** "the Housing sector", but "the Voluntary, community and social enterprise sector" (no "sector sector"). */
-const theSector = (label: string) => (/\bsector$/i.test(label.trim()) ? `the ${label.trim()}` : `the ${label.trim()} sector`);
 const steps = (count: number) => `${count} ${count === 1 ? 'step' : 'steps'}`;
 
 /** The question in words, as the Insights page lists it and the report heads its answer. */
