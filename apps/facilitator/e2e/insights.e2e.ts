@@ -143,7 +143,7 @@ test('match decisions and pinned route questions are saved: they survive a reloa
   // After a reload the decision still holds once last year's file is chosen again, and the figures reflect it.
   await page.reload();
   await expect(page.getByTestId('pinned-routes')).toContainText(question);
-  await expect(page.getByTestId('saved-decisions-hint')).toHaveText('1 saved match decision is kept with this event: choose the same earlier event’s file again to use it.');
+  await expect(page.getByTestId('saved-decisions-hint')).toHaveText('1 saved match decision is kept with this event: link or choose the same earlier event again to use it.');
   await chooseLastYear();
   await expect(page.getByTestId('match-decisions')).toContainText('“Talking Therapies Service” then is the same organisation as “Talking Therapies” now');
   await expect(page.getByTestId('change-suggestions')).toHaveCount(0);

@@ -1,6 +1,20 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { clearMatchDecision, MAX_PINNED_ROUTES, MATCH_DECISION_ROOT, PINNED_ROUTE_ROOT, pinRoute, readMatchDecisions, readPinnedRoutes, setMatchDecision, unpinRoute } from './analysis-choices.ts';
+import {
+  clearMatchDecision,
+  linkEarlierEvent,
+  LINKED_EVENT_ROOT,
+  MAX_PINNED_ROUTES,
+  MATCH_DECISION_ROOT,
+  PINNED_ROUTE_ROOT,
+  pinRoute,
+  readLinkedEvent,
+  readMatchDecisions,
+  readPinnedRoutes,
+  setMatchDecision,
+  unlinkEarlierEvent,
+  unpinRoute,
+} from './analysis-choices.ts';
 import { ModelError } from './errors.ts';
 import { checkUpdate } from './update-check.ts';
 import { migrate } from './versions.ts';
@@ -84,6 +98,42 @@ describe('pinned route questions', () => {
   });
 });
 
+describe('the earlier event this event is linked to', () => {
+  it('reads the link back on another laptop, replaces it, and removes it (keeping the match decisions)', () => {
+    const { a, b } = laptops();
+    expect(readLinkedEvent(b)).toBeNull();
+    linkEarlierEvent(a, 'now', { eventId: 'last-year', title: '  Learning exchange 2025 ' });
+    expect(readLinkedEvent(b)).toEqual({ eventId: 'last-year', title: 'Learning exchange 2025' });
+    setMatchDecision(b, { earlierEvent: 'event:last-year', earlierId: 'name:x', decision: 'different' });
+    linkEarlierEvent(b, 'now', { eventId: 'two-years-ago', title: 'Learning exchange 2024' });
+    expect(readLinkedEvent(a)).toEqual({ eventId: 'two-years-ago', title: 'Learning exchange 2024' });
+    unlinkEarlierEvent(a);
+    expect(readLinkedEvent(b)).toBeNull();
+    expect(readMatchDecisions(b, 'event:last-year').separate).toEqual(['name:x']);
+  });
+
+  it('refuses a malformed id, an empty or over-long title, a token, and the event itself, leaving the doc unchanged', () => {
+    const doc = new Y.Doc();
+    expect(() => linkEarlierEvent(doc, 'now', { eventId: '../other', title: 'x' })).toThrow(/id is malformed/);
+    expect(() => linkEarlierEvent(doc, 'now', { eventId: 'e1', title: '   ' })).toThrow(/title is required/);
+    expect(() => linkEarlierEvent(doc, 'now', { eventId: 'e1', title: 'x'.repeat(201) })).toThrow(/title is too long/);
+    expect(() => linkEarlierEvent(doc, 'now', { eventId: 'e1', title: 'x', facilitatorToken: 'secret-token' } as never)).toThrow(ModelError);
+    expect(() => linkEarlierEvent(doc, 'now', { eventId: 'now', title: 'This event' })).toThrow(/cannot be compared with itself/);
+    expect(doc.share.has(LINKED_EVENT_ROOT)).toBe(false);
+    linkEarlierEvent(doc, 'now', { eventId: 'e1', title: 'Kept' });
+    expect(() => linkEarlierEvent(doc, 'now', { eventId: '', title: 'x' })).toThrow(ModelError);
+    expect(readLinkedEvent(doc)).toEqual({ eventId: 'e1', title: 'Kept' });
+  });
+
+  it('reads a malformed stored link as no link, and removing a missing link changes nothing', () => {
+    const doc = new Y.Doc();
+    unlinkEarlierEvent(doc);
+    expect(doc.share.size).toBe(0);
+    doc.getMap(LINKED_EVENT_ROOT).set('earlier', { eventId: 'e1' });
+    expect(readLinkedEvent(doc)).toBeNull();
+  });
+});
+
 describe('the server’s check of a report-doc update', () => {
   function update(write: (doc: Y.Doc) => void) {
     const server = new Y.Doc();
@@ -98,11 +148,19 @@ describe('the server’s check of a report-doc update', () => {
   it('accepts decisions and questions written through the model', () => {
     expect(update((doc) => setMatchDecision(doc, { earlierEvent: 'event:e1', earlierId: 'name:x', decision: 'same', currentId: 'name:y' })).ok).toBe(true);
     expect(update((doc) => pinRoute(doc, question)).ok).toBe(true);
+    expect(update((doc) => linkEarlierEvent(doc, 'now', { eventId: 'e1', title: 'Last year' })).ok).toBe(true);
+    expect(update((doc) => unlinkEarlierEvent(doc)).ok).toBe(true);
   });
 
   it('refuses a malformed decision or question written straight into the doc', () => {
     expect(update((doc) => doc.getMap(MATCH_DECISION_ROOT).set('k', { earlierEvent: 'e', earlierId: 'x', decision: 'maybe' }))).toMatchObject({ ok: false, code: 'bad_shape' });
     expect(update((doc) => doc.getMap(MATCH_DECISION_ROOT).set('k', { earlierEvent: 'e', earlierId: 'x', decision: 'different', extra: '<script>' }))).toMatchObject({ ok: false, code: 'bad_shape' });
     expect(update((doc) => doc.getMap(PINNED_ROUTE_ROOT).set('q1', { ...question, maxLength: 99 }))).toMatchObject({ ok: false, code: 'bad_shape' });
+  });
+
+  it('refuses a link carrying a token, under another key, or without a title', () => {
+    expect(update((doc) => doc.getMap(LINKED_EVENT_ROOT).set('earlier', { eventId: 'e1', title: 'Last year', facilitatorToken: 'eyJ.secret' }))).toMatchObject({ ok: false, code: 'bad_shape' });
+    expect(update((doc) => doc.getMap(LINKED_EVENT_ROOT).set('second', { eventId: 'e1', title: 'Last year' }))).toMatchObject({ ok: false, code: 'bad_shape' });
+    expect(update((doc) => doc.getMap(LINKED_EVENT_ROOT).set('earlier', { eventId: 'e1' }))).toMatchObject({ ok: false, code: 'bad_shape' });
   });
 });

@@ -11,12 +11,17 @@ import { migrate } from './versions.ts';
  * write them (the server refuses them the doc):
  * - match decisions for change over time: an organisation of an earlier event is "the same" as one of
  *   this event, or "different" from the one of that name;
- * - pinned route questions ("from GP to crisis housing") the report answers in a section of its own.
- * Both roots are plain values the server checks against these schemas on every write.
+ * - pinned route questions ("from GP to crisis housing") the report answers in a section of its own;
+ * - the earlier event on the same server this event is linked to for change over time (its id and
+ *   title only: each laptop fetches its export with that event's own facilitator token, if it has one).
+ * Every root holds plain values the server checks against these schemas on every write.
  */
 
 export const MATCH_DECISION_ROOT = 'changeMatches';
 export const PINNED_ROUTE_ROOT = 'pinnedRoutes';
+export const LINKED_EVENT_ROOT = 'linkedEvent';
+/** The one key of the linked-event root: an event is linked to at most one earlier event. */
+export const LINKED_EVENT_KEY = 'earlier';
 /** The longest route a pinned question lists, in links (the pathway finder's own limit). */
 export const MAX_PINNED_ROUTE_LENGTH = 8;
 /** Enough for any real report; a bound so the doc cannot grow without limit. */
@@ -143,4 +148,36 @@ export function readPinnedRoutes(doc: Y.Doc): PinnedRoute[] {
     if (parsed.success && parsed.output.id === key) out.push(parsed.output);
   }
   return out.sort((a, b) => a.pinnedAt - b.pinnedAt || a.id.localeCompare(b.id));
+}
+
+/**
+ * The earlier event on this server that this event is compared with. Never a token: a laptop that has
+ * that event's facilitator link fetches its export with it; any other laptop says it cannot.
+ */
+export const LinkedEventSchema = v.strictObject({
+  eventId: v.pipe(v.string('the earlier event’s id must be text'), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'the earlier event’s id is malformed')),
+  title: v.pipe(v.string('the earlier event’s title must be text'), v.trim(), v.minLength(1, 'the earlier event’s title is required'), v.maxLength(LIMITS.title, 'the earlier event’s title is too long')),
+});
+export type LinkedEvent = v.InferOutput<typeof LinkedEventSchema>;
+export const LinkedEventKeySchema = v.literal(LINKED_EVENT_KEY);
+
+/** Links this event to an earlier one (replacing any link). Refuses bad input and the event itself, leaving the doc unchanged. */
+export function linkEarlierEvent(doc: Y.Doc, currentEventId: string, input: v.InferInput<typeof LinkedEventSchema>): LinkedEvent {
+  const valid = checked(LinkedEventSchema, input, 'linked event');
+  if (valid.eventId === currentEventId) throw new ModelError('invalid_input', 'An event cannot be compared with itself: choose an earlier event.');
+  migrate(doc, 'report');
+  doc.getMap(LINKED_EVENT_ROOT).set(LINKED_EVENT_KEY, { ...valid });
+  return valid;
+}
+
+/** Removes the link; match decisions about that event are kept, so linking it again brings them back. */
+export function unlinkEarlierEvent(doc: Y.Doc): void {
+  if (doc.share.has(LINKED_EVENT_ROOT)) doc.getMap(LINKED_EVENT_ROOT).delete(LINKED_EVENT_KEY);
+}
+
+/** The linked earlier event, or null when there is none (or the stored value is malformed). */
+export function readLinkedEvent(doc: Y.Doc): LinkedEvent | null {
+  if (!doc.share.has(LINKED_EVENT_ROOT)) return null;
+  const parsed = v.safeParse(LinkedEventSchema, doc.getMap(LINKED_EVENT_ROOT).get(LINKED_EVENT_KEY));
+  return parsed.success ? parsed.output : null;
 }

@@ -16,7 +16,7 @@ import { MentionKeySchema, NoteFlagsSchema, NoteRefSchema, ThemeSchema } from '.
 import { TableThemeEntrySchema } from './table-board.ts';
 import { InfluenceKeySchema, InfluenceValueSchema } from './influence.ts';
 import { EasyReadPointSchema, NARRATIVE_SECTIONS, RECOMMENDATION_ROOT, RecommendationSchema } from './narrative.ts';
-import { MATCH_DECISION_ROOT, MatchDecisionKeySchema, MatchDecisionSchema, PINNED_ROUTE_ROOT, PinnedRouteSchema } from './analysis-choices.ts';
+import { LINKED_EVENT_ROOT, LinkedEventKeySchema, LinkedEventSchema, MATCH_DECISION_ROOT, MatchDecisionKeySchema, MatchDecisionSchema, PINNED_ROUTE_ROOT, PinnedRouteSchema } from './analysis-choices.ts';
 
 /**
  * The shape of each root of each doc kind, as data: the one description the server walks to refuse an
@@ -126,9 +126,11 @@ export const DOC_SHAPES: Record<DocKind, Readonly<Record<string, RootShape>>> = 
     easyRead: { kind: 'entries', entry: EasyReadPointSchema },
     // Read-only share links of the HTML edition (ids, token hashes, dates): written by the server only.
     shares: { kind: 'server' },
-    // The organisers' analysis choices (analysis-choices.ts): change-over-time match decisions, pinned route questions.
+    // The organisers' analysis choices (analysis-choices.ts): change-over-time match decisions, pinned route questions,
+    // and the earlier event on this server it is linked to (id and title, never a token).
     [MATCH_DECISION_ROOT]: { kind: 'values', key: MatchDecisionKeySchema, value: MatchDecisionSchema },
     [PINNED_ROUTE_ROOT]: { kind: 'values', key: IdSchema, value: PinnedRouteSchema },
+    [LINKED_EVENT_ROOT]: { kind: 'values', key: LinkedEventKeySchema, value: LinkedEventSchema },
   },
 };
 

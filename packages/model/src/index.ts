@@ -232,6 +232,8 @@ export type {
 } from './narrative.ts';
 export { describeLink, describeMap, relationshipLabel } from './describe-map.ts';
 export {
+  LINKED_EVENT_ROOT,
+  LinkedEventSchema,
   MATCH_DECISION_ROOT,
   MAX_PINNED_ROUTES,
   MAX_PINNED_ROUTE_LENGTH,
@@ -247,5 +249,8 @@ export {
   readPinnedRoutes,
   setMatchDecision,
   unpinRoute,
+  linkEarlierEvent,
+  unlinkEarlierEvent,
+  readLinkedEvent,
 } from './analysis-choices.ts';
-export type { MatchDecision, MatchDecisions, PinnedRoute } from './analysis-choices.ts';
+export type { LinkedEvent, MatchDecision, MatchDecisions, PinnedRoute } from './analysis-choices.ts';

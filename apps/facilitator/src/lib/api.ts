@@ -99,3 +99,19 @@ export function issueCoFacilitator(origin: string, eventId: string, facilitatorT
 export function revokeHolder(origin: string, eventId: string, facilitatorToken: string, participantId: string, fetchImpl: typeof fetch = fetch) {
   return postAsFacilitator(origin, eventId, 'revoke', facilitatorToken, { participantId }, v.object({ revoked: v.boolean() }), fetchImpl);
 }
+
+/** The head of a full event export (`format: tablemap-event`); its reader in the analysis package checks the rest. */
+const EventExportSchema = v.looseObject({ format: v.literal('tablemap-event', 'That is not a Tablemap event export.') });
+
+/**
+ * Another event's full JSON export, fetched with that event's own facilitator token (the server refuses
+ * any other): how an event is compared with an earlier one on the same server.
+ */
+export function fetchEventExport(origin: string, eventId: string, facilitatorToken: string, fetchImpl: typeof fetch = fetch): Promise<unknown> {
+  return requestJson(
+    new URL(`/api/events/${encodeURIComponent(eventId)}/export?format=json`, origin).toString(),
+    { method: 'GET', headers: { authorization: `Bearer ${facilitatorToken}` } },
+    EventExportSchema,
+    fetchImpl,
+  );
+}

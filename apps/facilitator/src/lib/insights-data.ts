@@ -80,13 +80,26 @@ export async function mapFileOf(file: Blob, format: MapImportFormat, connections
  * An earlier event from a file: a Tablemap event export is read as such; anything else is refused here
  * (other formats go through the import preview first).
  */
-export function earlierMapFromExport(text: string): { map: MergedMap; title: string; sectors: { id: string; label: string }[]; key: string } {
+export function earlierMapFromExport(text: string): EarlierMap {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     throw new Error('The file is not valid JSON.');
   }
+  return earlierMapFromJson(json);
+}
+
+/** An earlier event as the comparison takes it; `key` names it for its saved match decisions. */
+export interface EarlierMap {
+  map: MergedMap;
+  title: string;
+  sectors: { id: string; label: string }[];
+  key: string;
+}
+
+/** An earlier event from its parsed export (a chosen file, or one fetched from this server). */
+export function earlierMapFromJson(json: unknown): EarlierMap {
   const earlier = earlierEventFromExport(json);
   return { map: mergeTableMaps(earlier.tables, earlier.aliases), title: earlier.title || 'Earlier event', sectors: earlier.sectors, key: earlierEventKey(earlier) };
 }

@@ -1,12 +1,13 @@
 /**
- * The organisers' analysis choices (change-over-time match decisions, pinned route questions) live in the
+ * The organisers' analysis choices (change-over-time match decisions, pinned route questions, the linked
+ * earlier event) live in the
  * facilitator-only report doc: participants, scribes and observers cannot open it at all, so can neither
  * read nor write them; a facilitator's write reaches a second facilitator live and is stored; a malformed
  * entry is refused by the server even from a facilitator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { MATCH_DECISION_ROOT, readMatchDecisions, readPinnedRoutes, reportDocName, pinRoute, setMatchDecision } from '@tablemap/model';
+import { LINKED_EVENT_ROOT, MATCH_DECISION_ROOT, linkEarlierEvent, readLinkedEvent, readMatchDecisions, readPinnedRoutes, reportDocName, pinRoute, setMatchDecision } from '@tablemap/model';
 import { nameGroupId } from '@tablemap/analysis';
 import { pdfText } from '@tablemap/test-support';
 import { connectProvider, createEvent, joinTable, openRaw, postJson, roundTrip, startServer, storedDoc, tempDir, updateFrame, upgradeStatus, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
@@ -67,6 +68,37 @@ describe('analysis choices in the report doc', () => {
     client.ws.send(updateFrame(Y.encodeStateAsUpdate(forged, stateBefore)));
     expect(await roundTrip(client)).toBe('closed');
     expect((await storedDoc(server, docName)).getMap(MATCH_DECISION_ROOT).has('forged')).toBe(false);
+  });
+
+  it('keeps the linked earlier event for facilitators only: a participant cannot write it, a token in it is refused, and the link opens nothing of the earlier event', async () => {
+    const earlier = await createEvent(server.url, 1);
+    const participant = await joinTable(server.url, event.joinCode, event.tables[0]!.id);
+    expect(await upgradeStatus(server.wsBase, `${docName}?token=${participant}`)).toBe(403);
+    // Nor can the earlier event's own facilitator write this event's link.
+    expect(await upgradeStatus(server.wsBase, `${docName}?token=${earlier.facilitatorToken}`)).toBe(403);
+
+    const a = connectProvider(server.wsBase, docName, event.facilitatorToken);
+    const b = connectProvider(server.wsBase, docName, event.facilitatorToken);
+    await Promise.all([waitForSync(a.provider), waitForSync(b.provider)]);
+    linkEarlierEvent(a.doc, event.eventId, { eventId: earlier.eventId, title: 'Riverside exchange 2025' });
+    await waitFor(() => readLinkedEvent(b.doc)?.eventId === earlier.eventId, 'the second laptop to see the link');
+    expect(readLinkedEvent(await storedDoc(server, docName))).toEqual({ eventId: earlier.eventId, title: 'Riverside exchange 2025' });
+    a.provider.destroy();
+    b.provider.destroy();
+
+    const client = await openRaw(server.wsBase, docName, event.facilitatorToken);
+    const stored = await storedDoc(server, docName);
+    const forged = new Y.Doc();
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(stored));
+    forged.getMap(LINKED_EVENT_ROOT).set('earlier', { eventId: earlier.eventId, title: 'Riverside exchange 2025', facilitatorToken: earlier.facilitatorToken });
+    client.ws.send(updateFrame(Y.encodeStateAsUpdate(forged, Y.encodeStateVector(stored))));
+    expect(await roundTrip(client)).toBe('closed');
+    expect((await storedDoc(server, docName)).getMap(LINKED_EVENT_ROOT).get('earlier')).toEqual({ eventId: earlier.eventId, title: 'Riverside exchange 2025' });
+
+    // Linking gives this event's facilitator nothing of the earlier event: its export needs its own token.
+    const exportOf = (token: string) => fetch(`${server.url}/api/events/${earlier.eventId}/export?format=json`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await exportOf(event.facilitatorToken)).status).toBe(403);
+    expect((await exportOf(earlier.facilitatorToken)).status).toBe(200);
   });
 
   it('answers the pinned questions in the report’s “Routes people take” section, on the server’s fixture', async () => {
