@@ -27,6 +27,17 @@ describe('compareEvents', () => {
     expect(change.lostOrganisations.map((o) => o.name).sort()).toEqual(['Community Mental Health Team', 'Old Drop-in']);
   });
 
+  it('lists gained and lost organisations by name, whatever order the tables hold them in', () => {
+    const names = ['Zest Housing', 'advocacy hub', 'Mind Cafe', 'Beacon Trust'];
+    const forwards = mergeTableMaps([table('t1', names.map((name, index) => org(`n${index}`, name)), [])]);
+    const backwards = mergeTableMaps([table('t1', [...names].reverse().map((name, index) => org(`n${index}`, name)), [])]);
+    const empty = mergeTableMaps([table('t1', [], [])]);
+    for (const now of [forwards, backwards]) {
+      expect(compareEvents(empty, now).gainedOrganisations.map((o) => o.name)).toEqual(['advocacy hub', 'Beacon Trust', 'Mind Cafe', 'Zest Housing']);
+      expect(compareEvents(now, empty).lostOrganisations.map((o) => o.name)).toEqual(['advocacy hub', 'Beacon Trust', 'Mind Cafe', 'Zest Housing']);
+    }
+  });
+
   it('after the facilitator confirms a match, lists gained and lost organisations and links and status changes', () => {
     const change = compareEvents(earlier, current, { confirmed: { [id('Community Mental Health Team')]: id('CMHT') } });
     expect(change.suggestions).toEqual([]);

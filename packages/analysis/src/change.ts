@@ -201,8 +201,9 @@ export function compareEvents(
   return {
     organisations,
     links,
-    gainedOrganisations: organisations.filter((org) => org.state === 'gained'),
-    lostOrganisations: organisations.filter((org) => org.state === 'lost'),
+    // By name, so lists read the same on every load (the merged map's order follows the docs' internal ids).
+    gainedOrganisations: organisations.filter((org) => org.state === 'gained').sort(byName),
+    lostOrganisations: organisations.filter((org) => org.state === 'lost').sort(byName),
     gainedLinks: links.filter((link) => link.state === 'gained'),
     lostLinks: links.filter((link) => link.state === 'lost'),
     statusChanges: links.filter((link) => link.before !== null && link.after !== null && link.before !== link.after),
@@ -222,3 +223,5 @@ export function changeRows(change: EventChange): { header: string[]; rows: (stri
     ],
   };
 }
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'en', { sensitivity: 'base' });
