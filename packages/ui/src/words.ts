@@ -1,7 +1,7 @@
 import { getContext, setContext } from 'svelte';
-import type { ConnectionState } from '@tablemap/sync-client';
 import { characterCount } from './character-count.ts';
-import { describeConnection, type ConnectionDescription } from './connection.ts';
+import type { ConnectionDescription } from './connection.ts';
+import type { ConnectionState } from '@tablemap/sync-client';
 
 /**
  * The words the shared components say by themselves. English by default; an app in another language
@@ -19,8 +19,8 @@ export interface UiWords {
   characterCount: (text: string, max: number) => string;
   /** Read after the counter by screen readers, e.g. "(up to 120)". */
   characterLimit: (max: number) => string;
-  /** The connection badge's short word and its longer line. */
-  connection: (state: ConnectionState) => Pick<ConnectionDescription, 'label' | 'detail'>;
+  /** The connection badge's short word and its longer line (unset: the badge's English). */
+  connection?: (state: ConnectionState) => Pick<ConnectionDescription, 'label' | 'detail'>;
 }
 
 export const ENGLISH_UI_WORDS: UiWords = {
@@ -30,7 +30,6 @@ export const ENGLISH_UI_WORDS: UiWords = {
   showLess: 'Show less',
   characterCount: (text, max) => characterCount(text, max).message,
   characterLimit: (max) => `(up to ${max})`,
-  connection: (state) => describeConnection(state),
 };
 
 const KEY = Symbol('tablemap-ui-words');
@@ -54,6 +53,6 @@ export function uiWords(): UiWords {
     get showLess() { return given.showLess ?? ENGLISH_UI_WORDS.showLess; },
     characterCount: (text, max) => (given.characterCount ?? ENGLISH_UI_WORDS.characterCount)(text, max),
     characterLimit: (max) => (given.characterLimit ?? ENGLISH_UI_WORDS.characterLimit)(max),
-    connection: (state) => (given.connection ?? ENGLISH_UI_WORDS.connection)(state),
+    ...(given.connection ? { connection: given.connection } : {}),
   };
 }
