@@ -42,3 +42,37 @@ describe('default sector and group names', () => {
     expect(vocabularyLabel({ id: 'made_up', label: 'Allotment society' })).toBe('Allotment society');
   });
 });
+
+describe('counted messages pick the plural form the language needs', () => {
+  const notes = (count: number, locale: Locale) => m.board_notes({ count }, { locale });
+
+  it('Polish: one, few (2–4, 22–24) and many (5–21, 25…)', () => {
+    expect([1, 2, 5, 22, 25].map((count) => notes(count, 'pl'))).toEqual(['1 notatka', '2 notatki', '5 notatek', '22 notatki', '25 notatek']);
+    expect([1, 2, 5, 22, 25].map((left) => m.votes_left({ left, total: 25 }, { locale: 'pl' }))).toEqual([
+      'Został Ci 1 głos z 25.',
+      'Zostały Ci 2 głosy z 25.',
+      'Zostało Ci 5 głosów z 25.',
+      'Zostały Ci 22 głosy z 25.',
+      'Zostało Ci 25 głosów z 25.',
+    ]);
+    expect(m.map_count_links({ count: 22 }, { locale: 'pl' })).toBe('22 powiązania');
+    expect(m.count_minutes({ count: 5 }, { locale: 'pl' })).toBe('5 minut');
+  });
+
+  it('Welsh: zero, one, two, few (3), many (6) and other', () => {
+    expect([0, 1, 2, 3, 6, 7].map((count) => notes(count, 'cy'))).toEqual(['dim nodiadau', '1 nodyn', '2 nodyn', '3 nodyn', '6 nodyn', '7 o nodiadau']);
+    expect([0, 1, 2, 3, 6].map((left) => m.votes_left({ left, total: 6 }, { locale: 'cy' }))).toEqual([
+      'Does gennych ddim pleidleisiau ar ôl o 6.',
+      'Mae gennych 1 bleidlais ar ôl o 6.',
+      'Mae gennych 2 bleidlais ar ôl o 6.',
+      'Mae gennych 3 phleidlais ar ôl o 6.',
+      'Mae gennych 6 phleidlais ar ôl o 6.',
+    ]);
+  });
+
+  it('English: one and other, with thousands grouped in counters', () => {
+    expect([1, 2].map((count) => notes(count, 'en'))).toEqual(['1 note', '2 notes']);
+    expect(m.table_delete_text_links({ name: 'Mind', count: 1 }, { locale: 'en' })).toBe('Delete “Mind” and its 1 link from the map? You can undo this.');
+    expect(m.ui_characters_left({ count: 1000 }, { locale: 'en' })).toBe('1,000 characters left');
+  });
+});
