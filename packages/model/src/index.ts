@@ -232,4 +232,5 @@ export type {
   RichMark,
   RichText,
 } from './narrative.ts';
-export { describeLink, describeMap, relationshipLabel } from './describe-map.ts';
+export { ENGLISH_MAP_DESCRIPTION, describeLink, describeMap, relationshipLabel } from './describe-map.ts';
+export type { MapDescriptionWords } from './describe-map.ts';

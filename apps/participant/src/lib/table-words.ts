@@ -1,5 +1,5 @@
 import { m } from '#lib/paraglide/messages.js';
-import type { EditBlockedCode, Link, LinkStatus, Organisation, VocabularyEntry } from '@tablemap/model';
+import { describeMap, type EditBlockedCode, type LinkStatus, type MapDescriptionWords } from '@tablemap/model';
 import type { MapWords } from '@tablemap/map-view';
 import type { UiWords } from '@tablemap/ui';
 import type { ConnectionState } from '@tablemap/sync-client';
@@ -20,27 +20,15 @@ export function linkStatusSuffix(status: LinkStatus | string): string {
   return '';
 }
 
-/** The whole map in words for screen readers, like the model's `describeMap` but in the phone's language. */
-export function describeMapInWords(organisations: Organisation[], links: Link[], sectors: VocabularyEntry[]): string {
-  if (organisations.length === 0) return m.map_summary_empty();
-  const names = new Map(organisations.map((org) => [org.id, org.name]));
-  const nameOf = (id: string) => names.get(id) ?? m.link_removed_org();
-  const sectorLabel = (id: string) => sectors.find((sector) => sector.id === id)?.label ?? id;
-  const bySector = new Map<string, string[]>();
-  for (const org of organisations) bySector.set(org.sector, [...(bySector.get(org.sector) ?? []), org.name]);
-  const sectorLines = [...bySector.entries()]
-    .sort(([a], [b]) => sectorLabel(a).localeCompare(sectorLabel(b)))
-    .map(([sector, orgNames]) => `${sectorLabel(sector)}: ${orgNames.join(', ')}.`);
-  const visible = links.filter((link) => names.has(link.source) && names.has(link.target));
-  const linkLines = visible.map(
-    (link) => `${nameOf(link.source)} ${linkKindLabel(link.kind)} ${link.mutual ? '↔' : '→'} ${nameOf(link.target)}${linkStatusSuffix(link.status)}.`,
-  );
-  return [
-    m.map_summary_counts({ organisations: m.map_count_organisations({ count: organisations.length }), links: m.map_count_links({ count: visible.length }) }),
-    ...sectorLines,
-    ...(linkLines.length ? [m.map_summary_links_heading(), ...linkLines] : []),
-  ].join('\n');
-}
+/** The map in words for screen readers, in the phone's language (the model's `describeMap` does the work). */
+const MAP_DESCRIPTION: MapDescriptionWords = {
+  get empty() { return m.map_summary_empty(); },
+  counts: (organisations, links) => m.map_summary_counts({ organisations: m.map_count_organisations({ count: organisations }), links: m.map_count_links({ count: links }) }),
+  get linksHeading() { return m.map_summary_links_heading(); },
+  get removedOrganisation() { return m.link_removed_org(); },
+  kind: linkKindLabel,
+  status: linkStatusSuffix,
+};
 
 /** The map's words (read when shown, so a change of language shows on the next render). */
 export const MAP_WORDS: MapWords = {
@@ -58,7 +46,7 @@ export const MAP_WORDS: MapWords = {
   get mapInWords() { return m.map_in_words(); },
   get describeInWords() { return m.map_describe_in_words(); },
   linkKind: linkKindLabel,
-  describe: describeMapInWords,
+  describe: (organisations, links, sectors) => describeMap(organisations, links, sectors, MAP_DESCRIPTION),
 };
 
 /** The permanent close codes of a table's live connection, in words (see the protocol brief). */
