@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { addOrganisation as seedOrganisation, linkOrganisations, readEvent, setCurrentPrompt, setTableLocked, setTranslation } from '@tablemap/model';
+import { addOrganisation as seedOrganisation, linkOrganisations, readEvent, setCurrentPrompt, setPhase, setTableLocked, setTranslation } from '@tablemap/model';
 import { addOrganisation, createEvent, expectNoSeriousAxeViolations, facilitatorDoc, facilitatorTableDoc, flushed, joinByQrLink, type TestEvent } from './helpers.ts';
 
 /** A message is a string, or (counted messages) variants chosen by a plural matcher. */
@@ -115,7 +115,7 @@ for (const [locale, tableId] of [
     await page.keyboard.press('Escape');
   });
 
-  test(`in ${locale} a map with a wanted link, the outline, an error toast and a locked table show no untranslated English`, async ({ page, context }) => {
+  test(`in ${locale} a map with a wanted link, the outline, an error toast, a locked table and the voting round show no untranslated English`, async ({ page, context }) => {
     const text = messages(locale);
     // Someone at this table already put two organisations and a wanted link on the map.
     const tableDoc = await facilitatorTableDoc(event, tableId);
@@ -154,6 +154,7 @@ for (const [locale, tableId] of [
     await expect(page.getByRole('alert').filter({ hasText: text.error_network! })).toBeVisible();
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
     await context.setOffline(false);
+    await page.getByRole('dialog', { name: text.table_withdraw_title }).getByRole('button', { name: text.ui_close }).tap();
 
     // The facilitator locks the table: why editing stopped, in this language.
     const facilitator = await facilitatorDoc(event);
@@ -163,6 +164,15 @@ for (const [locale, tableId] of [
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
     await expectNoSeriousAxeViolations(page);
     setTableLocked(facilitator.doc, tableId, false);
+
+    // The voting round: the votes left and the shared budget, counted in this language's plural forms.
+    const phaseBefore = readEvent(facilitator.doc).phase;
+    setPhase(facilitator.doc, 'voting');
+    await flushed(facilitator);
+    await page.getByRole('tab', { name: text.table_view_notes }).tap();
+    await expect(page.locator('.votes-left')).toBeVisible();
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    setPhase(facilitator.doc, phaseBefore);
     await flushed(facilitator);
     facilitator.destroy();
   });
