@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { readEvent, setCurrentPrompt, setTranslation } from '@tablemap/model';
-import { addOrganisation, createEvent, expectNoSeriousAxeViolations, facilitatorDoc, flushed, joinByQrLink, type TestEvent } from './helpers.ts';
+import { addOrganisation as seedOrganisation, linkOrganisations, readEvent, setCurrentPrompt, setPhase, setTableLocked, setTranslation } from '@tablemap/model';
+import { addOrganisation, createEvent, expectNoSeriousAxeViolations, facilitatorDoc, facilitatorTableDoc, flushed, joinByQrLink, type TestEvent } from './helpers.ts';
 
-const messages = (locale: string) => JSON.parse(readFileSync(new URL(`../messages/${locale}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+/** A message is a string, or (counted messages) variants chosen by a plural matcher. */
+type Message = string | { match: Record<string, string> }[];
+const messageFile = (locale: string) => JSON.parse(readFileSync(new URL(`../messages/${locale}.json`, import.meta.url), 'utf8')) as Record<string, Message>;
+/** Every text of a message: itself, or each of its variants. */
+const textsOf = (message: Message | undefined): string[] => (message === undefined ? [] : typeof message === 'string' ? [message] : message.flatMap((variant) => Object.values(variant.match)));
+/** The plain (uncounted) messages of a locale, for finding controls by their words. */
+const messages = (locale: string) =>
+  Object.fromEntries(Object.entries(messageFile(locale)).filter(([, value]) => typeof value === 'string')) as Record<string, string>;
 const english = messages('en');
+const englishFile = messageFile('en');
 
 let event: TestEvent;
 test.beforeAll(async () => {
-  event = await createEvent('Bradford learning exchange');
+  event = await createEvent('Bradford learning exchange', 5);
 });
 
 async function join(page: Page, locale: string, group: string) {
@@ -22,20 +30,26 @@ async function join(page: Page, locale: string, group: string) {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Table 1');
 }
 
+/** Whether `text` shows `fragment` as whole words (Polish "Regionalna" does not show English "Regional"). */
+function shownAsWords(text: string, fragment: string): boolean {
+  const escaped = fragment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(text);
+}
+
 /** English message texts (with their placeholders cut out) that the page shows although the locale translates them. */
 async function untranslatedEnglish(page: Page, locale: string): Promise<string[]> {
-  const translated = messages(locale);
+  const translated = messageFile(locale);
   const shown = await page.evaluate(() => {
     const labels = [...document.querySelectorAll('[aria-label], [title], [placeholder]')].flatMap((element) =>
       ['aria-label', 'title', 'placeholder'].map((name) => element.getAttribute(name) ?? ''),
     );
     return `${document.body.innerText}\n${labels.join('\n')}`;
   });
-  return Object.entries(english)
-    .filter(([key, value]) => !key.startsWith('$') && translated[key] !== value)
-    .flatMap(([, value]) => value.split(/\{[a-z]+\}/))
+  return Object.entries(englishFile)
+    .filter(([key, value]) => !key.startsWith('$') && JSON.stringify(translated[key]) !== JSON.stringify(value))
+    .flatMap(([, value]) => textsOf(value).flatMap((text) => text.split(/\{[a-zA-Z]+\}/)))
     .map((fragment) => fragment.trim())
-    .filter((fragment) => fragment.length >= 4 && shown.includes(fragment));
+    .filter((fragment) => fragment.length >= 4 && shownAsWords(shown, fragment));
 }
 
 test('a participant who reads Urdu gets it from the browser, and the layout runs right to left', async ({ browser }) => {
@@ -66,7 +80,10 @@ test('a participant who reads Urdu gets it from the browser, and the layout runs
   facilitator.destroy();
 });
 
-for (const locale of ['cy', 'pl']) {
+for (const [locale, tableId] of [
+  ['cy', 't4'],
+  ['pl', 't5'],
+] as const) {
   test(`the ${locale} join and table screens show no untranslated English message`, async ({ page }) => {
     await page.goto('/');
     await page.getByLabel(english.language_label!).selectOption(locale);
@@ -81,7 +98,7 @@ for (const locale of ['cy', 'pl']) {
     await page.goto('/');
     // The choice is remembered on this phone.
     await expect(page.locator('html')).toHaveAttribute('lang', locale);
-    await join(page, locale, 'Housing');
+    await join(page, locale, messages(locale).vocab_housing!); // default group names are translated
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
     await page.getByRole('button', { name: messages(locale).table_add_organisation }).tap();
     await expect(page.getByRole('dialog', { name: messages(locale).org_add_title })).toBeVisible();
@@ -95,6 +112,69 @@ for (const locale of ['cy', 'pl']) {
     await page.getByRole('button', { name: messages(locale).table_menu }).tap();
     await expect(page.getByRole('menuitem', { name: messages(locale).table_leave })).toBeVisible();
     expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    await page.keyboard.press('Escape');
+  });
+
+  test(`in ${locale} a map with a wanted link, the outline, an error toast, a locked table and the voting round show no untranslated English`, async ({ page, context }) => {
+    const text = messages(locale);
+    // Someone at this table already put two organisations and a wanted link on the map.
+    const tableDoc = await facilitatorTableDoc(event, tableId);
+    const actor = { group: 'carer', participantId: 'seed' };
+    const mind = seedOrganisation(tableDoc.doc, { name: 'Bradford Mind', sector: 'vcse' }, actor);
+    const housing = seedOrganisation(tableDoc.doc, { name: 'Incommunities', sector: 'housing' }, actor);
+    linkOrganisations(tableDoc.doc, { source: mind, target: housing, kind: 'refers_to', status: 'wanted' }, actor);
+    await flushed(tableDoc);
+    tableDoc.destroy();
+    await page.goto('/');
+    await page.getByLabel(english.language_label!).selectOption(locale);
+    await page.goto(`/join/${event.joinCode}/${tableId}`);
+    await page.getByLabel(text.join_speak_for!).selectOption({ label: text.vocab_carer! });
+    await page.getByLabel(text.join_agree!).check();
+    await page.getByRole('button', { name: text.join_submit }).tap();
+    await expect(page.getByRole('status').filter({ hasText: text.connection_live! })).toBeVisible();
+
+    // The map's key: sector names, link kinds and the map in words.
+    await page.getByRole('button', { name: text.map_key }).tap();
+    const key = page.getByRole('dialog', { name: text.map_key });
+    await expect(key).toContainText(text.vocab_vcse!);
+    await expect(key).toContainText(`${text.link_kind_refers_to} → Incommunities (${text.link_status_word_wanted})`);
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    await key.getByRole('button', { name: text.ui_close }).tap();
+
+    // The link in the outline, with its status in words.
+    await page.getByRole('tab', { name: text.table_view_outline }).tap();
+    await expect(page.getByRole('region', { name: text.outline_region })).toContainText(`(${text.link_status_word_wanted})`);
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+
+    // A refusal in a toast: "Remove what I wrote" with the Wi-Fi gone.
+    await context.setOffline(true);
+    await page.getByRole('button', { name: text.table_menu }).tap();
+    await page.getByRole('menuitem', { name: text.table_withdraw }).tap();
+    await page.getByRole('dialog', { name: text.table_withdraw_title }).getByRole('button', { name: text.table_withdraw }).tap();
+    await expect(page.getByRole('alert').filter({ hasText: text.error_network! })).toBeVisible();
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    await context.setOffline(false);
+    await page.getByRole('dialog', { name: text.table_withdraw_title }).getByRole('button', { name: text.ui_close }).tap();
+
+    // The facilitator locks the table: why editing stopped, in this language.
+    const facilitator = await facilitatorDoc(event);
+    setTableLocked(facilitator.doc, tableId, true);
+    await flushed(facilitator);
+    await expect(page.getByRole('status').filter({ hasText: text.blocked_table_locked! })).toBeVisible();
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    await expectNoSeriousAxeViolations(page);
+    setTableLocked(facilitator.doc, tableId, false);
+
+    // The voting round: the votes left and the shared budget, counted in this language's plural forms.
+    const phaseBefore = readEvent(facilitator.doc).phase;
+    setPhase(facilitator.doc, 'voting');
+    await flushed(facilitator);
+    await page.getByRole('tab', { name: text.table_view_notes }).tap();
+    await expect(page.locator('.votes-left')).toBeVisible();
+    expect(await untranslatedEnglish(page, locale)).toEqual([]);
+    setPhase(facilitator.doc, phaseBefore);
+    await flushed(facilitator);
+    facilitator.destroy();
   });
 }
 

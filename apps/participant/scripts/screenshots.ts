@@ -2,9 +2,10 @@
  * Screenshots of the participant app with realistic data, for the README and for looking at after a UI
  * change: 15 organisations (long names, Polish and Urdu), links, notes, themes, a 200-character prompt and a
  * running round timer. Saves docs/<screen>.png at 390×844, plus the map at 360×640 and at 320 px with 200%
- * text. Run `pnpm build` first, then `pnpm screenshots` (PORT= to choose the port).
+ * text; the theme board in Urdu (right to left) and Polish, and a locked table in Welsh. Run `pnpm build`
+ * first, then `pnpm screenshots` (PORT= to choose the port).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import WebSocket from 'ws';
@@ -21,6 +22,7 @@ import {
   readTable,
   setCurrentPrompt,
   setPhase,
+  setTableLocked,
   startTimer,
   synthesisDocName,
   tableDocName,
@@ -124,6 +126,49 @@ async function joinTable(page: Page, base: string, joinCode: string) {
   await page.waitForTimeout(800);
 }
 
+/** A locale's plain messages (the words its screens show), to find controls by. */
+const wordsOf = (locale: string) => JSON.parse(readFileSync(new URL(`../messages/${locale}.json`, import.meta.url), 'utf8')) as Record<string, string>;
+
+/** A phone whose person chose `locale` before joining (remembered on the phone, as the picker does). */
+async function phoneIn(browser: Browser, locale: string): Promise<Page> {
+  const page = await phone(browser, 390, 844);
+  await page.addInitScript((chosen) => localStorage.setItem('PARAGLIDE_LOCALE', chosen), locale);
+  return page;
+}
+
+async function joinTableIn(page: Page, base: string, joinCode: string, locale: string) {
+  const words = wordsOf(locale);
+  await page.goto(`${base}/join/${joinCode}/t1`);
+  await page.getByLabel(words.join_speak_for!).selectOption('carer');
+  await page.getByLabel(words.join_agree!).check();
+  await page.getByRole('button', { name: words.join_submit }).tap();
+  await page.locator(`[data-map-ready="true"][data-node-count="${ORGANISATIONS.length}"]`).waitFor();
+  await page.waitForTimeout(800);
+}
+
+/** The table's theme board and the header's status line in Urdu and Polish; a locked table in Welsh. */
+async function languages(browser: Browser, base: string, event: { eventId: string; joinCode: string; facilitatorToken: string }) {
+  for (const locale of ['ur', 'pl']) {
+    const page = await phoneIn(browser, locale);
+    await joinTableIn(page, base, event.joinCode, locale);
+    await page.getByRole('tab', { name: wordsOf(locale).table_view_themes }).tap();
+    await page.waitForTimeout(400);
+    await shot(page, `theme-board-${locale}`);
+    await page.context().close();
+  }
+  const welsh = await phoneIn(browser, 'cy');
+  await joinTableIn(welsh, base, event.joinCode, 'cy');
+  const eventDoc = await connect(base, eventDocName(event.eventId), event.facilitatorToken);
+  setTableLocked(eventDoc.doc, 't1', true);
+  await welsh.getByText(wordsOf('cy').blocked_table_locked!).waitFor();
+  await welsh.waitForTimeout(400);
+  await shot(welsh, 'locked-cy');
+  setTableLocked(eventDoc.doc, 't1', false);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  eventDoc.destroy();
+  await welsh.context().close();
+}
+
 /**
  * The power round: the facilitator sets the phase, five others at the table have rated some organisations,
  * and this phone rates Mind in Riverside from the map card and the rest in the Outline.
@@ -211,6 +256,7 @@ try {
   await zoomed.addStyleTag({ content: 'html { font-size: 200% !important; }' });
   await zoomed.waitForTimeout(500);
   await shot(zoomed, 'map-320-text-200pct');
+  await languages(browser, base, event);
   await powerRound(base, event, page);
   console.log(`Screenshots saved in ${docsDir}`);
 } finally {

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { BenchRun, benchFlags } from '@tablemap/bench-kit';
 import type { Core, CytoscapeOptions, ElementDefinition, LayoutOptions, StylesheetJson } from 'cytoscape';
-import { RELATIONSHIP_KIND_IDS, seededRandom, type Link, type Organisation } from '@tablemap/model';
+import { RELATIONSHIP_KIND_IDS, relationshipLabel, seededRandom, type Link, type Organisation } from '@tablemap/model';
 import { mapStyle } from '../src/cy-style.ts';
 import { edgeClasses, edgeData, nodeData } from '../src/elements.ts';
 import { layoutOptionsFor, scaleNodeSizes } from '../src/layout.ts';
@@ -194,7 +194,7 @@ async function main(): Promise<void> {
   const sizes = scaleNodeSizes(degree);
   const elements = [
     ...organisations.map((org) => ({ group: 'nodes', data: nodeData(org, sizes[org.id]), position: { x: 0, y: 0 } })),
-    ...links.map((link) => ({ group: 'edges', data: edgeData(link), classes: edgeClasses(link) })),
+    ...links.map((link) => ({ group: 'edges', data: edgeData(link, relationshipLabel), classes: edgeClasses(link) })),
   ];
   // BENCH_LAYOUT='{"numIter":300}' tries other fcose settings against the same map (for tuning only).
   const options = { ...layoutOptionsFor(organisations.length, false), ...(JSON.parse(process.env.BENCH_LAYOUT ?? '{}') as object) };

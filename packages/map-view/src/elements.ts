@@ -1,5 +1,4 @@
 import type { Link, Organisation } from '@tablemap/model';
-import { relationshipLabel } from './describe.ts';
 import { DEFAULT_NODE_SIZE } from './layout.ts';
 import { linkStatusStyle, linkWidth, sectorStyle } from './styles.ts';
 
@@ -38,14 +37,15 @@ export function nodeData(org: Organisation, size: number = DEFAULT_NODE_SIZE): N
   return { id: org.id, label: shortLabel(org.name), colour: style.colour, shape: style.shape, size, createdAt: org.createdAt };
 }
 
-export function edgeData(link: Link): EdgeData {
+/** `kindLabel` is the link's kind in the map's language (see `MapWords.linkKind`). */
+export function edgeData(link: Link, kindLabel: (kind: string) => string): EdgeData {
   return {
     id: LINK_PREFIX + link.id,
     source: link.source,
     target: link.target,
     colour: linkStatusStyle(link.status).colour,
     width: linkWidth(link),
-    kindLabel: relationshipLabel(link.kind),
+    kindLabel: kindLabel(link.kind),
   };
 }
 

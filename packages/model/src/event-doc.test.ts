@@ -21,6 +21,7 @@ import {
   translatedText,
   setVocabulary,
   startTimer,
+  tableEditBlockedCode,
   tableEditBlockedReason,
   timerRemainingMs,
   updatePrompt,
@@ -94,12 +95,15 @@ describe('event doc', () => {
     expect(tableEditBlockedReason(readEvent(doc), 't1')).toBeNull();
     setTableLocked(doc, 't1', true);
     expect(tableEditBlockedReason(readEvent(doc), 't1')).toMatch(/locked/);
+    expect(tableEditBlockedCode(readEvent(doc), 't1')).toBe('table_locked');
     expect(tableEditBlockedReason(readEvent(doc), 't2')).toBeNull();
+    expect(tableEditBlockedCode(readEvent(doc), 'gone')).toBe('table_removed');
     setTableLocked(doc, 'all', true);
     expect(readEvent(doc).tables.every((table) => table.locked)).toBe(true);
     setTableLocked(doc, 'all', false);
     setPhase(doc, 'closed');
     expect(tableEditBlockedReason(readEvent(doc), 't2')).toMatch(/closed/);
+    expect(tableEditBlockedCode(readEvent(doc), 't2')).toBe('event_closed');
     expect(codeOf(() => setTableLocked(doc, 'zz', true))).toBe('not_found');
   });
 

@@ -394,12 +394,32 @@ export function observeEvent(doc: Y.Doc, callback: (snapshot: EventSnapshot) => 
   return () => doc.off('update', handler);
 }
 
-/** Why a participant cannot edit a table right now, or null when they can. Used by apps and the server alike. */
-export function tableEditBlockedReason(event: EventSnapshot, tableId: string): string | null {
-  if (event.phase === 'closed') return 'The event is closed, so the maps and notes are now read-only.';
-  if (event.pause) return event.pause.message;
+/**
+ * Why editing a table is off, as a stable code a screen turns into words in its own language:
+ * `event_closed`, `paused` (the facilitator's pause; its message is theirs), `table_removed`, `table_locked`.
+ */
+export type EditBlockedCode = 'event_closed' | 'paused' | 'table_removed' | 'table_locked';
+
+/** Why a participant cannot edit a table right now, as a code, or null when they can. */
+export function tableEditBlockedCode(event: EventSnapshot, tableId: string): EditBlockedCode | null {
+  if (event.phase === 'closed') return 'event_closed';
+  if (event.pause) return 'paused';
   const table = event.tables.find((entry) => entry.id === tableId);
-  if (!table) return 'This table no longer exists.';
-  if (table.locked) return 'The facilitator has locked this table for now.';
+  if (!table) return 'table_removed';
+  if (table.locked) return 'table_locked';
   return null;
+}
+
+/** The English words for each blocked code (a pause shows the facilitator's own message instead). */
+export const EDIT_BLOCKED_REASONS: Readonly<Record<Exclude<EditBlockedCode, 'paused'>, string>> = {
+  event_closed: 'The event is closed, so the maps and notes are now read-only.',
+  table_removed: 'This table no longer exists.',
+  table_locked: 'The facilitator has locked this table for now.',
+};
+
+/** Why a participant cannot edit a table right now, in English, or null when they can. Used by apps and the server alike. */
+export function tableEditBlockedReason(event: EventSnapshot, tableId: string): string | null {
+  const code = tableEditBlockedCode(event, tableId);
+  if (code === null) return null;
+  return code === 'paused' ? (event.pause?.message ?? '') : EDIT_BLOCKED_REASONS[code];
 }

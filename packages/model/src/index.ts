@@ -142,12 +142,14 @@ export {
   setVocabulary,
   startTimer,
   stopTimer,
+  EDIT_BLOCKED_REASONS,
+  tableEditBlockedCode,
   tableEditBlockedReason,
   timerRemainingMs,
   translatedText,
   updatePrompt,
 } from './event-doc.ts';
-export type { EventSnapshot, EventTranslations, NewEventInput, TranslationInput } from './event-doc.ts';
+export type { EditBlockedCode, EventSnapshot, EventTranslations, NewEventInput, TranslationInput } from './event-doc.ts';
 export {
   DEFAULT_PAUSE_MESSAGE,
   PAUSE_MESSAGE_MAX,
@@ -230,7 +232,8 @@ export type {
   RichMark,
   RichText,
 } from './narrative.ts';
-export { describeLink, describeMap, relationshipLabel } from './describe-map.ts';
+export { ENGLISH_MAP_DESCRIPTION, describeLink, describeMap, relationshipLabel } from './describe-map.ts';
+export type { MapDescriptionWords } from './describe-map.ts';
 export {
   LINKED_EVENT_ROOT,
   LinkedEventSchema,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEvent, setCurrentPrompt, setPhase, setSpotlight, setTableLocked, tableEditBlockedReason } from './event-doc.ts';
+import { readEvent, setCurrentPrompt, setPhase, setSpotlight, setTableLocked, tableEditBlockedCode, tableEditBlockedReason } from './event-doc.ts';
 import { parseDocName } from './doc-names.ts';
 import { docAccess, type TokenClaims } from './roles.ts';
 import {
@@ -30,6 +30,7 @@ describe('pause all phones', () => {
     expect(paused.pause).toEqual({ message: 'Eyes on the front for the next speaker', since: 1000 });
     expect(tableEditBlockedReason(paused, 't1')).toBe('Eyes on the front for the next speaker');
     expect(tableEditBlockedReason(paused, 't3')).toBe('Eyes on the front for the next speaker');
+    expect(tableEditBlockedCode(paused, 't3')).toBe('paused');
     expect(paused.tables.every((table) => !table.locked)).toBe(true);
     resumeAllPhones(doc);
     expect(readEvent(doc).pause).toBeNull();

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SECTORS, DEFAULT_STAKEHOLDER_GROUPS } from '@tablemap/model';
-import { pagePng, pdfPages } from '@tablemap/test-support';
+import { pagePng, pdfPages, pdfRuns, rasterisePage, type Raster, type TextRun } from '@tablemap/test-support';
 import { placeInVisualOrder, renderReport, renderTablePacks, scriptInlines, undrawable, type ReportSnapshot } from './index.ts';
 
 interface FixtureRow {
@@ -66,6 +66,95 @@ describe('every script in the report', () => {
     const out = path.join(import.meta.dirname, '..', 'test-results');
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'multilingual-page.png'), await pagePng(pdf, Math.max(1, page), 110));
+  });
+});
+
+describe('right-to-left paragraphs', () => {
+  const URDU_NOTE =
+    'ہمیں اپنی زبان میں مدد چاہیے۔ بہت سے خاندان نہیں جانتے کہ ذہنی صحت کی خدمات کہاں ملتی ہیں، اور جب وہ پوچھتے ہیں تو انہیں انگریزی میں فارم دیے جاتے ہیں۔ مترجم کا انتظار کئی ہفتے لیتا ہے، اس لیے لوگ مدد مانگنا چھوڑ دیتے ہیں۔ مسجد اور کمیونٹی سینٹر میں معلومات ہونی چاہئیں۔';
+  const ENGLISH_NOTE =
+    'Families told us they do not know where to find mental health services, and when they ask they are handed forms in English. Waiting for an interpreter takes weeks, so people stop asking for help. Information should be at the mosque and the community centre.';
+
+  /**
+   * Each line of a paragraph as a reader sees it: its baseline and size from the PDF's text layer (pdf.js),
+   * its left and right edges from the ink pdf.js draws in that band (glyph advances in the text layer are
+   * not the drawn ones for shaped Arabic).
+   */
+  function inkedLines(raster: Raster, runs: TextRun[], belongs: (run: TextRun) => boolean): { left: number; right: number; top: number; bottom: number }[] {
+    const scale = raster.width / 595.28;
+    const baselines = new Map<number, number>();
+    for (const run of runs.filter(belongs)) baselines.set(Math.round(run.y), run.size);
+    return [...baselines].sort(([a], [b]) => b - a).map(([y, size]) => {
+      const top = Math.floor((841.89 - y - size * 0.75) * scale);
+      const bottom = Math.ceil((841.89 - y + size * 0.3) * scale);
+      let left = Infinity;
+      let right = -Infinity;
+      for (let row = top; row < bottom; row++) {
+        for (let column = 0; column < raster.width; column++) {
+          const at = (row * raster.width + column) * 3;
+          if (Math.min(raster.pixels[at]!, raster.pixels[at + 1]!, raster.pixels[at + 2]!) < 160) {
+            left = Math.min(left, column / scale);
+            right = Math.max(right, column / scale);
+          }
+        }
+      }
+      return { left, right, top, bottom };
+    });
+  }
+  const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
+
+  /** The darkest channel of any pixel of a line's band between two x positions (points). */
+  function darkestInk(raster: Raster, line: { top: number; bottom: number }, from: number, to: number): number {
+    const scale = raster.width / 595.28;
+    let darkest = 255;
+    for (let row = line.top; row < line.bottom; row++) {
+      for (let column = Math.floor(from * scale); column <= Math.ceil(to * scale); column++) {
+        const at = (row * raster.width + column) * 3;
+        darkest = Math.min(darkest, raster.pixels[at]!, raster.pixels[at + 1]!, raster.pixels[at + 2]!);
+      }
+    }
+    return darkest;
+  }
+
+  it('are right-aligned when they wrap: right edges line up and left edges do not, the mirror of an English paragraph', async () => {
+    const snapshot = multilingualEvent();
+    snapshot.tables[0]!.notes = [
+      { id: 'urdu', text: URDU_NOTE, kind: 'observation', promptId: null, group: 'carer' },
+      { id: 'english', text: ENGLISH_NOTE, kind: 'observation', promptId: null, group: 'carer' },
+    ];
+    snapshot.tables[0]!.organisations = [];
+    const pdf = await renderReport(snapshot, { sections: ['table-appendix'] });
+    const pages = await pdfRuns(pdf);
+    const pageIndex = pages.findIndex((runs) => runs.some((run) => run.text.includes('ہمیں')));
+    expect(pageIndex).toBeGreaterThanOrEqual(0);
+    const runs = pages[pageIndex]!;
+    // Drawn for people to look at (test-results/rtl-paragraph.png).
+    const out = path.join(import.meta.dirname, '..', 'test-results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'rtl-paragraph.png'), await pagePng(pdf, pageIndex + 1, 110));
+    const raster = await rasterisePage(pdf, pageIndex + 1, 144);
+    const urdu = inkedLines(raster, runs, (run) => /[\u0600-\u06ff]/.test(run.text));
+    const english = inkedLines(raster, runs, (run) => /Families|interpreter|community centre/.test(run.text));
+    expect(urdu.length).toBeGreaterThanOrEqual(3);
+    expect(english.length).toBeGreaterThanOrEqual(3);
+    // A glyph's side bearing is a point or two; a left-aligned last line would be hundreds of points short.
+    expect(spread(urdu.map((line) => line.right))).toBeLessThan(4);
+    expect(spread(urdu.map((line) => line.left))).toBeGreaterThan(40);
+    expect(spread(english.map((line) => line.left))).toBeLessThan(4);
+    expect(spread(english.map((line) => line.right))).toBeGreaterThan(40);
+    // The grey English label after the note (its kind and group) ends the paragraph, so in right-to-left
+    // order it sits at the left end of the last line, and the black Urdu at the right.
+    const last = urdu.at(-1)!;
+    expect(darkestInk(raster, last, last.left, last.left + 20)).toBeGreaterThan(60);
+    expect(darkestInk(raster, last, last.right - 20, last.right)).toBeLessThan(60);
+  });
+
+  it('keep an alignment the document gives them, and leave left-to-right text as it was', async () => {
+    const { withScripts } = await import('./scripts.ts');
+    const [centred, plain, urdu] = withScripts({ content: [{ text: URDU_NOTE, alignment: 'center' }, 'Referral to ذہنی صحت', URDU_NOTE] }).content as { alignment?: string }[];
+    expect(centred!.alignment).toBe('center');
+    expect(plain!.alignment).toBeUndefined();
+    expect(urdu!.alignment).toBe('right');
   });
 });
 

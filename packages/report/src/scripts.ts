@@ -14,7 +14,9 @@
  * - Direction: bidi-js gives each character its Unicode bidi level. Runs carry their level to the renderer
  *   as a font feature tag ('rtla' right-to-left, 'ltra' left-to-right inside right-to-left), and
  *   `installBidiLineOrder` reorders each laid-out line's runs visually (rule L2 of the Unicode bidi
- *   algorithm). fontkit already reverses the glyphs inside a right-to-left run.
+ *   algorithm). fontkit already reverses the glyphs inside a right-to-left run. A paragraph whose first
+ *   strong letter is right-to-left (Urdu, Arabic) is right-aligned, so its wrapped lines end at one edge,
+ *   unless the document gives it an alignment of its own.
  */
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- fontkit ships no types; consumers type-checking this source need them too
 /// <reference path="./fontkit.d.ts" />
@@ -187,10 +189,19 @@ interface Run {
   level: number;
 }
 
-/** Splits text into runs of one font and one bidi level. */
-function runsOf(text: string): Run[] {
+/** Whether a paragraph runs right to left: its first strong letter does (rule P2 of the bidi algorithm). */
+function isRightToLeft(text: string): boolean {
+  if (!/[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/.test(text)) return false;
+  return (bidi.getEmbeddingLevels(text).paragraphs[0]?.level ?? 0) % 2 === 1;
+}
+
+/**
+ * Splits text into runs of one font and one bidi level. `direction` is the paragraph's when the text is one
+ * piece of it (an English label inside an Urdu paragraph runs left to right inside right to left).
+ */
+function runsOf(text: string, direction?: 'rtl'): Run[] {
   const index = coverageIndex();
-  const { levels } = bidi.getEmbeddingLevels(text);
+  const { levels } = bidi.getEmbeddingLevels(text, direction);
   const runs: Run[] = [];
   let offset = 0;
   let previous: Family | undefined;
@@ -251,11 +262,12 @@ const LEVEL_TAGS = ['', 'rtla', 'ltra'];
 
 /**
  * Text as pdfmake inlines, each in a font that draws it: the string itself when Roboto draws all of it
- * left to right, else inline pieces with their fonts and bidi levels.
+ * left to right, else inline pieces with their fonts and bidi levels. `direction: 'rtl'` when the text is
+ * a piece of a right-to-left paragraph.
  */
-export function scriptInlines(text: string): string | ScriptInline[] {
-  if (/^[\u0020-\u007e\u00a0-\u024f\n\t]*$/.test(text)) return text;
-  const runs = runsOf(text);
+export function scriptInlines(text: string, direction?: 'rtl'): string | ScriptInline[] {
+  if (!direction && /^[\u0020-\u007e\u00a0-\u024f\n\t]*$/.test(text)) return text;
+  const runs = runsOf(text, direction);
   if (runs.every((run) => run.family === ROBOTO && run.level === 0)) return runs.map((run) => run.text).join('');
   const inlines: ScriptInline[] = [];
   for (const run of runs) {
@@ -299,8 +311,8 @@ interface Found {
   shaped: boolean;
 }
 
-function inlinesOf(text: string, found: Found): string | ScriptInline[] {
-  const inlines = scriptInlines(text);
+function inlinesOf(text: string, found: Found, direction?: 'rtl'): string | ScriptInline[] {
+  const inlines = scriptInlines(text, direction);
   if (typeof inlines !== 'string' && !found.shaped && SHAPED_SCRIPTS.test(text)) found.shaped = true;
   return inlines;
 }
@@ -308,7 +320,8 @@ function inlinesOf(text: string, found: Found): string | ScriptInline[] {
 function rewrite(node: unknown, found: Found): unknown {
   if (typeof node === 'string') {
     const inlines = inlinesOf(node, found);
-    return typeof inlines === 'string' ? inlines : { text: inlines };
+    if (typeof inlines === 'string') return inlines;
+    return isRightToLeft(node) ? { text: inlines, alignment: 'right' } : { text: inlines };
   }
   if (Array.isArray(node)) return node.map((child) => rewrite(child, found));
   if (typeof node === 'function') {
@@ -318,7 +331,11 @@ function rewrite(node: unknown, found: Found): unknown {
   if (typeof node !== 'object' || node === null) return node;
   const source = node as Record<string, unknown>;
   const copy: Record<string, unknown> = { ...source };
-  if ('text' in source) copy.text = rewriteText(source.text, found);
+  if ('text' in source) {
+    const rightToLeft = isRightToLeft(plainText(source.text));
+    copy.text = rewriteText(source.text, found, rightToLeft ? 'rtl' : undefined);
+    if (rightToLeft && !('alignment' in source)) copy.alignment = 'right';
+  }
   for (const key of CONTAINER_KEYS) if (key in source) copy[key] = rewrite(source[key], found);
   if ('content' in source) copy.content = rewrite(source.content, found);
   for (const key of ['header', 'footer'] as const) if (key in source) copy[key] = rewrite(source[key], found);
@@ -332,15 +349,28 @@ function rewrite(node: unknown, found: Found): unknown {
   return copy;
 }
 
-function rewriteText(text: unknown, found: Found): unknown {
-  if (typeof text === 'string') return inlinesOf(text, found);
+/** The words of a pdfmake text value (a string, or pieces with their own styles), for telling its direction. */
+function plainText(text: unknown): string {
+  if (typeof text === 'string') return text;
+  if (Array.isArray(text)) return text.map(plainText).join('');
+  if (typeof text === 'object' && text !== null && 'text' in text) return plainText((text as { text: unknown }).text);
+  return '';
+}
+
+function rewriteText(text: unknown, found: Found, direction?: 'rtl'): unknown {
+  if (typeof text === 'string') return inlinesOf(text, found, direction);
   if (Array.isArray(text)) {
     return text.flatMap((piece) => {
       if (typeof piece === 'string') {
-        const inlines = inlinesOf(piece, found);
+        const inlines = inlinesOf(piece, found, direction);
         return typeof inlines === 'string' ? [inlines] : inlines;
       }
-      if (typeof piece === 'object' && piece !== null && 'text' in piece) return [{ ...piece, text: rewriteText((piece as { text: unknown }).text, found) }];
+      if (typeof piece === 'object' && piece !== null && 'text' in piece) {
+        const { text: pieceText, ...style } = piece as { text: unknown };
+        const rewritten = rewriteText(pieceText, found, direction);
+        // A styled piece split into inlines: each inline keeps the piece's style (pdfmake does not pass it down).
+        return Array.isArray(rewritten) ? rewritten.map((inline) => (typeof inline === 'string' ? { ...style, text: inline } : { ...style, ...(inline as object) })) : [{ ...style, text: rewritten }];
+      }
       return [piece];
     });
   }

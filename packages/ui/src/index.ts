@@ -64,4 +64,6 @@ export type { ConnectionDescription, ConnectionTone } from './connection.ts';
 export { dragNote } from './pointer-drag.ts';
 export type { DragNoteOptions } from './pointer-drag.ts';
 /** Refusals in plain words: the one message table for every error code, and the wrapper for model changes. */
+export { ENGLISH_UI_WORDS, provideUiWords, uiWords } from './words.ts';
+export type { UiWords } from './words.ts';
 export { ERROR_MESSAGES, friendlyError, tryBuild, tryChange, tryRequest } from './errors.ts';

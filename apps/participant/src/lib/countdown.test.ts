@@ -27,10 +27,10 @@ describe('describeCountdown', () => {
 
 describe('countdownAnnouncement', () => {
   it('announces only on crossing one minute left and on reaching zero', () => {
-    expect(countdownAnnouncement(61_000, 60_000)).toBe('One minute left in this round.');
-    expect(countdownAnnouncement(60_500, 59_500)).toBe('One minute left in this round.');
-    expect(countdownAnnouncement(1_000, 0)).toBe('Time is up for this round.');
-    expect(countdownAnnouncement(2_500, 0)).toBe('Time is up for this round.');
+    expect(countdownAnnouncement(61_000, 60_000)).toBe('one_minute_left');
+    expect(countdownAnnouncement(60_500, 59_500)).toBe('one_minute_left');
+    expect(countdownAnnouncement(1_000, 0)).toBe('time_up');
+    expect(countdownAnnouncement(2_500, 0)).toBe('time_up');
   });
 
   it('stays quiet on every other tick, on the first reading and for no timer', () => {
@@ -49,6 +49,6 @@ describe('countdownAnnouncement', () => {
       if (announcement) said.push(announcement);
       previous = ms;
     }
-    expect(said).toEqual(['One minute left in this round.', 'Time is up for this round.']);
+    expect(said).toEqual(['one_minute_left', 'time_up']);
   });
 });

@@ -22,7 +22,7 @@ import {
   setPositions,
   synthesisDocName,
   tableDocName,
-  tableEditBlockedReason,
+  tableEditBlockedCode,
   timerRemainingMs,
   translatedText,
   type Actor,
@@ -48,6 +48,8 @@ import {
   type SyncedDoc,
 } from '@tablemap/sync-client';
 import type { Session } from './session.ts';
+import { blockedText } from './table-words.ts';
+import { vocabularyLabel } from './vocabulary.ts';
 
 /** How often a phone re-measures its round trip for the facilitator's dashboard. */
 const ROUND_TRIP_EVERY_MS = 3 * 60_000;
@@ -133,7 +135,7 @@ export class TableState {
               after: this.event.synced,
               accept: (fresh: Y.Doc, update: Uint8Array) =>
                 checkUpdate(fresh, 'table', update, { ...author, votingRules: (serverVotingRules ??= votingRulesOf(readEvent(this.event.doc))) }).ok,
-              onDone: () => (this.recoveredNotice = `One change could not be saved (${refused.reason}). The table was reloaded; your other changes are kept.`),
+              onDone: () => (this.recoveredNotice = m.table_change_not_saved({ reason: refused.reason })),
             },
           }
         : {}),
@@ -204,10 +206,10 @@ export class TableState {
    */
   #resumeWhenUnblocked(): void {
     if (this.connection.closeCode !== LOCKED_CLOSE_CODE || this.#resumeTimer || !this.eventLoaded) return;
-    if (tableEditBlockedReason(this.eventSnapshot, this.session.tableId)) return;
+    if (tableEditBlockedCode(this.eventSnapshot, this.session.tableId)) return;
     this.#resumeTimer = setTimeout(() => {
       this.#resumeTimer = undefined;
-      if (this.connection.closeCode === LOCKED_CLOSE_CODE && !tableEditBlockedReason(this.eventSnapshot, this.session.tableId)) this.table.reconnect();
+      if (this.connection.closeCode === LOCKED_CLOSE_CODE && !tableEditBlockedCode(this.eventSnapshot, this.session.tableId)) this.table.reconnect();
     }, 200 + Math.random() * 800);
   }
 
@@ -354,12 +356,12 @@ export class TableState {
 
   /** Why editing is off right now (closed event, locked table, expired place), or null. */
   get blockedReason(): string | null {
-    if (this.connection.closeCode === EXPIRED_CLOSE_CODE) return 'Your place at this table has expired. Please leave and join again.';
+    if (this.connection.closeCode === EXPIRED_CLOSE_CODE) return m.blocked_place_expired();
     if (this.eventLoaded) {
-      const reason = tableEditBlockedReason(this.eventSnapshot, this.session.tableId);
-      if (reason) return reason;
+      const code = tableEditBlockedCode(this.eventSnapshot, this.session.tableId);
+      if (code) return blockedText(code, this.eventSnapshot.pause?.message ?? '');
     }
-    if (this.connection.closeCode === LOCKED_CLOSE_CODE) return 'The facilitator has locked this table for now.';
+    if (this.connection.closeCode === LOCKED_CLOSE_CODE) return m.blocked_table_locked();
     return null;
   }
 
@@ -374,12 +376,14 @@ export class TableState {
     return prompt ? translatedText(this.eventSnapshot, getLocale(), 'prompt', prompt.id, prompt.text) : null;
   }
 
+  /** The event's sectors, default names in the phone's language. */
   get sectors() {
-    return this.eventSnapshot.sectors;
+    return this.eventSnapshot.sectors.map((sector) => ({ id: sector.id, label: vocabularyLabel(sector) }));
   }
 
   groupLabel(id: string): string {
-    const label = this.eventSnapshot.groups.find((group) => group.id === id)?.label ?? id.replaceAll('_', ' ');
+    const group = this.eventSnapshot.groups.find((entry) => entry.id === id);
+    const label = group ? vocabularyLabel(group) : id.replaceAll('_', ' ');
     return translatedText(this.eventSnapshot, getLocale(), 'group', id, label);
   }
 

@@ -27,4 +27,4 @@ export function groupBadges(theme: Pick<TableTheme, 'groups'>): [string, number]
 }
 
 /** "1 note", "3 notes" in the phone's language. */
-export const noteCount = (count: number) => (count === 1 ? m.board_notes_one({ count }) : m.board_notes_many({ count }));
+export const noteCount = (count: number) => m.board_notes({ count });
