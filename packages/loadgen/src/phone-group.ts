@@ -1,4 +1,15 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+/** How often the phone threads' event loop is sampled. */
+const LOOP_SAMPLE_MS = 10;
+
+/**
+ * Node's loop-delay histogram records the whole time between its samples (an idle loop reads about 10 ms at a
+ * 10 ms sampling interval), so the loop's delay is what the sample took beyond its interval. In ms, one decimal.
+ */
+function lateness(sampleNs: number): number {
+  return Math.max(0, Math.round((sampleNs / 1e6 - LOOP_SAMPLE_MS) * 10) / 10);
+}
 import { LightPhone } from './light-phone.ts';
 import { Phone, addCounters, emptyCounters, type PhoneSpec, type SimulatedPhone, type TrafficCounters } from './phone.ts';
 import { nowMs } from './markers.ts';
@@ -77,7 +88,7 @@ export class PhoneGroup {
     this.counters = emptyCounters();
     this.latencies = [];
     this.deliveries = 0;
-    this.loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    this.loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
     this.loopDelay.enable();
     const endAt = plan.startAt + plan.durationMs;
     for (const phone of this.phones) {
@@ -116,7 +127,7 @@ export class PhoneGroup {
     const counters = emptyCounters();
     addCounters(counters, this.counters);
     const delay = this.loopDelay;
-    const loopDelayMs = delay ? { p99: Math.round(delay.percentile(99) / 1e5) / 10, max: Math.round(delay.max / 1e5) / 10 } : { p99: 0, max: 0 };
+    const loopDelayMs = delay ? { p99: lateness(delay.percentile(99)), max: lateness(delay.max) } : { p99: 0, max: 0 };
     return { latencies: Float64Array.from(this.latencies), deliveries: this.deliveries, counters, editsByTable, editErrors: this.editErrors, loopDelayMs };
   }
 
