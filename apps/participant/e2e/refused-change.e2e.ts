@@ -62,7 +62,7 @@ test('a change refused by the server is dropped, the phone keeps its other offli
   ]);
   const myVotes = () => Object.values(readTable(tableDoc.doc).votesByVoter).reduce((sum, used) => sum + used, 0);
   await expect.poll(myVotes).toBe(1);
-  await expect(page.getByText('You have 0 of 1 votes left.')).toBeVisible();
+  await expect(page.getByText('You have 0 of 1 vote left.')).toBeVisible();
   await expect(page.locator('.note').filter({ hasText: 'Written on the train' })).toBeVisible();
 
   // And it can keep working: taking the vote back and writing again both reach the server.
