@@ -201,6 +201,10 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvConfig {
       idleUnloadMs: positiveInt('IDLE_UNLOAD_MS', env.IDLE_UNLOAD_MS, DEFAULT_LIMITS.idleUnloadMs),
       compactAfterUpdates: positiveInt('COMPACT_AFTER_UPDATES', env.COMPACT_AFTER_UPDATES, DEFAULT_LIMITS.compactAfterUpdates),
       maxMemoryBytes: positiveInt('MAX_MEMORY_BYTES', env.MAX_MEMORY_BYTES, DEFAULT_LIMITS.maxMemoryBytes),
+      // A bigger event than the 120 the defaults are sized for may need more room per minute.
+      participantItemsPerMinute: positiveInt('PARTICIPANT_ITEMS_PER_MINUTE', env.PARTICIPANT_ITEMS_PER_MINUTE, DEFAULT_LIMITS.participantItemsPerMinute),
+      participantBytesPerMinute: positiveInt('PARTICIPANT_BYTES_PER_MINUTE', env.PARTICIPANT_BYTES_PER_MINUTE, DEFAULT_LIMITS.participantBytesPerMinute),
+      eventBytesPerMinute: positiveInt('EVENT_BYTES_PER_MINUTE', env.EVENT_BYTES_PER_MINUTE, DEFAULT_LIMITS.eventBytesPerMinute),
     },
   };
 }

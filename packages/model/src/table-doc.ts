@@ -289,19 +289,45 @@ export function retractThemeVote(doc: Y.Doc, themeId: string, actor: Actor): voi
 /**
  * Removes links whose organisation is gone. Two phones can race (one links an organisation while another
  * removes it); the server runs this after applying a change, so such a link never lingers as junk.
- * Returns how many links were removed.
+ * Given the transaction that applied the change, it looks only at what that change could have left
+ * dangling, rather than walk every link of the table on every keystroke. Returns how many it removed.
  */
-export function removeDanglingLinks(doc: Y.Doc): number {
+export function removeDanglingLinks(doc: Y.Doc, after?: Y.Transaction): number {
   const live = organisations(doc);
+  const linkMap = links(doc);
+  const suspects = after ? linksTouchedBy(doc, after) : 'all';
+  const candidates = suspects === 'all' ? linkMap.keys() : suspects;
   const dangling: string[] = [];
-  for (const [id, link] of links(doc)) {
+  for (const id of candidates) {
+    const link = linkMap.get(id);
     if (!(link instanceof Y.Map)) continue;
     const source = link.get('source');
     const target = link.get('target');
     if (typeof source !== 'string' || typeof target !== 'string' || !live.has(source) || !live.has(target)) dangling.push(id);
   }
-  if (dangling.length > 0) doc.transact(() => dangling.forEach((id) => links(doc).delete(id)));
+  if (dangling.length > 0) doc.transact(() => dangling.forEach((id) => linkMap.delete(id)));
   return dangling.length;
+}
+
+/**
+ * The links a transaction could have left dangling: those it added or whose ends it changed, or every
+ * link when it removed an organisation (rare, and a link's far end is not indexed).
+ */
+function linksTouchedBy(doc: Y.Doc, transaction: Y.Transaction): Set<string> | 'all' {
+  const organisationMap = organisations(doc);
+  const linkMap = links(doc);
+  const touched = new Set<string>();
+  for (const [changedType, keys] of transaction.changed) {
+    const type: unknown = changedType;
+    if (type === organisationMap) {
+      for (const key of keys) if (key !== null && !organisationMap.has(key)) return 'all';
+    } else if (type === linkMap) {
+      for (const key of keys) if (key !== null) touched.add(key);
+    } else if (changedType._item?.parent === linkMap && changedType._item.parentSub !== null) {
+      touched.add(changedType._item.parentSub);
+    }
+  }
+  return touched;
 }
 
 export interface RemovedContent {

@@ -194,6 +194,32 @@ describe('checkUpdate: a participant on a table doc', () => {
     expect(readTable(server).problems).toEqual([]);
   });
 
+  it('given the applying transaction, the sweep still finds a link orphaned either way round, and leaves a note edit alone', () => {
+    const { server, client } = pair();
+    const appliedBy = (update: Uint8Array) => {
+      let applied: Y.Transaction | null = null;
+      Y.transact(server, (transaction) => ((applied = transaction), Y.applyUpdate(server, update)), null, false);
+      return applied!;
+    };
+    accepted(server, client, (doc) => {
+      addOrganisation(doc, { name: 'A', sector: 'health' }, me);
+      addOrganisation(doc, { name: 'B', sector: 'health' }, me);
+      addOrganisation(doc, { name: 'C', sector: 'health' }, me);
+    });
+    const [a, b, c] = [...client.getMap('organisations').keys()];
+    // A link to an organisation another phone already removed: the change that adds the link sweeps it.
+    const racer = new Y.Doc();
+    Y.applyUpdate(racer, Y.encodeStateAsUpdate(client));
+    const late = capture(racer, (doc) => linkOrganisations(doc, { source: a!, target: c!, kind: 'refers_to' }, me));
+    expect(removeDanglingLinks(server, appliedBy(capture(client, (doc) => doc.getMap('organisations').delete(c!))))).toBe(0);
+    expect(removeDanglingLinks(server, appliedBy(late))).toBe(1);
+    // A link whose organisation goes later: the change that removes the organisation sweeps it.
+    accepted(server, client, (doc) => linkOrganisations(doc, { source: a!, target: b!, kind: 'refers_to' }, me));
+    expect(removeDanglingLinks(server, appliedBy(capture(client, (doc) => addNote(doc, { text: 'Housing first', kind: 'idea' }, me))))).toBe(0);
+    expect(removeDanglingLinks(server, appliedBy(capture(client, (doc) => doc.getMap('organisations').delete(b!))))).toBe(1);
+    expect(readTable(server).problems).toEqual([]);
+  });
+
   it('consent counts are written by the server only: a facilitator’s write is refused too', () => {
     const event = new Y.Doc();
     migrate(event, 'event');

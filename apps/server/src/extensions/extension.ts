@@ -48,6 +48,8 @@ export interface ChangeContext {
   decoded: ReturnType<typeof Y.decodeUpdate>;
   /** What the update adds and deletes, once the model's rules looked at it (set by the model-rules extension). */
   facts?: UpdateFacts;
+  /** The transaction that applied the update (set once it is applied, for `afterApply`): what it changed. */
+  applied?: Y.Transaction;
 }
 
 /** What a started extension may reach: the server's parts, wired. */

@@ -22,8 +22,8 @@ export function modelRules(logger: Logger): Extension {
       return { closeCode: CLOSE.changeRefused, code: check.code, message: `refused: ${check.reason}`.slice(0, 120) };
     },
     // Two phones can race (one links an organisation another removes): the link goes, rather than linger as junk.
-    afterApply({ entry }: ChangeContext): void {
-      if (entry.ref.kind === 'table' && !entry.doc.isDestroyed) removeDanglingLinks(entry.doc);
+    afterApply({ entry, applied }: ChangeContext): void {
+      if (entry.ref.kind === 'table' && !entry.doc.isDestroyed) removeDanglingLinks(entry.doc, applied);
     },
   };
 }

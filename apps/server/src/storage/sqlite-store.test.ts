@@ -127,3 +127,35 @@ describe('DocRegistry on a failing store', () => {
     await dir.remove();
   });
 });
+
+describe('DocRegistry compaction', () => {
+  it('folds a small doc after COMPACT_AFTER_UPDATES entries, and a large one only once its log is half its size', async () => {
+    const dir = await tempDir();
+    const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
+    const logger = createLogger({ level: 'error' });
+    const registry = new DocRegistry({ store, logger, compactAfterUpdates: 5, idleUnloadMs: 60_000 });
+    const ref = { kind: 'table' as const, eventId: 'e1', tableId: 't1' };
+    const name = 'table/e1/t1';
+    const entry = await registry.acquire(name, ref);
+    const write = async (key: string, value: string) => {
+      Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
+      await entry.settled();
+    };
+    for (let n = 0; n < 5; n++) await write(`small${n}`, 'x');
+    expect((await store.load(name)).logLength).toBe(0);
+
+    // 40 KB of notes, folded into the snapshot by a rewrite: from now on the doc counts as large.
+    await write('big', 'y'.repeat(40_000));
+    await registry.rewriteStored(entry);
+    for (let n = 0; n < 10; n++) await write(`after${n}`, 'z'.repeat(100));
+    expect((await store.load(name)).logLength).toBe(10);
+    await write('half', 'w'.repeat(20_000));
+    expect((await store.load(name)).logLength).toBe(0);
+    expect(rebuild((await store.load(name)).updates).getMap('notes').size).toBe(17);
+
+    registry.release(entry);
+    await registry.closeAll();
+    await store.close();
+    await dir.remove();
+  });
+});

@@ -217,7 +217,7 @@ export class SyncConnection implements DocPeer {
       this.hooks.refused(this.info, refusal);
       return this.close(refusal.closeCode, refusal.message);
     }
-    Y.applyUpdate(this.entry.doc, update, this);
+    change.applied = applyUpdateInTransaction(this.entry.doc, update, this);
     this.hooks.afterApply(change);
     this.capPendingStructs();
   }
@@ -254,6 +254,22 @@ export class SyncConnection implements DocPeer {
     for (const id of ids) owners.set(id, this);
     awarenessProtocol.applyAwarenessUpdate(this.entry.awareness, update, this);
   }
+}
+
+/** Applies an update in one transaction of its own and returns it, so later hooks can see what it changed. */
+function applyUpdateInTransaction(doc: Y.Doc, update: Uint8Array, origin: unknown): Y.Transaction {
+  let applied: Y.Transaction | null = null;
+  // local = false, as Y.applyUpdate marks a remote change; the update joins this transaction.
+  Y.transact(
+    doc,
+    (transaction) => {
+      applied = transaction;
+      Y.applyUpdate(doc, update, origin);
+    },
+    origin,
+    false,
+  );
+  return applied!;
 }
 
 /** Reads (and so validates) an awareness update's client ids and JSON states; throws on garbage. */
