@@ -12,10 +12,10 @@ import type { ChangeContext, Extension, Refusal } from './extension.ts';
 export function themeBoardRules(logger: Logger): Extension {
   return {
     name: 'theme-board-rules',
-    validateChange({ connection, entry, update }: ChangeContext): Refusal | null {
+    validateChange({ connection, entry, update, decoded }: ChangeContext): Refusal | null {
       const { role } = connection.claims;
       if (entry.ref.kind !== 'table' || (role !== 'participant' && role !== 'scribe')) return null;
-      if (!touchesBoard(entry.doc, update)) return null;
+      if (!touchesBoard(entry.doc, decoded.structs)) return null;
       const broken = boardRulesBroken(entry.doc, update);
       if (broken.length === 0) return null;
       logger.warn({ broken: broken.slice(0, 5) }, 'theme board change refused');

@@ -140,6 +140,7 @@ describe('DocRegistry compaction', () => {
     const write = async (key: string, value: string) => {
       Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
       await entry.settled();
+      await entry.compaction;
     };
     for (let n = 0; n < 5; n++) await write(`small${n}`, 'x');
     expect((await store.load(name)).logLength).toBe(0);

@@ -88,9 +88,36 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/**
+ * A batch of appends in one buffer, moved to the writer rather than copied item by item: `bytes` holds
+ * every update back to back, update i ends at `ends[i]` and belongs to doc `docs[docOf[i]]`.
+ */
+interface PackedBatch {
+  docs: string[];
+  docOf: Uint32Array<ArrayBuffer>;
+  ends: Uint32Array<ArrayBuffer>;
+  bytes: ArrayBuffer;
+}
+
+function packBatch(items: readonly { name: string; update: Uint8Array }[]): PackedBatch {
+  const docIndex = new Map<string, number>();
+  const docOf = new Uint32Array(items.length);
+  const ends = new Uint32Array(items.length);
+  let total = 0;
+  items.forEach(({ name, update }, index) => {
+    let doc = docIndex.get(name);
+    if (doc === undefined) docIndex.set(name, (doc = docIndex.size));
+    docOf[index] = doc;
+    ends[index] = total += update.byteLength;
+  });
+  const bytes = new Uint8Array(total);
+  items.forEach(({ update }, index) => bytes.set(update, index === 0 ? 0 : ends[index - 1]!));
+  return { docs: [...docIndex.keys()], docOf, ends, bytes: bytes.buffer };
+}
+
 /** What the writer thread (sqlite-writer.js) is asked, and what it answers. */
 type WriterRequest =
-  | { id: number; kind: 'append'; items: { name: string; update: Uint8Array }[] }
+  | { id: number; kind: 'append'; batch: PackedBatch }
   | { id: number; kind: 'compact'; name: string; snapshot: Uint8Array; throughSeq: number }
   | { id: number; kind: 'close' };
 type WriterReply = { id: number; seqs?: number[]; error?: string };
@@ -198,7 +225,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       const batch = this.queue;
       this.queue = [];
       try {
-        const reply = await this.call({ kind: 'append', items: batch.map(({ name, update }) => ({ name, update })) });
+        const reply = await this.call({ kind: 'append', batch: packBatch(batch) });
         batch.forEach((item, index) => item.resolve(reply.seqs?.[index] ?? 0));
       } catch (error) {
         const failure = new StorageError(`Could not write to the database: ${reasonOf(error)}`, { cause: error });
@@ -218,7 +245,8 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
         resolve: (reply) => (reply.error === undefined ? resolve(reply) : reject(new Error(reply.error))),
         reject,
       });
-      writer.postMessage({ ...request, id } as WriterRequest);
+      const message = { ...request, id } as WriterRequest;
+      writer.postMessage(message, message.kind === 'append' ? [message.batch.bytes, message.batch.docOf.buffer, message.batch.ends.buffer] : []);
     });
   }
 

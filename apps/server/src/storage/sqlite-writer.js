@@ -43,7 +43,15 @@ port.on('message', (request) => {
   try {
     if (request.kind === 'append') {
       const now = Date.now();
-      const seqs = inTransaction(() => request.items.map((item) => Number(insertUpdate.run(item.name, item.update, now).lastInsertRowid)));
+      const { docs, docOf, ends, bytes } = request.batch;
+      const data = new Uint8Array(bytes);
+      const seqs = inTransaction(() => {
+        const inserted = new Array(ends.length);
+        for (let index = 0, start = 0; index < ends.length; start = ends[index++]) {
+          inserted[index] = Number(insertUpdate.run(docs[docOf[index]], data.subarray(start, ends[index]), now).lastInsertRowid);
+        }
+        return inserted;
+      });
       port.postMessage({ id: request.id, seqs });
     } else if (request.kind === 'compact') {
       inTransaction(() => {

@@ -30,11 +30,14 @@ function rootOf(doc: Y.Doc, own: Map<number, Struct[]>, item: Y.Item, depth = 0)
   return found ? rootOf(doc, own, found, depth + 1) : null;
 }
 
-/** Does this update write into the theme board? Unresolvable items count as yes, so they get checked. */
-export function touchesBoard(doc: Y.Doc, update: Uint8Array): boolean {
-  const { structs } = Y.decodeUpdate(update);
+/** Does this update (its decoded structs) write into the theme board? Unresolvable items count as yes, so they get checked. */
+export function touchesBoard(doc: Y.Doc, structs: readonly Struct[]): boolean {
   const own = new Map<number, Struct[]>();
-  for (const struct of structs) own.set(struct.id.client, [...(own.get(struct.id.client) ?? []), struct]);
+  for (const struct of structs) {
+    const ofClient = own.get(struct.id.client);
+    if (ofClient) ofClient.push(struct);
+    else own.set(struct.id.client, [struct]);
+  }
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
     const root = rootOf(doc, own, struct);

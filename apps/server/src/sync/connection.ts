@@ -4,7 +4,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebSocket, type RawData } from 'ws';
 import { mayShareAwareness, type Access, type TokenClaims } from '@tablemap/model';
 import type { Limits } from '../config.ts';
-import type { ConnectionInfo } from '../extensions/extension.ts';
+import type { ChangeContext, ConnectionInfo } from '../extensions/extension.ts';
 import type { Hooks } from '../extensions/hooks.ts';
 import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
@@ -211,7 +211,7 @@ export class SyncConnection implements DocPeer {
   private onUpdate(update: Uint8Array): void {
     const decoded = Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
     if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
-    const change = { connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update, decoded };
+    const change: ChangeContext = { connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update, decoded };
     const refusal = this.hooks.validateChange(change);
     if (refusal) {
       this.hooks.refused(this.info, refusal);

@@ -33,6 +33,8 @@ export class DocEntry {
   idleTimer: NodeJS.Timeout | null = null;
   /** Resolves when every update applied so far is durable and broadcast, in order. */
   writes: Promise<void> = Promise.resolve();
+  /** The compaction in flight, if any: compactions of one doc run one after another, beside its writes. */
+  compaction: Promise<void> | null = null;
   private eventSnapshot: EventSnapshot | null = null;
   /** Sync step 2 for a client that holds nothing yet, encoded once per change rather than once per joiner. */
   private fullState: Uint8Array | null = null;
@@ -78,6 +80,9 @@ export class DocEntry {
 }
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
+
+/** A log this long is folded whatever the doc's size (see `dueForCompaction`). */
+const MAX_LOG_BYTES = 1024 * 1024;
 
 /** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
 export const REMOTE_ORIGIN = 'remote-instance';
@@ -264,18 +269,23 @@ export class DocRegistry {
         entry.logBytes += update.byteLength;
         this.options.listener?.afterChange(entry.name, update);
         entry.broadcast(syncUpdateMessage(update), origin);
-        if (this.dueForCompaction(entry)) await this.compact(entry);
+        // Folded beside the writes, not in their chain: the doc's next edits are relayed meanwhile.
+        if (!entry.compaction && this.dueForCompaction(entry)) {
+          this.compact(entry).catch((error: unknown) => this.options.logger.warn({ doc: entry.name, err: error }, 'compaction failed; the log is kept'));
+        }
       })
       .catch((error: unknown) => this.fail(entry, error));
   }
 
   /**
    * After `compactAfterUpdates` log entries, and for a large doc not before its log is half the snapshot's
-   * size: encoding a snapshot blocks this thread in proportion to the doc (10 ms or more at 500 KB), so a
-   * busy large table folds less often and the cost per edit stays flat.
+   * size (or 1 MiB): encoding a snapshot blocks this thread in proportion to the doc (10 ms or more at
+   * 500 KB), so a busy large table folds less often and the cost per edit stays flat. The 1 MiB keeps the
+   * log from eating much of a doc's size limit (`maxDocBytes` counts snapshot and log).
    */
   private dueForCompaction(entry: DocEntry): boolean {
-    return entry.logLength >= this.options.compactAfterUpdates && entry.logBytes * 2 >= entry.bytes - entry.logBytes;
+    if (entry.logLength < this.options.compactAfterUpdates) return false;
+    return entry.logBytes * 2 >= entry.bytes - entry.logBytes || entry.logBytes >= MAX_LOG_BYTES;
   }
 
   private onAwarenessUpdate(
@@ -300,13 +310,30 @@ export class DocRegistry {
     await this.compact(entry);
   }
 
-  private async compact(entry: DocEntry): Promise<void> {
+  /** Folds the log into a snapshot, after any compaction of this doc still in flight. */
+  private compact(entry: DocEntry): Promise<void> {
+    const run = (entry.compaction ?? Promise.resolve()).catch(() => {}).then(() => this.foldLog(entry));
+    const tracked: Promise<void> = run
+      .catch(() => {})
+      .finally(() => {
+        if (entry.compaction === tracked) entry.compaction = null;
+      });
+    entry.compaction = tracked;
+    return run;
+  }
+
+  /**
+   * The snapshot holds everything applied so far; it replaces the log entries committed by now (through
+   * `lastSeq`). Entries committed while it is written stay in the log, so only what was folded is counted off.
+   */
+  private async foldLog(entry: DocEntry): Promise<void> {
     const snapshot = Y.encodeStateAsUpdate(entry.doc);
+    const folded = { entries: entry.logLength, bytes: entry.logBytes };
     await this.options.store.compact(entry.name, snapshot, entry.lastSeq);
-    this.options.logger.debug({ doc: entry.name, entries: entry.logLength, bytes: snapshot.byteLength }, 'doc compacted');
-    entry.logLength = 0;
-    entry.logBytes = 0;
-    entry.bytes = snapshot.byteLength;
+    this.options.logger.debug({ doc: entry.name, entries: folded.entries, bytes: snapshot.byteLength }, 'doc compacted');
+    entry.logLength -= folded.entries;
+    entry.logBytes -= folded.bytes;
+    entry.bytes = snapshot.byteLength + entry.logBytes;
   }
 
   /**
@@ -359,6 +386,8 @@ export class DocRegistry {
       const entry = result.value;
       for (const peer of [...entry.peers]) peer.close(closeCode, reason);
       await entry.writes.catch(() => {});
+      // A snapshot still being written would bring the deleted content back behind the purge.
+      await entry.compaction?.catch(() => {});
       if (!entry.unloaded) this.drop(entry);
     }
   }
