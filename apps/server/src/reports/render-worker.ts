@@ -4,16 +4,16 @@
  * the error's name, message and details, so the main thread can rethrow the same kind of error.
  */
 import { parentPort } from 'node:worker_threads';
+import { workerError } from '../on-demand-worker.ts';
 import { runRenderJob, type RenderJob } from './render-jobs.ts';
 
 const port = parentPort!;
-port.on('message', async ({ id, job }: { id: number; job: RenderJob }) => {
+port.on('message', async ({ id, request }: { id: number; request: RenderJob }) => {
   try {
-    const body = await runRenderJob(job);
+    const result = await runRenderJob(request);
     // Copied, not transferred: pdfmake's bytes can sit in Node's shared Buffer pool, which cannot be moved.
-    port.postMessage({ id, body });
+    port.postMessage({ id, result });
   } catch (error) {
-    const { name, message, details } = error as { name?: string; message?: string; details?: readonly string[] };
-    port.postMessage({ id, error: { name: name ?? 'Error', message: message ?? String(error), details: details ?? [] } });
+    port.postMessage({ id, error: workerError(error) });
   }
 });

@@ -19,6 +19,11 @@ export interface DocStore {
   load(name: string): Promise<StoredDoc>;
   /** Resolves once the update is durable; returns its sequence number. */
   append(name: string, update: Uint8Array): Promise<number>;
+  /**
+   * Optional: the doc as stored through `throughSeq` (snapshot and log), as one snapshot built off the
+   * sockets' thread. Without it, a busy doc's snapshot is encoded from the loaded doc.
+   */
+  snapshotThrough?(name: string, throughSeq: number): Promise<Uint8Array>;
   /** Replaces every log entry up to `throughSeq` with one snapshot (which already contains them). */
   compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void>;
   /** Writes anything still buffered. */

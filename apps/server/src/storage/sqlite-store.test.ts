@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.ts';
 import { DocRegistry, type DocPeer } from '../sync/doc-registry.ts';
-import { tempDir, mapUpdate } from '../testing.ts';
+import { tempDir, mapUpdate, sleep, waitFor } from '../testing.ts';
 import { StorageError, type DocStore } from './doc-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 
@@ -129,7 +129,7 @@ describe('DocRegistry on a failing store', () => {
 });
 
 describe('DocRegistry compaction', () => {
-  it('folds a small doc after COMPACT_AFTER_UPDATES entries, and a large one only once its log is half its size', async () => {
+  it('folds a small doc after COMPACT_AFTER_UPDATES entries once the table pauses, and a large one only once its log is half its size', async () => {
     const dir = await tempDir();
     const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
     const logger = createLogger({ level: 'error' });
@@ -137,23 +137,52 @@ describe('DocRegistry compaction', () => {
     const ref = { kind: 'table' as const, eventId: 'e1', tableId: 't1' };
     const name = 'table/e1/t1';
     const entry = await registry.acquire(name, ref);
+    const logLength = async () => (await store.load(name)).logLength;
     const write = async (key: string, value: string) => {
       Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
       await entry.settled();
-      await entry.compaction;
     };
     for (let n = 0; n < 5; n++) await write(`small${n}`, 'x');
-    expect((await store.load(name)).logLength).toBe(0);
+    expect(await logLength()).toBe(5); // due, but the table is still busy
+    await waitFor(() => entry.logLength === 0, 'the log folded after a pause');
+    expect(await logLength()).toBe(0);
 
     // 40 KB of notes, folded into the snapshot by a rewrite: from now on the doc counts as large.
     await write('big', 'y'.repeat(40_000));
     await registry.rewriteStored(entry);
     for (let n = 0; n < 10; n++) await write(`after${n}`, 'z'.repeat(100));
-    expect((await store.load(name)).logLength).toBe(10);
+    await sleep(700);
+    expect(await logLength()).toBe(10);
     await write('half', 'w'.repeat(20_000));
-    expect((await store.load(name)).logLength).toBe(0);
+    await waitFor(() => entry.logLength === 0, 'the large doc folded once its log was half its size');
+    expect(await logLength()).toBe(0);
     expect(rebuild((await store.load(name)).updates).getMap('notes').size).toBe(17);
 
+    registry.release(entry);
+    await registry.closeAll();
+    await store.close();
+    await dir.remove();
+  });
+
+  it('folds a table that never pauses once its log is four times due', async () => {
+    const dir = await tempDir();
+    const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
+    const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
+    const name = 'table/e1/t1';
+    const entry = await registry.acquire(name, { kind: 'table', eventId: 'e1', tableId: 't1' });
+    const write = async (n: number) => {
+      Y.applyUpdate(entry.doc, mapUpdate('notes', `n${n}`, 'x'), 'a-phone');
+      await entry.settled();
+    };
+    // Edits come faster than the pause: the log grows past due (5) up to overdue (4 × 5) ...
+    for (let n = 0; n < 19; n++) await write(n);
+    expect((await store.load(name)).logLength).toBe(19);
+    // ... and the twentieth is folded at once, from what is stored, on the snapshot thread.
+    await write(19);
+    await waitFor(() => entry.logLength === 0, 'the overdue log folded');
+    const stored = await store.load(name);
+    expect(stored.logLength).toBe(0);
+    expect(rebuild(stored.updates).getMap('notes').size).toBe(20);
     registry.release(entry);
     await registry.closeAll();
     await store.close();

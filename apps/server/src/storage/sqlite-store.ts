@@ -1,6 +1,7 @@
 import { ModelError } from '@tablemap/model';
 import { DatabaseSync, backup, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
+import { OnDemandWorker } from '../on-demand-worker.ts';
 import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
@@ -115,6 +116,9 @@ function packBatch(items: readonly { name: string; update: Uint8Array }[]): Pack
   return { docs: [...docIndex.keys()], docOf, ends, bytes: bytes.buffer };
 }
 
+/** The snapshot thread is stopped after this long with nothing to fold (it holds its own connection and isolate). */
+const SNAPSHOT_THREAD_IDLE_MS = 30_000;
+
 /** What the writer thread (sqlite-writer.js) is asked, and what it answers. */
 type WriterRequest =
   | { id: number; kind: 'append'; batch: PackedBatch }
@@ -144,6 +148,8 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private writer: Worker | null = null;
   private nextCallId = 0;
   private readonly calls = new Map<number, { resolve: (reply: WriterReply) => void; reject: (error: Error) => void }>();
+  /** Builds snapshots from what is stored (`snapshotThrough`), started when first needed. */
+  private readonly snapshots: OnDemandWorker<{ name: string; throughSeq: number }, Uint8Array>;
   /** Compactions sent to the writer and not yet committed (a flush waits for them too). */
   private readonly compactions = new Set<Promise<unknown>>();
 
@@ -163,6 +169,11 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     this.db.exec(SCHEMA);
     this.db.exec(`PRAGMA application_id = ${TABLEMAP_APPLICATION_ID}; PRAGMA user_version = ${SQLITE_SCHEMA_VERSION};`);
     this.privacy = new SqlitePrivacyStore(this.db, () => this.flush());
+    this.snapshots = new OnDemandWorker(new URL('./sqlite-snapshot-worker.js', import.meta.url), {
+      label: 'the SQLite snapshot thread',
+      idleStopMs: SNAPSHOT_THREAD_IDLE_MS,
+      workerOptions: { workerData: { path, busyTimeoutMs: busyTimeout } },
+    });
     this.statements = {
       snapshot: this.db.prepare('SELECT snapshot, through_seq FROM doc_snapshots WHERE name = ?'),
       updatesAfter: this.db.prepare('SELECT seq, data FROM doc_updates WHERE name = ? AND seq > ? ORDER BY seq'),
@@ -268,6 +279,16 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     return writer;
   }
 
+  /** The doc as stored through `throughSeq`, as one snapshot, built on the snapshot thread. */
+  async snapshotThrough(name: string, throughSeq: number): Promise<Uint8Array> {
+    this.assertOpen();
+    try {
+      return await this.snapshots.run({ name, throughSeq });
+    } catch (error) {
+      throw new StorageError(`Could not build a snapshot of ${name}: ${reasonOf(error)}`, { cause: error });
+    }
+  }
+
   async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
     this.assertOpen();
     const committed = this.call({ kind: 'compact', name, snapshot, throughSeq });
@@ -295,6 +316,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     if (this.closed) return;
     await this.flush();
     this.closed = true;
+    await this.snapshots.stop();
     if (this.writer) {
       await this.call({ kind: 'close' }).catch(() => {});
       this.writer = null;

@@ -35,6 +35,9 @@ export class DocEntry {
   writes: Promise<void> = Promise.resolve();
   /** The compaction in flight, if any: compactions of one doc run one after another, beside its writes. */
   compaction: Promise<void> | null = null;
+  /** Waits for the doc's edits to pause before folding its log (see `DocRegistry.foldWhenQuiet`). */
+  foldTimer: NodeJS.Timeout | null = null;
+  lastChangeAt = 0;
   private eventSnapshot: EventSnapshot | null = null;
   /** Sync step 2 for a client that holds nothing yet, encoded once per change rather than once per joiner. */
   private fullState: Uint8Array | null = null;
@@ -81,8 +84,11 @@ export class DocEntry {
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
-/** A log this long is folded whatever the doc's size (see `dueForCompaction`). */
+/** An overdue log this long is folded whatever the doc's size (see `dueForCompaction`). */
 const MAX_LOG_BYTES = 1024 * 1024;
+/** A busy table's due log waits for a pause this long, until it is this many times due. */
+const FOLD_PAUSE_MS = 500;
+const OVERDUE_STRETCH = 4;
 
 /** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
 export const REMOTE_ORIGIN = 'remote-instance';
@@ -122,6 +128,9 @@ export class DocRegistry {
   private readonly entries = new Map<string, Promise<DocEntry>>();
   private readonly options: DocRegistryOptions;
   private closing = false;
+  /** Busy docs waiting to fold their logs, one at a time (`foldBeside`). */
+  private readonly foldQueue = new Set<DocEntry>();
+  private folding = false;
   /** Deleted events: their docs are never loaded again by this process. */
   private readonly goneEvents = new Set<string>();
 
@@ -269,23 +278,70 @@ export class DocRegistry {
         entry.logBytes += update.byteLength;
         this.options.listener?.afterChange(entry.name, update);
         entry.broadcast(syncUpdateMessage(update), origin);
-        // Folded beside the writes, not in their chain: the doc's next edits are relayed meanwhile.
-        if (!entry.compaction && this.dueForCompaction(entry)) {
-          this.compact(entry).catch((error: unknown) => this.options.logger.warn({ doc: entry.name, err: error }, 'compaction failed; the log is kept'));
-        }
+        entry.lastChangeAt = performance.now();
+        if (this.dueForCompaction(entry, OVERDUE_STRETCH)) this.foldBeside(entry);
+        else if (!entry.foldTimer && this.dueForCompaction(entry)) this.foldWhenQuiet(entry);
       })
       .catch((error: unknown) => this.fail(entry, error));
   }
 
   /**
    * After `compactAfterUpdates` log entries, and for a large doc not before its log is half the snapshot's
-   * size (or 1 MiB): encoding a snapshot blocks this thread in proportion to the doc (10 ms or more at
-   * 500 KB), so a busy large table folds less often and the cost per edit stays flat. The 1 MiB keeps the
-   * log from eating much of a doc's size limit (`maxDocBytes` counts snapshot and log).
+   * size: encoding a snapshot blocks this thread in proportion to the doc (10 ms or more at 500 KB), so a
+   * busy large table folds less often and the cost per edit stays flat. `stretch` scales both thresholds
+   * (overdue = 4×); a log past MAX_LOG_BYTES ÷ 4 × stretch is due whatever the doc's size, so the log never
+   * eats much of the doc's size limit (`maxDocBytes` counts snapshot and log).
    */
-  private dueForCompaction(entry: DocEntry): boolean {
-    if (entry.logLength < this.options.compactAfterUpdates) return false;
-    return entry.logBytes * 2 >= entry.bytes - entry.logBytes || entry.logBytes >= MAX_LOG_BYTES;
+  private dueForCompaction(entry: DocEntry, stretch = 1): boolean {
+    if (entry.logLength < this.options.compactAfterUpdates * stretch) return false;
+    return entry.logBytes * 2 >= (entry.bytes - entry.logBytes) * stretch || entry.logBytes >= (MAX_LOG_BYTES / OVERDUE_STRETCH) * stretch;
+  }
+
+  /**
+   * A due log is folded once the table pauses (no change for FOLD_PAUSE_MS), so the snapshot's encoding does
+   * not land between the edits of a busy table; a table that never pauses is folded once it is overdue.
+   */
+  private foldWhenQuiet(entry: DocEntry): void {
+    const quietFor = performance.now() - entry.lastChangeAt;
+    entry.foldTimer = setTimeout(
+      () => {
+        entry.foldTimer = null;
+        if (entry.unloaded) return;
+        if (performance.now() - entry.lastChangeAt < FOLD_PAUSE_MS) this.foldWhenQuiet(entry);
+        else this.foldBeside(entry);
+      },
+      Math.max(1, FOLD_PAUSE_MS - quietFor),
+    );
+    entry.foldTimer.unref();
+  }
+
+  /**
+   * Folded beside the writes, not in their chain: the doc's next edits are relayed meanwhile. One doc at a
+   * time across the server, so tables that grew together do not all encode their snapshots in one block.
+   */
+  private foldBeside(entry: DocEntry): void {
+    if (entry.foldTimer) clearTimeout(entry.foldTimer);
+    entry.foldTimer = null;
+    if (entry.compaction || !this.dueForCompaction(entry)) return;
+    this.foldQueue.add(entry);
+    this.foldNext();
+  }
+
+  private foldNext(): void {
+    const next = this.foldQueue.values().next().value;
+    if (this.folding || !next) return;
+    this.foldQueue.delete(next);
+    this.folding = true;
+    setImmediate(() => {
+      const due = !next.unloaded && !next.compaction && this.dueForCompaction(next);
+      const folded = due ? this.compact(next, true) : Promise.resolve();
+      folded
+        .catch((error: unknown) => this.options.logger.warn({ doc: next.name, err: error }, 'compaction failed; the log is kept'))
+        .finally(() => {
+          this.folding = false;
+          this.foldNext();
+        });
+    });
   }
 
   private onAwarenessUpdate(
@@ -310,9 +366,12 @@ export class DocRegistry {
     await this.compact(entry);
   }
 
-  /** Folds the log into a snapshot, after any compaction of this doc still in flight. */
-  private compact(entry: DocEntry): Promise<void> {
-    const run = (entry.compaction ?? Promise.resolve()).catch(() => {}).then(() => this.foldLog(entry));
+  /**
+   * Folds the log into a snapshot, after any compaction of this doc still in flight. A busy doc's fold
+   * (`fromStore`) has the store build the snapshot from what it holds, where the store can, off this thread.
+   */
+  private compact(entry: DocEntry, fromStore = false): Promise<void> {
+    const run = (entry.compaction ?? Promise.resolve()).catch(() => {}).then(() => this.foldLog(entry, fromStore));
     const tracked: Promise<void> = run
       .catch(() => {})
       .finally(() => {
@@ -326,10 +385,12 @@ export class DocRegistry {
    * The snapshot holds everything applied so far; it replaces the log entries committed by now (through
    * `lastSeq`). Entries committed while it is written stay in the log, so only what was folded is counted off.
    */
-  private async foldLog(entry: DocEntry): Promise<void> {
-    const snapshot = Y.encodeStateAsUpdate(entry.doc);
-    const folded = { entries: entry.logLength, bytes: entry.logBytes };
-    await this.options.store.compact(entry.name, snapshot, entry.lastSeq);
+  private async foldLog(entry: DocEntry, fromStore: boolean): Promise<void> {
+    const folded = { entries: entry.logLength, bytes: entry.logBytes, throughSeq: entry.lastSeq };
+    const { store } = this.options;
+    const snapshot = fromStore && store.snapshotThrough ? await store.snapshotThrough(entry.name, folded.throughSeq) : Y.encodeStateAsUpdate(entry.doc);
+    if (entry.unloaded) return;
+    await store.compact(entry.name, snapshot, folded.throughSeq);
     this.options.logger.debug({ doc: entry.name, entries: folded.entries, bytes: snapshot.byteLength }, 'doc compacted');
     entry.logLength -= folded.entries;
     entry.logBytes -= folded.bytes;
@@ -351,6 +412,9 @@ export class DocRegistry {
   private drop(entry: DocEntry): void {
     if (entry.idleTimer) clearTimeout(entry.idleTimer);
     entry.idleTimer = null;
+    if (entry.foldTimer) clearTimeout(entry.foldTimer);
+    entry.foldTimer = null;
+    this.foldQueue.delete(entry);
     entry.unloaded = true;
     entry.peers.clear();
     this.entries.delete(entry.name);
