@@ -14,6 +14,8 @@ export interface ThroughputOptions {
   stepSeconds: number;
   /** The latency the server must keep to count a rate as sustained. */
   p99LimitMs: number;
+  /** A step counts for the server only while the phone threads kept up (their loop delay p99 under this). */
+  phoneLoopDelayLimitMs: number;
 }
 
 export interface ThroughputStep {
@@ -29,13 +31,23 @@ export interface ThroughputStep {
   phoneLoopDelayP99Ms: number;
   serverCpuPercent: number | null;
   sustained: boolean;
+  /** The phone threads kept up: this step measured the server, not the generator. */
+  generatorKeptUp: boolean;
 }
 
 export interface ThroughputResult {
   target: string;
   steps: ThroughputStep[];
-  /** The highest offered rate whose p99 stayed under the limit (0 if none did). */
+  /**
+   * The highest offered rate held (p99 under the limit) while the phone threads kept up at it and at every
+   * rate below (0 if none). Past the first step where they lagged, a figure is the generator's as much as
+   * the server's.
+   */
   saturationPerSecond: number;
+  /** The highest offered rate held, counting steps where the phone threads lagged too. */
+  saturationIgnoringGeneratorPerSecond: number;
+  /** Why the counted climb ended: the server's p99, the phone threads lagging, or the top of the ladder. */
+  limitedBy: 'server' | 'generator' | 'ladder';
 }
 
 const SETTLE_MS = 3000;
@@ -89,17 +101,30 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
         phoneLoopDelayP99Ms: Math.max(...stats.map((item) => item.loopDelayMs.p99)),
         serverCpuPercent: cpu,
         sustained: p99 <= options.p99LimitMs,
+        generatorKeptUp: Math.max(...stats.map((item) => item.loopDelayMs.p99)) < options.phoneLoopDelayLimitMs,
       };
       steps.push(step);
-      log(`  ${target.label}: ${rate} edits/s offered → p99 ${p99} ms, ${step.deliveredPerSecond} deliveries/s, server CPU ${cpu ?? '—'} %, phone loop delay p99 ${step.phoneLoopDelayP99Ms} ms`);
+      const lag = step.generatorKeptUp ? '' : ' (phones lagging: not counted)';
+      log(`  ${target.label}: ${rate} edits/s offered → p99 ${p99} ms, ${step.deliveredPerSecond} deliveries/s, server CPU ${cpu ?? '—'} %, phone loop delay p99 ${step.phoneLoopDelayP99Ms} ms${lag}`);
       if (!step.sustained) break;
     }
   } finally {
     sampler?.stop();
     await Promise.allSettled(groups.map((group) => group.close()));
   }
-  const sustained = steps.filter((step) => step.sustained);
-  return { target: target.label, steps, saturationPerSecond: sustained.at(-1)?.offeredPerSecond ?? 0 };
+  return { target: target.label, steps, ...saturationOf(steps) };
+}
+
+/** Reads the climb: the counted saturation, the raw one, and what ended the counted climb. */
+export function saturationOf(steps: readonly ThroughputStep[]): Pick<ThroughputResult, 'saturationPerSecond' | 'saturationIgnoringGeneratorPerSecond' | 'limitedBy'> {
+  const firstUncounted = steps.findIndex((step) => !step.sustained || !step.generatorKeptUp);
+  const counted = firstUncounted === -1 ? steps : steps.slice(0, firstUncounted);
+  const stopper = firstUncounted === -1 ? null : steps[firstUncounted]!;
+  return {
+    saturationPerSecond: counted.at(-1)?.offeredPerSecond ?? 0,
+    saturationIgnoringGeneratorPerSecond: steps.filter((step) => step.sustained).at(-1)?.offeredPerSecond ?? 0,
+    limitedBy: stopper === null ? 'ladder' : stopper.sustained ? 'generator' : 'server',
+  };
 }
 
 async function sentByTable(groups: ReturnType<typeof phoneGroups>): Promise<Map<string, number>> {
