@@ -25,8 +25,10 @@ export class DocEntry {
   /** Stored bytes (snapshot + log) for the size limit. */
   bytes = 0;
   logLength = 0;
-  /** Bytes of the log entries since the last snapshot (the rest of `bytes` is the snapshot). */
+  /** Bytes of this instance's log entries since the last snapshot. */
   logBytes = 0;
+  /** Bytes of the last snapshot: a busy doc folds its log once the log is half this (`dueForCompaction`). */
+  snapshotBytes = 0;
   lastSeq = 0;
   failed = false;
   unloaded = false;
@@ -238,6 +240,7 @@ export class DocRegistry {
     entry.bytes = stored.bytes;
     entry.logLength = stored.logLength;
     entry.logBytes = stored.updates.slice(stored.updates.length - stored.logLength).reduce((sum, update) => sum + update.byteLength, 0);
+    entry.snapshotBytes = stored.updates.length > stored.logLength ? stored.updates[0]!.byteLength : 0;
     entry.lastSeq = stored.lastSeq;
     if (stored.updates.length === 1) entry.seedFullState(stored.updates[0]!);
     entry.doc.on('update', (update: Uint8Array, origin: unknown) => this.onDocUpdate(entry, update, origin));
@@ -294,7 +297,7 @@ export class DocRegistry {
    */
   private dueForCompaction(entry: DocEntry, stretch = 1): boolean {
     if (entry.logLength < this.options.compactAfterUpdates * stretch) return false;
-    return entry.logBytes * 2 >= (entry.bytes - entry.logBytes) * stretch || entry.logBytes >= (MAX_LOG_BYTES / OVERDUE_STRETCH) * stretch;
+    return entry.logBytes * 2 >= entry.snapshotBytes * stretch || entry.logBytes >= (MAX_LOG_BYTES / OVERDUE_STRETCH) * stretch;
   }
 
   /**
@@ -394,6 +397,7 @@ export class DocRegistry {
     this.options.logger.debug({ doc: entry.name, entries: folded.entries, bytes: snapshot.byteLength }, 'doc compacted');
     entry.logLength -= folded.entries;
     entry.logBytes -= folded.bytes;
+    entry.snapshotBytes = snapshot.byteLength;
     entry.bytes = snapshot.byteLength + entry.logBytes;
   }
 
