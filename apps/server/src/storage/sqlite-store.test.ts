@@ -22,6 +22,27 @@ describe('SqliteStore', () => {
   });
   afterEach(() => dir.remove());
 
+  it('builds a snapshot from the stored snapshot and log on its own thread, with deleted content gone', async () => {
+    const store = new SqliteStore(path);
+    const doc = new Y.Doc();
+    const appendChange = async (change: () => void) => {
+      const before = Y.encodeStateVector(doc);
+      change();
+      return store.append('table/e/t', Y.encodeStateAsUpdate(doc, before));
+    };
+    await appendChange(() => doc.getMap('notes').set('a', 'kept'));
+    const first = await appendChange(() => doc.getMap('notes').set('secret', 'x'.repeat(2000)));
+    await store.compact('table/e/t', Y.encodeStateAsUpdate(doc), first);
+    await appendChange(() => doc.getMap('notes').delete('secret'));
+    const through = await appendChange(() => doc.getMap('notes').set('b', 'kept too'));
+    await appendChange(() => doc.getMap('notes').set('c', 'after the fold'));
+    const snapshot = await store.snapshotThrough('table/e/t', through);
+    expect(rebuild([snapshot]).getMap('notes').toJSON()).toEqual({ a: 'kept', b: 'kept too' });
+    expect(snapshot.byteLength).toBeLessThan(1000); // the deleted note's 2,000 characters are not in it
+    await store.close();
+    await expect(store.snapshotThrough('table/e/t', through)).rejects.toThrow(StorageError);
+  });
+
   it('commits appends from one tick together, in order, and a reopened store loads them back', async () => {
     const store = new SqliteStore(path);
     const seqs = await Promise.all([1, 2, 3].map((n) => store.append('event/a1', mapUpdate('meta', `k${n}`, n))));
@@ -177,7 +198,7 @@ describe('DocRegistry compaction', () => {
     // Edits come faster than the pause: the log grows past due (5) up to overdue (4 × 5) ...
     for (let n = 0; n < 19; n++) await write(n);
     expect((await store.load(name)).logLength).toBe(19);
-    // ... and the twentieth is folded at once, from what is stored, on the snapshot thread.
+    // ... and the twentieth is folded at once.
     await write(19);
     await waitFor(() => entry.logLength === 0, 'the overdue log folded');
     const stored = await store.load(name);

@@ -88,6 +88,11 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
 /** An overdue log this long is folded whatever the doc's size (see `dueForCompaction`). */
 const MAX_LOG_BYTES = 1024 * 1024;
+/**
+ * A doc this large has its busy fold built by the store off this thread (20 ms or more to encode here).
+ * Smaller ones encode here in a few milliseconds, after a pause: not worth the thread's 30–40 MB.
+ */
+const OFF_THREAD_FOLD_BYTES = 1024 * 1024;
 /** A busy table's due log waits for a pause this long, until it is this many times due. */
 const FOLD_PAUSE_MS = 500;
 const OVERDUE_STRETCH = 4;
@@ -337,7 +342,7 @@ export class DocRegistry {
     this.folding = true;
     setImmediate(() => {
       const due = !next.unloaded && !next.compaction && this.dueForCompaction(next);
-      const folded = due ? this.compact(next, true) : Promise.resolve();
+      const folded = due ? this.compact(next, next.bytes >= OFF_THREAD_FOLD_BYTES) : Promise.resolve();
       folded
         .catch((error: unknown) => this.options.logger.warn({ doc: next.name, err: error }, 'compaction failed; the log is kept'))
         .finally(() => {
