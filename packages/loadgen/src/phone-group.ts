@@ -1,4 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { LightPhone } from './light-phone.ts';
+import { Phone, addCounters, emptyCounters, type PhoneSpec, type SimulatedPhone, type TrafficCounters } from './phone.ts';
+import { nowMs } from './markers.ts';
 
 /** How often the phone threads' event loop is sampled. */
 const LOOP_SAMPLE_MS = 10;
@@ -10,9 +13,6 @@ const LOOP_SAMPLE_MS = 10;
 function lateness(sampleNs: number): number {
   return Math.max(0, Math.round((sampleNs / 1e6 - LOOP_SAMPLE_MS) * 10) / 10);
 }
-import { LightPhone } from './light-phone.ts';
-import { Phone, addCounters, emptyCounters, type PhoneSpec, type SimulatedPhone, type TrafficCounters } from './phone.ts';
-import { nowMs } from './markers.ts';
 
 export interface ConnectResult {
   connectMs: number[];

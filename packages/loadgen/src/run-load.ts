@@ -331,6 +331,7 @@ async function timeLateJoiner(url: string, docName: string, token: string): Prom
       );
       if (failed !== null) return { entries: 0, docBytes: 0, ms: null, error: failed };
       if (join > 0) times.push(performance.now() - started);
+      if (join < LATE_JOINS) continue;
       const map = (name: string) => client.doc.getMap(name).size;
       entries = map('organisations') + map('links') + map('notes');
       docBytes = Y.encodeStateAsUpdate(client.doc).byteLength;

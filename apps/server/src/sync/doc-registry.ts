@@ -89,8 +89,8 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 /** An overdue log this long is folded whatever the doc's size (see `dueForCompaction`). */
 const MAX_LOG_BYTES = 1024 * 1024;
 /**
- * A doc this large has its busy fold built by the store off this thread (20 ms or more to encode here).
- * Smaller ones encode here in a few milliseconds, after a pause: not worth the thread's 30–40 MB.
+ * A doc this large has its busy fold built by the store off this thread (encoding grows with the doc).
+ * Smaller ones encode here quickly, after a pause: not worth the thread's own memory (ARCHITECTURE.md).
  */
 const OFF_THREAD_FOLD_BYTES = 1024 * 1024;
 /** A busy table's due log waits for a pause this long, until it is this many times due. */
@@ -295,7 +295,7 @@ export class DocRegistry {
 
   /**
    * After `compactAfterUpdates` log entries, and for a large doc not before its log is half the snapshot's
-   * size: encoding a snapshot blocks this thread in proportion to the doc (10 ms or more at 500 KB), so a
+   * size: encoding a snapshot blocks this thread in proportion to the doc, so a
    * busy large table folds less often and the cost per edit stays flat. `stretch` scales both thresholds
    * (overdue = 4×); a log past MAX_LOG_BYTES ÷ 4 × stretch is due whatever the doc's size, so the log never
    * eats much of the doc's size limit (`maxDocBytes` counts snapshot and log).
