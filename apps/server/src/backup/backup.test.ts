@@ -20,6 +20,7 @@ import { restoreCli } from '../cli/restore.ts';
 import {
   connectProvider,
   createEvent,
+  mapUpdate,
   postJson,
   sleep,
   startServer,
@@ -155,6 +156,9 @@ describe('backups', () => {
     const first = await server.backups!.backUpIfChanged();
     expect(first).not.toBeNull();
     expect(await server.backups!.backUpIfChanged(), 'nothing changed since the last backup').toBeNull();
+    // Edits alone (appends committed off the main connection) count as a change too.
+    await server.store.append('table/e/t1', mapUpdate('notes', 'n1', 'a note'));
+    expect(await server.backups!.backUpIfChanged(), 'a table changed since the last backup').not.toBeNull();
     await createEvent(server.url, 1);
     await server.backups!.backUpIfChanged();
     await createEvent(server.url, 1);

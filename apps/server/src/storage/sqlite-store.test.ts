@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createLogger } from '../logger.ts';
@@ -56,6 +58,37 @@ describe('SqliteStore', () => {
     expect((await reopened.load('event/other')).updates).toEqual([]);
     expect(reopened.integrityCheck()).toBe('ok');
     await reopened.close();
+  });
+
+  it('an append that meets another process\'s lock waits off this thread, with sockets still served, and lands when the lock goes', async () => {
+    const store = new SqliteStore(path, { busyTimeoutMs: 5000 });
+    await store.append('event/a1', mapUpdate('meta', 'before', 1));
+    const other = new DatabaseSync(path);
+    other.exec('BEGIN IMMEDIATE');
+    let settled = false;
+    const appended = store.append('event/a1', mapUpdate('meta', 'during', 2)).finally(() => (settled = true));
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    await sleep(400);
+    clearInterval(ticker);
+    expect(settled, 'not committed while the lock is held').toBe(false);
+    expect(ticks, 'this thread kept turning while the append waited').toBeGreaterThan(20);
+    other.exec('COMMIT');
+    other.close();
+    await appended;
+    const loaded = await store.load('event/a1');
+    expect(rebuild(loaded.updates).getMap('meta').toJSON()).toEqual({ before: 1, during: 2 });
+    await store.close();
+  });
+
+  it('keeps the write-ahead log small while appends commit one by one (the writer thread checkpoints it)', async () => {
+    const store = new SqliteStore(path);
+    for (let index = 0; index < 1200; index++) await store.append(`table/e/t${index % 10}`, mapUpdate('notes', `n${index}`, 'x'.repeat(200)));
+    await store.flush();
+    // Unchecked, 1,200 commits of two or more 4 KiB pages each leave a log of 10 MB or more.
+    expect(statSync(`${path}-wal`).size).toBeLessThan(4 * 1024 * 1024);
+    expect((await store.load('table/e/t3')).logLength).toBe(120);
+    await store.close();
   });
 
   it('compacts the log into a snapshot and keeps later entries', async () => {

@@ -2,6 +2,7 @@ import { ModelError } from '@tablemap/model';
 import { DatabaseSync, backup, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { OnDemandWorker } from '../on-demand-worker.ts';
+import { InlineCommitter } from './sqlite-inline-commit.ts';
 import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
@@ -119,21 +120,27 @@ function packBatch(items: readonly { name: string; update: Uint8Array }[]): Pack
 /** The snapshot thread is stopped after this long with nothing to fold (it holds its own connection and isolate). */
 const SNAPSHOT_THREAD_IDLE_MS = 30_000;
 
+/** The writer thread checkpoints the WAL after this many inline commits (which never checkpoint themselves). */
+const CHECKPOINT_EVERY_INLINE_COMMITS = 200;
+
 /** What the writer thread (sqlite-writer.js) is asked, and what it answers. */
 type WriterRequest =
   | { id: number; kind: 'append'; batch: PackedBatch }
   | { id: number; kind: 'compact'; name: string; snapshot: Uint8Array; throughSeq: number }
+  | { id: number; kind: 'checkpoint' }
   | { id: number; kind: 'close' };
 type WriterReply = { id: number; seqs?: number[]; error?: string };
 type WriterCall = { [K in WriterRequest['kind']]: Omit<Extract<WriterRequest, { kind: K }>, 'id'> }[WriterRequest['kind']];
 
 /**
- * SQLite (node:sqlite, WAL, synchronous=FULL) store. Appends and compactions are committed by a writer
- * thread (sqlite-writer.js), so a COMMIT's fsync never stalls the sockets. Group commit, pipelined: while one
- * batch commits, every append that arrives meanwhile waits, and all of them go together as the next batch.
- * Each append's promise resolves only after its COMMIT returned. Loads, the small event, consent and
- * revocation records and the privacy store (deletion, scrub) use this thread's own connection (WAL lets it
- * read while the writer writes); a purge or scrub first waits for the writer (`flush`).
+ * SQLite (node:sqlite, WAL, synchronous=FULL) store. Group commit: the appends made in one tick go together
+ * as one batch, and while one batch commits, every append that arrives meanwhile waits for the next. Each
+ * append's promise resolves only after its COMMIT returned. A batch is committed on this thread when the
+ * writer thread is idle (`InlineCommitter`: no thread hop on a quiet server), and by the writer thread
+ * (sqlite-writer.js) when it is busy, the database is locked or the disk is slow, so a stall never freezes
+ * the sockets. Compactions and WAL checkpoints always run on the writer thread. Loads, the small event,
+ * consent and revocation records and the privacy store (deletion, scrub) use this thread's own connection
+ * (WAL lets it read while the writer writes); a purge or scrub first waits for the writer (`flush`).
  */
 export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private readonly db: DatabaseSync;
@@ -152,6 +159,13 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private readonly snapshots: OnDemandWorker<{ name: string; throughSeq: number }, Uint8Array>;
   /** Compactions sent to the writer and not yet committed (a flush waits for them too). */
   private readonly compactions = new Set<Promise<unknown>>();
+  /** Commits batches on this thread while the writer is idle; opened with the first append. */
+  private inline: InlineCommitter | null = null;
+  /** Writer requests in flight other than `close`: an inline commit waits for them (lock, checkpoint). */
+  private writerWrites = 0;
+  private checkpoint: Promise<unknown> | null = null;
+  /** Appends and compactions committed, on any connection (`changeCount`). */
+  private docWrites = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.path = path;
@@ -236,8 +250,9 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       const batch = this.queue;
       this.queue = [];
       try {
-        const reply = await this.call({ kind: 'append', batch: packBatch(batch) });
-        batch.forEach((item, index) => item.resolve(reply.seqs?.[index] ?? 0));
+        const seqs = this.commitInline(batch) ?? (await this.call({ kind: 'append', batch: packBatch(batch) })).seqs;
+        this.docWrites += batch.length;
+        batch.forEach((item, index) => item.resolve(seqs?.[index] ?? 0));
       } catch (error) {
         const failure = new StorageError(`Could not write to the database: ${reasonOf(error)}`, { cause: error });
         for (const item of batch) item.reject(failure);
@@ -246,19 +261,44 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     this.inFlight = null;
   }
 
+  /**
+   * Commits the batch on this thread if the writer is not writing and nothing stands in the way; returns
+   * null when the batch must go to the writer thread instead (which waits for a lock, off this thread).
+   */
+  private commitInline(batch: readonly PendingAppend[]): number[] | null {
+    if (this.writerWrites > 0) return null;
+    const inline = (this.inline ??= new InlineCommitter(this.path));
+    if (!inline.available) return null;
+    const seqs = inline.commit(batch);
+    if (seqs && inline.commitsSinceCheckpoint >= CHECKPOINT_EVERY_INLINE_COMMITS && !this.checkpoint) {
+      inline.commitsSinceCheckpoint = 0;
+      // Batches meanwhile go to the writer, behind it: a checkpoint racing steady commits never copies the
+      // last frame, so the log could never start over and would grow without end. A failed one is retried later.
+      this.checkpoint = this.call({ kind: 'checkpoint' })
+        .catch(() => {})
+        .finally(() => (this.checkpoint = null));
+    }
+    return seqs;
+  }
+
   /** Sends one request to the writer thread (started on first use) and waits for its reply. */
   private call(request: WriterCall): Promise<WriterReply> {
     const writer = (this.writer ??= this.startWriter());
     const id = this.nextCallId++;
     if (this.calls.size === 0) writer.ref(); // a write in flight keeps the process alive until it commits
-    return new Promise((resolve, reject) => {
+    const writes = request.kind !== 'close';
+    if (writes) this.writerWrites++;
+    const done = () => {
+      if (writes) this.writerWrites--;
+    };
+    return new Promise<WriterReply>((resolve, reject) => {
       this.calls.set(id, {
         resolve: (reply) => (reply.error === undefined ? resolve(reply) : reject(new Error(reply.error))),
         reject,
       });
       const message = { ...request, id } as WriterRequest;
       writer.postMessage(message, message.kind === 'append' ? [message.batch.bytes, message.batch.docOf.buffer, message.batch.ends.buffer] : []);
-    });
+    }).finally(done);
   }
 
   private startWriter(): Worker {
@@ -295,6 +335,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     this.compactions.add(committed);
     try {
       await committed;
+      this.docWrites++;
     } catch (error) {
       throw new StorageError(`Could not compact ${name}: ${reasonOf(error)}`, { cause: error });
     } finally {
@@ -307,8 +348,8 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
    * connection runs after them and nothing of a deleted event is written back behind it.
    */
   async flush(): Promise<void> {
-    while (this.inFlight || this.compactions.size > 0) {
-      await Promise.allSettled([this.inFlight, ...this.compactions]);
+    while (this.inFlight || this.compactions.size > 0 || this.checkpoint) {
+      await Promise.allSettled([this.inFlight, this.checkpoint, ...this.compactions]);
     }
   }
 
@@ -317,6 +358,8 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     await this.flush();
     this.closed = true;
     await this.snapshots.stop();
+    this.inline?.close();
+    this.inline = null;
     if (this.writer) {
       await this.call({ kind: 'close' }).catch(() => {});
       this.writer = null;
@@ -378,12 +421,13 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   }
 
   /**
-   * Rows written, updated or deleted through this connection since it opened (SQLite's `total_changes()`):
-   * the backup schedule skips a backup when this has not moved.
+   * Rows written, updated or deleted since the store opened: through this connection (SQLite's
+   * `total_changes()`) plus the appends and compactions committed on the others. The backup schedule skips
+   * a backup when this has not moved.
    */
   changeCount(): number {
     this.assertOpen();
-    return Number((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n);
+    return Number((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n) + this.docWrites;
   }
 
   /**

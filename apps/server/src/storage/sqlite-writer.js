@@ -1,8 +1,10 @@
 /**
- * The SQLite writer thread. Every append and compaction is committed here, on its own connection, so the
- * fsync of a COMMIT (synchronous=FULL) never blocks the main thread's sockets. The main thread sends one
- * batch at a time and collects the next while this one commits (group commit, pipelined). Messages are
- * typed in sqlite-store.ts (WriterRequest, WriterReply).
+ * The SQLite writer thread, on its own connection. Compactions and WAL checkpoints are committed here, so
+ * their writes and fsyncs never block the main thread's sockets, and so are the batches of appends the main
+ * thread does not commit itself (while this thread writes, while the database is locked by another
+ * process, or after a slow commit: see sqlite-inline-commit.ts). The main thread sends one batch at a time
+ * and collects the next while this one commits. Messages are typed in sqlite-store.ts (WriterRequest,
+ * WriterReply).
  *
  * Plain JavaScript on purpose: a worker that loads a .ts file loads Node's type stripper again in its own
  * isolate, about 18 MB of resident memory for a thread that runs a dozen lines.
@@ -58,6 +60,10 @@ port.on('message', (request) => {
         upsertSnapshot.run(request.name, request.snapshot, request.throughSeq, Date.now());
         deleteThrough.run(request.name, request.throughSeq);
       });
+      port.postMessage({ id: request.id });
+    } else if (request.kind === 'checkpoint') {
+      // Passive: copies what no reader still needs into the database file, without blocking writers.
+      db.exec('PRAGMA wal_checkpoint(PASSIVE)');
       port.postMessage({ id: request.id });
     } else {
       db.close();
