@@ -2,10 +2,16 @@ import { availableParallelism } from 'node:os';
 import { spread, type Goal, type Spread } from '@tablemap/bench-kit';
 import type { LoadOptions, LoadResult, Target } from './run-load.ts';
 import { runLoad } from './run-load.ts';
+import { measureDiskSync } from './disk-sync.ts';
+import type { Distribution } from './stats.ts';
 import { removeDataDir, startClassic, startTablemap, startTablemapCluster, type RunningServer } from './servers.ts';
 import { GOALS, SIZES, type SizeName, type SizePreset } from './sizes.ts';
 
 export type TargetName = 'tablemap' | 'tablemap-tmpfs' | 'classic';
+
+/** The disk probe's pace follows the edits' (one every editInterval ÷ phones), capped so small sizes stay short. */
+const DISK_SYNC_SAMPLES = 60;
+const DISK_SYNC_MAX_INTERVAL_MS = 50;
 
 export interface BenchOptions {
   size: SizeName;
@@ -46,6 +52,8 @@ export interface BenchReport {
   runs: LoadResult[];
   failedRuns: { target: string; repeat: number; error: string }[];
   summaries: TargetSummary[];
+  /** A 4 KiB write + fdatasync where the durable target keeps its data, paced like the edits, once per repeat. */
+  diskSync?: { intervalMs: number; p50Ms: Spread; p95Ms: Spread };
 }
 
 export function loadOptionsFor(size: SizeName, overrides: BenchOptions['overrides'] = {}): LoadOptions {
@@ -86,7 +94,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     summaries: [],
   };
   const targets: (TargetName | 'url')[] = options.url ? ['url'] : (options.targets ?? ['tablemap', 'tablemap-tmpfs', 'classic']);
+  const durableOnThisDisk = targets.includes('tablemap') && (options.instances ?? 1) === 1;
+  const syncIntervalMs = Math.min(DISK_SYNC_MAX_INTERVAL_MS, Math.round(load.editIntervalMs / load.clients));
+  const diskSyncs: Distribution[] = [];
   for (let repeat = 1; repeat <= repeats; repeat++) {
+    if (durableOnThisDisk) diskSyncs.push(await measureDiskSync({ samples: DISK_SYNC_SAMPLES, intervalMs: syncIntervalMs }));
     for (const name of targets) {
       log(`${name} #${repeat}/${repeats}: ${load.clients} ${load.client} phones, ${load.tables} tables, ${load.durationMs / 1000} s`);
       report.order.push(`${name}#${repeat}`);
@@ -114,6 +126,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   }
   report.summaries = summarise(report.runs);
+  if (diskSyncs.length > 0) {
+    report.diskSync = { intervalMs: syncIntervalMs, p50Ms: spread(diskSyncs.map((sync) => sync.p50)), p95Ms: spread(diskSyncs.map((sync) => sync.p95)) };
+  }
   return report;
 }
 

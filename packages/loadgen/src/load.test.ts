@@ -31,6 +31,9 @@ describe('sync load generator', () => {
       expect(tablemap.p95Ms.min).toBeLessThanOrEqual(tablemap.p95Ms.max);
       expect(tablemap.lost).toBe(0);
       expect(formatReport(report)).toContain('Over the repeats: median (min–max)');
+      // The disk alone, probed once per repeat beside the durable target: what durability adds to an edit.
+      expect(report.diskSync?.p50Ms.runs).toBe(2);
+      expect(formatReport(report)).toMatch(/Disk alone: a 4 KiB write \+ fdatasync .* p50 [\d.]+ ms/);
       // Nothing is judged at `tiny`: every goal names `event` or `large`.
       expect(goalMeasures(report).every(({ goal }) => goal.size === 'event' || goal.size === 'large')).toBe(true);
     }, 120_000);

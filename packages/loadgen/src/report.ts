@@ -54,6 +54,14 @@ export function formatReport(report: BenchReport): string {
       );
     }
   }
+  if (report.diskSync) {
+    const { intervalMs, p50Ms, p95Ms } = report.diskSync;
+    out.push(
+      '',
+      `Disk alone: a 4 KiB write + fdatasync where the durable target keeps its data, one every ${intervalMs} ms (the edits' pace): ` +
+        `p50 ${formatSpread(p50Ms, 'ms')}, p95 ${formatSpread(p95Ms, 'ms')}. Durability adds at least this to an edit's trip; classic keeps nothing.`,
+    );
+  }
   const naive = runs.find((run) => run.kind === 'classic');
   if (naive && naive.eventDoc) {
     out.push('', 'Broadcast efficiency (presence on the event doc; classic = naive fan-out to everyone):');
