@@ -32,7 +32,6 @@ import { DemoEvents } from './demo/demo-events.ts';
 
 export { DEFAULT_LIMITS, readEnv } from './config.ts';
 export type { EnvConfig, Limits } from './config.ts';
-export { CLOSE } from './sync/messages.ts';
 export { SqliteStore } from './storage/sqlite-store.ts';
 export type { PostgresStore } from './storage/postgres-store.ts';
 export type { DocStore, EventIndex, EventRecord, StoredDoc } from './storage/doc-store.ts';

@@ -22,6 +22,8 @@ export type {
   VocabularyEntry,
 } from './vocabulary.ts';
 export { ModelError, describeIssues } from './errors.ts';
+export { CLOSE_CODES } from './close-codes.ts';
+export type { CloseCode } from './close-codes.ts';
 export type { ModelErrorCode } from './errors.ts';
 export { ID_PATTERN, isValidId, newId } from './ids.ts';
 export { seededRandom } from './random.ts';

@@ -11,9 +11,3 @@ export function jitteredDelay(attempt: number, baseMs = 500, capMs = 15_000, ran
 export function isPermanentClose(code: number): boolean {
   return code >= 4400 && code < 4500;
 }
-
-/**
- * The server refused a change as breaking the model's rules (4422). The app reloads the doc from the
- * server and carries its own valid edits over (`detach`, then `openDoc` with `carryOverFrom`).
- */
-export const CHANGE_REFUSED_CLOSE = 4422;

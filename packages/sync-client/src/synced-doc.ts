@@ -88,9 +88,6 @@ function storePending(docName: string, count: number): void {
   else localStorage.setItem(PENDING_KEY_PREFIX + docName, String(count));
 }
 
-/** The server closes every socket of a deleted event with this code; like every 44xx code it is final. */
-export const EVENT_DELETED_CLOSE_CODE = 4410;
-
 /**
  * Removes this device's offline copy of a doc (its IndexedDB database and pending-change count): after
  * the person withdrew, or the event was deleted, nothing of it should stay on the phone. Call after

@@ -1,3 +1,4 @@
+import { CLOSE_CODES } from '@tablemap/model';
 import type { ConnectionState } from '@tablemap/sync-client';
 
 export type ConnectionTone = 'ok' | 'busy' | 'warn' | 'error';
@@ -40,15 +41,15 @@ export function describeConnection(state: ConnectionState): ConnectionDescriptio
 /** Plain-language reasons for the server's permanent close codes (see the protocol brief). */
 export function refusalReason(code: number | null): string {
   switch (code) {
-    case 4423:
+    case CLOSE_CODES.tableLocked:
       return 'This table is read-only right now, so changes are not being sent.';
-    case 4401:
+    case CLOSE_CODES.tokenExpired:
       return 'Your place at this table has expired. Please join again.';
-    case 4403:
+    case CLOSE_CODES.readOnly:
       return 'This connection is read-only.';
-    case 4413:
+    case CLOSE_CODES.docTooLarge:
       return 'This table has reached its size limit; no more changes can be saved.';
-    case 4410:
+    case CLOSE_CODES.eventDeleted:
       return 'This event has been deleted.';
     default:
       return 'The server closed the connection.';

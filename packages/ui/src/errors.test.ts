@@ -22,7 +22,7 @@ function emittedCodes(): Set<string> {
     /new (?:HttpError|ApiError)\(\s*\d+,\s*'([a-z_]+)'/g,
     /new (?:ModelError|ImportError|PrivacyError)\(\s*'([a-z_]+)'/g,
     /sendJson\(res, \d+, \{ error: '([a-z_]+)'/g,
-    /closeCode: CLOSE\.\w+, code: '([a-z_]+)'/g,
+    /closeCode: CLOSE_CODES\.\w+, code: '([a-z_]+)'/g,
     /extends ModelError<('[^>]+)>/g,
     /export type ModelErrorCode =([^;]+);/g,
   ];

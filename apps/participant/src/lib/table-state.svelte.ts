@@ -2,6 +2,7 @@ import { m } from '#lib/paraglide/messages.js';
 import { getLocale } from '#lib/paraglide/runtime.js';
 import * as Y from 'yjs';
 import {
+  CLOSE_CODES,
   castThemeVote,
   checkUpdate,
   clearInfluence,
@@ -34,8 +35,6 @@ import {
   type VotingRules,
 } from '@tablemap/model';
 import {
-  CHANGE_REFUSED_CLOSE,
-  EVENT_DELETED_CLOSE_CODE,
   EditingTracker,
   forgetOfflineCopy,
   groupsPresent,
@@ -61,8 +60,6 @@ export interface RefusedCopy {
   reason: string;
 }
 
-const LOCKED_CLOSE_CODE = 4423;
-const EXPIRED_CLOSE_CODE = 4401;
 /** How often to retry reading the server clock if the first try fails (e.g. the phone is offline). */
 const CLOCK_RETRY_MS = 15_000;
 const CLOCK_SAMPLES = 3;
@@ -173,12 +170,12 @@ export class TableState {
       this.table.onState((state) => {
         this.connection = state;
         this.#resumeWhenUnblocked();
-        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+        if (state.closeCode === CLOSE_CODES.eventDeleted) this.eventDeleted = true;
       }),
     );
     this.#cleanups.push(
       this.event.onState((state) => {
-        if (state.closeCode === EVENT_DELETED_CLOSE_CODE) this.eventDeleted = true;
+        if (state.closeCode === CLOSE_CODES.eventDeleted) this.eventDeleted = true;
       }),
     );
     this.#measureClock(serverUrl);
@@ -205,11 +202,11 @@ export class TableState {
    * A short jittered delay keeps a disagreement with the server from turning into a tight loop.
    */
   #resumeWhenUnblocked(): void {
-    if (this.connection.closeCode !== LOCKED_CLOSE_CODE || this.#resumeTimer || !this.eventLoaded) return;
+    if (this.connection.closeCode !== CLOSE_CODES.tableLocked || this.#resumeTimer || !this.eventLoaded) return;
     if (tableEditBlockedCode(this.eventSnapshot, this.session.tableId)) return;
     this.#resumeTimer = setTimeout(() => {
       this.#resumeTimer = undefined;
-      if (this.connection.closeCode === LOCKED_CLOSE_CODE && !tableEditBlockedCode(this.eventSnapshot, this.session.tableId)) this.table.reconnect();
+      if (this.connection.closeCode === CLOSE_CODES.tableLocked && !tableEditBlockedCode(this.eventSnapshot, this.session.tableId)) this.table.reconnect();
     }, 200 + Math.random() * 800);
   }
 
@@ -356,12 +353,12 @@ export class TableState {
 
   /** Why editing is off right now (closed event, locked table, expired place), or null. */
   get blockedReason(): string | null {
-    if (this.connection.closeCode === EXPIRED_CLOSE_CODE) return m.blocked_place_expired();
+    if (this.connection.closeCode === CLOSE_CODES.tokenExpired) return m.blocked_place_expired();
     if (this.eventLoaded) {
       const code = tableEditBlockedCode(this.eventSnapshot, this.session.tableId);
       if (code) return blockedText(code, this.eventSnapshot.pause?.message ?? '');
     }
-    if (this.connection.closeCode === LOCKED_CLOSE_CODE) return m.blocked_table_locked();
+    if (this.connection.closeCode === CLOSE_CODES.tableLocked) return m.blocked_table_locked();
     return null;
   }
 
@@ -466,7 +463,7 @@ export class TableState {
 
   /** Did the server refuse one of this phone's changes (4422)? Then the page reopens the table with `detachRefused`. */
   get changeRefused(): boolean {
-    return this.connection.closeCode === CHANGE_REFUSED_CLOSE;
+    return this.connection.closeCode === CLOSE_CODES.changeRefused;
   }
 
   /** Stops everything and hands back the table's local copy (offline copy deleted), to carry its valid edits over. */

@@ -1,5 +1,5 @@
 import { m } from '#lib/paraglide/messages.js';
-import { describeMap, type EditBlockedCode, type LinkStatus, type MapDescriptionWords } from '@tablemap/model';
+import { CLOSE_CODES, describeMap, type EditBlockedCode, type LinkStatus, type MapDescriptionWords } from '@tablemap/model';
 import type { MapWords } from '@tablemap/map-view';
 import type { UiWords } from '@tablemap/ui';
 import type { ConnectionState } from '@tablemap/sync-client';
@@ -51,11 +51,11 @@ export const MAP_WORDS: MapWords = {
 
 /** The permanent close codes of a table's live connection, in words (see the protocol brief). */
 function refusalText(code: number | null): string {
-  if (code === 4423) return m.connection_refused_locked();
-  if (code === 4401) return m.connection_refused_expired();
-  if (code === 4403) return m.connection_refused_read_only();
-  if (code === 4413) return m.connection_refused_full();
-  if (code === 4410) return m.error_event_deleted();
+  if (code === CLOSE_CODES.tableLocked) return m.connection_refused_locked();
+  if (code === CLOSE_CODES.tokenExpired) return m.connection_refused_expired();
+  if (code === CLOSE_CODES.readOnly) return m.connection_refused_read_only();
+  if (code === CLOSE_CODES.docTooLarge) return m.connection_refused_full();
+  if (code === CLOSE_CODES.eventDeleted) return m.error_event_deleted();
   return m.connection_refused_closed();
 }
 

@@ -1,8 +1,8 @@
-import { tableEditBlockedReason } from '@tablemap/model';
+import { CLOSE_CODES, tableEditBlockedReason } from '@tablemap/model';
 import { privateNoteRefused } from '../sync/private-notes.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { CLOSE, updateChangesDoc } from '../sync/messages.ts';
+import { updateChangesDoc } from '../sync/messages.ts';
 import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
 /**
@@ -18,17 +18,17 @@ export function accessRules(limits: Limits, logger: Logger): Extension {
     validateChange(change: ChangeContext): Refusal | null {
       const { connection, entry, update, decoded } = change;
       if (connection.access !== 'write') {
-        return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE.readOnly, 'read_only', 'read-only') : null;
+        return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE_CODES.readOnly, 'read_only', 'read-only') : null;
       }
       if (editBlocked(change)) {
-        return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE.tableLocked, 'table_locked', 'table locked') : null;
+        return updateChangesDoc(entry.doc, decoded) ? refusal(CLOSE_CODES.tableLocked, 'table_locked', 'table locked') : null;
       }
-      if (writesPrivateNote(change)) return refusal(CLOSE.tableLocked, 'notes_private', 'notes are private this round');
+      if (writesPrivateNote(change)) return refusal(CLOSE_CODES.tableLocked, 'notes_private', 'notes are private this round');
       // Deleting is always allowed, so a table filled to the limit can be cleaned up.
       const deletesOnly = change.facts?.deletesOnly ?? false;
       if (!deletesOnly && entry.bytes + update.byteLength > limits.maxDocBytes && updateChangesDoc(entry.doc, decoded)) {
         logger.warn({ doc: entry.name, bytes: entry.bytes, limit: limits.maxDocBytes }, 'doc size limit reached');
-        return refusal(CLOSE.docTooLarge, 'doc_too_large', 'document too large');
+        return refusal(CLOSE_CODES.docTooLarge, 'doc_too_large', 'document too large');
       }
       return null;
     },

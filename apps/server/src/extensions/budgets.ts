@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { CLOSE } from '../sync/messages.ts';
+import { CLOSE_CODES } from '@tablemap/model';
 import type { DocEntry } from '../sync/doc-registry.ts';
 import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
@@ -75,10 +75,10 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
         weights.set(entry, (weight = docWeight(entry.doc)));
       }
       if (weight.items + facts.newItems > limits.maxDocItems) {
-        return refuse(entry, CLOSE.docTooLarge, 'doc_items', 'document holds too many items', { items: weight.items, limit: limits.maxDocItems });
+        return refuse(entry, CLOSE_CODES.docTooLarge, 'doc_items', 'document holds too many items', { items: weight.items, limit: limits.maxDocItems });
       }
       if (weight.clients + facts.newClients > limits.maxDocClients) {
-        return refuse(entry, CLOSE.docTooLarge, 'doc_clients', 'document has too many writers', { clients: weight.clients, limit: limits.maxDocClients });
+        return refuse(entry, CLOSE_CODES.docTooLarge, 'doc_clients', 'document has too many writers', { clients: weight.clients, limit: limits.maxDocClients });
       }
       if (connection.claims.role === 'facilitator') return null;
       const key = `${entry.name}|${connection.claims.participantId}`;
@@ -87,15 +87,15 @@ export function budgets(limits: Limits, logger: Logger, now: () => number = Date
       if (now() - mine.windowStart >= MINUTE_MS) Object.assign(mine, { windowStart: now(), windowItems: 0, windowBytes: 0 });
       const bytes = newBytes(change);
       if (mine.items + facts.newItems > limits.participantItemsTotal || mine.bytes + bytes > limits.participantBytesTotal) {
-        return refuse(entry, CLOSE.docTooLarge, 'participant_quota', 'you have added as much as one person may at this table', { participantItems: mine.items, participantBytes: mine.bytes });
+        return refuse(entry, CLOSE_CODES.docTooLarge, 'participant_quota', 'you have added as much as one person may at this table', { participantItems: mine.items, participantBytes: mine.bytes });
       }
       if (mine.windowItems + facts.newItems > limits.participantItemsPerMinute || mine.windowBytes + bytes > limits.participantBytesPerMinute) {
-        return refuse(entry, CLOSE.tooManyMessages, 'participant_rate', 'too many changes in a minute; wait a moment', { minuteItems: mine.windowItems, minuteBytes: mine.windowBytes });
+        return refuse(entry, CLOSE_CODES.tooManyMessages, 'participant_rate', 'too many changes in a minute; wait a moment', { minuteItems: mine.windowItems, minuteBytes: mine.windowBytes });
       }
       // Tokens are free to anyone with the join code: the whole event shares one budget per minute too.
       const event = eventWindow(connection.claims.eventId);
       if (event.bytes + bytes > limits.eventBytesPerMinute) {
-        return refuse(entry, CLOSE.tooManyMessages, 'event_rate', 'this event is adding too much at once; wait a moment', { eventMinuteBytes: event.bytes });
+        return refuse(entry, CLOSE_CODES.tooManyMessages, 'event_rate', 'this event is adding too much at once; wait a moment', { eventMinuteBytes: event.bytes });
       }
       return null;
     },

@@ -1,6 +1,5 @@
-import { checkUpdate, removeDanglingLinks, type UpdateAuthor } from '@tablemap/model';
+import { CLOSE_CODES, checkUpdate, removeDanglingLinks, type UpdateAuthor } from '@tablemap/model';
 import type { Logger } from '../logger.ts';
-import { CLOSE } from '../sync/messages.ts';
 import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
 /**
@@ -19,7 +18,7 @@ export function modelRules(logger: Logger): Extension {
       change.facts = { newItems: check.newItems, newClients: check.newClients, deletes: check.deletes, deletesOnly: check.deletesOnly };
       if (check.ok) return null;
       logger.warn({ doc: entry.name, role: connection.claims.role, code: check.code, reason: check.reason }, 'change refused');
-      return { closeCode: CLOSE.changeRefused, code: check.code, message: `refused: ${check.reason}`.slice(0, 120) };
+      return { closeCode: CLOSE_CODES.changeRefused, code: check.code, message: `refused: ${check.reason}`.slice(0, 120) };
     },
     // Two phones can race (one links an organisation another removes): the link goes, rather than linger as junk.
     afterApply({ entry, applied }: ChangeContext): void {

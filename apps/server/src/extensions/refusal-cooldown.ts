@@ -1,6 +1,6 @@
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { CLOSE } from '../sync/messages.ts';
+import { CLOSE_CODES } from '@tablemap/model';
 import type { ConnectionInfo, Extension, Refusal } from './extension.ts';
 
 /**
@@ -24,11 +24,11 @@ export function refusalCooldown(limits: Limits, logger: Logger, now: () => numbe
     name: 'refusal-cooldown',
     authenticate(info: ConnectionInfo): Refusal | null {
       if (fresh(holder(info)).length >= limits.refusalsPerMinute) {
-        return { status: 429, closeCode: CLOSE.tooManyMessages, code: 'cooling_down', message: 'Too many refused changes from this token; wait a minute' };
+        return { status: 429, closeCode: CLOSE_CODES.tooManyMessages, code: 'cooling_down', message: 'Too many refused changes from this token; wait a minute' };
       }
       // Tokens are free to anyone with the join code: past the event's budget its phones wait too, never another event's.
       if (isPhone(info) && fresh(event(info)).length >= limits.eventRefusalsPerMinute) {
-        return { status: 429, closeCode: CLOSE.tooManyMessages, code: 'cooling_down', message: 'Too many refused changes at this event; wait a minute' };
+        return { status: 429, closeCode: CLOSE_CODES.tooManyMessages, code: 'cooling_down', message: 'Too many refused changes at this event; wait a minute' };
       }
       return null;
     },

@@ -1,6 +1,6 @@
 import type { Limits } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { CLOSE } from '../sync/messages.ts';
+import { CLOSE_CODES } from '@tablemap/model';
 import type { ConnectionInfo, Extension, Refusal } from './extension.ts';
 
 const isPhone = (info: ConnectionInfo) => info.claims.role === 'participant' || info.claims.role === 'scribe';
@@ -22,7 +22,7 @@ export function socketCaps(limits: Limits, logger: Logger): Extension {
       const count = open.get(eventId) ?? 0;
       if (count >= cap) {
         logger.warn({ eventId, sockets: count, cap }, 'event socket cap reached');
-        return { closeCode: CLOSE.tryAgainLater, code: 'event_busy', message: 'this event has too many connections; retry shortly' };
+        return { closeCode: CLOSE_CODES.tryAgainLater, code: 'event_busy', message: 'this event has too many connections; retry shortly' };
       }
       open.set(eventId, count + 1);
       counted.add(info);

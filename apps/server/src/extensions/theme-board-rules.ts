@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import { boardRulesBroken, touchesBoard } from '../sync/board-rules.ts';
-import { CLOSE } from '../sync/messages.ts';
+import { CLOSE_CODES } from '@tablemap/model';
 import type { ChangeContext, Extension, Refusal } from './extension.ts';
 
 /**
@@ -19,7 +19,7 @@ export function themeBoardRules(logger: Logger): Extension {
       const broken = boardRulesBroken(entry.doc, update);
       if (broken.length === 0) return null;
       logger.warn({ broken: broken.slice(0, 5) }, 'theme board change refused');
-      return { closeCode: CLOSE.changeRefused, code: 'board_rule', message: 'theme board rule broken' };
+      return { closeCode: CLOSE_CODES.changeRefused, code: 'board_rule', message: 'theme board rule broken' };
     },
   };
 }

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { addNote, readTable, tableDocName, type Actor } from '@tablemap/model';
-import { CLOSE } from '../sync/messages.ts';
+import { CLOSE_CODES, addNote, readTable, tableDocName, type Actor } from '@tablemap/model';
 import { claimsOf, connectProvider, createEvent, joinTable, openRaw, postJson, startServer, tempDir, waitFor, waitForSync, type CreatedEvent } from '../testing.ts';
 import { startRedisAndPostgres, type PostgresCluster, type RedisProcess } from '../../dev/infra.ts';
 
@@ -92,7 +91,7 @@ describe('deleting an event on PostgreSQL + Redis', () => {
 
     const response = await fetch(`${b.url}/api/events/${doomed.eventId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${doomed.facilitatorToken}` } });
     expect(response.status).toBe(204);
-    for (const watcher of watchers) expect((await watcher.closed).code).toBe(CLOSE.eventDeleted);
+    for (const watcher of watchers) expect((await watcher.closed).code).toBe(CLOSE_CODES.eventDeleted);
     expect((await fetch(`${a.url}/api/events/${doomed.eventId}/privacy`, { headers: { Authorization: `Bearer ${doomed.facilitatorToken}` } })).status).toBe(410);
     await waitFor(() => readTable(keeperClient.doc).notes.length === 1, 'keeper note');
 

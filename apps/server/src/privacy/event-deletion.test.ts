@@ -9,9 +9,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, addOrganisation, privateDocName, readTable, rosterDocName, tableDocName, type Actor } from '@tablemap/model';
+import { CLOSE_CODES, addNote, addOrganisation, privateDocName, readTable, rosterDocName, tableDocName, type Actor } from '@tablemap/model';
 import { importAttendees } from '@tablemap/roster';
-import { CLOSE } from '../sync/messages.ts';
 import {
   connectProvider,
   createEvent,
@@ -150,7 +149,7 @@ describe('deleting an event', () => {
     expect(deleted.status).toBe(204);
 
     // Connected phones are told for good; the event is gone for every token and doc.
-    expect((await watcher.closed).code).toBe(CLOSE.eventDeleted);
+    expect((await watcher.closed).code).toBe(CLOSE_CODES.eventDeleted);
     await waitFor(() => doomedClients.every((client) => client.provider.wsconnected === false), 'doomed providers closed');
     expect((await remove(`${server.url}/api/events/${doomed.eventId}`, doomed.facilitatorToken)).status).toBe(410);
     const privacyAfter = await fetch(`${server.url}/api/events/${doomed.eventId}/privacy`, { headers: { Authorization: `Bearer ${doomed.facilitatorToken}` } });

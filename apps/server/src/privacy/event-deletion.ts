@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts';
 import type { DocRegistry } from '../sync/doc-registry.ts';
-import { CLOSE } from '../sync/messages.ts';
+import { CLOSE_CODES } from '@tablemap/model';
 import { eventDocPrefixes, isEventDoc, type PrivacyStore } from './privacy-store.ts';
 
 /** What deletion needs from the Redis relay in multi-instance mode. */
@@ -77,7 +77,7 @@ export class EventDeletion {
   /** Another instance deleted the event: close its sockets and drop its docs here. */
   async closeLocally(eventId: string): Promise<void> {
     this.known.add(eventId);
-    await this.options.registry.evictEvent(eventId, CLOSE.eventDeleted, 'event deleted');
+    await this.options.registry.evictEvent(eventId, CLOSE_CODES.eventDeleted, 'event deleted');
   }
 
   async purge(eventId: string): Promise<DeletionOutcome> {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  CLOSE_CODES,
   addNote,
   addOrganisation,
   castVote,
@@ -21,7 +22,6 @@ import {
   type Actor,
 } from '@tablemap/model';
 import { importAttendees, readRoster, seatAttendee, type Attendee } from '@tablemap/roster';
-import { CLOSE } from '../sync/messages.ts';
 import { pdfText } from '@tablemap/test-support';
 import { exportCli } from '../cli/export.ts';
 import { reportCli } from '../cli/report.ts';
@@ -251,7 +251,7 @@ describe('data protection', () => {
       expect(stored.votes).toEqual({});
       // Others see it go live; the leaver is signed out for good.
       await waitFor(() => readTable(other.doc).notes.length === 1, 'the other phone sees the notes go');
-      expect((await watcher.closed).code).toBe(CLOSE.tokenExpired);
+      expect((await watcher.closed).code).toBe(CLOSE_CODES.tokenExpired);
       expect((await postJson(`${server.url}/api/events/${event.eventId}/withdraw`, {}, auth(leaverToken))).status).toBe(401);
     });
 

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { WebSocket, type RawData } from 'ws';
-import { mayShareAwareness, type Access, type TokenClaims } from '@tablemap/model';
+import { CLOSE_CODES, mayShareAwareness, type Access, type TokenClaims } from '@tablemap/model';
 import type { Limits } from '../config.ts';
 import type { ChangeContext, ConnectionInfo } from '../extensions/extension.ts';
 import type { Hooks } from '../extensions/hooks.ts';
@@ -10,7 +10,6 @@ import type { Logger } from '../logger.ts';
 import { TokenBucket } from '../rate-limit.ts';
 import type { DocEntry, DocPeer } from './doc-registry.ts';
 import {
-  CLOSE,
   MESSAGE_AWARENESS,
   MESSAGE_QUERY_AWARENESS,
   MESSAGE_SYNC,
@@ -94,7 +93,7 @@ export class SyncConnection implements DocPeer {
   send(message: Uint8Array): void {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.close(CLOSE.tryAgainLater, 'too slow to keep up');
+      this.close(CLOSE_CODES.tryAgainLater, 'too slow to keep up');
       return;
     }
     this.ws.send(message);
@@ -133,7 +132,7 @@ export class SyncConnection implements DocPeer {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
-    if (!isBinary) return this.close(CLOSE.malformed, 'binary frames only');
+    if (!isBinary) return this.close(CLOSE_CODES.malformed, 'binary frames only');
     const bytes = toBytes(data);
     if (this.backlog.length === 0 && this.messageBucket.tryTake()) return this.process(bytes);
     this.holdBack(bytes);
@@ -151,7 +150,7 @@ export class SyncConnection implements DocPeer {
       this.logger.warn({ queued: this.backlog.length, bytes: this.backlogBytes }, 'message flood; closing the socket');
       this.backlog = [];
       this.backlogBytes = 0;
-      return this.close(CLOSE.tooManyMessages, 'too many messages');
+      return this.close(CLOSE_CODES.tooManyMessages, 'too many messages');
     }
     if (!this.ws.isPaused) this.ws.pause();
     this.scheduleDrain();
@@ -184,10 +183,10 @@ export class SyncConnection implements DocPeer {
       else if (type === MESSAGE_AWARENESS) this.onAwareness(decoding.readVarUint8Array(decoder));
       else if (type === MESSAGE_QUERY_AWARENESS) {
         this.send(awarenessMessage(this.entry.awareness, [...this.entry.awareness.getStates().keys()]));
-      } else this.close(CLOSE.malformed, 'unknown message type');
+      } else this.close(CLOSE_CODES.malformed, 'unknown message type');
     } catch (error) {
       this.logger.info({ reason: (error as Error).message }, 'malformed frame');
-      this.close(CLOSE.malformed, 'malformed message');
+      this.close(CLOSE_CODES.malformed, 'malformed message');
     }
   }
 
@@ -199,18 +198,18 @@ export class SyncConnection implements DocPeer {
       // Reply only once everything the doc holds is durable, so nothing unsaved is ever served.
       this.entry.settled().then(
         () => this.send(isEmptyStateVector(stateVector) ? this.entry.fullStateMessage() : syncStep2Message(this.entry.doc, stateVector)),
-        () => this.close(CLOSE.tryAgainLater, 'storage unavailable, retry'),
+        () => this.close(CLOSE_CODES.tryAgainLater, 'storage unavailable, retry'),
       );
     } else if (subtype === SYNC_STEP2 || subtype === SYNC_UPDATE) {
       this.onUpdate(decoding.readVarUint8Array(decoder));
     } else {
-      this.close(CLOSE.malformed, 'unknown sync message');
+      this.close(CLOSE_CODES.malformed, 'unknown sync message');
     }
   }
 
   private onUpdate(update: Uint8Array): void {
     const decoded = Y.decodeUpdate(update); // validates the whole update before anything is applied; throws on garbage
-    if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
+    if (this.entry.failed || this.entry.unloaded) return this.close(CLOSE_CODES.tryAgainLater, 'storage unavailable, retry');
     const change: ChangeContext = { connection: this.info, entry: this.entry, eventEntry: this.eventEntry, update, decoded };
     const refusal = this.hooks.validateChange(change);
     if (refusal) {
@@ -234,7 +233,7 @@ export class SyncConnection implements DocPeer {
     store.pendingStructs = null;
     store.pendingDs = null;
     this.logger.warn({ pendingBytes: pending, limit: this.limits.maxPendingUpdateBytes }, 'unresolved changes over the cap; dropped');
-    this.close(CLOSE.malformed, 'changes depend on data never sent');
+    this.close(CLOSE_CODES.malformed, 'changes depend on data never sent');
   }
 
   private onAwareness(update: Uint8Array): void {

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { ModelError, migrate, readEvent, schemaVersionOf, CURRENT_SCHEMA_VERSION, type DocRef, type EventSnapshot } from '@tablemap/model';
+import { CLOSE_CODES, ModelError, migrate, readEvent, schemaVersionOf, CURRENT_SCHEMA_VERSION, type DocRef, type EventSnapshot } from '@tablemap/model';
 import type { Logger } from '../logger.ts';
 import { StorageError, type DocStore } from '../storage/doc-store.ts';
-import { CLOSE, awarenessMessage, syncStep2Message, syncStep2FromUpdate, syncUpdateMessage } from './messages.ts';
+import { awarenessMessage, syncStep2Message, syncStep2FromUpdate, syncUpdateMessage } from './messages.ts';
 
 /** What a doc needs from a live connection: somewhere to send, a way to close, presence bookkeeping. */
 export interface DocPeer {
@@ -414,7 +414,7 @@ export class DocRegistry {
     if (entry.failed) return;
     entry.failed = true;
     this.options.logger.error({ doc: entry.name, err: error }, 'storage failed; closing the doc so clients retry');
-    for (const peer of [...entry.peers]) peer.close(CLOSE.tryAgainLater, 'storage unavailable, retry');
+    for (const peer of [...entry.peers]) peer.close(CLOSE_CODES.tryAgainLater, 'storage unavailable, retry');
     this.drop(entry);
   }
 

@@ -13,23 +13,6 @@ export const SYNC_STEP1 = syncProtocol.messageYjsSyncStep1;
 export const SYNC_STEP2 = syncProtocol.messageYjsSyncStep2;
 export const SYNC_UPDATE = syncProtocol.messageYjsUpdate;
 
-/** Close codes; docs/protocol.md, "Close codes", says when each is sent and what a client should do. */
-export const CLOSE = {
-  goingAway: 1001,
-  tooBig: 1009,
-  tryAgainLater: 1013,
-  readOnly: 4403,
-  malformed: 4400,
-  tokenExpired: 4401,
-  docTooLarge: 4413,
-  /** The update breaks the model's rules (a root or shape it does not define, someone else's note, forged votes...). */
-  changeRefused: 4422,
-  tableLocked: 4423,
-  tooManyMessages: 4429,
-  /** The event was deleted (final: there is nothing to come back to). */
-  eventDeleted: 4410,
-} as const;
-
 export function syncStep1Message(doc: Y.Doc): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { addNote, addOrganisation, checkUpdate, rateInfluence, readTable, setEventDetails, type Actor } from '@tablemap/model';
-import { CHANGE_REFUSED_CLOSE, openDoc } from '@tablemap/sync-client';
+import { CLOSE_CODES, addNote, addOrganisation, checkUpdate, rateInfluence, readTable, setEventDetails, type Actor } from '@tablemap/model';
+import { openDoc } from '@tablemap/sync-client';
 import {
   claimsOf,
   connectProvider,
@@ -179,7 +179,7 @@ describe('the server enforces the model on every participant update', () => {
     await waitFor(() => readTable(other.doc).notes.length === 2, 'my first note to reach the table');
     // A bug (or a hostile script) rewrites someone else's note: the server refuses and closes 4422.
     (phone.doc.getMap('notes').get(theirs) as Y.Map<unknown>).set('text', 'Hacked');
-    await waitFor(() => phone.state().closeCode === CHANGE_REFUSED_CLOSE, 'the refusal');
+    await waitFor(() => phone.state().closeCode === CLOSE_CODES.changeRefused, 'the refusal');
     expect(phone.state().status).toBe('refused');
     // Edits made before the app noticed are still only local.
     addNote(phone.doc, { text: 'Mine after', kind: 'idea' }, me);

@@ -7,6 +7,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { TOKEN_LIFETIME_SECONDS } from '../auth.ts';
 import { DEFAULT_LIMITS } from '../config.ts';
+import { CLOSE_CODES } from '@tablemap/model';
 import * as protocol from './messages.ts';
 
 const doc = readFileSync(new URL('../../../../docs/protocol.md', import.meta.url), 'utf8');
@@ -72,10 +73,10 @@ describe('docs/protocol.md matches the code', () => {
     expect(types).toMatchObject({ 'sync step 1': protocol.SYNC_STEP1, 'sync step 2': protocol.SYNC_STEP2, update: protocol.SYNC_UPDATE });
   });
 
-  it('lists every close code the server uses, each under its name in protocol.CLOSE', () => {
+  it('lists every close code the server uses, each under its name in CLOSE_CODES', () => {
     const documented = rows(section('Close codes'));
-    for (const [code, name] of documented) expect(protocol.CLOSE[name as keyof typeof protocol.CLOSE], name).toBe(Number(code));
-    expect(new Set(documented.map(([code]) => Number(code)))).toEqual(new Set(Object.values(protocol.CLOSE)));
+    for (const [code, name] of documented) expect(CLOSE_CODES[name as keyof typeof CLOSE_CODES], name).toBe(Number(code));
+    expect(new Set(documented.map(([code]) => Number(code)))).toEqual(new Set(Object.values(CLOSE_CODES)));
   });
 
   it('lists every limit with its default', () => {

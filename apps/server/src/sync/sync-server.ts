@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ModelError, docAccess, eventDocName, parseDocName, recordPrivateAuthor, type DocRef } from '@tablemap/model';
+import { CLOSE_CODES, ModelError, docAccess, eventDocName, parseDocName, recordPrivateAuthor, type DocRef } from '@tablemap/model';
 import { EventDeletedError, TokenError, type TokenSigner } from '../auth.ts';
 import type { Limits } from '../config.ts';
 import type { ConnectionInfo, Refusal } from '../extensions/extension.ts';
@@ -10,7 +10,6 @@ import { HttpError } from '../http-util.ts';
 import type { Logger } from '../logger.ts';
 import { OverMemoryBudgetError, type DocEntry, type DocRegistry } from './doc-registry.ts';
 import { SyncConnection } from './connection.ts';
-import { CLOSE } from './messages.ts';
 
 export const SYNC_PREFIX = '/sync/';
 
@@ -181,12 +180,12 @@ export class SyncServer {
     const { entry, eventEntry, verified, access, holder, info, release } = prepared;
     if (this.revokedHolders.has(holder)) {
       release();
-      ws.close(CLOSE.tokenExpired, 'token revoked');
+      ws.close(CLOSE_CODES.tokenExpired, 'token revoked');
       return;
     }
     if (!this.accepting || entry.unloaded || (eventEntry?.unloaded ?? false)) {
       release();
-      ws.close(entry.unloaded ? CLOSE.tryAgainLater : CLOSE.goingAway, 'retry');
+      ws.close(entry.unloaded ? CLOSE_CODES.tryAgainLater : CLOSE_CODES.goingAway, 'retry');
       return;
     }
     const refused = this.options.hooks.connect(info);
@@ -222,7 +221,7 @@ export class SyncServer {
 
   closeExpired(nowSeconds = Date.now() / 1000): void {
     for (const connection of this.connections) {
-      if (connection.exp <= nowSeconds) connection.close(CLOSE.tokenExpired, 'token expired');
+      if (connection.exp <= nowSeconds) connection.close(CLOSE_CODES.tokenExpired, 'token expired');
     }
   }
 
@@ -232,7 +231,7 @@ export class SyncServer {
     let closed = 0;
     for (const connection of [...this.connections]) {
       if (connection.claims.eventId === eventId && connection.claims.participantId === participantId) {
-        connection.close(CLOSE.tokenExpired, 'token revoked');
+        connection.close(CLOSE_CODES.tokenExpired, 'token revoked');
         closed++;
       }
     }
@@ -243,7 +242,7 @@ export class SyncServer {
   closeAll(): void {
     this.accepting = false;
     clearInterval(this.expiryTimer);
-    for (const connection of [...this.connections]) connection.close(CLOSE.goingAway, 'server shutting down');
+    for (const connection of [...this.connections]) connection.close(CLOSE_CODES.goingAway, 'server shutting down');
     this.wss.close();
   }
 }
