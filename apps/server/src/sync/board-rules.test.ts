@@ -16,7 +16,7 @@ import {
   updateOrganisation,
   updateTableTheme,
 } from '@tablemap/model';
-import { touchesBoard } from './board-rules.ts';
+import { BoardChecker, touchesBoard } from './board-rules.ts';
 import {
   connectProvider,
   createEvent,
@@ -171,5 +171,61 @@ describe('touchesBoard', () => {
     expect(touchesBoard(doc, structsOf(changeOf((mirror) => updateTableTheme(mirror, themeId, { title: 'Waiting lists' }))))).toBe(true);
     expect(touchesBoard(doc, structsOf(changeOf((mirror) => moveNotesToTableTheme(mirror, [noteId], themeId))))).toBe(true);
     expect(touchesBoard(doc, structsOf(changeOf((mirror) => createTableTheme(mirror, { title: 'New' }, carer))))).toBe(true);
+  });
+});
+
+describe('BoardChecker', () => {
+  /** A table with two themes, one note in each, and a third note on no theme. */
+  function boardWithTwoThemes() {
+    const doc = new Y.Doc();
+    const notes = ['Long waits', 'No callback', 'Lost referral'].map((text) => addNote(doc, { text, kind: 'observation' }, carer));
+    const waiting = createTableTheme(doc, { title: 'Waiting' }, carer, [notes[0]!]);
+    const callbacks = createTableTheme(doc, { title: 'Callbacks' }, carer, [notes[1]!]);
+    return { doc, notes, waiting, callbacks };
+  }
+
+  it('judges each change on the doc as it is, over many changes, with the changes between them caught up', () => {
+    const { doc, notes, waiting, callbacks } = boardWithTwoThemes();
+    const checker = new BoardChecker();
+    for (const [index, write] of [
+      (mirror: Y.Doc) => moveNotesToTableTheme(mirror, [notes[2]!], waiting),
+      (mirror: Y.Doc) => updateTableTheme(mirror, callbacks, { title: 'Calls back' }),
+      (mirror: Y.Doc) => mergeTableThemes(mirror, callbacks, waiting),
+    ].entries()) {
+      const change = {};
+      const update = rawUpdate(doc, write);
+      expect(checker.broken(doc, update, change), `change ${index}`).toEqual([]);
+      Y.applyUpdate(doc, update);
+      checker.applied(doc, change);
+      addNote(doc, { text: `Between ${index}`, kind: 'idea' }, carer); // applied without a board check
+    }
+    const tooLong = rawUpdate(doc, (mirror) => (mirror.getMap('tableThemes').get(waiting) as Y.Map<unknown>).set('title', 'x'.repeat(81)));
+    expect(checker.broken(doc, tooLong, {}).map((problem) => problem.collection)).toEqual(['tableThemes']);
+  });
+
+  it('forgets a change it refused: the next change is judged without it', () => {
+    const { doc, notes } = boardWithTwoThemes();
+    const checker = new BoardChecker();
+    // Refused (a title over 80 characters), and it also created a good theme "Housing".
+    let housing = '';
+    const refused = rawUpdate(doc, (mirror) => {
+      housing = createTableTheme(mirror, { title: 'Housing' }, carer);
+      mirror.getMap('tableThemes').set('bad1', themeEntry('bad1', 'x'.repeat(81)));
+    });
+    expect(checker.broken(doc, refused, {})).not.toEqual([]);
+    // "Housing" never reached the doc: a note placed in it points at a theme this table does not have.
+    const intoHousing = rawUpdate(doc, (mirror) => mirror.getMap('notePlacements').set(notes[2]!, housing));
+    expect(checker.broken(doc, intoHousing, {}).map((problem) => problem.collection)).toEqual(['notePlacements']);
+  });
+
+  it('forgets a change it passed that a later rule refused (never applied to the doc)', () => {
+    const { doc, notes } = boardWithTwoThemes();
+    const checker = new BoardChecker();
+    let housing = '';
+    const passed = rawUpdate(doc, (mirror) => (housing = createTableTheme(mirror, { title: 'Housing' }, carer)));
+    expect(checker.broken(doc, passed, {})).toEqual([]);
+    // Not applied, and `applied` never came: the doc has no "Housing".
+    const intoHousing = rawUpdate(doc, (mirror) => mirror.getMap('notePlacements').set(notes[2]!, housing));
+    expect(checker.broken(doc, intoHousing, {}).map((problem) => problem.collection)).toEqual(['notePlacements']);
   });
 });

@@ -46,18 +46,48 @@ export function touchesBoard(doc: Y.Doc, structs: readonly Struct[]): boolean {
   return false;
 }
 
+type Copy = { doc: Y.Doc; unconfirmed: object | null };
+
 /**
- * The board rules a participant's change must keep (the model's `tableBoardViolations`): checked on a copy
- * of the doc with the change applied, and only problems the change introduces count, so junk already
- * there (written by a facilitator or an older build) does not lock a table's board.
+ * The board rules a participant's change must keep (the model's `tableBoardViolations`), judged on a copy of
+ * the table doc with the change applied; only problems the change introduces count, so junk already there
+ * (written by a facilitator or an older build) does not lock a table's board.
+ *
+ * The copy is kept per doc and brought up to date before each check with only what the doc applied since:
+ * a fresh copy for every check costs in proportion to the whole table, every time a note is dragged
+ * (`bench/validation.ts` times both). It is thrown away, and rebuilt at the next check, when the change it was given is not applied to the doc: refused
+ * here, or by a rule after this one (`applied` never came). Otherwise it could keep content, or a deletion,
+ * the doc never had.
  */
-export function boardRulesBroken(doc: Y.Doc, update: Uint8Array): ReadProblem[] {
-  const key = (problem: ReadProblem) => `${problem.collection}/${problem.key}/${problem.reason}`;
-  const before = new Set(tableBoardViolations(doc).map(key));
-  const probe = new Y.Doc({ gc: false });
-  Y.applyUpdate(probe, Y.encodeStateAsUpdate(doc));
-  Y.applyUpdate(probe, update);
-  const after = tableBoardViolations(probe).filter((problem) => !before.has(key(problem)));
-  probe.destroy();
-  return after;
+export class BoardChecker {
+  private readonly copies = new WeakMap<Y.Doc, Copy>();
+
+  /** The board problems `update` would introduce in `doc`; `change` names this check for `applied`. */
+  broken(doc: Y.Doc, update: Uint8Array, change: object): ReadProblem[] {
+    const copy = this.currentCopy(doc);
+    const key = (problem: ReadProblem) => `${problem.collection}/${problem.key}/${problem.reason}`;
+    const before = new Set(tableBoardViolations(copy.doc).map(key));
+    Y.applyUpdate(copy.doc, update);
+    const after = tableBoardViolations(copy.doc).filter((problem) => !before.has(key(problem)));
+    if (after.length > 0) this.copies.delete(doc);
+    else copy.unconfirmed = change;
+    return after;
+  }
+
+  /** The change last judged for `doc` was applied to it: the copy holds exactly the doc again. */
+  applied(doc: Y.Doc, change: object): void {
+    const copy = this.copies.get(doc);
+    if (copy?.unconfirmed === change) copy.unconfirmed = null;
+  }
+
+  private currentCopy(doc: Y.Doc): Copy {
+    let copy = this.copies.get(doc);
+    if (!copy || copy.unconfirmed !== null) {
+      copy = { doc: new Y.Doc({ gc: false }), unconfirmed: null };
+      this.copies.set(doc, copy);
+    }
+    // What the doc applied since the last check, with its whole delete set (deletions carry no clock).
+    Y.applyUpdate(copy.doc, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(copy.doc)));
+    return copy;
+  }
 }
