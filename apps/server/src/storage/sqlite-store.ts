@@ -161,8 +161,6 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   private readonly compactions = new Set<Promise<unknown>>();
   /** Commits batches on this thread while the writer is idle; opened with the first append. */
   private inline: InlineCommitter | null = null;
-  /** Writer requests in flight other than `close`: an inline commit waits for them (lock, checkpoint). */
-  private writerWrites = 0;
   private checkpoint: Promise<unknown> | null = null;
   /** Appends and compactions committed, on any connection (`changeCount`). */
   private docWrites = 0;
@@ -266,7 +264,8 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
    * null when the batch must go to the writer thread instead (which waits for a lock, off this thread).
    */
   private commitInline(batch: readonly PendingAppend[]): number[] | null {
-    if (this.writerWrites > 0) return null;
+    // Anything the writer is doing (append, compaction, checkpoint) holds or races the write lock.
+    if (this.calls.size > 0) return null;
     const inline = (this.inline ??= new InlineCommitter(this.path));
     if (!inline.available) return null;
     const seqs = inline.commit(batch);
@@ -286,19 +285,14 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     const writer = (this.writer ??= this.startWriter());
     const id = this.nextCallId++;
     if (this.calls.size === 0) writer.ref(); // a write in flight keeps the process alive until it commits
-    const writes = request.kind !== 'close';
-    if (writes) this.writerWrites++;
-    const done = () => {
-      if (writes) this.writerWrites--;
-    };
-    return new Promise<WriterReply>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       this.calls.set(id, {
         resolve: (reply) => (reply.error === undefined ? resolve(reply) : reject(new Error(reply.error))),
         reject,
       });
       const message = { ...request, id } as WriterRequest;
       writer.postMessage(message, message.kind === 'append' ? [message.batch.bytes, message.batch.docOf.buffer, message.batch.ends.buffer] : []);
-    }).finally(done);
+    });
   }
 
   private startWriter(): Worker {
