@@ -123,15 +123,6 @@ const SNAPSHOT_THREAD_IDLE_MS = 30_000;
 /** The writer thread checkpoints the WAL after this many inline commits (which never checkpoint themselves). */
 const CHECKPOINT_EVERY_INLINE_COMMITS = 200;
 
-/**
- * Batches for the writer thread leave at most this often. They go there only when inline commits would
- * take too much of this thread (or the writer is busy), that is under a flood of edits; each commit then
- * costs fsync, pages written and two thread wake-ups whatever its size, so gathering 5 ms of edits into one
- * cuts the server's CPU at 3,200 edits/s by about a sixth (ARCHITECTURE.md, "Storage"), for at most 5 ms more
- * before an edit is relayed.
- */
-const WRITER_BATCH_SPACING_MS = 5;
-
 /** What the writer thread (sqlite-writer.js) is asked, and what it answers. */
 type WriterRequest =
   | { id: number; kind: 'append'; batch: PackedBatch }
@@ -171,9 +162,6 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   /** Commits batches on this thread while the writer is idle; opened with the first append. */
   private inline: InlineCommitter | null = null;
   private checkpoint: Promise<unknown> | null = null;
-  private readonly commits = { inline: 0, writer: 0 };
-  /** When the next batch may leave for the writer thread (WRITER_BATCH_SPACING_MS). */
-  private nextWriterBatchAt = 0;
   /** Appends and compactions committed, on any connection (`changeCount`). */
   private docWrites = 0;
 
@@ -260,7 +248,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       const batch = this.queue;
       this.queue = [];
       try {
-        const seqs = this.commitInline(batch) ?? (await this.commitOnWriter(batch));
+        const seqs = this.commitInline(batch) ?? (await this.call({ kind: 'append', batch: packBatch(batch) })).seqs;
         this.docWrites += batch.length;
         batch.forEach((item, index) => item.resolve(seqs?.[index] ?? 0));
       } catch (error) {
@@ -269,19 +257,6 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       }
     }
     this.inFlight = null;
-  }
-
-  /** Sends the batch to the writer thread, once the spacing since the last one has passed; appends made meanwhile join it. */
-  private async commitOnWriter(batch: PendingAppend[]): Promise<number[] | undefined> {
-    const wait = this.nextWriterBatchAt - performance.now();
-    if (wait > 0) {
-      await new Promise((resolve) => setTimeout(resolve, wait));
-      batch.push(...this.queue.splice(0));
-    }
-    this.nextWriterBatchAt = performance.now() + WRITER_BATCH_SPACING_MS;
-    const { seqs } = await this.call({ kind: 'append', batch: packBatch(batch) });
-    this.commits.writer++;
-    return seqs;
   }
 
   /**
@@ -294,7 +269,6 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     const inline = (this.inline ??= new InlineCommitter(this.path));
     if (!inline.available) return null;
     const seqs = inline.commit(batch);
-    if (seqs) this.commits.inline++;
     if (seqs && inline.commitsSinceCheckpoint >= CHECKPOINT_EVERY_INLINE_COMMITS && !this.checkpoint) {
       inline.commitsSinceCheckpoint = 0;
       // Batches meanwhile go to the writer, behind it: a checkpoint racing steady commits never copies the
@@ -448,11 +422,6 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   changeCount(): number {
     this.assertOpen();
     return Number((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n) + this.docWrites;
-  }
-
-  /** How many batches of appends were committed on this thread and on the writer thread since the store opened. */
-  appendCommits(): { inline: number; writer: number } {
-    return { ...this.commits };
   }
 
   /**
