@@ -3,13 +3,6 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 /** An inline commit slower than this (a stalled disk) sends the next batches to the writer thread for a while. */
 const SLOW_COMMIT_MS = 20;
 const STAND_DOWN_MS = 10_000;
-/**
- * The share of the main thread inline commits may take. Each one blocks every socket for its fsync, so
- * under heavy load the batches go to the writer thread, which groups them while the sockets keep working.
- */
-const INLINE_SHARE = 0.1;
-/** Most inline time saved up by a quiet spell, so a burst after it soon goes to the writer thread. */
-const INLINE_BUDGET_CAP_MS = 20;
 
 /** SQLite's result code for a database another connection has locked. */
 const SQLITE_BUSY = 5;
@@ -28,9 +21,6 @@ export class InlineCommitter {
   private readonly db: DatabaseSync;
   private readonly insert: StatementSync;
   private standDownUntil = 0;
-  /** Milliseconds of inline commit left: refills at INLINE_SHARE of the clock, each commit spends its time. */
-  private budgetMs = INLINE_BUDGET_CAP_MS;
-  private budgetAt = performance.now();
   /** Commits since the writer last checkpointed the WAL (the store asks it to, every so often). */
   commitsSinceCheckpoint = 0;
 
@@ -41,12 +31,9 @@ export class InlineCommitter {
     this.insert = this.db.prepare('INSERT INTO doc_updates (name, data, created_at) VALUES (?, ?, ?)');
   }
 
-  /** False for a while after a slow commit, and while inline commits have used their share of the thread. */
+  /** False for a while after a slow commit. */
   get available(): boolean {
-    const now = performance.now();
-    this.budgetMs = Math.min(INLINE_BUDGET_CAP_MS, this.budgetMs + (now - this.budgetAt) * INLINE_SHARE);
-    this.budgetAt = now;
-    return now >= this.standDownUntil && this.budgetMs > 0;
+    return performance.now() >= this.standDownUntil;
   }
 
   /**
@@ -72,9 +59,7 @@ export class InlineCommitter {
       rollBack(this.db);
       throw error;
     } finally {
-      const took = performance.now() - started;
-      this.budgetMs -= took;
-      if (took > SLOW_COMMIT_MS) this.standDownUntil = performance.now() + STAND_DOWN_MS;
+      if (performance.now() - started > SLOW_COMMIT_MS) this.standDownUntil = performance.now() + STAND_DOWN_MS;
     }
   }
 
