@@ -218,6 +218,33 @@ describe('DocRegistry compaction', () => {
     await dir.remove();
   });
 
+  it('folds a table of 1 MB at a pause only once its log is half its size, not after every 256 KiB', async () => {
+    const dir = await tempDir();
+    const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
+    const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
+    const name = 'table/e1/t1';
+    const entry = await registry.acquire(name, { kind: 'table', eventId: 'e1', tableId: 't1' });
+    const write = async (key: string, value: string) => {
+      Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
+      await entry.settled();
+    };
+    await write('big', 'y'.repeat(1_000_000));
+    await registry.rewriteStored(entry);
+    // 300 KB of edits, then a pause: each fold re-encodes the whole megabyte, so this is not yet worth one.
+    for (let n = 0; n < 10; n++) await write(`a${n}`, 'z'.repeat(30_000));
+    await sleep(700);
+    expect((await store.load(name)).logLength).toBe(10);
+    for (let n = 0; n < 7; n++) await write(`b${n}`, 'z'.repeat(30_000));
+    await waitFor(() => entry.logLength === 0, 'the log folded once it was half the table');
+    const stored = await store.load(name);
+    expect(stored.logLength).toBe(0);
+    expect(rebuild(stored.updates).getMap('notes').size).toBe(18);
+    registry.release(entry);
+    await registry.closeAll();
+    await store.close();
+    await dir.remove();
+  });
+
   it('folds a table that never pauses once its log is four times due', async () => {
     const dir = await tempDir();
     const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));

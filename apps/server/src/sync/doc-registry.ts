@@ -86,7 +86,7 @@ export class DocEntry {
 
 const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
-/** An overdue log this long is folded whatever the doc's size (see `dueForCompaction`). */
+/** A log this long is folded whatever the doc's size (see `dueForCompaction`). */
 const MAX_LOG_BYTES = 1024 * 1024;
 /**
  * A doc this large has its busy fold built by the store off this thread (encoding grows with the doc).
@@ -296,13 +296,14 @@ export class DocRegistry {
   /**
    * After `compactAfterUpdates` log entries, and for a large doc not before its log is half the snapshot's
    * size: encoding a snapshot blocks this thread in proportion to the doc, so a
-   * busy large table folds less often and the cost per edit stays flat. `stretch` scales both thresholds
-   * (overdue = 4×); a log past MAX_LOG_BYTES ÷ 4 × stretch is due whatever the doc's size, so the log never
-   * eats much of the doc's size limit (`maxDocBytes` counts snapshot and log).
+   * busy large table folds less often and the cost per edit stays flat. `stretch` scales the count and the share (overdue =
+   * 4×). A log past MAX_LOG_BYTES is due whatever the doc's size, so the log never eats much of the doc's
+   * size limit (`maxDocBytes` counts snapshot and log); it is not scaled down for a pause, since a fixed
+   * smaller cap would re-encode a large table for every few hundred KiB of edits.
    */
   private dueForCompaction(entry: DocEntry, stretch = 1): boolean {
     if (entry.logLength < this.options.compactAfterUpdates * stretch) return false;
-    return entry.logBytes * 2 >= entry.snapshotBytes * stretch || entry.logBytes >= (MAX_LOG_BYTES / OVERDUE_STRETCH) * stretch;
+    return entry.logBytes * 2 >= entry.snapshotBytes * stretch || entry.logBytes >= MAX_LOG_BYTES;
   }
 
   /**
