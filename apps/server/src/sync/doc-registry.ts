@@ -90,15 +90,9 @@ const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 const MAX_LOG_BYTES = 1024 * 1024;
 /**
  * A doc this large has its busy fold built by the store off this thread (encoding grows with the doc).
- * Smaller ones encode here: about 15 ms for 1 MiB, where rebuilding it from storage on the thread costs
- * 70–100 ms of CPU, and its garbage collection besides (ARCHITECTURE.md).
+ * Smaller ones encode here quickly, after a pause: not worth the thread's own memory (ARCHITECTURE.md).
  */
-const OFF_THREAD_FOLD_BYTES = 2 * 1024 * 1024;
-/**
- * After a fold encoded on this thread, the next fold waits this many times as long, so folds take at most
- * a tenth of the sockets' thread and tables that grew together never encode in one block.
- */
-const FOLD_REST_FACTOR = 9;
+const OFF_THREAD_FOLD_BYTES = 1024 * 1024;
 /** A busy table's due log waits for a pause this long, until it is this many times due. */
 const FOLD_PAUSE_MS = 500;
 const OVERDUE_STRETCH = 4;
@@ -144,8 +138,6 @@ export class DocRegistry {
   /** Busy docs waiting to fold their logs, one at a time (`foldBeside`). */
   private readonly foldQueue = new Set<DocEntry>();
   private folding = false;
-  /** How long the last fold's encoding held this thread (0 when it was built off it). */
-  private lastEncodeMs = 0;
   /** Deleted events: their docs are never loaded again by this process. */
   private readonly goneEvents = new Set<string>();
 
@@ -355,12 +347,8 @@ export class DocRegistry {
       folded
         .catch((error: unknown) => this.options.logger.warn({ doc: next.name, err: error }, 'compaction failed; the log is kept'))
         .finally(() => {
-          const rest = setTimeout(() => {
-            this.folding = false;
-            this.foldNext();
-          }, this.lastEncodeMs * FOLD_REST_FACTOR);
-          rest.unref();
-          this.lastEncodeMs = 0;
+          this.folding = false;
+          this.foldNext();
         });
     });
   }
@@ -409,7 +397,7 @@ export class DocRegistry {
   private async foldLog(entry: DocEntry, fromStore: boolean): Promise<void> {
     const folded = { entries: entry.logLength, bytes: entry.logBytes, throughSeq: entry.lastSeq };
     const { store } = this.options;
-    const snapshot = fromStore && store.snapshotThrough ? await store.snapshotThrough(entry.name, folded.throughSeq) : this.encodeHere(entry.doc);
+    const snapshot = fromStore && store.snapshotThrough ? await store.snapshotThrough(entry.name, folded.throughSeq) : Y.encodeStateAsUpdate(entry.doc);
     if (entry.unloaded) return;
     await store.compact(entry.name, snapshot, folded.throughSeq);
     this.options.logger.debug({ doc: entry.name, entries: folded.entries, bytes: snapshot.byteLength }, 'doc compacted');
@@ -417,14 +405,6 @@ export class DocRegistry {
     entry.logBytes -= folded.bytes;
     entry.snapshotBytes = snapshot.byteLength;
     entry.bytes = snapshot.byteLength + entry.logBytes;
-  }
-
-  /** Encodes the doc's snapshot on this thread, timing it so the next fold rests in proportion (FOLD_REST_FACTOR). */
-  private encodeHere(doc: Y.Doc): Uint8Array {
-    const started = performance.now();
-    const snapshot = Y.encodeStateAsUpdate(doc);
-    this.lastEncodeMs = performance.now() - started;
-    return snapshot;
   }
 
   /**
