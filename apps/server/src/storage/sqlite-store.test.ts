@@ -183,19 +183,34 @@ describe('DocRegistry on a failing store', () => {
 });
 
 describe('DocRegistry compaction', () => {
-  it('folds a small doc after COMPACT_AFTER_UPDATES entries once the table pauses, and a large one only once its log is half its size', async () => {
+  /** One table doc on a real SQLite store, due for a fold after 5 log entries; `write` sets a note and waits for its commit. */
+  async function openTable() {
     const dir = await tempDir();
     const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
-    const logger = createLogger({ level: 'error' });
-    const registry = new DocRegistry({ store, logger, compactAfterUpdates: 5, idleUnloadMs: 60_000 });
-    const ref = { kind: 'table' as const, eventId: 'e1', tableId: 't1' };
+    const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
     const name = 'table/e1/t1';
-    const entry = await registry.acquire(name, ref);
-    const logLength = async () => (await store.load(name)).logLength;
-    const write = async (key: string, value: string) => {
-      Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
-      await entry.settled();
+    const entry = await registry.acquire(name, { kind: 'table', eventId: 'e1', tableId: 't1' });
+    return {
+      store,
+      registry,
+      name,
+      entry,
+      logLength: async () => (await store.load(name)).logLength,
+      write: async (key: string, value: string) => {
+        Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
+        await entry.settled();
+      },
+      async close() {
+        registry.release(entry);
+        await registry.closeAll();
+        await store.close();
+        await dir.remove();
+      },
     };
+  }
+
+  it('folds a small doc after COMPACT_AFTER_UPDATES entries once the table pauses, and a large one only once its log is half its size', async () => {
+    const { store, registry, name, entry, logLength, write, close } = await openTable();
     for (let n = 0; n < 5; n++) await write(`small${n}`, 'x');
     expect(await logLength()).toBe(5); // due, but the table is still busy
     await waitFor(() => entry.logLength === 0, 'the log folded after a pause');
@@ -211,62 +226,36 @@ describe('DocRegistry compaction', () => {
     await waitFor(() => entry.logLength === 0, 'the large doc folded once its log was half its size');
     expect(await logLength()).toBe(0);
     expect(rebuild((await store.load(name)).updates).getMap('notes').size).toBe(17);
-
-    registry.release(entry);
-    await registry.closeAll();
-    await store.close();
-    await dir.remove();
+    await close();
   });
 
   it('folds a table of 1 MB at a pause only once its log is half its size, not after every 256 KiB', async () => {
-    const dir = await tempDir();
-    const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
-    const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
-    const name = 'table/e1/t1';
-    const entry = await registry.acquire(name, { kind: 'table', eventId: 'e1', tableId: 't1' });
-    const write = async (key: string, value: string) => {
-      Y.applyUpdate(entry.doc, mapUpdate('notes', key, value), 'a-phone');
-      await entry.settled();
-    };
+    const { store, registry, name, entry, logLength, write, close } = await openTable();
     await write('big', 'y'.repeat(1_000_000));
     await registry.rewriteStored(entry);
     // 300 KB of edits, then a pause: each fold re-encodes the whole megabyte, so this is not yet worth one.
     for (let n = 0; n < 10; n++) await write(`a${n}`, 'z'.repeat(30_000));
     await sleep(700);
-    expect((await store.load(name)).logLength).toBe(10);
+    expect(await logLength()).toBe(10);
     for (let n = 0; n < 7; n++) await write(`b${n}`, 'z'.repeat(30_000));
     await waitFor(() => entry.logLength === 0, 'the log folded once it was half the table');
     const stored = await store.load(name);
     expect(stored.logLength).toBe(0);
     expect(rebuild(stored.updates).getMap('notes').size).toBe(18);
-    registry.release(entry);
-    await registry.closeAll();
-    await store.close();
-    await dir.remove();
+    await close();
   });
 
   it('folds a table that never pauses once its log is four times due', async () => {
-    const dir = await tempDir();
-    const store = new SqliteStore(join(dir.path, 'tablemap.sqlite'));
-    const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
-    const name = 'table/e1/t1';
-    const entry = await registry.acquire(name, { kind: 'table', eventId: 'e1', tableId: 't1' });
-    const write = async (n: number) => {
-      Y.applyUpdate(entry.doc, mapUpdate('notes', `n${n}`, 'x'), 'a-phone');
-      await entry.settled();
-    };
+    const { store, name, entry, logLength, write, close } = await openTable();
     // Edits come faster than the pause: the log grows past due (5) up to overdue (4 × 5) ...
-    for (let n = 0; n < 19; n++) await write(n);
-    expect((await store.load(name)).logLength).toBe(19);
+    for (let n = 0; n < 19; n++) await write(`n${n}`, 'x');
+    expect(await logLength()).toBe(19);
     // ... and the twentieth is folded at once.
-    await write(19);
+    await write('n19', 'x');
     await waitFor(() => entry.logLength === 0, 'the overdue log folded');
     const stored = await store.load(name);
     expect(stored.logLength).toBe(0);
     expect(rebuild(stored.updates).getMap('notes').size).toBe(20);
-    registry.release(entry);
-    await registry.closeAll();
-    await store.close();
-    await dir.remove();
+    await close();
   });
 });

@@ -56,8 +56,8 @@ type Copy = { doc: Y.Doc; unconfirmed: object | null };
  * The copy is kept per doc and brought up to date before each check with only what the doc applied since:
  * a fresh copy for every check costs in proportion to the whole table, every time a note is dragged
  * (`bench/validation.ts` times both). It is thrown away, and rebuilt at the next check, when the change it
- * was given is not applied to the doc: refused here, or by a rule after this one (`applied` never came). Otherwise it could keep content, or a deletion,
- * the doc never had.
+ * was given is not applied to the doc: refused here, or by a rule after this one (`applied` never came).
+ * Otherwise it could keep content, or a deletion, the doc never had.
  */
 export class BoardChecker {
   private readonly copies = new WeakMap<Y.Doc, Copy>();

@@ -296,10 +296,10 @@ export class DocRegistry {
   /**
    * After `compactAfterUpdates` log entries, and for a large doc not before its log is half the snapshot's
    * size: encoding a snapshot blocks this thread in proportion to the doc, so a
-   * busy large table folds less often and the cost per edit stays flat. `stretch` scales the count and the share (overdue =
-   * 4×). A log past MAX_LOG_BYTES is due whatever the doc's size, so the log never eats much of the doc's
-   * size limit (`maxDocBytes` counts snapshot and log); it is not scaled down for a pause, since a fixed
-   * smaller cap would re-encode a large table for every few hundred KiB of edits.
+   * busy large table folds less often and the cost per edit stays flat. `stretch` scales the count and the
+   * share (overdue = 4×). A log past MAX_LOG_BYTES is due whatever the doc's size, so the log never eats much
+   * of the doc's size limit (`maxDocBytes` counts snapshot and log); it is not lowered for a pause, since a
+   * smaller fixed cap would re-encode a large table for every few hundred KiB of edits.
    */
   private dueForCompaction(entry: DocEntry, stretch = 1): boolean {
     if (entry.logLength < this.options.compactAfterUpdates * stretch) return false;
