@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Clock ticks per second for /proc/<pid>/stat (CLK_TCK is 100 on every Linux this runs on). */
 const TICKS_PER_SECOND = 100;
@@ -8,22 +8,58 @@ export interface ProcSample {
   /** user + system CPU time consumed so far, in ms. */
   cpuMs: number;
   rssBytes: number;
+  /** Per thread (by thread id): its name and the CPU time it consumed so far, in ms; when asked for. */
+  threads?: Map<string, { name: string; cpuMs: number }>;
 }
 
-/** Reads CPU time and resident memory of a process from /proc; null once it has exited. */
-export function readProc(pid: number): ProcSample | null {
+/** A /proc stat line's name (in parentheses, may hold spaces) and its CPU time (user + system) in ms. */
+function parseStat(stat: string): { name: string; cpuMs: number } {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuMs: (ticks * 1000) / TICKS_PER_SECOND };
+}
+
+/** Reads CPU time and resident memory of a process (and of each of its threads) from /proc; null once it has exited. */
+export function readProc(pid: number, perThread = false): ProcSample | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces; the fields we want follow its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
+    const { cpuMs } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { atMs: performance.now(), cpuMs: ((utime + stime) * 1000) / TICKS_PER_SECOND, rssBytes: rssKb * 1024 };
+    const sample: ProcSample = { atMs: performance.now(), cpuMs, rssBytes: rssKb * 1024 };
+    if (perThread) sample.threads = readThreads(pid);
+    return sample;
   } catch {
     return null;
   }
+}
+
+function readThreads(pid: number): Map<string, { name: string; cpuMs: number }> {
+  const threads = new Map<string, { name: string; cpuMs: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      threads.set(tid, parseStat(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')));
+    } catch {
+      // The thread ended between listing and reading: its time is not counted.
+    }
+  }
+  return threads;
+}
+
+/**
+ * CPU by thread name over a window, in percent of one core: Node names its threads (MainThread,
+ * WorkerThread for every worker, V8Worker for V8's GC and compiler helpers, libuv-worker for the thread
+ * pool). A thread that ended within the window is not counted; one that started counts from its start.
+ */
+export function cpuByThreadName(first: ProcSample, last: ProcSample): Record<string, number> {
+  const byName: Record<string, number> = {};
+  const seconds = (last.atMs - first.atMs) / 1000;
+  if (!first.threads || !last.threads || seconds <= 0) return byName;
+  for (const [tid, thread] of last.threads) {
+    const used = thread.cpuMs - (first.threads.get(tid)?.cpuMs ?? 0);
+    if (used > 0) byName[thread.name] = (byName[thread.name] ?? 0) + used;
+  }
+  for (const name of Object.keys(byName)) byName[name] = round1(byName[name]! / 10 / seconds);
+  return byName;
 }
 
 export interface ProcSummary {
@@ -32,6 +68,8 @@ export interface ProcSummary {
   peakCpuPercent: number;
   rssPeakMb: number;
   rssEndMb: number;
+  /** CPU by thread name (`cpuByThreadName`), when the sampler was asked to read threads. */
+  cpuByThread?: Record<string, number>;
 }
 
 /** Samples a process every interval; `window()` summarises the samples taken since `mark()`. */
@@ -39,16 +77,18 @@ export class ProcSampler {
   private samples: ProcSample[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly pid: number;
+  private readonly perThread: boolean;
 
-  constructor(pid: number, intervalMs = 1000) {
+  constructor(pid: number, intervalMs = 1000, options: { perThread?: boolean } = {}) {
     this.pid = pid;
+    this.perThread = options.perThread ?? false;
     this.take();
     this.timer = setInterval(() => this.take(), intervalMs);
     this.timer.unref();
   }
 
   private take(): void {
-    const sample = readProc(this.pid);
+    const sample = readProc(this.pid, this.perThread);
     if (sample) this.samples.push(sample);
   }
 
@@ -74,6 +114,7 @@ export class ProcSampler {
       peakCpuPercent: round1(peak),
       rssPeakMb: mb(Math.max(...samples.map((sample) => sample.rssBytes))),
       rssEndMb: mb(last.rssBytes),
+      ...(this.perThread ? { cpuByThread: cpuByThreadName(first, last) } : {}),
     };
   }
 

@@ -11,6 +11,7 @@ const step = (offeredPerSecond: number, p99Ms: number, phoneLoopDelayP99Ms: numb
   p99Ms,
   phoneLoopDelayP99Ms,
   serverCpuPercent: 50,
+  serverCpuByThread: null,
   sustained: p99Ms <= 150,
   generatorKeptUp: phoneLoopDelayP99Ms < 10,
 });

@@ -30,6 +30,8 @@ export interface ThroughputStep {
   p99Ms: number;
   phoneLoopDelayP99Ms: number;
   serverCpuPercent: number | null;
+  /** The server's CPU by thread name (main thread, worker threads, V8's GC helpers, libuv's pool), percent of a core. */
+  serverCpuByThread: Record<string, number> | null;
   sustained: boolean;
   /** The phone threads kept up: this step measured the server, not the generator. */
   generatorKeptUp: boolean;
@@ -63,7 +65,7 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
   const phonesAt = new Map<string, number>();
   for (const spec of provisioned.specs) phonesAt.set(spec.tableDoc, (phonesAt.get(spec.tableDoc) ?? 0) + 1);
   const groups = phoneGroups(options.workers);
-  const sampler = target.pid ? new ProcSampler(target.pid, 500) : null;
+  const sampler = target.pid ? new ProcSampler(target.pid, 500, { perThread: true }) : null;
   const steps: ThroughputStep[] = [];
   try {
     const connected = await connectPhones(groups, provisioned.specs, load.connectTimeoutMs);
@@ -74,7 +76,8 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
       sampler?.mark();
       const plan = { startAt: nowMs() + 200, durationMs: options.stepSeconds * 1000, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
       await Promise.all(groups.map((group) => group.run(plan)));
-      const cpu = sampler?.window().cpuPercent ?? null;
+      const usage = sampler?.window() ?? null;
+      const cpu = usage?.cpuPercent ?? null;
       const sentNow = await sentByTable(groups);
       const expected = [...sentNow].reduce((sum, [doc, count]) => sum + (count - (sentBefore.get(doc) ?? 0)) * ((phonesAt.get(doc) ?? 1) - 1), 0);
       const sent = [...sentNow].reduce((sum, [doc, count]) => sum + count - (sentBefore.get(doc) ?? 0), 0);
@@ -100,12 +103,13 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
         p99Ms: p99,
         phoneLoopDelayP99Ms: Math.max(...stats.map((item) => item.loopDelayMs.p99)),
         serverCpuPercent: cpu,
+        serverCpuByThread: usage?.cpuByThread ?? null,
         sustained: p99 <= options.p99LimitMs,
         generatorKeptUp: Math.max(...stats.map((item) => item.loopDelayMs.p99)) < options.phoneLoopDelayLimitMs,
       };
       steps.push(step);
       const lag = step.generatorKeptUp ? '' : ' (phones lagging: not counted)';
-      log(`  ${target.label}: ${rate} edits/s offered → p99 ${p99} ms, ${step.deliveredPerSecond} deliveries/s, server CPU ${cpu ?? '—'} %, phone loop delay p99 ${step.phoneLoopDelayP99Ms} ms${lag}`);
+      log(`  ${target.label}: ${rate} edits/s offered → p99 ${p99} ms, ${step.deliveredPerSecond} deliveries/s, server CPU ${cpu ?? '—'} %${threadsOf(step)}, phone loop delay p99 ${step.phoneLoopDelayP99Ms} ms${lag}`);
       if (!step.sustained) break;
     }
   } finally {
@@ -136,3 +140,11 @@ async function sentByTable(groups: ReturnType<typeof phoneGroups>): Promise<Map<
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** " (MainThread 40, WorkerThread 12 …)": the threads that used at least 1 % of a core, busiest first. */
+function threadsOf(step: ThroughputStep): string {
+  const busy = Object.entries(step.serverCpuByThread ?? {})
+    .filter(([, percent]) => percent >= 1)
+    .sort((a, b) => b[1] - a[1]);
+  return busy.length ? ` (${busy.map(([name, percent]) => `${name} ${percent}`).join(', ')})` : '';
+}
