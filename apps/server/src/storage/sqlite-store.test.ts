@@ -245,6 +245,39 @@ describe('DocRegistry compaction', () => {
     await close();
   });
 
+  it('rests between the folds of tables that fall due together, three times as long as each fold took', async () => {
+    /** A store whose compactions take at least 100 ms (a slow disk) and that notes when each ran. */
+    class SlowFoldStore extends SqliteStore {
+      readonly folds: { name: string; startedAt: number; endedAt: number }[] = [];
+      override async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+        const startedAt = performance.now();
+        await sleep(100);
+        await super.compact(name, snapshot, throughSeq);
+        this.folds.push({ name, startedAt, endedAt: performance.now() });
+      }
+    }
+    const dir = await tempDir();
+    const store = new SlowFoldStore(join(dir.path, 'tablemap.sqlite'));
+    const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
+    const tables = await Promise.all(['t1', 't2'].map((tableId) => registry.acquire(`table/e1/${tableId}`, { kind: 'table', eventId: 'e1', tableId })));
+    // Both tables fall due in the same moment, then pause.
+    for (let n = 0; n < 5; n++) {
+      for (const entry of tables) Y.applyUpdate(entry.doc, mapUpdate('notes', `n${n}`, 'x'), 'a-phone');
+      await Promise.all(tables.map((entry) => entry.settled()));
+    }
+    await waitFor(() => tables.every((entry) => entry.logLength === 0), 'both logs folded', 10_000);
+    const [first, second] = store.folds;
+    expect(store.folds.map((fold) => fold.name).sort()).toEqual(['table/e1/t1', 'table/e1/t2']);
+    const took = first!.endedAt - first!.startedAt;
+    // The registry times the whole fold (encoding included), so its rest is at least three times this.
+    expect(second!.startedAt - first!.endedAt).toBeGreaterThanOrEqual(3 * took - 5);
+    for (const entry of tables) expect(rebuild((await store.load(entry.name)).updates).getMap('notes').size).toBe(5);
+    for (const entry of tables) registry.release(entry);
+    await registry.closeAll();
+    await store.close();
+    await dir.remove();
+  });
+
   it('folds a table that never pauses once its log is four times due', async () => {
     const { store, name, entry, logLength, write, close } = await openTable();
     // Edits come faster than the pause: the log grows past due (5) up to overdue (4 × 5) ...
