@@ -245,37 +245,60 @@ describe('DocRegistry compaction', () => {
     await close();
   });
 
-  it('rests between the folds of tables that fall due together, three times as long as each fold took', async () => {
-    /** A store whose compactions take at least 100 ms (a slow disk) and that notes when each ran. */
-    class SlowFoldStore extends SqliteStore {
-      readonly folds: { name: string; startedAt: number; endedAt: number }[] = [];
-      override async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
-        const startedAt = performance.now();
-        await sleep(100);
-        await super.compact(name, snapshot, throughSeq);
-        this.folds.push({ name, startedAt, endedAt: performance.now() });
-      }
+  /** A store whose compactions take at least 100 ms (a slow disk) and that notes when each ran. */
+  class SlowFoldStore extends SqliteStore {
+    readonly folds: { name: string; startedAt: number; endedAt: number }[] = [];
+    override async compact(name: string, snapshot: Uint8Array, throughSeq: number): Promise<void> {
+      const startedAt = performance.now();
+      await sleep(100);
+      await super.compact(name, snapshot, throughSeq);
+      this.folds.push({ name, startedAt, endedAt: performance.now() });
     }
+  }
+
+  /** Two tables on a slow-folding store; each takes five notes (due), the second ones of `extraBytes` more. */
+  async function twoTablesFallingDue(extraBytes = 0) {
     const dir = await tempDir();
     const store = new SlowFoldStore(join(dir.path, 'tablemap.sqlite'));
     const registry = new DocRegistry({ store, logger: createLogger({ level: 'error' }), compactAfterUpdates: 5, idleUnloadMs: 60_000 });
     const tables = await Promise.all(['t1', 't2'].map((tableId) => registry.acquire(`table/e1/${tableId}`, { kind: 'table', eventId: 'e1', tableId })));
-    // Both tables fall due in the same moment, then pause.
     for (let n = 0; n < 5; n++) {
       for (const entry of tables) Y.applyUpdate(entry.doc, mapUpdate('notes', `n${n}`, 'x'), 'a-phone');
       await Promise.all(tables.map((entry) => entry.settled()));
     }
+    if (extraBytes > 0) {
+      Y.applyUpdate(tables[1]!.doc, mapUpdate('notes', 'long', 'y'.repeat(extraBytes)), 'a-phone');
+      await tables[1]!.settled();
+    }
     await waitFor(() => tables.every((entry) => entry.logLength === 0), 'both logs folded', 10_000);
     const [first, second] = store.folds;
-    expect(store.folds.map((fold) => fold.name).sort()).toEqual(['table/e1/t1', 'table/e1/t2']);
-    const took = first!.endedAt - first!.startedAt;
+    expect(store.folds.map((fold) => fold.name)).toEqual(['table/e1/t1', 'table/e1/t2']);
+    return {
+      took: first!.endedAt - first!.startedAt,
+      gap: second!.startedAt - first!.endedAt,
+      notesStored: async () => Promise.all(tables.map(async (entry) => rebuild((await store.load(entry.name)).updates).getMap('notes').size)),
+      async close() {
+        for (const entry of tables) registry.release(entry);
+        await registry.closeAll();
+        await store.close();
+        await dir.remove();
+      },
+    };
+  }
+
+  it('rests between the folds of tables that fall due together, three times as long as each fold took', async () => {
+    const { took, gap, notesStored, close } = await twoTablesFallingDue();
     // The registry times the whole fold (encoding included), so its rest is at least three times this.
-    expect(second!.startedAt - first!.endedAt).toBeGreaterThanOrEqual(3 * took - 5);
-    for (const entry of tables) expect(rebuild((await store.load(entry.name)).updates).getMap('notes').size).toBe(5);
-    for (const entry of tables) registry.release(entry);
-    await registry.closeAll();
-    await store.close();
-    await dir.remove();
+    expect(gap).toBeGreaterThanOrEqual(3 * took - 5);
+    expect(await notesStored()).toEqual([5, 5]);
+    await close();
+  });
+
+  it('folds a waiting table at once, without the rest, when its log has passed 2 MiB', async () => {
+    const { took, gap, notesStored, close } = await twoTablesFallingDue(2_200_000);
+    expect(gap).toBeLessThan(took);
+    expect(await notesStored()).toEqual([5, 6]);
+    await close();
   });
 
   it('folds a table that never pauses once its log is four times due', async () => {

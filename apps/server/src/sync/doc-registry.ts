@@ -105,6 +105,8 @@ const OVERDUE_STRETCH = 4;
  */
 const FOLD_REST_RATIO = 3;
 const FOLD_REST_MAX_MS = 5000;
+/** With a queued log this long, the next fold does not wait (`maxDocBytes` counts the log). */
+const URGENT_LOG_BYTES = 2 * MAX_LOG_BYTES;
 
 /** Changes applied with this origin came from another instance (already durable): broadcast, never re-appended. */
 export const REMOTE_ORIGIN = 'remote-instance';
@@ -357,7 +359,7 @@ export class DocRegistry {
       folded
         .catch((error: unknown) => this.options.logger.warn({ doc: next.name, err: error }, 'compaction failed; the log is kept'))
         .finally(() => {
-          const rest = due ? Math.min(FOLD_REST_MAX_MS, (performance.now() - started) * FOLD_REST_RATIO) : 0;
+          const rest = due && !this.foldIsUrgent() ? Math.min(FOLD_REST_MAX_MS, (performance.now() - started) * FOLD_REST_RATIO) : 0;
           const resume = setTimeout(() => {
             this.folding = false;
             this.foldNext();
@@ -365,6 +367,12 @@ export class DocRegistry {
           resume.unref();
         });
     });
+  }
+
+  /** A queued log past URGENT_LOG_BYTES folds without the rest: it is eating into its doc's size limit. */
+  private foldIsUrgent(): boolean {
+    for (const entry of this.foldQueue) if (entry.logBytes >= URGENT_LOG_BYTES) return true;
+    return false;
   }
 
   private onAwarenessUpdate(
