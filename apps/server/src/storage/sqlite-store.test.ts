@@ -81,6 +81,34 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('syncs a quiet trickle of appends on this thread, with no hop to another', async () => {
+    const store = new SqliteStore(path);
+    for (let index = 0; index < 10; index++) {
+      await store.append('table/e/quiet', mapUpdate('notes', `q${index}`, index));
+      await sleep(100);
+    }
+    expect(store.syncCounts()).toEqual({ onThread: 10, offThread: 0 });
+    await store.close();
+  });
+
+  it('with every sync off the thread, appends resolve in order, batch what arrives meanwhile, and load back after a reopen', async () => {
+    const store = new SqliteStore(path, { offThreadSyncShare: 0 });
+    const seqs: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      // Five appends from one tick: one batch, one sync.
+      seqs.push(...(await Promise.all([0, 1, 2, 3, 4].map((n) => store.append(`table/e/t${n}`, mapUpdate('notes', `r${round}`, n))))));
+    }
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const { onThread, offThread } = store.syncCounts();
+    expect(onThread).toBe(0);
+    expect(offThread, 'one sync per batch of five').toBe(20);
+    await store.close();
+    const reopened = new SqliteStore(path);
+    expect(rebuild((await reopened.load('table/e/t4')).updates).getMap('notes').size).toBe(20);
+    expect(reopened.integrityCheck()).toBe('ok');
+    await reopened.close();
+  });
+
   it('keeps the write-ahead log small while appends commit one by one (the writer thread checkpoints it)', async () => {
     const store = new SqliteStore(path);
     for (let index = 0; index < 1200; index++) await store.append(`table/e/t${index % 10}`, mapUpdate('notes', `n${index}`, 'x'.repeat(200)));

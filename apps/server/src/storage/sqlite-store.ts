@@ -2,7 +2,7 @@ import { ModelError } from '@tablemap/model';
 import { DatabaseSync, backup, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { OnDemandWorker } from '../on-demand-worker.ts';
-import { InlineCommitter } from './sqlite-inline-commit.ts';
+import { InlineCommitter, type InlineCommit } from './sqlite-inline-commit.ts';
 import { SqlitePrivacyStore } from './sqlite-privacy.ts';
 import { StorageError, type DocStore, type EventIndex, type EventRecord, type RevocationList, type StoredDoc } from './doc-store.ts';
 
@@ -88,6 +88,8 @@ export interface SqliteStoreOptions {
    * node:sqlite waits synchronously, so this is kept short: a long wait would stall every other doc.
    */
   busyTimeoutMs?: number;
+  /** Past this share of the thread's time spent syncing, inline commits sync on libuv's pool (`InlineCommitter`). */
+  offThreadSyncShare?: number;
 }
 
 /**
@@ -152,6 +154,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
   readonly privacy: SqlitePrivacyStore;
   private readonly path: string;
   private readonly busyTimeout: number;
+  private readonly offThreadSyncShare: number | undefined;
   private writer: Worker | null = null;
   private nextCallId = 0;
   private readonly calls = new Map<number, { resolve: (reply: WriterReply) => void; reject: (error: Error) => void }>();
@@ -170,6 +173,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
     this.db = new DatabaseSync(path);
     const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? 500));
     this.busyTimeout = busyTimeout;
+    this.offThreadSyncShare = options.offThreadSyncShare;
     this.db.exec(`PRAGMA busy_timeout = ${busyTimeout};`);
     try {
       assertKnownSchema(this.db, path);
@@ -248,7 +252,9 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
       const batch = this.queue;
       this.queue = [];
       try {
-        const seqs = this.commitInline(batch) ?? (await this.call({ kind: 'append', batch: packBatch(batch) })).seqs;
+        const inline = this.commitInline(batch);
+        if (inline?.durable) await inline.durable;
+        const seqs = inline ? inline.seqs : (await this.call({ kind: 'append', batch: packBatch(batch) })).seqs;
         this.docWrites += batch.length;
         batch.forEach((item, index) => item.resolve(seqs?.[index] ?? 0));
       } catch (error) {
@@ -263,13 +269,13 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
    * Commits the batch on this thread if the writer is not writing and nothing stands in the way; returns
    * null when the batch must go to the writer thread instead (which waits for a lock, off this thread).
    */
-  private commitInline(batch: readonly PendingAppend[]): number[] | null {
+  private commitInline(batch: readonly PendingAppend[]): InlineCommit | null {
     // Anything the writer is doing (append, compaction, checkpoint) holds or races the write lock.
     if (this.calls.size > 0) return null;
-    const inline = (this.inline ??= new InlineCommitter(this.path));
+    const inline = (this.inline ??= new InlineCommitter(this.path, { offThreadSyncShare: this.offThreadSyncShare }));
     if (!inline.available) return null;
-    const seqs = inline.commit(batch);
-    if (seqs && inline.commitsSinceCheckpoint >= CHECKPOINT_EVERY_INLINE_COMMITS && !this.checkpoint) {
+    const committed = inline.commit(batch);
+    if (committed && inline.commitsSinceCheckpoint >= CHECKPOINT_EVERY_INLINE_COMMITS && !this.checkpoint) {
       inline.commitsSinceCheckpoint = 0;
       // Batches meanwhile go to the writer, behind it: a checkpoint racing steady commits never copies the
       // last frame, so the log could never start over and would grow without end. A failed one is retried later.
@@ -277,7 +283,7 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
         .catch(() => {})
         .finally(() => (this.checkpoint = null));
     }
-    return seqs;
+    return committed;
   }
 
   /** Sends one request to the writer thread (started on first use) and waits for its reply. */
@@ -419,6 +425,11 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
    * `total_changes()`) plus the appends and compactions committed on the others. The backup schedule skips
    * a backup when this has not moved.
    */
+  /** How many batches were synced on the sockets' thread and on libuv's pool (`InlineCommitter`). */
+  syncCounts(): { onThread: number; offThread: number } {
+    return { ...(this.inline?.syncs ?? { onThread: 0, offThread: 0 }) };
+  }
+
   changeCount(): number {
     this.assertOpen();
     return Number((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n) + this.docWrites;
