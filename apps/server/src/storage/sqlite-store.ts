@@ -135,10 +135,11 @@ type WriterReply = { id: number; seqs?: number[]; error?: string };
 type WriterCall = { [K in WriterRequest['kind']]: Omit<Extract<WriterRequest, { kind: K }>, 'id'> }[WriterRequest['kind']];
 
 /**
- * SQLite (node:sqlite, WAL, synchronous=FULL) store. Group commit: the appends made in one tick go together
- * as one batch, and while one batch commits, every append that arrives meanwhile waits for the next. Each
- * append's promise resolves only after its COMMIT returned. A batch is committed on this thread when the
- * writer thread is idle (`InlineCommitter`: no thread hop on a quiet server), and by the writer thread
+ * SQLite (node:sqlite, WAL) store. Group commit: the appends made in one tick go together as one batch, and
+ * while one batch commits, every append that arrives meanwhile waits for the next. Each append's promise
+ * resolves only after its COMMIT returned and the log holding it was synced. A batch is committed on this
+ * thread when the writer thread is idle (`InlineCommitter`: no thread hop on a quiet server, and the sync
+ * on libuv's pool on a busy one), and by the writer thread (synchronous=FULL)
  * (sqlite-writer.js) when it is busy, the database is locked or the disk is slow, so a stall never freezes
  * the sockets. Compactions and WAL checkpoints always run on the writer thread. Loads, the small event,
  * consent and revocation records and the privacy store (deletion, scrub) use this thread's own connection
