@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { OFF_THREAD_SYNC_SHARE, SyncShare } from './sqlite-inline-commit.ts';
 
 /** Feeds `count` syncs of `syncMs`, one every `everyMs`, and returns the share just before the next one. */
-function shareAfter(share: SyncShare, count: number, syncMs: number, everyMs: number, from = 0): number {
-  let now = from;
+function shareAfter(share: SyncShare, count: number, syncMs: number, everyMs: number): number {
+  let now = 0;
   for (let index = 0; index < count; index++, now += everyMs) share.add(syncMs, now + syncMs);
   return share.at(now);
 }

@@ -97,36 +97,32 @@ export class InlineCommitter {
 
   /** Makes the log durable: at once on this thread (returns null), or on libuv's pool (returns when done). */
   private syncLog(started: number): Promise<void> | null {
+    const syncStarted = performance.now();
+    const synced = (error: unknown) => {
+      const now = performance.now();
+      this.syncShare.add(now - syncStarted, now);
+      if (error) this.standDownUntil = now + STAND_DOWN_MS;
+      else this.standDownIfSlow(started);
+    };
     let fd: number;
     try {
       fd = this.walFd();
+      if (this.syncShare.at(syncStarted) < this.offThreadShare) {
+        this.syncs.onThread++;
+        fdatasyncSync(fd);
+        synced(null);
+        return null;
+      }
     } catch (error) {
-      this.standDownUntil = performance.now() + STAND_DOWN_MS;
+      synced(error);
       throw error;
     }
-    if (this.syncShare.at(performance.now()) < this.offThreadShare) {
-      this.syncs.onThread++;
-      const syncStarted = performance.now();
-      try {
-        fdatasyncSync(fd);
-      } catch (error) {
-        this.standDownUntil = performance.now() + STAND_DOWN_MS;
-        throw error;
-      } finally {
-        this.syncShare.add(performance.now() - syncStarted, performance.now());
-        this.standDownIfSlow(started);
-      }
-      return null;
-    }
     this.syncs.offThread++;
-    const syncStarted = performance.now();
     return new Promise((resolve, reject) => {
       fdatasync(fd, (error) => {
-        this.syncShare.add(performance.now() - syncStarted, performance.now());
-        this.standDownIfSlow(started);
-        if (!error) return resolve();
-        this.standDownUntil = performance.now() + STAND_DOWN_MS;
-        reject(error);
+        synced(error);
+        if (error) reject(error);
+        else resolve();
       });
     });
   }

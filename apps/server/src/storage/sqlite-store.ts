@@ -426,14 +426,14 @@ export class SqliteStore implements DocStore, EventIndex, RevocationList {
    * `total_changes()`) plus the appends and compactions committed on the others. The backup schedule skips
    * a backup when this has not moved.
    */
-  /** How many batches were synced on the sockets' thread and on libuv's pool (`InlineCommitter`). */
-  syncCounts(): { onThread: number; offThread: number } {
-    return { ...(this.inline?.syncs ?? { onThread: 0, offThread: 0 }) };
-  }
-
   changeCount(): number {
     this.assertOpen();
     return Number((this.db.prepare('SELECT total_changes() AS n').get() as { n: number }).n) + this.docWrites;
+  }
+
+  /** How many batches were synced on the sockets' thread and on libuv's pool (`InlineCommitter`). */
+  syncCounts(): { onThread: number; offThread: number } {
+    return { ...(this.inline?.syncs ?? { onThread: 0, offThread: 0 }) };
   }
 
   /**
