@@ -3,10 +3,10 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { DEFAULT_SECTORS, NOTE_KINDS, RELATIONSHIP_KIND_IDS, addNote, addOrganisation, linkOrganisations } from '@tablemap/model';
+import { DEFAULT_SECTORS, NOTE_KINDS, RELATIONSHIP_KIND_IDS, addNote, addOrganisation, createTableTheme, linkOrganisations } from '@tablemap/model';
 import { presenceFrame, toSyncUrl } from '@tablemap/sync-client';
 import { marker, nowMs, parseMarker } from './markers.ts';
-import { participantIdOf, withTimeout, type DocKindCounted, type MessageKind, type PhoneSink, type PhoneSpec, type SimulatedPhone } from './phone.ts';
+import { participantIdOf, pickEdit, withTimeout, type DocKindCounted, type MessageKind, type PhoneSink, type PhoneSpec, type SimulatedPhone } from './phone.ts';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -34,6 +34,8 @@ export class LightPhone implements SimulatedPhone {
   private readonly sink: PhoneSink;
   private readonly own = new Y.Doc();
   private readonly ownOrganisations: string[] = [];
+  /** Own notes not yet grouped on the theme board. */
+  private readonly unsortedNotes: string[] = [];
   private readonly seen = new Set<string>();
   private table: WebSocket | null = null;
   private event: WebSocket | null = null;
@@ -125,22 +127,24 @@ export class LightPhone implements SimulatedPhone {
     if (socket?.readyState === WebSocket.OPEN) socket.send(message);
   }
 
-  /** One edit, as a person makes them: an organisation, a link between two of ours, or a note. */
+  /** One edit, as a person makes them (`pickEdit`): an organisation, a link between two of ours, a note, or a theme. */
   edit(): void {
     if (!this.table) return;
     const editId = `${this.spec.id}.${this.seq++}`;
     this.seen.add(editId); // the classic server echoes a sender's own update back to it
     const actor = { group: this.spec.group, participantId: this.participantId };
-    const roll = Math.random();
     const text = marker(nowMs(), editId);
-    if (this.ownOrganisations.length < 2 || roll < 0.4) {
+    const kind = pickEdit(this.ownOrganisations.length);
+    if (kind === 'organisation') {
       this.ownOrganisations.push(addOrganisation(this.own, { name: `Org ${editId}`, sector: pick(SECTOR_IDS), remit: text }, actor));
-    } else if (roll < 0.7) {
+    } else if (kind === 'link') {
       const source = pick(this.ownOrganisations);
       const target = pick(this.ownOrganisations.filter((id) => id !== source));
       linkOrganisations(this.own, { source, target, kind: pick(RELATIONSHIP_KIND_IDS), note: text }, actor);
+    } else if (kind === 'note') {
+      this.unsortedNotes.push(addNote(this.own, { text, kind: pick(NOTE_KINDS) }, actor));
     } else {
-      addNote(this.own, { text, kind: pick(NOTE_KINDS) }, actor);
+      createTableTheme(this.own, { title: text }, actor, this.unsortedNotes.splice(0, 2));
     }
     this.editsSent.push(editId);
   }

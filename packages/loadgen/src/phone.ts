@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { DEFAULT_SECTORS, NOTE_KINDS, RELATIONSHIP_KIND_IDS, addNote, addOrganisation, linkOrganisations, readTable } from '@tablemap/model';
+import { DEFAULT_SECTORS, NOTE_KINDS, RELATIONSHIP_KIND_IDS, addNote, addOrganisation, createTableTheme, linkOrganisations, readTable } from '@tablemap/model';
 import { openDoc, type SyncedDoc } from '@tablemap/sync-client';
 import { marker, nowMs, parseMarker } from './markers.ts';
 
@@ -148,30 +148,29 @@ export class Phone implements SimulatedPhone {
         });
       });
     };
-    watch('organisations', 'remit');
-    watch('links', 'note');
-    watch('notes', 'text');
+    for (const [mapName, field] of MARKED_FIELDS) watch(mapName, field);
   }
 
-  /** One edit, like a person: add an organisation while the map is small, otherwise link, note or add. */
+  /** One edit, like a person (`pickEdit`): an organisation, a link, a note, or a theme grouping own notes. */
   edit(): void {
     const doc = this.table?.doc;
     if (!doc) return;
     const editId = `${this.spec.id}.${this.seq++}`;
     const actor = { group: this.spec.group, participantId: participantIdOf(this.spec.token) ?? `bench${this.spec.id}` };
     const organisationIds = [...doc.getMap('organisations').keys()];
-    const roll = Math.random();
-    const sentAt = nowMs();
-    const text = marker(sentAt, editId);
-    if (organisationIds.length < 2 || roll < 0.4) {
+    const text = marker(nowMs(), editId);
+    const kind = pickEdit(organisationIds.length);
+    if (kind === 'organisation') {
       addOrganisation(doc, { name: `Org ${editId}`, sector: pick(SECTOR_IDS), remit: text }, actor);
-    } else if (roll < 0.7) {
+    } else if (kind === 'link') {
       const source = pick(organisationIds);
       let target = pick(organisationIds);
       if (target === source) target = organisationIds.find((id) => id !== source)!;
       linkOrganisations(doc, { source, target, kind: pick(RELATIONSHIP_KIND_IDS), note: text }, actor);
-    } else {
+    } else if (kind === 'note') {
       addNote(doc, { text, kind: pick(NOTE_KINDS) }, actor);
+    } else {
+      createTableTheme(doc, { title: text }, actor, unsortedNotesOf(doc, actor.participantId).slice(0, 2));
     }
     this.editsSent.push(editId);
   }
@@ -215,10 +214,18 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+/** Where each kind of edit carries its marker: the root map of the table doc and the free-text field. */
+const MARKED_FIELDS = [
+  ['organisations', 'remit'],
+  ['links', 'note'],
+  ['notes', 'text'],
+  ['tableThemes', 'title'],
+] as const;
+
 /** Every edit id found in a table doc's markers. */
 export function editIdsIn(doc: Y.Doc): Set<string> {
   const ids = new Set<string>();
-  for (const [mapName, field] of [['organisations', 'remit'], ['links', 'note'], ['notes', 'text']] as const) {
+  for (const [mapName, field] of MARKED_FIELDS) {
     for (const entry of doc.getMap<Y.Map<unknown>>(mapName).values()) {
       const found = entry instanceof Y.Map ? parseMarker(entry.get(field)) : null;
       if (found) ids.add(found.editId);
@@ -245,4 +252,25 @@ export function participantIdOf(token: string): string | null {
   } catch {
     return null;
   }
+}
+
+export type EditKind = 'organisation' | 'link' | 'note' | 'theme';
+
+/**
+ * The mix of a table's work over a learning exchange: organisations (always while the phone has fewer than
+ * two to link), links, notes, and themes on the table's own board, each grouping up to two unsorted notes.
+ * The theme board's edits go through the server's board rules, as they do at a real event.
+ */
+export function pickEdit(organisations: number, roll = Math.random()): EditKind {
+  if (organisations < 2 || roll < 0.35) return 'organisation';
+  if (roll < 0.6) return 'link';
+  if (roll < 0.85) return 'note';
+  return 'theme';
+}
+
+/** This participant's notes that sit in no theme yet. */
+function unsortedNotesOf(doc: Y.Doc, participantId: string): string[] {
+  const placed = doc.getMap('notePlacements');
+  const notes = doc.getMap<Y.Map<unknown>>('notes');
+  return [...notes.entries()].filter(([id, note]) => note.get('authorId') === participantId && !placed.has(id)).map(([id]) => id);
 }

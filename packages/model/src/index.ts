@@ -102,7 +102,6 @@ export {
   mergeTableThemes,
   moveNotesToTableTheme,
   removeTableTheme,
-  tableBoardViolations,
   updateTableTheme,
 } from './table-board.ts';
 export type { TableTheme, TableThemeInput, TableThemePatch } from './table-board.ts';

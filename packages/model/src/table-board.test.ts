@@ -6,7 +6,6 @@ import {
   mergeTableThemes,
   moveNotesToTableTheme,
   removeTableTheme,
-  tableBoardViolations,
   updateTableTheme,
 } from './table-board.ts';
 import { addNote, readTable, removeNote, type Actor } from './table-doc.ts';
@@ -168,8 +167,6 @@ describe('concurrent edits on two phones', () => {
       expect(table.tableThemes).toEqual([expect.objectContaining({ id: theme, noteIds: [noteIds[1]], groups: { housing: 1 } })]);
       expect(table.notePlacements).toEqual({ [noteIds[1]!]: theme });
       expect(table.problems).toEqual([{ collection: 'notePlacements', key: noteIds[0], reason: 'places a note that was deleted' }]);
-      // A race, not an attack: the server's rule check lets it through.
-      expect(tableBoardViolations(doc)).toEqual([]);
     }
   });
 
@@ -198,43 +195,5 @@ describe('concurrent edits on two phones', () => {
     expect([x, y]).toContain(placed);
     expect(readTable(b).notePlacements[noteIds[0]!]).toBe(placed);
     expect(readTable(a).tableThemes.flatMap((theme) => theme.noteIds).filter((id) => id === noteIds[0])).toHaveLength(1);
-  });
-});
-
-describe('tableBoardViolations: the rules the server enforces', () => {
-  it('is empty for a board built through the model', () => {
-    const { doc, noteIds } = tableWithNotes(2);
-    createTableTheme(doc, { title: 'Waiting' }, carer, noteIds);
-    expect(tableBoardViolations(doc)).toEqual([]);
-  });
-
-  it('reports a title over 80 characters written through the raw Yjs API', () => {
-    const { doc } = tableWithNotes(1);
-    const id = createTableTheme(doc, { title: 'Waiting' }, carer);
-    (doc.getMap('tableThemes').get(id) as Y.Map<unknown>).set('title', 'x'.repeat(81));
-    expect(tableBoardViolations(doc)).toEqual([{ collection: 'tableThemes', key: id, reason: 'Theme title must be at most 80 characters' }]);
-    expect(readTable(doc).tableThemes).toEqual([]);
-    expect(readTable(doc).problems[0]).toMatchObject({ collection: 'tableThemes', key: id });
-  });
-
-  it('reports a placement of a note that was never at this table, or into a theme that was never at this table', () => {
-    const { doc, noteIds } = tableWithNotes(1);
-    const id = createTableTheme(doc, { title: 'Waiting' }, carer);
-    doc.getMap('notePlacements').set('othertablenote', id);
-    doc.getMap('notePlacements').set(noteIds[0]!, 'othertabletheme');
-    expect(tableBoardViolations(doc)).toEqual([
-      { collection: 'notePlacements', key: 'othertablenote', reason: 'places a note that is not at this table' },
-      { collection: 'notePlacements', key: noteIds[0], reason: 'places a note in a theme that is not at this table' },
-    ]);
-  });
-
-  it('reports a theme stored as plain JSON or under another id, and a placement that is not an id', () => {
-    const { doc, noteIds } = tableWithNotes(1);
-    doc.getMap('tableThemes').set('t1', { id: 't2', title: 'Plain', addedByGroup: 'carer', createdAt: 1 });
-    doc.getMap('notePlacements').set(noteIds[0]!, 42);
-    expect(tableBoardViolations(doc)).toEqual([
-      { collection: 'tableThemes', key: 't1', reason: 'theme id does not match its key' },
-      { collection: 'notePlacements', key: noteIds[0], reason: 'placement is not a theme id' },
-    ]);
   });
 });

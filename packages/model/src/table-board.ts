@@ -187,32 +187,3 @@ export function readTableBoard(doc: Y.Doc, liveNotes: readonly Note[], problems:
   return { themes, placements };
 }
 
-/** Was `key` ever set in `map`? A deleted key keeps a tombstone item, so a concurrent deletion still counts. */
-function everHeld<T>(map: Y.Map<T>, key: string): boolean {
-  return map._map.has(key);
-}
-
-/**
- * The board rules the server enforces on a participant's change, checked on a doc state (the server
- * applies the change to a copy first):
- * - every theme entry is well formed, its title one line of at most 80 characters;
- * - every placement points at a note of this table and a theme of this table (one that exists or
- *   existed: a note deleted on one phone while another phone moved it is a race, not an attack).
- * Returns the entries that break a rule; empty when the board is sound.
- */
-export function tableBoardViolations(doc: Y.Doc): ReadProblem[] {
-  const problems: ReadProblem[] = [];
-  const themes = tableThemes(doc);
-  for (const [id, raw] of themes) {
-    const parsed = v.safeParse(TableThemeEntrySchema, raw instanceof Y.Map ? raw.toJSON() : raw);
-    if (!parsed.success) problems.push({ collection: 'tableThemes', key: id.slice(0, 80), reason: parsed.issues.map((issue) => issue.message).join('; ') });
-    else if (parsed.output.id !== id) problems.push({ collection: 'tableThemes', key: id.slice(0, 80), reason: 'theme id does not match its key' });
-  }
-  for (const [noteId, themeId] of notePlacements(doc)) {
-    const key = noteId.slice(0, 80);
-    if (typeof themeId !== 'string' || !v.is(IdSchema, themeId)) problems.push({ collection: 'notePlacements', key, reason: 'placement is not a theme id' });
-    else if (!everHeld(notes(doc), noteId)) problems.push({ collection: 'notePlacements', key, reason: 'places a note that is not at this table' });
-    else if (!everHeld(themes, themeId)) problems.push({ collection: 'notePlacements', key, reason: 'places a note in a theme that is not at this table' });
-  }
-  return problems;
-}

@@ -5,6 +5,7 @@ import { addNote, addOrganisation, castVote, linkOrganisations, readTable, remov
 import { initEventDoc, readEvent, setPriorityGroups, setTableFeatures, setTranslation } from './event-doc.ts';
 import { checkUpdate, type UpdateAuthor } from './update-check.ts';
 import { clearInfluence, rateInfluence } from './influence.ts';
+import { createTableTheme, mergeTableThemes, moveNotesToTableTheme, removeTableTheme } from './table-board.ts';
 import { ROOT_ARRAYS, ROOT_MAPS, migrate } from './versions.ts';
 
 const me: Actor = { group: 'carer', participantId: 'p1' };
@@ -277,6 +278,66 @@ describe('checkUpdate: influence ratings in the power round', () => {
     expect(checkUpdate(server2, 'table', moderated, facilitator)).toMatchObject({ ok: true });
     const outOfRange = capture(clientOf(server2), (doc) => doc.getMap('influence').set(`${org2}:p2`, 9));
     expect(checkUpdate(server2, 'table', outOfRange, facilitator)).toMatchObject({ ok: false, code: 'bad_shape' });
+  });
+});
+
+describe('checkUpdate: the table theme board', () => {
+  /** A table with a note of mine in a theme, and a note of someone else's on no theme. */
+  function board() {
+    const { server, client } = pair();
+    let mine = '';
+    let theirs = '';
+    let themeId = '';
+    accepted(server, client, (doc) => {
+      mine = addNote(doc, { text: 'Long waits', kind: 'observation' }, me);
+      theirs = addNote(doc, { text: 'No callback', kind: 'gap' }, other);
+      themeId = createTableTheme(doc, { title: 'Waiting' }, me, [mine]);
+    });
+    return { server, client, mine, theirs, themeId };
+  }
+
+  it('lets a participant build the board: new themes with notes, moves, renames, merges and removals', () => {
+    const { server, client, theirs, themeId } = board();
+    for (const change of [
+      (doc: Y.Doc) => createTableTheme(doc, { title: 'Callbacks' }, me, [theirs]),
+      (doc: Y.Doc) => moveNotesToTableTheme(doc, [theirs], themeId),
+      (doc: Y.Doc) => createTableTheme(doc, { title: 'New with a new note' }, me, [addNote(doc, { text: 'Just written', kind: 'idea' }, me)]),
+      (doc: Y.Doc) => mergeTableThemes(doc, [...doc.getMap('tableThemes').keys()].find((id) => id !== themeId)!, themeId),
+      (doc: Y.Doc) => removeTableTheme(doc, themeId),
+    ]) {
+      const update = capture(client, change);
+      expect(checkUpdate(server, 'table', update, participant)).toMatchObject({ ok: true });
+      Y.applyUpdate(server, update);
+    }
+  });
+
+  it('lets a note be moved by a phone that had not heard it was deleted (a race, not an attack)', () => {
+    const { server, client, mine, themeId } = board();
+    const lagging = clientOf(server);
+    accepted(server, client, (doc) => removeNote(doc, mine, me));
+    const move = capture(lagging, (doc) => moveNotesToTableTheme(doc, [mine], null));
+    expect(checkUpdate(server, 'table', move, participant)).toMatchObject({ ok: true });
+    const back = capture(lagging, (doc) => doc.getMap('notePlacements').set(mine, themeId));
+    expect(checkUpdate(server, 'table', back, participant)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a note of another table placed here, a note placed in a theme of another table, and a placement that is no id', () => {
+    const { server, mine, themeId } = board();
+    const placing = (noteId: string, value: unknown) => capture(clientOf(server), (doc) => doc.getMap('notePlacements').set(noteId, value));
+    expect(checkUpdate(server, 'table', placing('notfromthistable', themeId), participant)).toMatchObject({ ok: false, code: 'board_rule' });
+    expect(checkUpdate(server, 'table', placing(mine, 'themeofanothertable'), participant)).toMatchObject({ ok: false, code: 'board_rule' });
+    expect(checkUpdate(server, 'table', placing(mine, { theme: 1 }), participant)).toMatchObject({ ok: false, code: 'bad_shape' });
+    // A facilitator is checked for shape only, as everywhere.
+    expect(checkUpdate(server, 'table', placing('notfromthistable', themeId), facilitator)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a theme title over 80 characters or over two lines, for facilitators too', () => {
+    const { server, themeId } = board();
+    for (const title of ['x'.repeat(81), 'Waiting\nlists']) {
+      const rename = capture(clientOf(server), (doc) => (doc.getMap('tableThemes').get(themeId) as Y.Map<unknown>).set('title', title));
+      expect(checkUpdate(server, 'table', rename, participant)).toMatchObject({ ok: false, code: 'bad_shape' });
+      expect(checkUpdate(server, 'table', rename, facilitator)).toMatchObject({ ok: false, code: 'bad_shape' });
+    }
   });
 });
 

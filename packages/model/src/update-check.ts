@@ -24,6 +24,7 @@ export type UpdateRefusalCode =
   | 'not_author'
   | 'vote_rules'
   | 'rating_rules'
+  | 'board_rule'
   | 'server_only'
   | 'missing_dependency';
 
@@ -435,6 +436,7 @@ class UpdateWalk {
       }
     }
     this.checkRatingRules();
+    this.checkPlacementRules();
     if (!votesChanged || !this.author.votingRules) return;
     const [before, after] = this.myVoteTotals();
     if (after > this.author.votingRules.votesPerParticipant && after > before) refuse('vote_rules', 'no votes left');
@@ -451,6 +453,26 @@ class UpdateWalk {
         refuse('rating_rules', 'that organisation is not on this table');
       }
     }
+  }
+
+  /**
+   * The theme board: a note is placed only in a theme of this table, and only a note of this table is placed.
+   * "Of this table" means held by this doc now or once (a note deleted on one phone while another moved it is
+   * a race, not an attack), or created by this change. Only the placements the change writes are judged, so
+   * junk already on the board (a facilitator's, an older build's) never locks it.
+   */
+  private checkPlacementRules(): void {
+    for (const [noteId, themeId] of this.valueChanges.get('notePlacements') ?? []) {
+      if (themeId === DELETED) continue;
+      if (!this.everHeld('notes', noteId)) refuse('board_rule', 'that note is not at this table');
+      if (typeof themeId !== 'string' || !this.everHeld('tableThemes', themeId)) refuse('board_rule', 'that theme is not at this table');
+    }
+  }
+
+  /** The doc's map holds `key` or once did (a deleted key keeps its tombstone), or this change creates it. */
+  private everHeld(root: string, key: string): boolean {
+    if (this.doc.share.get(root)?._map.has(key)) return true;
+    return this.entries.get(`${root}\u0000${key}`)?.created != null;
   }
 
   private entryLivesAfter(root: string, id: string): boolean {

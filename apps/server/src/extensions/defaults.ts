@@ -6,7 +6,6 @@ import type { Extension } from './extension.ts';
 import { modelRules } from './model-rules.ts';
 import { refusalCooldown } from './refusal-cooldown.ts';
 import { socketCaps } from './socket-caps.ts';
-import { themeBoardRules } from './theme-board-rules.ts';
 import { timerLocks } from './timer-locks.ts';
 import { postgresStorage, sqliteStorage } from './storage.ts';
 
@@ -31,8 +30,8 @@ export async function defaultExtensions(choice: ExtensionChoice, limits: Limits,
     : sqliteStorage(choice.dataDir, { busyTimeoutMs: choice.busyTimeoutMs });
   // ioredis loads only in multi-instance mode.
   const relay = choice.redisUrl ? [await (await import('./redis-relay.ts')).redisRelay({ url: choice.redisUrl, logger, streamKey: choice.relayStreamKey })] : [];
-  // The model's rules run first: they measure each update (new items, deletes) for the rules after them.
-  // The theme board's rules run last, as they apply the change to a copy of the doc.
+  // The model's rules run first (the theme board's among them): they measure each update (new items,
+  // deletes) for the rules after them.
   return [
     storage,
     ...relay,
@@ -41,7 +40,6 @@ export async function defaultExtensions(choice: ExtensionChoice, limits: Limits,
     modelRules(logger),
     accessRules(limits, logger),
     budgets(limits, logger),
-    themeBoardRules(logger),
     timerLocks(logger),
   ];
 }

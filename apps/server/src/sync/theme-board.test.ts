@@ -1,22 +1,20 @@
 /**
- * The table theme board's rules, enforced by the server on every participant change: a theme title is one
- * line within 80 characters, and a note can only be placed in a theme of its own table. Honest boards,
- * including races such as a note deleted while another phone moves it, are never refused.
+ * The table theme board's rules, enforced by the server on every participant change (the model's
+ * `checkUpdate`, in the model-rules extension): a theme title is one line within 80 characters, and a note
+ * can only be placed in a theme of its own table. Honest boards, including races such as a note deleted
+ * while another phone moves it, are never refused.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addNote,
-  addOrganisation,
   createTableTheme,
   mergeTableThemes,
   moveNotesToTableTheme,
   readTable,
   removeNote,
-  updateOrganisation,
   updateTableTheme,
 } from '@tablemap/model';
-import { BoardChecker, touchesBoard } from './board-rules.ts';
 import {
   connectProvider,
   createEvent,
@@ -154,78 +152,5 @@ describe('theme board rules at the server', () => {
   it("participants edit only their own table's board: another table's doc is refused at the upgrade", async () => {
     const token = await joinTable(server.url, event.joinCode, 't1');
     expect(await upgradeStatus(server.wsBase, `table/${event.eventId}/t2?token=${encodeURIComponent(token)}`)).toBe(403);
-  });
-});
-
-const structsOf = (update: Uint8Array) => Y.decodeUpdate(update).structs;
-
-describe('touchesBoard', () => {
-  it('tells board changes from other changes, including a field overwrite whose parent the encoding leaves out', () => {
-    const doc = new Y.Doc();
-    const orgId = addOrganisation(doc, { name: 'Riverside Mind', sector: 'vcse' }, carer);
-    const noteId = addNote(doc, { text: 'Long waits', kind: 'observation' }, carer);
-    const themeId = createTableTheme(doc, { title: 'Waiting' }, carer);
-    const changeOf = (write: (mirror: Y.Doc) => void) => rawUpdate(doc, write);
-    expect(touchesBoard(doc, structsOf(changeOf((mirror) => updateOrganisation(mirror, orgId, { remit: 'Peer support' }))))).toBe(false);
-    expect(touchesBoard(doc, structsOf(changeOf((mirror) => addNote(mirror, { text: 'More', kind: 'idea' }, carer))))).toBe(false);
-    expect(touchesBoard(doc, structsOf(changeOf((mirror) => updateTableTheme(mirror, themeId, { title: 'Waiting lists' }))))).toBe(true);
-    expect(touchesBoard(doc, structsOf(changeOf((mirror) => moveNotesToTableTheme(mirror, [noteId], themeId))))).toBe(true);
-    expect(touchesBoard(doc, structsOf(changeOf((mirror) => createTableTheme(mirror, { title: 'New' }, carer))))).toBe(true);
-  });
-});
-
-describe('BoardChecker', () => {
-  /** A table with two themes, one note in each, and a third note on no theme. */
-  function boardWithTwoThemes() {
-    const doc = new Y.Doc();
-    const notes = ['Long waits', 'No callback', 'Lost referral'].map((text) => addNote(doc, { text, kind: 'observation' }, carer));
-    const waiting = createTableTheme(doc, { title: 'Waiting' }, carer, [notes[0]!]);
-    const callbacks = createTableTheme(doc, { title: 'Callbacks' }, carer, [notes[1]!]);
-    return { doc, notes, waiting, callbacks };
-  }
-
-  it('judges each change on the doc as it is, over many changes, with the changes between them caught up', () => {
-    const { doc, notes, waiting, callbacks } = boardWithTwoThemes();
-    const checker = new BoardChecker();
-    for (const [index, write] of [
-      (mirror: Y.Doc) => moveNotesToTableTheme(mirror, [notes[2]!], waiting),
-      (mirror: Y.Doc) => updateTableTheme(mirror, callbacks, { title: 'Calls back' }),
-      (mirror: Y.Doc) => mergeTableThemes(mirror, callbacks, waiting),
-    ].entries()) {
-      const change = {};
-      const update = rawUpdate(doc, write);
-      expect(checker.broken(doc, update, change), `change ${index}`).toEqual([]);
-      Y.applyUpdate(doc, update);
-      checker.applied(doc, change);
-      addNote(doc, { text: `Between ${index}`, kind: 'idea' }, carer); // applied without a board check
-    }
-    const tooLong = rawUpdate(doc, (mirror) => (mirror.getMap('tableThemes').get(waiting) as Y.Map<unknown>).set('title', 'x'.repeat(81)));
-    expect(checker.broken(doc, tooLong, {}).map((problem) => problem.collection)).toEqual(['tableThemes']);
-  });
-
-  it('forgets a change it refused: the next change is judged without it', () => {
-    const { doc, notes } = boardWithTwoThemes();
-    const checker = new BoardChecker();
-    // Refused (a title over 80 characters), and it also created a good theme "Housing".
-    let housing = '';
-    const refused = rawUpdate(doc, (mirror) => {
-      housing = createTableTheme(mirror, { title: 'Housing' }, carer);
-      mirror.getMap('tableThemes').set('bad1', themeEntry('bad1', 'x'.repeat(81)));
-    });
-    expect(checker.broken(doc, refused, {})).not.toEqual([]);
-    // "Housing" never reached the doc: a note placed in it points at a theme this table does not have.
-    const intoHousing = rawUpdate(doc, (mirror) => mirror.getMap('notePlacements').set(notes[2]!, housing));
-    expect(checker.broken(doc, intoHousing, {}).map((problem) => problem.collection)).toEqual(['notePlacements']);
-  });
-
-  it('forgets a change it passed that a later rule refused (never applied to the doc)', () => {
-    const { doc, notes } = boardWithTwoThemes();
-    const checker = new BoardChecker();
-    let housing = '';
-    const passed = rawUpdate(doc, (mirror) => (housing = createTableTheme(mirror, { title: 'Housing' }, carer)));
-    expect(checker.broken(doc, passed, {})).toEqual([]);
-    // Not applied, and `applied` never came: the doc has no "Housing".
-    const intoHousing = rawUpdate(doc, (mirror) => mirror.getMap('notePlacements').set(notes[2]!, housing));
-    expect(checker.broken(doc, intoHousing, {}).map((problem) => problem.collection)).toEqual(['notePlacements']);
   });
 });
