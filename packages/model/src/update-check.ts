@@ -8,7 +8,8 @@ import { parseInfluenceKey } from './influence.ts';
 
 /**
  * Who sent an update. Facilitators' updates are checked for shape only; participants' and scribes'
- * also for the table's rules (own notes, own votes within the budget, own influence ratings, nothing in `meta`).
+ * also for the table's rules (own notes, own votes within the budget, own influence ratings, board placements
+ * within this table, nothing in `meta`).
  */
 export interface UpdateAuthor {
   role: Role;
