@@ -52,6 +52,8 @@ export interface BenchReport {
   runs: LoadResult[];
   failedRuns: { target: string; repeat: number; error: string }[];
   summaries: TargetSummary[];
+  /** Tablemap ran as this many instances on PostgreSQL + Redis (absent: one server on SQLite). */
+  instances?: number;
   /** A 4 KiB write + fdatasync where the durable target keeps its data, paced like the edits, once per repeat. */
   diskSync?: { intervalMs: number; p50Ms: Spread; p95Ms: Spread };
 }
@@ -92,6 +94,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     runs: [],
     failedRuns: [],
     summaries: [],
+    ...((options.instances ?? 1) > 1 ? { instances: options.instances } : {}),
   };
   const targets: (TargetName | 'url')[] = options.url ? ['url'] : (options.targets ?? ['tablemap', 'tablemap-tmpfs', 'classic']);
   const durableOnThisDisk = targets.includes('tablemap') && (options.instances ?? 1) === 1;
@@ -172,6 +175,8 @@ export function goalMeasures(report: BenchReport): GoalMeasure[] {
   });
   const vsClassic = (name: string, limit: number, measured: number): GoalMeasure => ({ goal: { name, size: 'event', limit, unit: '× classic', compare: 'atMost' }, measured });
   const large = GOALS.large;
+  // The timing and memory goals are set for one server on SQLite; a cluster run is judged on zero loss alone.
+  if (report.instances) return [lossGoal(report.size)];
   return [
     vsClassic('edit-to-peer p95, Tablemap durable vs classic (medians)', GOALS.event.p95VsClassic, ratio(tablemap?.p95Ms, classic?.p95Ms)),
     vsClassic('edit-to-peer p99, Tablemap durable vs classic (medians)', GOALS.event.p99VsClassic, ratio(tablemap?.p99Ms, classic?.p99Ms)),
