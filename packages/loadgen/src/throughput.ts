@@ -1,6 +1,7 @@
 import { loadOptionsFor } from './bench.ts';
 import { nowMs } from './markers.ts';
 import { sleep } from './phone-group.ts';
+import type { GroupHandle } from './group-handle.ts';
 import { ProcSampler } from './proc-stats.ts';
 import { connectPhones, phoneGroups, provision, type Target } from './run-load.ts';
 import { distribution } from './stats.ts';
@@ -53,6 +54,9 @@ export interface ThroughputResult {
 }
 
 const SETTLE_MS = 3000;
+const WARM_UP_MS = 3000;
+/** The warm-up's last edits arrive before the first counted step starts. */
+const WARM_UP_SETTLE_MS = 1000;
 
 /**
  * Saturation throughput: light phones (no event doc, no presence beyond the first) make edits at a rising
@@ -71,7 +75,8 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
     const connected = await connectPhones(groups, provisioned.specs, load.connectTimeoutMs);
     const failures = connected.flatMap((result) => result.failures);
     if (failures.length) throw new Error(`${failures.length} phones did not connect: ${failures[0]}`);
-    let sentBefore = new Map<string, number>();
+    await warmUp(groups, options, log);
+    let sentBefore = await sentByTable(groups);
     for (const rate of options.ratesPerSecond) {
       sampler?.mark();
       const plan = { startAt: nowMs() + 200, durationMs: options.stepSeconds * 1000, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
@@ -117,6 +122,20 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
     await Promise.allSettled(groups.map((group) => group.close()));
   }
   return { target: target.label, steps, ...saturationOf(steps) };
+}
+
+/**
+ * An untimed step at the ladder's lowest rate before the climb. Without it the first counted step timed the
+ * JIT's warm-up of the server and the phone threads alike, and a phone thread's slow first seconds could end
+ * a climb at 0 before any load.
+ */
+async function warmUp(groups: readonly GroupHandle[], options: ThroughputOptions, log: (line: string) => void): Promise<void> {
+  const rate = options.ratesPerSecond[0];
+  if (rate === undefined) return;
+  log(`  warm-up: ${rate} edits/s for ${WARM_UP_MS / 1000} s (not counted)`);
+  const plan = { startAt: nowMs() + 200, durationMs: WARM_UP_MS, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
+  await Promise.all(groups.map((group) => group.run(plan)));
+  await sleep(WARM_UP_SETTLE_MS);
 }
 
 /** Reads the climb: the counted saturation, the raw one, and what ended the counted climb. */
