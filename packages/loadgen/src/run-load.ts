@@ -333,9 +333,8 @@ async function settleThisProcess(): Promise<void> {
  * that pays for the warm-up.
  *
  * Each join starts from a collected heap (`settleThisProcess`). Left alone, this process's collector
- * reclaimed the previous joiner's doc inside every other join (pauses of 20–80 ms, longer in whichever
- * target's run left more garbage), so five joins swung between two modes and the median measured where
- * the pauses fell, not the server.
+ * reclaimed the previous joiner's doc inside every other join, so five joins swung between two modes and
+ * the median measured where the pauses fell, not the server.
  */
 async function timeLateJoiner(url: string, docName: string, token: string): Promise<LoadResult['lateJoiner']> {
   let entries = 0;

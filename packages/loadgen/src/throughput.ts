@@ -1,6 +1,6 @@
 import { loadOptionsFor } from './bench.ts';
 import { nowMs } from './markers.ts';
-import { sleep } from './phone-group.ts';
+import { sleep, type RunPlan } from './phone-group.ts';
 import type { GroupHandle } from './group-handle.ts';
 import { ProcSampler } from './proc-stats.ts';
 import { connectPhones, phoneGroups, provision, type Target } from './run-load.ts';
@@ -79,8 +79,7 @@ export async function runThroughput(target: Target, options: ThroughputOptions, 
     let sentBefore = await sentByTable(groups);
     for (const rate of options.ratesPerSecond) {
       sampler?.mark();
-      const plan = { startAt: nowMs() + 200, durationMs: options.stepSeconds * 1000, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
-      await Promise.all(groups.map((group) => group.run(plan)));
+      await Promise.all(groups.map((group) => group.run(stepPlan(options, rate, options.stepSeconds * 1000))));
       const usage = sampler?.window() ?? null;
       const cpu = usage?.cpuPercent ?? null;
       const sentNow = await sentByTable(groups);
@@ -133,9 +132,13 @@ async function warmUp(groups: readonly GroupHandle[], options: ThroughputOptions
   const rate = options.ratesPerSecond[0];
   if (rate === undefined) return;
   log(`  warm-up: ${rate} edits/s for ${WARM_UP_MS / 1000} s (not counted)`);
-  const plan = { startAt: nowMs() + 200, durationMs: WARM_UP_MS, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
-  await Promise.all(groups.map((group) => group.run(plan)));
+  await Promise.all(groups.map((group) => group.run(stepPlan(options, rate, WARM_UP_MS))));
   await sleep(WARM_UP_SETTLE_MS);
+}
+
+/** One step of the climb: every phone edits at its share of `rate`, with no presence beyond the first. */
+function stepPlan(options: ThroughputOptions, rate: number, durationMs: number): RunPlan {
+  return { startAt: nowMs() + 200, durationMs, editIntervalMs: (options.clients / rate) * 1000, presenceIntervalMs: 3_600_000 };
 }
 
 /** Reads the climb: the counted saturation, the raw one, and what ended the counted climb. */
