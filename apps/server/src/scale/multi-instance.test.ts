@@ -213,7 +213,7 @@ describe('multi-instance mode (PostgreSQL + Redis)', () => {
     await waitFor(
       () => phones.every((phone) => orgNames(phone.doc).join() === expected.join()),
       'every phone to hold every edit after the failover',
-      30_000,
+      20_000,
     ).catch((error: Error) => {
       const states = phones.map((phone, which) => `phone ${which}: ${orgNames(phone.doc).length}/${expected.length} edits, connected ${phone.provider.wsconnected}, closes [${closes[which]!.join(', ')}]`);
       throw new Error(`${error.message}\n${states.join('\n')}\nsurviving instance log:\n${second!.output.slice(-4000)}`);
@@ -222,7 +222,9 @@ describe('multi-instance mode (PostgreSQL + Redis)', () => {
     const late = provider(wsBalancer, docName, token);
     await waitForSync(late.provider);
     expect(orgNames(late.doc)).toEqual(expected);
-  });
+    // Longer than the convergence wait above plus the instances' start, so a phone that never converges
+    // fails with its diagnosis (closes, survivor's log) rather than a bare timeout.
+  }, 45_000);
 
   it('concurrent compaction on two instances does not corrupt the log', async () => {
     const databaseUrl = await newDatabase();
