@@ -324,7 +324,9 @@ describe('DocRegistry compaction', () => {
 
   it('folds a waiting table at once, without the rest, when its log has passed 2 MiB', async () => {
     const { took, gap, notesStored, close } = await twoTablesFallingDue(2_200_000);
-    expect(gap).toBeLessThan(took);
+    // With the rest the gap is at least three folds long (the test above). Without it, the gap is the
+    // second table's snapshot being built from storage, which on a slow machine came to one fold's length.
+    expect(gap).toBeLessThan(2 * took);
     expect(await notesStored()).toEqual([5, 6]);
     await close();
   });
